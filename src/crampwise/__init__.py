@@ -1,0 +1,87 @@
+"""crampwise: find out, safely and with honest numbers, what stops your night-time leg cramps.
+
+The public API is re-exported here and loaded lazily, so importing ``crampwise`` (as the
+CLI does on every call) costs almost nothing::
+
+    import crampwise
+    with crampwise.Tracker("my-diary.sqlite") as tracker:
+        tracker.diary.log_episode(at="around 3am", muscles=["calf"], severity=7)
+        print(tracker.summary())
+
+crampwise is not medical advice.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnalysisError",
+    "ConfirmationRequired",
+    "ConflictError",
+    "CrampwiseError",
+    "ImportFormatError",
+    "InputError",
+    "MigrationError",
+    "NotFoundError",
+    "StorageError",
+    "Tracker",
+    "UnknownNameError",
+    "__version__",
+    "analyze",
+    "load_demo",
+]
+
+_LAZY = {
+    "Tracker": "crampwise.tracker",
+    "analyze": "crampwise.analysis",
+    "load_demo": "crampwise.demo",
+    **{
+        name: "crampwise.errors"
+        for name in (
+            "AnalysisError",
+            "ConfirmationRequired",
+            "ConflictError",
+            "CrampwiseError",
+            "ImportFormatError",
+            "InputError",
+            "MigrationError",
+            "NotFoundError",
+            "StorageError",
+            "UnknownNameError",
+        )
+    },
+}
+
+if TYPE_CHECKING:
+    from crampwise.analysis import analyze
+    from crampwise.demo import load_demo
+    from crampwise.errors import (
+        AnalysisError,
+        ConfirmationRequired,
+        ConflictError,
+        CrampwiseError,
+        ImportFormatError,
+        InputError,
+        MigrationError,
+        NotFoundError,
+        StorageError,
+        UnknownNameError,
+    )
+    from crampwise.tracker import Tracker
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'crampwise' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,10 @@
+"""``python -m crampwise``."""
+
+from __future__ import annotations
+
+import sys
+
+from crampwise.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+"""Plain-language warnings: what the numbers cannot show, and why.
+
+Each warning names the items and dates involved, so a worried reader can check it against
+their own memory. The tests behind ``trend`` and ``regression-to-mean`` inflate their
+uncertainty by the over-dispersion φ̂ ≥ 1, so clustered bad weeks do not set them off
+(simulation test: ≤ 10 % of stationary diaries).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from crampwise.analysis.effects import (
+    COINCIDE_NIGHTS,
+    OVERDISPERSED,
+    TrendCheck,
+    block_order_trend,
+)
+from crampwise.analysis.periods import period_bounds
+from crampwise.analysis.result import Caveat, ChangepointResult, EffectResult, PeriodResult
+from crampwise.analysis.series import Change, DiarySeries, fmt_date, item_label
+from crampwise.analysis.stats import JEFFREYS_SHAPE, prob_below, prob_rate_ratio_below
+
+__all__ = ["MIN_NIGHTS", "PLACEBO_SENTENCE", "build_warnings", "join_names"]
+
+MIN_NIGHTS = 14
+MISSING_SHARE = 0.20
+TREND_P = 0.02  # two-sided; with RTM at 2.5 % one-sided keeps false alarms ≤ 10 % (tested)
+RTM_PROB = 0.975
+RTM_RATIO = 1.5
+
+N_OF_1 = (
+    "The way to know is a randomized N-of-1 trial (on/off blocks in random order), "
+    "which crampwise can plan with you (`crampwise experiment`)."
+)
+PLACEBO_SENTENCE = (
+    "Cramps also fade by themselves: in trials of cramp treatments, people taking dummy "
+    "pills had about 29 % fewer cramps after 4 weeks (Cochrane magnesium review CD009402, "
+    "placebo groups −28.7 %)."
+)
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    labels = [item_label(n) for n in names]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _cap(text: str) -> str:
+    return str(text[:1].upper() + text[1:])
+
+
+def _change_clusters(changes: Sequence[Change]) -> list[list[Change]]:
+    """Changes grouped when they fall within 7 nights of the group's first change."""
+    clusters: list[list[Change]] = []
+    for ch in changes:
+        if clusters and ch.night - clusters[-1][0].night <= COINCIDE_NIGHTS:
+            clusters[-1].append(ch)
+        else:
+            clusters.append([ch])
+    return [c for c in clusters if len({ch.item for ch in c}) >= 2]
+
+
+def _describe_cluster(series: DiarySeries, cluster: Sequence[Change]) -> str:
+    parts: list[str] = []
+    by_key: dict[tuple[str, int], list[str]] = {}
+    for ch in cluster:
+        by_key.setdefault((ch.kind, ch.night), []).append(ch.item)
+    for (kind, night), items in by_key.items():
+        verb = "started" if kind == "start" else "stopped"
+        both = " all" if len(items) > 2 else (" both" if len(items) == 2 else "")
+        parts.append(f"{join_names(items)}{both} {verb} on {fmt_date(series.date(night))}")
+    return "; ".join(parts)
+
+
+def _overlapping(series: DiarySeries) -> list[Caveat]:
+    out: list[Caveat] = []
+    for cluster in _change_clusters(series.changes):
+        items = tuple(dict.fromkeys(ch.item for ch in cluster))
+        dates = tuple(sorted({series.iso(ch.night) for ch in cluster}))
+        when = fmt_date(series.date(cluster[0].night))
+        text = (
+            f"{_cap(_describe_cluster(series, cluster))}, so their effects cannot be told "
+            f"apart: whatever changed in your cramps after {when} could be due to any of them, "
+            "or to none."
+        )
+        out.append(Caveat("overlapping-changes", text, items, dates))
+    return out
+
+
+def _before_after(series: DiarySeries, effects: Sequence[EffectResult]) -> list[Caveat]:
+    out: list[Caveat] = []
+    for eff in effects:
+        if eff.evidence != "uncontrolled" or eff.rate_ratio.estimate is None:
+            continue
+        changes = series.item_changes(eff.item)
+        what = "; ".join(
+            f"{'started' if c.kind == 'start' else 'stopped'} on {fmt_date(series.date(c.night))}"
+            for c in changes
+        )
+        text = (
+            f"{_cap(item_label(eff.item))} {what}. Its numbers compare the nights before and "
+            f"after, which cannot show what {item_label(eff.item)} itself did. {PLACEBO_SENTENCE} "
+            f"{N_OF_1}"
+        )
+        out.append(
+            Caveat(
+                "uncontrolled-before-after",
+                text,
+                (eff.item,),
+                tuple(series.iso(c.night) for c in changes),
+            )
+        )
+    return out
+
+
+def _rtm(series: DiarySeries, phi: float) -> list[Caveat]:
+    """First 14 observed nights clearly worse than the rest of the first period (or diary)."""
+    obs = np.nonzero(series.observed)[0]
+    if obs.shape[0] < 2 * MIN_NIGHTS:
+        return []
+    cut = int(obs[MIN_NIGHTS - 1]) + 1
+    first_end = period_bounds(series)[0][1]
+    ref_end = first_end if series.observed[cut:first_end].sum() >= MIN_NIGHTS else series.n
+    s1, n1 = float(series.counts[:cut].sum()), float(series.observed[:cut].sum())
+    s2, n2 = float(series.counts[cut:ref_end].sum()), float(series.observed[cut:ref_end].sum())
+    a1, b1 = JEFFREYS_SHAPE + s1 / phi, n1 / phi
+    a2, b2 = JEFFREYS_SHAPE + s2 / phi, n2 / phi
+    p_worse = 1.0 - prob_rate_ratio_below(1.0, a1, b1, a2, b2)
+    ratio = (a1 / b1) / (a2 / b2)
+    if p_worse < RTM_PROB or ratio < RTM_RATIO:
+        return []
+    start, end = series.iso(0), series.iso(cut - 1)
+    text = (
+        f"Your diary starts with a bad spell: {7 * s1 / n1:.1f} cramps a week in the first "
+        f"{int(n1)} recorded nights ({fmt_date(series.date(0))} to "
+        f"{fmt_date(series.date(cut - 1))}), against {7 * s2 / max(n2, 1):.1f} a week afterwards. "
+        "People usually start a diary when cramps are at their worst, and bad spells ease by "
+        "themselves ('regression to the mean'), so part of any later improvement would have "
+        "happened anyway."
+    )
+    return [Caveat("regression-to-mean", text, (), (start, end))]
+
+
+def _trend(series: DiarySeries, check: TrendCheck | None) -> list[Caveat]:
+    if check is None or check.p_two_sided() >= TREND_P:
+        return []
+    pct = 100.0 * abs(math.exp(check.estimate) - 1.0)
+    direction = "less" if check.estimate < 0 else "more"
+    text = (
+        f"Even during stretches when nothing in your regimen changed, your cramps became "
+        f"{direction} frequent over time (about {pct:.0f} % per 4 weeks). Before and after "
+        "comparisons partly measure this drift, not the changes you made."
+    )
+    if check.estimate < 0:
+        text += " " + PLACEBO_SENTENCE
+    return [Caveat("trend", text, (), (series.iso(0), series.iso(series.n - 1)))]
+
+
+def _period_effect(series: DiarySeries) -> list[Caveat]:
+    out: list[Caveat] = []
+    for item, blocks in series.experiments.items():
+        check = block_order_trend(series, item)
+        if check is None or check.estimate >= 0:
+            continue
+        if prob_below(0.0, check.estimate, check.se, check.df) < 0.95:
+            continue
+        pct = 100.0 * (1.0 - math.exp(check.estimate))
+        text = (
+            f"In your {item_label(item)} experiment, later blocks had fewer cramps than earlier "
+            f"ones whether {item_label(item)} was on or off (about {pct:.0f} % fewer per block). "
+            "Crossover trials of cramp treatments saw the same: everyone improved over time, "
+            "whatever they took. Balanced block orders (on-off-off-on) keep the comparison fair, "
+            "but the improvement itself is not proof that anything worked."
+        )
+        out.append(
+            Caveat(
+                "period-effect",
+                text,
+                (item,),
+                (series.iso(blocks[0].start), series.iso(blocks[-1].end - 1)),
+            )
+        )
+    return out
+
+
+def _changepoints(changepoints: Sequence[ChangepointResult]) -> list[Caveat]:
+    out: list[Caveat] = []
+    for cp in changepoints:
+        if cp.near_change or cp.rate_before is None or cp.rate_after is None:
+            continue
+        when = fmt_date(_d(cp.night))
+        text = (
+            f"Your cramp rate seems to have changed around {when} (from about "
+            f"{cp.rate_before:.1f} to {cp.rate_after:.1f} a week), but nothing in your regimen "
+            "changed then. Shifts like this happen naturally, which is one more reason to be "
+            "careful about crediting (or blaming) a supplement for a change."
+        )
+        out.append(Caveat("changepoint-without-change", text, (), (cp.night,)))
+    return out
+
+
+def _overdispersion(phi: float | None) -> list[Caveat]:
+    if phi is None or phi <= OVERDISPERSED:
+        return []
+    text = (
+        f"Your cramps come in clusters (bad weeks and quiet weeks; dispersion {phi:.1f}, "
+        "where 1 would mean evenly random). The ranges shown are widened to allow for it; "
+        "without that they would look more certain than they are."
+    )
+    return [Caveat("overdispersion", text)]
+
+
+def _missing(series: DiarySeries) -> list[Caveat]:
+    missing = series.n - series.n_observed
+    if not series.n or missing / series.n <= MISSING_SHARE:
+        return []
+    first, last = fmt_date(series.date(0)), fmt_date(series.date(series.n - 1))
+    text = (
+        f"{missing} of the {series.n} nights between {first} and {last} were not recorded "
+        f"({100 * missing / series.n:.0f} %). Missing nights are left out, never counted as "
+        "cramp-free, but if the nights you skipped differ from the ones you recorded, the "
+        "rates can be off."
+    )
+    return [Caveat("missing-nights", text, (), (series.iso(0), series.iso(series.n - 1)))]
+
+
+def _too_few(periods: Sequence[PeriodResult], effects: Sequence[EffectResult]) -> list[Caveat]:
+    out: list[Caveat] = []
+    for p in periods:
+        if p.nights >= MIN_NIGHTS:
+            continue
+        who = join_names(p.active) if p.active else "no regimen items"
+        span = f"{fmt_date(_d(p.start))} to {fmt_date(_d(p.end))}"
+        text = (
+            f"The period {span} ({who}) has only {p.nights} recorded nights; "
+            "its rate is very uncertain."
+        )
+        out.append(Caveat("too-few-nights", text, p.active, (p.start, p.end)))
+    for eff in effects:
+        if eff.rate_ratio.estimate is None or min(eff.nights_on, eff.nights_off) >= MIN_NIGHTS:
+            continue
+        text = (
+            f"The estimate for {item_label(eff.item)} rests on {eff.nights_on} recorded "
+            f"nights with it and {eff.nights_off} without; fewer than {MIN_NIGHTS} on either "
+            "side cannot say much."
+        )
+        out.append(Caveat("too-few-nights", text, (eff.item,)))
+    return out
+
+
+def _d(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def _no_comparison(effects: Sequence[EffectResult]) -> list[Caveat]:
+    out: list[Caveat] = []
+    for eff in effects:
+        if eff.verdict == "not-identifiable" and eff.joint is None and eff.note:
+            out.append(Caveat("not-identifiable", _cap(eff.note), (eff.item,)))
+    return out
+
+
+def build_warnings(
+    series: DiarySeries,
+    *,
+    periods: Sequence[PeriodResult],
+    effects: Sequence[EffectResult],
+    changepoints: Sequence[ChangepointResult],
+    trend: TrendCheck | None,
+    phi: float | None,
+) -> list[Caveat]:
+    """All warnings, the most important (what misleads most) first."""
+    phi_adj = max(phi or 1.0, 1.0)
+    return [
+        *_overlapping(series),
+        *_no_comparison(effects),
+        *_before_after(series, effects),
+        *_rtm(series, phi_adj),
+        *_trend(series, trend),
+        *_period_effect(series),
+        *_changepoints(changepoints),
+        *_overdispersion(phi),
+        *_missing(series),
+        *_too_few(periods, effects),
+    ]

@@ -1,0 +1,51 @@
+"""The ``crampwise`` command line.
+
+Every command parses its arguments, calls the :class:`~crampwise.tracker.Tracker` and
+prints. Reporting commands take ``--json`` and then print exactly one JSON document on
+stdout; errors go to stderr as one line, with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from crampwise import __version__
+from crampwise.cli import data_cmds, diary_cmds, regimen_cmds
+from crampwise.cli._app import Parser, run
+
+__all__ = ["build_parser", "main"]
+
+_EPILOG = (
+    "crampwise is not medical advice. It never recommends quinine and never diagnoses; "
+    "see a clinician about red flags."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to generate docs/cli.md)."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS keeps a --db given before the command from being reset by the subcommand.
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS,
+        help="SQLite file or postgresql+psycopg://… URL (env CRAMPWISE_DB; default: your "
+        "user data folder)",
+    )
+    parser = Parser(
+        prog="crampwise",
+        description="Track night-time leg cramps; find out, safely and with honest numbers, "
+        "what helps you.",
+        epilog=_EPILOG,
+    )
+    parser.add_argument("--db", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"crampwise {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    diary_cmds.register(sub, common)
+    regimen_cmds.register(sub, common)
+    data_cmds.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``crampwise`` console script."""
+    return run(build_parser(), argv)

@@ -1,0 +1,199 @@
+"""Data commands: init, import, export, demo, db status|migrate."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from crampwise.cli._app import App
+
+__all__ = ["register"]
+
+
+def cmd_init(args: argparse.Namespace, app: App) -> int:
+    """Create (and migrate) the diary database explicitly."""
+    tracker = app.tracker  # opening creates and migrates
+    status = tracker.store.migration_status()
+    if args.json:
+        app.json({"db": tracker.store.url, "migrations": [n for n, _ in status.applied]})
+    else:
+        app.echo(f"Diary ready at {tracker.store.url} ({len(status.applied)} migrations applied).")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, app: App) -> int:
+    """Import a crampwise-diary JSON file (all or nothing)."""
+    if args.file == "-":
+        from crampwise.errors import ImportFormatError
+
+        try:
+            doc = json.load(sys.stdin)
+        except json.JSONDecodeError as exc:
+            raise ImportFormatError(
+                "FILE", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        if not isinstance(doc, dict):
+            raise ImportFormatError("$", "a crampwise-diary document is a JSON object")
+        report = app.tracker.import_diary(doc, replace=args.replace)
+    else:
+        report = app.tracker.import_diary(args.file, replace=args.replace)
+    if args.json:
+        app.json(report.to_dict())
+        return 0
+    added = ", ".join(f"{n} {k}" for k, n in sorted(report.added.items()) if n) or "nothing new"
+    app.echo(f"Imported {args.file}: added {added}.")
+    skipped = sum(report.skipped.values())
+    if skipped:
+        app.echo(f"{skipped} record(s) were already in the diary and were left as they are.")
+    replaced = ", ".join(f"{n} {k}" for k, n in sorted(report.replaced.items()) if n)
+    if replaced:
+        app.echo(f"Replaced with the file's version: {replaced}.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, app: App) -> int:
+    """Export the diary as crampwise-diary JSON or as CSV files."""
+    if args.format == "json":
+        doc = app.tracker.export_diary()
+        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if args.out and args.out != "-":
+            _atomic_write(Path(args.out), text)
+            app.note(f"Wrote {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if not args.out:
+        app.fail("--out: CSV export writes one file per table into a folder; give --out DIR", 2)
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    from crampwise.storage import DATA_TABLES
+
+    store = app.tracker.store
+    for table in DATA_TABLES:
+        rows = list(store.table_rows(table))
+        target = folder / f"{table}.csv"
+        tmp = target.with_suffix(".csv.tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(store.table_columns(table))
+            writer.writerows(rows)
+        os.replace(tmp, target)
+    app.note(f"Wrote {len(DATA_TABLES)} CSV files to {folder} (columns: docs/export-csv.md)")
+    return 0
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def cmd_demo(args: argparse.Namespace, app: App) -> int:
+    """Load the demo story into a separate demo diary (or --db)."""
+    from crampwise.demo import load_demo
+
+    result = load_demo(args.db, reset=args.yes)
+    if args.json:
+        app.json(result)
+        return 0
+    app.echo(app.style("Loaded the crampwise demo story", "bold") + f" into {result['db']}")
+    app.echo(f"  {result['summary']['first_night']} → {result['summary']['last_night']}: "
+             f"{result['summary']['nights_observed']} nights observed, "
+             f"{result['summary']['nights_missing']} missing, {result['summary']['cramps']} cramps.")
+    app.echo("  The story: cramps began on a hot holiday; magnesium, then potassium, then calcium "
+             "with nightly massage and stretching — 'calcium fixed it'?")
+    db = result["db_arg"]
+    app.echo("Explore it (it is separate from your own diary):")
+    for command in ("summary", "nights --from 2025-09-20 --to 2025-10-10", "regimen list --all",
+                    "episodes --from 2024-11-01 --to 2024-11-30", "analyze", "safety"):
+        app.echo(f"  crampwise --db {db} {command}")
+    return 0
+
+
+def cmd_db_status(args: argparse.Namespace, app: App) -> int:
+    """Show applied and pending migrations."""
+    from crampwise.storage import open_store
+
+    store = open_store(args.db, auto_migrate=False)
+    try:
+        status = store.migration_status()
+        data: dict[str, Any] = {
+            "db": store.url,
+            "applied": [{"name": n, "applied_at": at} for n, at in status.applied],
+            "pending": list(status.pending),
+            "unknown": list(status.unknown),
+            "up_to_date": status.up_to_date,
+        }
+    finally:
+        store.close()
+    if args.json:
+        app.json(data)
+        return 0
+    app.echo(f"database: {data['db']}")
+    for row in data["applied"]:
+        app.echo(f"  applied  {row['name']}  ({row['applied_at']})")
+    for name in data["pending"]:
+        app.echo(f"  pending  {name}")
+    for name in data["unknown"]:
+        app.echo(f"  unknown  {name}  (from a newer crampwise)")
+    app.echo("up to date" if data["up_to_date"] else "run 'crampwise db migrate' to update")
+    return 0
+
+
+def cmd_db_migrate(args: argparse.Namespace, app: App) -> int:
+    """Apply pending migrations."""
+    from crampwise.storage import open_store
+
+    store = open_store(args.db, auto_migrate=False)
+    try:
+        applied = store.migrate()
+    finally:
+        store.close()
+    if args.json:
+        app.json({"applied": applied})
+    elif applied:
+        app.echo("Applied: " + ", ".join(applied))
+    else:
+        app.echo("Already up to date.")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add data commands to the top-level parser."""
+    p = sub.add_parser("init", parents=[common], help="create the diary database explicitly")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("import", parents=[common],
+                       help="import a crampwise-diary JSON file (all or nothing)")
+    p.add_argument("file", help="path, or - for standard input")
+    p.add_argument("--replace", action="store_true",
+                   help="let the file's version win where it differs from the diary")
+    p.add_argument("--json", action="store_true", help="print counts as JSON")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("export", parents=[common], help="export the diary (JSON or CSV)")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="default json")
+    p.add_argument("--out", help="file for JSON (default stdout); folder for CSV")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("demo", parents=[common],
+                       help="load the demo story into a separate demo diary")
+    p.add_argument("--yes", action="store_true",
+                   help="with --db: replace what that database holds")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=cmd_demo)
+
+    db = sub.add_parser("db", parents=[common], help="database migrations")
+    actions = db.add_subparsers(title="actions", metavar="ACTION", required=True)
+    p = actions.add_parser("status", parents=[common], help="applied and pending migrations")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_db_status)
+    p = actions.add_parser("migrate", parents=[common], help="apply pending migrations")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_db_migrate)

@@ -1,0 +1,254 @@
+"""The person's context: profile, lab results, daily factors, trigger points, red flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from crampwise import validate as v
+from crampwise import vocab
+from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.records import (
+    Factor,
+    Lab,
+    Profile,
+    RedFlagAnswer,
+    TriggerPoint,
+    TriggerPointRating,
+)
+from crampwise.timeparse import parse_date, zone
+
+if TYPE_CHECKING:
+    from crampwise.tracker import Tracker
+
+__all__ = ["ContextModule", "check_lab", "check_profile", "check_trigger_point"]
+
+
+def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
+    """Validate a profile."""
+    birth_year = profile.birth_year
+    if birth_year is not None:
+        birth_year = v.int_range(birth_year, f"{field}birth_year", 1900, today.year)
+    sex = None if profile.sex is None else v.choice(profile.sex, f"{field}sex", vocab.SEXES)
+    kidney = profile.kidney_disease
+    if kidney is not None and not isinstance(kidney, bool):
+        raise InputError(f"{field}kidney_disease", f"{kidney!r} is not true/false")
+    tz = profile.timezone
+    if tz is not None:
+        if not isinstance(tz, str):
+            raise InputError(f"{field}timezone", f"{tz!r} is not a time zone name")
+        zone(tz, f"{field}timezone")
+    return Profile(birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz)
+
+
+def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
+    """Validate a lab result."""
+    test = v.choice(lab.test, f"{field}test", tuple(vocab.LAB_TESTS))
+    low = None if lab.range_low is None else v.number(lab.range_low, f"{field}range_low")
+    high = None if lab.range_high is None else v.number(lab.range_high, f"{field}range_high")
+    if low is not None and high is not None and low > high:
+        raise InputError(f"{field}range_high", f"{high:g} is below range_low {low:g}")
+    return replace(
+        lab,
+        date=v.iso_date(lab.date, f"{field}date", today),
+        test=test,
+        value=v.number(lab.value, f"{field}value"),
+        unit=v.lab_unit(test, lab.unit, f"{field}unit"),
+        range_low=low,
+        range_high=high,
+    )
+
+
+def check_trigger_point(tp: TriggerPoint, field: str, today: dt.date | None) -> TriggerPoint:
+    """Validate a trigger point with its ratings."""
+    found = v.iso_date(tp.found, f"{field}found", today)
+    released = None if tp.released is None else v.iso_date(tp.released, f"{field}released", today)
+    if released is not None and released < found:
+        raise InputError(f"{field}released", f"{released} is before found {found}")
+    ratings = tuple(
+        TriggerPointRating(
+            date=v.iso_date(r.date, f"{field}ratings[{i}].date", today),
+            tenderness=v.int_range(r.tenderness, f"{field}ratings[{i}].tenderness", 0, 10),
+        )
+        for i, r in enumerate(tp.ratings)
+    )
+    return replace(
+        tp,
+        muscle=v.choice(tp.muscle, f"{field}muscle", vocab.MUSCLES),
+        side=v.choice(tp.side, f"{field}side", vocab.SIDES),
+        spot=v.text(tp.spot, f"{field}spot", 200),
+        found=found,
+        released=released,
+        notes=v.text(tp.notes, f"{field}notes"),
+        ratings=ratings,
+    )
+
+
+class ContextModule:
+    """Profile, labs, factors, trigger points and red flags (``tracker.context``)."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._t = tracker
+        self._store = tracker.store
+
+    def _day(self, date: str | None, field: str = "--date") -> str:
+        today = self._t.today()
+        return (parse_date(date, field, today) if date else today).isoformat()
+
+    # -- profile -------------------------------------------------------------------------
+    def profile(self) -> Profile:
+        """The stored profile."""
+        return self._store.get_profile()
+
+    def set_profile(self, **changes: Any) -> Profile:
+        """Change profile fields (birth_year, sex, kidney_disease, timezone)."""
+        allowed = {"birth_year", "sex", "kidney_disease", "timezone"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InputError(", ".join(sorted(unknown)), f"unknown; allowed: {sorted(allowed)}")
+        merged = replace(self.profile(), **{k: c for k, c in changes.items() if c is not None})
+        checked = check_profile(merged, "", self._t.today())
+        with self._store.write():
+            self._store.put_profile(checked)
+        self._t.forget_timezone()
+        return checked
+
+    # -- labs ----------------------------------------------------------------------------
+    def add_lab(
+        self,
+        test: str,
+        value: float | str,
+        unit: str,
+        *,
+        date: str | None = None,
+        range_low: float | str | None = None,
+        range_high: float | str | None = None,
+    ) -> Lab:
+        """Record a lab result (replaces the same test on the same date)."""
+        lab = check_lab(
+            Lab(
+                date=self._day(date), test=test, value=v.number(value, "value"), unit=unit,
+                range_low=None if range_low is None else v.number(range_low, "--low"),
+                range_high=None if range_high is None else v.number(range_high, "--high"),
+            ),
+            "",
+            self._t.today(),
+        )
+        with self._store.write():
+            new_id = self._store.put_lab(lab)
+        return replace(lab, id=new_id)
+
+    def labs(self, test: str | None = None) -> list[Lab]:
+        """Lab results (optionally of one test)."""
+        if test is not None:
+            test = v.choice(test, "test", tuple(vocab.LAB_TESTS))
+        return self._store.list_labs(test)
+
+    # -- factors -------------------------------------------------------------------------
+    def add_factor(
+        self, name: str, value: Any, unit: str | None = None, *, date: str | None = None
+    ) -> Factor:
+        """Record a daily context factor (replaces the same name on the same date)."""
+        slug = v.name_slug(name, "name")
+        checked_value, checked_unit = v.factor_value(slug, value, unit, "factor")
+        factor = Factor(date=self._day(date), name=slug, value=checked_value, unit=checked_unit)
+        with self._store.write():
+            new_id = self._store.put_factor(factor)
+        return replace(factor, id=new_id)
+
+    def factors(
+        self, start: str | None = None, end: str | None = None, name: str | None = None
+    ) -> list[Factor]:
+        """Daily factors in a date range."""
+        return self._store.list_factors(start, end, name)
+
+    # -- trigger points ------------------------------------------------------------------
+    def trigger_points(self) -> list[TriggerPoint]:
+        """Trigger points with tenderness over time."""
+        return self._store.list_trigger_points()
+
+    def _trigger_point(self, tp_id: int) -> TriggerPoint:
+        found = next((tp for tp in self.trigger_points() if tp.id == tp_id), None)
+        if found is None:
+            raise NotFoundError(f"trigger point {tp_id} does not exist")
+        return found
+
+    def add_trigger_point(
+        self,
+        muscle: str,
+        *,
+        side: str,
+        spot: str = "",
+        tenderness: int | str | None = None,
+        date: str | None = None,
+        notes: str = "",
+    ) -> TriggerPoint:
+        """Record a tender spot found on a muscle (with a first tenderness rating)."""
+        day = self._day(date)
+        ratings: tuple[TriggerPointRating, ...] = ()
+        if tenderness is not None:
+            ratings = (TriggerPointRating(day, v.int_range(tenderness, "--tenderness", 0, 10)),)
+        tp = check_trigger_point(
+            TriggerPoint(muscle=muscle, side=side, spot=spot, found=day, notes=notes,
+                         ratings=ratings),
+            "",
+            self._t.today(),
+        )
+        with self._store.write():
+            new_id = self._store.insert_trigger_point(tp)
+        return self._trigger_point(new_id)
+
+    def rate_trigger_point(
+        self, tp_id: int, tenderness: int | str, *, date: str | None = None
+    ) -> TriggerPoint:
+        """Rate a trigger point's tenderness (0–10) on a date."""
+        tp = self._trigger_point(tp_id)
+        day = self._day(date)
+        if day < tp.found:
+            raise InputError("--date", f"{day} is before the point was found ({tp.found})")
+        rating = TriggerPointRating(day, v.int_range(tenderness, "tenderness", 0, 10))
+        with self._store.write():
+            self._store.put_trigger_point_rating(tp_id, rating)
+        return self._trigger_point(tp_id)
+
+    def release_trigger_point(self, tp_id: int, *, date: str | None = None) -> TriggerPoint:
+        """Mark a trigger point released (no longer tender) on a date."""
+        tp = self._trigger_point(tp_id)
+        day = self._day(date)
+        if day < tp.found:
+            raise InputError("--date", f"{day} is before the point was found ({tp.found})")
+        with self._store.write():
+            self._store.set_trigger_point_released(tp_id, day)
+        return self._trigger_point(tp_id)
+
+    # -- red flags -----------------------------------------------------------------------
+    def answer_red_flag(self, flag: str, present: bool, *, date: str | None = None) -> RedFlagAnswer:
+        """Record an answer to a red-flag question."""
+        answer = RedFlagAnswer(date=self._day(date), flag=v.name_slug(flag, "flag"), present=present)
+        with self._store.write():
+            self._store.put_red_flag(answer)
+        return answer
+
+    def red_flags(self) -> list[RedFlagAnswer]:
+        """Red-flag answers."""
+        return self._store.list_red_flags()
+
+    # -- deleting ------------------------------------------------------------------------
+    def delete(self, kind: str, record_id: int, *, confirm: bool = False) -> str:
+        """Delete a lab, factor, trigger point or medication by id (needs ``confirm``)."""
+        deleters = {
+            "lab": self._store.delete_lab,
+            "factor": self._store.delete_factor,
+            "trigger-point": self._store.delete_trigger_point,
+            "med": self._store.delete_medication,
+        }
+        if kind not in deleters:
+            raise InputError("kind", f"{kind!r}; allowed: {', '.join(deleters)}")
+        if not confirm:
+            raise ConfirmationRequired(f"delete {kind} {record_id}?")
+        with self._store.write():
+            count = deleters[kind](record_id)
+        if not count:
+            raise NotFoundError(f"{kind} {record_id} does not exist")
+        return f"deleted {kind} {record_id}"

@@ -1,0 +1,375 @@
+"""Nights and episodes: record, list, edit and delete; the diary summary.
+
+Nights are the unit. A night is *observed* once checked in (0 cramps is data) and
+*missing* otherwise; a missing night is never counted as zero. This module is on the CLI
+hot path (``log``, ``night``): stdlib imports only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from crampwise import validate as v
+from crampwise import vocab
+from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.records import AfterEffect, Episode, Night, Relief
+from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, to_local
+
+if TYPE_CHECKING:
+    from crampwise.tracker import Tracker
+
+__all__ = ["DiaryModule", "LoggedEpisode", "NightStatus", "Summary", "streaks"]
+
+
+@dataclass(frozen=True)
+class LoggedEpisode:
+    """What ``log`` stored, and the night's total afterwards."""
+
+    episode: Episode
+    night_total: int
+    duplicate: bool = False  # True when a retried submission was already stored
+
+
+@dataclass(frozen=True)
+class NightStatus:
+    """A night in the diary's span: observed with a count, or missing (``cramps`` None)."""
+
+    date: str
+    observed: bool
+    cramps: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``nights --json`` shape."""
+        return {"date": self.date, "observed": self.observed, "cramps": self.cramps}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The diary at a glance (``summary --json``)."""
+
+    first_night: str | None
+    last_night: str | None
+    nights_observed: int
+    nights_missing: int
+    cramps: int
+    current_streak: int
+    longest_streak: int
+    nights_with_cramps: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return dict(self.__dict__)
+
+
+def streaks(statuses: list[NightStatus]) -> tuple[int, int]:
+    """(current, longest) runs of observed cramp-free nights; a missing night breaks a run.
+
+    ``current`` is the run that ends at the last observed night.
+    """
+    longest = run = 0
+    for night in statuses:
+        if night.observed and night.cramps == 0:
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return run, longest
+
+
+def _span(first: str, last: str) -> list[str]:
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+class DiaryModule:
+    """Record and read nights and episodes (``tracker.diary``)."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._t = tracker
+        self._store = tracker.store
+
+    # -- recording -----------------------------------------------------------------------
+    def log_episode(
+        self,
+        *,
+        at: str | None = None,
+        night: str | None = None,
+        side: str | None = None,
+        muscles: list[str] | tuple[str, ...] = (),
+        severity: int | str | None = None,
+        duration_min: float | str | None = None,
+        waves: int | str | None = None,
+        woke: bool | None = None,
+        reliefs: list[tuple[str, str | None]] | tuple[tuple[str, str | None], ...] = (),
+        notes: str = "",
+        client_id: str | None = None,
+    ) -> LoggedEpisode:
+        """Record one cramp. Defaults: now, and the night that ``now`` belongs to.
+
+        With ``night`` and no ``at`` the time is left unknown (a backfilled bare episode).
+        A retried submission with the same ``client_id`` is stored once.
+        """
+        if client_id is not None:
+            existing = self._store.episode_by_client_id(client_id)
+            if existing is not None:
+                total = self._store.get_night(existing.night)
+                return LoggedEpisode(existing, total.cramps if total else 1, duplicate=True)
+        episode = self._build_episode(
+            at=at, night=night, side=side, muscles=muscles, severity=severity,
+            duration_min=duration_min, waves=waves, woke=woke, reliefs=reliefs, notes=notes,
+            client_id=client_id,
+        )
+        with self._store.write():
+            stored_night = self._store.get_night(episode.night)
+            if stored_night is None:
+                self._store.put_night(
+                    episode.night, undetailed_cramps=0, sleep_quality=None, notes=""
+                )
+            elif stored_night.undetailed_cramps > 0:
+                # The night was counted without details: this episode details one of them.
+                self._store.put_night(
+                    episode.night,
+                    undetailed_cramps=stored_night.undetailed_cramps - 1,
+                    sleep_quality=stored_night.sleep_quality,
+                    notes=stored_night.notes,
+                )
+            new_id = self._store.insert_episode(episode)
+            total = self._store.get_night(episode.night)
+        return LoggedEpisode(replace(episode, id=new_id), total.cramps if total else 1)
+
+    def _build_episode(
+        self,
+        *,
+        at: str | None,
+        night: str | None,
+        side: str | None,
+        muscles: list[str] | tuple[str, ...],
+        severity: int | str | None,
+        duration_min: float | str | None,
+        waves: int | str | None,
+        woke: bool | None,
+        reliefs: list[tuple[str, str | None]] | tuple[tuple[str, str | None], ...],
+        notes: str,
+        client_id: str | None,
+    ) -> Episode:
+        now = self._t.now()
+        today = now.date()
+        night_date = parse_date(night, "--night", today) if night else None
+        occurred: str | None = None
+        approximate = False
+        if at is not None or night_date is None:
+            when, approximate = parse_at(at or "now", now, night_date)
+            derived = night_of(when)
+            if night_date is not None and derived != night_date:
+                raise InputError(
+                    "--at", f"{at!r} falls in the night of {derived}, not {night_date}"
+                )
+            night_date = derived
+            occurred = format_utc(when)
+        if isinstance(duration_min, str):
+            from crampwise.timeparse import parse_duration
+
+            duration_min = parse_duration(duration_min)
+        return Episode(
+            night=night_date.isoformat(),
+            occurred_at=occurred,
+            tz=self._t.timezone if occurred else None,
+            approximate=approximate,
+            side=v.choice(side, "--side", vocab.SIDES) if side else None,
+            muscles=v.choices(muscles, "--muscle", vocab.MUSCLES, indexed=False),
+            severity=None if severity is None else v.int_range(severity, "--severity", 0, 10),
+            duration_min=None if duration_min is None else v.number(duration_min, "--duration"),
+            waves=None if waves is None else v.int_range(waves, "--waves", 1, 100),
+            woke=woke,
+            reliefs=tuple(
+                Relief(
+                    v.choice(m, "--relief", vocab.RELIEF_METHODS),
+                    v.choice(h, "--relief", vocab.RELIEF_HELPED) if h else None,
+                )
+                for m, h in reliefs
+            ),
+            notes=v.text(notes, "--note"),
+            client_id=client_id,
+        )
+
+    def record_night(
+        self,
+        date: str | None = None,
+        *,
+        cramps: int | str | None = None,
+        none: bool = False,
+        sleep_quality: int | str | None = None,
+        notes: str | None = None,
+        confirm: bool = False,
+    ) -> Night:
+        """Check in a night: ``none`` = cramp-free, ``cramps`` = the night's total count.
+
+        Defaults to last night. Changing an existing count needs ``confirm``.
+        """
+        today = self._t.today()
+        day = (parse_date(date, "date", today) if date else night_of(self._t.now())).isoformat()
+        if none and cramps is not None:
+            raise InputError("--cramps", "give either --none or --cramps N, not both")
+        total = 0 if none else None
+        if cramps is not None:
+            total = v.int_range(cramps, "--cramps", 0, 50)
+        quality = None if sleep_quality is None else v.int_range(sleep_quality, "--sleep", 0, 10)
+        with self._store.write():
+            existing = self._store.get_night(day)
+            detailed = 0 if existing is None else existing.cramps - existing.undetailed_cramps
+            if existing is None and total is None:
+                raise InputError(
+                    "--cramps", f"night {day} is not in the diary yet; give --none or --cramps N"
+                )
+            if total is not None and total < detailed:
+                raise InputError(
+                    "--cramps",
+                    f"night {day} already has {detailed} logged cramp(s) with details; "
+                    "delete episodes to lower the count",
+                )
+            if existing is not None and total is not None and total != existing.cramps:
+                if not confirm:
+                    raise ConfirmationRequired(
+                        f"night {day} is recorded with {existing.cramps} cramp(s); "
+                        f"overwrite with {total}?"
+                    )
+            undetailed = (total - detailed) if total is not None else existing.undetailed_cramps  # type: ignore[union-attr]
+            self._store.put_night(
+                day,
+                undetailed_cramps=undetailed,
+                sleep_quality=quality if quality is not None else (
+                    existing.sleep_quality if existing else None
+                ),
+                notes=v.text(notes, "--note") if notes is not None else (
+                    existing.notes if existing else ""
+                ),
+            )
+            stored = self._store.get_night(day)
+        assert stored is not None
+        return stored
+
+    def add_after_effect(
+        self, episode_id: int, kind: str, rating: int | str, date: str | None = None
+    ) -> Episode:
+        """Rate soreness or a knot on a day on/after an episode's night."""
+        episode = self.episode(episode_id)
+        day = parse_date(date, "--date", self._t.today()).isoformat() if date else (
+            self._t.today().isoformat()
+        )
+        if day < episode.night:
+            raise InputError("--date", f"{day} is before the episode's night {episode.night}")
+        effect = AfterEffect(
+            date=day,
+            kind=v.choice(kind, "kind", vocab.AFTER_EFFECT_KINDS),
+            rating=v.int_range(rating, "rating", 0, 10),
+        )
+        with self._store.write():
+            self._store.insert_after_effect(episode_id, effect)
+        return self.episode(episode_id)
+
+    # -- reading -------------------------------------------------------------------------
+    def episode(self, episode_id: int) -> Episode:
+        """One episode by id."""
+        found = self._store.get_episode(episode_id)
+        if found is None:
+            raise NotFoundError(f"episode {episode_id} does not exist")
+        return found
+
+    def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
+        """Episodes of the nights from ``start`` to ``end`` (inclusive)."""
+        return self._store.list_episodes(start, end)
+
+    def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
+        """Every night of the diary's span (or the given range): observed or missing."""
+        observed = {n.date: n.cramps for n in self._store.list_nights()}
+        if not observed:
+            return []
+        first, last = min(observed), max(observed)
+        statuses = [
+            NightStatus(d, d in observed, observed.get(d)) for d in _span(first, last)
+        ]
+        return [s for s in statuses if (start is None or s.date >= start)
+                and (end is None or s.date <= end)]
+
+    def summary(self) -> Summary:
+        """First/last night, observed/missing counts, cramps and streaks."""
+        statuses = self.nights()
+        current, longest = streaks(statuses)
+        observed = [s for s in statuses if s.observed]
+        return Summary(
+            first_night=statuses[0].date if statuses else None,
+            last_night=statuses[-1].date if statuses else None,
+            nights_observed=len(observed),
+            nights_missing=len(statuses) - len(observed),
+            cramps=sum(s.cramps or 0 for s in observed),
+            current_streak=current,
+            longest_streak=longest,
+            nights_with_cramps=sum(1 for s in observed if (s.cramps or 0) > 0),
+        )
+
+    def local_time(self, episode: Episode) -> dt.datetime | None:
+        """An episode's time in the zone it was recorded in."""
+        if episode.occurred_at is None:
+            return None
+        return to_local(episode.occurred_at, episode.tz or self._t.timezone)
+
+    # -- changing ------------------------------------------------------------------------
+    def edit_episode(self, episode_id: int, *, confirm: bool = False, **changes: Any) -> Episode:
+        """Change fields of an episode (same names as :meth:`log_episode`); needs ``confirm``."""
+        current = self.episode(episode_id)
+        fields = {
+            "side": current.side, "muscles": current.muscles, "severity": current.severity,
+            "duration_min": current.duration_min, "waves": current.waves, "woke": current.woke,
+            "reliefs": tuple((r.method, r.helped) for r in current.reliefs),
+            "notes": current.notes,
+        }
+        unknown = set(changes) - set(fields) - {"at", "night"}
+        if unknown:
+            raise InputError(", ".join(sorted(unknown)), "cannot be edited")
+        fields.update({k: val for k, val in changes.items() if k in fields})
+        at, night = changes.get("at"), changes.get("night")
+        if at is None and night is None:
+            built = self._build_episode(
+                at=None, night=current.night, client_id=current.client_id, **fields
+            )
+            built = replace(
+                built, occurred_at=current.occurred_at, tz=current.tz,
+                approximate=current.approximate,
+            )
+        else:
+            built = self._build_episode(at=at, night=night, client_id=current.client_id, **fields)
+        updated = replace(built, id=episode_id, after_effects=current.after_effects)
+        if not confirm:
+            raise ConfirmationRequired(f"overwrite episode {episode_id}?")
+        with self._store.write():
+            if updated.night != current.night:
+                self._store.ensure_night(updated.night)
+            self._store.update_episode(episode_id, updated)
+            for effect in current.after_effects:
+                self._store.insert_after_effect(episode_id, effect)
+        return self.episode(episode_id)
+
+    def delete_episode(self, episode_id: int, *, confirm: bool = False) -> Episode:
+        """Delete one episode (the night stays observed); needs ``confirm``."""
+        episode = self.episode(episode_id)
+        if not confirm:
+            raise ConfirmationRequired(f"delete episode {episode_id} (night {episode.night})?")
+        with self._store.write():
+            self._store.delete_episode(episode_id)
+        return episode
+
+    def delete_night(self, date: str, *, confirm: bool = False) -> Night:
+        """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
+        day = parse_date(date, "date", self._t.today()).isoformat()
+        night = self._store.get_night(day)
+        if night is None:
+            raise NotFoundError(f"night {day} is not in the diary")
+        if not confirm:
+            raise ConfirmationRequired(
+                f"delete night {day} with {night.cramps} cramp(s)? It becomes a missing night."
+            )
+        with self._store.write():
+            self._store.delete_night(day)
+        return night

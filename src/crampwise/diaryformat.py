@@ -1,0 +1,544 @@
+"""The ``crampwise-diary`` v1 JSON format: strict validation, export and atomic import.
+
+See ``docs/format.md``. :func:`parse_document` turns a document into typed records or
+raises :class:`~crampwise.errors.ImportFormatError` naming the JSON path of the first bad
+value (``episodes[3].severity: 11 is not in 0..10``). :func:`import_document` merges the
+records into a diary inside one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from crampwise import validate as v
+from crampwise import vocab
+from crampwise.context import check_lab, check_profile, check_trigger_point
+from crampwise.errors import ImportFormatError, InputError
+from crampwise.records import (
+    Adherence,
+    AfterEffect,
+    Episode,
+    Factor,
+    Lab,
+    Medication,
+    Profile,
+    RedFlagAnswer,
+    RegimenEntry,
+    Relief,
+    TriggerPoint,
+    TriggerPointRating,
+)
+from crampwise.regimen import check_medication, check_regimen_entry
+from crampwise.timeparse import NIGHT_BOUNDARY_HOUR, format_utc, to_local, zone
+
+if TYPE_CHECKING:
+    from crampwise.tracker import Tracker
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "ImportReport",
+    "ParsedDiary",
+    "export_document",
+    "import_document",
+    "load_document",
+    "parse_document",
+    "validate",
+]
+
+FORMAT = "crampwise-diary"
+VERSION = 1
+
+_SECTIONS = (
+    "profile", "nights", "episodes", "regimen", "adherence", "medications", "labs",
+    "factors", "trigger_points", "red_flags",
+)
+
+
+@dataclass(frozen=True)
+class NightEntry:
+    """A night as given in a document: ``cramps`` None when only episodes name it."""
+
+    date: str
+    cramps: int | None = None
+    sleep_quality: int | None = None
+    notes: str = ""
+
+
+@dataclass
+class ParsedDiary:
+    """A validated document as typed records."""
+
+    profile: Profile | None = None
+    nights: dict[str, NightEntry] = field(default_factory=dict)
+    episodes: list[Episode] = field(default_factory=list)
+    regimen: list[RegimenEntry] = field(default_factory=list)
+    adherence: list[Adherence] = field(default_factory=list)
+    medications: list[Medication] = field(default_factory=list)
+    labs: list[Lab] = field(default_factory=list)
+    factors: list[Factor] = field(default_factory=list)
+    trigger_points: list[TriggerPoint] = field(default_factory=list)
+    red_flags: list[RedFlagAnswer] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import added, skipped as already present, and replaced."""
+
+    added: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    replaced: dict[str, int] = field(default_factory=dict)
+
+    def count(self, bucket: dict[str, int], section: str, n: int = 1) -> None:
+        """Add ``n`` to a section's count in one bucket."""
+        bucket[section] = bucket.get(section, 0) + n
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {"added": self.added, "skipped": self.skipped, "replaced": self.replaced}
+
+
+# -- loading and validating ----------------------------------------------------------------
+def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a JSON file; malformed JSON names the line and column."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except FileNotFoundError:
+        raise InputError("FILE", f"{os.fspath(path)!r} does not exist") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError("FILE", "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            "FILE", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    if not isinstance(doc, dict):
+        raise ImportFormatError("$", "a crampwise-diary document is a JSON object")
+    return doc
+
+
+def validate(doc: dict[str, Any], today: dt.date | None = None) -> None:
+    """Raise :class:`ImportFormatError` if ``doc`` is not a valid v1 document."""
+    parse_document(doc, today=today)
+
+
+def _keys(obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    if not isinstance(obj, dict):
+        raise ImportFormatError(path, f"must be an object, got {type(obj).__name__}")
+    allowed = required + optional
+    for key in obj:
+        if key not in allowed:
+            raise ImportFormatError(
+                f"{path}.{key}", f"unknown key; allowed: {', '.join(allowed)}"
+            )
+    for key in required:
+        if key not in obj:
+            raise ImportFormatError(f"{path}.{key}", "is required")
+
+
+def _list(doc: dict[str, Any], key: str) -> list[Any]:
+    value = doc.get(key, [])
+    if not isinstance(value, list):
+        raise ImportFormatError(key, f"must be a list, got {type(value).__name__}")
+    return value
+
+
+def _bool_or_none(value: Any, path: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ImportFormatError(path, f"{value!r} is not true/false")
+
+
+def _str_list(value: Any, path: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFormatError(path, f"must be a list, got {type(value).__name__}")
+    return value
+
+
+def parse_document(
+    doc: dict[str, Any], *, today: dt.date | None = None, default_tz: str = "UTC"
+) -> ParsedDiary:
+    """Validate a document into typed records (no database access)."""
+    try:
+        return _parse(doc, today or dt.date.today(), default_tz)
+    except ImportFormatError:
+        raise
+    except InputError as exc:  # validators speak in field names; here they are JSON paths
+        raise ImportFormatError(exc.field, exc.detail) from None
+
+
+def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
+    _keys(doc, "$", ("format", "version"), _SECTIONS)
+    if doc["format"] != FORMAT:
+        raise ImportFormatError("format", f"{doc['format']!r}; must be {FORMAT!r}")
+    if doc["version"] != VERSION or isinstance(doc["version"], bool):
+        raise ImportFormatError("version", f"{doc['version']!r}; this crampwise reads version 1")
+    out = ParsedDiary()
+    tz = default_tz
+    if "profile" in doc:
+        out.profile = _parse_profile(doc["profile"], today)
+        tz = out.profile.timezone or tz
+    for i, raw in enumerate(_list(doc, "nights")):
+        night = _parse_night(raw, f"nights[{i}]", today)
+        if night.date in out.nights:
+            raise ImportFormatError(f"nights[{i}].date", f"{night.date} is listed twice")
+        out.nights[night.date] = night
+    out.episodes = [
+        _parse_episode(raw, f"episodes[{i}]", today, tz)
+        for i, raw in enumerate(_list(doc, "episodes"))
+    ]
+    _check_counts(out, doc)
+    out.regimen = [_parse_regimen(r, f"regimen[{i}]", today) for i, r in enumerate(_list(doc, "regimen"))]
+    _check_overlaps(out.regimen)
+    out.adherence = [_parse_adherence(r, f"adherence[{i}]", today) for i, r in enumerate(_list(doc, "adherence"))]
+    out.medications = [_parse_medication(r, f"medications[{i}]", today) for i, r in enumerate(_list(doc, "medications"))]
+    out.labs = [_parse_lab(r, f"labs[{i}]", today) for i, r in enumerate(_list(doc, "labs"))]
+    out.factors = [_parse_factor(r, f"factors[{i}]", today) for i, r in enumerate(_list(doc, "factors"))]
+    out.trigger_points = [
+        _parse_trigger_point(r, f"trigger_points[{i}]", today)
+        for i, r in enumerate(_list(doc, "trigger_points"))
+    ]
+    out.red_flags = [_parse_red_flag(r, f"red_flags[{i}]", today) for i, r in enumerate(_list(doc, "red_flags"))]
+    _check_unique(out)
+    return out
+
+
+def _parse_profile(raw: Any, today: dt.date) -> Profile:
+    _keys(raw, "profile", (), ("birth_year", "sex", "kidney_disease", "timezone"))
+    return check_profile(
+        Profile(
+            birth_year=raw.get("birth_year"),
+            sex=raw.get("sex"),
+            kidney_disease=raw.get("kidney_disease"),
+            timezone=raw.get("timezone"),
+        ),
+        "profile.",
+        today,
+    )
+
+
+def _parse_night(raw: Any, path: str, today: dt.date) -> NightEntry:
+    _keys(raw, path, ("date",), ("cramps", "sleep_quality", "notes"))
+    cramps = raw.get("cramps")
+    quality = raw.get("sleep_quality")
+    return NightEntry(
+        date=v.iso_date(raw["date"], f"{path}.date", today),
+        cramps=None if cramps is None else v.int_range(cramps, f"{path}.cramps", 0, 50),
+        sleep_quality=None if quality is None else v.int_range(quality, f"{path}.sleep_quality", 0, 10),
+        notes=v.text(raw.get("notes"), f"{path}.notes"),
+    )
+
+
+_EPISODE_KEYS = (
+    "time", "approximate", "timezone", "side", "muscles", "severity", "duration_min", "waves",
+    "woke", "reliefs", "after_effects", "notes",
+)
+
+
+def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Episode:
+    _keys(raw, path, ("night",), _EPISODE_KEYS)
+    night = v.iso_date(raw["night"], f"{path}.night", today)
+    tz = raw.get("timezone") or default_tz
+    if not isinstance(tz, str):
+        raise ImportFormatError(f"{path}.timezone", f"{tz!r} is not a time zone name")
+    zone(tz, f"{path}.timezone")
+    occurred = _episode_instant(raw.get("time"), night, tz, f"{path}.time")
+    reliefs = []
+    for j, relief in enumerate(_str_list(raw.get("reliefs"), f"{path}.reliefs")):
+        rpath = f"{path}.reliefs[{j}]"
+        _keys(relief, rpath, ("method",), ("helped",))
+        helped = relief.get("helped")
+        reliefs.append(
+            Relief(
+                v.choice(relief["method"], f"{rpath}.method", vocab.RELIEF_METHODS),
+                None if helped is None else v.choice(helped, f"{rpath}.helped", vocab.RELIEF_HELPED),
+            )
+        )
+    effects = []
+    for j, effect in enumerate(_str_list(raw.get("after_effects"), f"{path}.after_effects")):
+        epath = f"{path}.after_effects[{j}]"
+        _keys(effect, epath, ("date", "kind", "rating"), ())
+        day = v.iso_date(effect["date"], f"{epath}.date", today)
+        if day < night:
+            raise ImportFormatError(f"{epath}.date", f"{day} is before the night {night}")
+        effects.append(
+            AfterEffect(
+                date=day,
+                kind=v.choice(effect["kind"], f"{epath}.kind", vocab.AFTER_EFFECT_KINDS),
+                rating=v.int_range(effect["rating"], f"{epath}.rating", 0, 10),
+            )
+        )
+    severity, duration, waves = raw.get("severity"), raw.get("duration_min"), raw.get("waves")
+    side = raw.get("side")
+    return Episode(
+        night=night,
+        occurred_at=occurred,
+        tz=tz if occurred else None,
+        approximate=bool(_bool_or_none(raw.get("approximate"), f"{path}.approximate")),
+        side=None if side is None else v.choice(side, f"{path}.side", vocab.SIDES),
+        muscles=v.choices(_str_list(raw.get("muscles"), f"{path}.muscles"), f"{path}.muscles", vocab.MUSCLES),
+        severity=None if severity is None else v.int_range(severity, f"{path}.severity", 0, 10),
+        duration_min=None if duration is None else v.number(duration, f"{path}.duration_min"),
+        waves=None if waves is None else v.int_range(waves, f"{path}.waves", 1, 100),
+        woke=_bool_or_none(raw.get("woke"), f"{path}.woke"),
+        reliefs=tuple(reliefs),
+        after_effects=tuple(effects),
+        notes=v.text(raw.get("notes"), f"{path}.notes"),
+    )
+
+
+def _episode_instant(value: Any, night: str, tz: str, path: str) -> str | None:
+    """Local ``HH:MM`` within a night → UTC instant (before noon = the next morning)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ImportFormatError(path, f"{value!r} is not a time; use HH:MM")
+    try:
+        clock = dt.time.fromisoformat(value)
+    except ValueError:
+        raise ImportFormatError(path, f"{value!r} is not a time; use HH:MM") from None
+    day = dt.date.fromisoformat(night)
+    if clock.hour < NIGHT_BOUNDARY_HOUR:
+        day += dt.timedelta(days=1)
+    return format_utc(dt.datetime.combine(day, clock, tzinfo=zone(tz)))
+
+
+def _check_counts(out: ParsedDiary, doc: dict[str, Any]) -> None:
+    per_night: dict[str, int] = {}
+    for ep in out.episodes:
+        per_night[ep.night] = per_night.get(ep.night, 0) + 1
+    for i, raw in enumerate(_list(doc, "nights")):
+        night = out.nights[raw["date"]]
+        if night.cramps is not None and night.date in per_night and night.cramps != per_night[night.date]:
+            raise ImportFormatError(
+                f"nights[{i}].cramps",
+                f"{night.cramps} but {per_night[night.date]} episode(s) name night {night.date}",
+            )
+
+
+def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
+    _keys(raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes"))
+    return check_regimen_entry(
+        RegimenEntry(
+            item=raw["item"], kind=raw["kind"], form=raw.get("form"), dose=raw.get("dose"),
+            unit=raw.get("unit"), times=tuple(_str_list(raw.get("times"), f"{path}.times")),
+            start=raw["start"], end=raw.get("end"), notes=raw.get("notes") or "",
+        ),
+        f"{path}.",
+        today,
+    )
+
+
+def _check_overlaps(entries: list[RegimenEntry]) -> None:
+    by_item: dict[str, list[tuple[int, RegimenEntry]]] = {}
+    for i, entry in enumerate(entries):
+        for j, other in by_item.get(entry.item, []):
+            if entry.start < (other.end or "9999-12-31") and other.start < (entry.end or "9999-12-31"):
+                raise ImportFormatError(
+                    f"regimen[{i}].start",
+                    f"{entry.item} from {entry.start} overlaps regimen[{j}] ({other.start} – "
+                    f"{other.end or 'ongoing'})",
+                )
+        by_item.setdefault(entry.item, []).append((i, entry))
+
+
+def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
+    _keys(raw, path, ("date", "item", "taken"), ("time",))
+    taken = raw["taken"]
+    if not isinstance(taken, bool):
+        raise ImportFormatError(f"{path}.taken", f"{taken!r} is not true/false")
+    time = raw.get("time")
+    return Adherence(
+        date=v.iso_date(raw["date"], f"{path}.date", today),
+        item=raw["item"].strip().lower() if isinstance(raw["item"], str) and " " in raw["item"].strip()
+        else v.name_slug(raw["item"], f"{path}.item"),
+        taken=taken,
+        time="" if time is None else v.choice(time, f"{path}.time", vocab.DOSE_TIMES),
+    )
+
+
+def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
+    _keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
+    return check_medication(
+        Medication(
+            name=raw["name"], dose=raw.get("dose"), unit=raw.get("unit"),
+            times=tuple(_str_list(raw.get("times"), f"{path}.times")), start=raw["start"],
+            end=raw.get("end"), notes=raw.get("notes") or "",
+        ),
+        f"{path}.",
+        today,
+    )
+
+
+def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
+    _keys(raw, path, ("date", "test", "value", "unit"), ("range_low", "range_high"))
+    return check_lab(
+        Lab(date=raw["date"], test=raw["test"], value=raw["value"], unit=raw["unit"],
+            range_low=raw.get("range_low"), range_high=raw.get("range_high")),
+        f"{path}.",
+        today,
+    )
+
+
+def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
+    _keys(raw, path, ("date", "name", "value"), ("unit",))
+    name = v.name_slug(raw["name"], f"{path}.name")
+    value, unit = v.factor_value(name, raw["value"], raw.get("unit"), path)
+    return Factor(date=v.iso_date(raw["date"], f"{path}.date", today), name=name, value=value, unit=unit)
+
+
+def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
+    _keys(raw, path, ("muscle", "side", "found"), ("spot", "released", "notes", "ratings"))
+    ratings = []
+    for j, rating in enumerate(_str_list(raw.get("ratings"), f"{path}.ratings")):
+        _keys(rating, f"{path}.ratings[{j}]", ("date", "tenderness"), ())
+        ratings.append(TriggerPointRating(rating["date"], rating["tenderness"]))
+    return check_trigger_point(
+        TriggerPoint(
+            muscle=raw["muscle"], side=raw["side"], found=raw["found"], spot=raw.get("spot") or "",
+            released=raw.get("released"), notes=raw.get("notes") or "", ratings=tuple(ratings),
+        ),
+        f"{path}.",
+        today,
+    )
+
+
+def _parse_red_flag(raw: Any, path: str, today: dt.date) -> RedFlagAnswer:
+    _keys(raw, path, ("date", "flag", "present"), ())
+    present = raw["present"]
+    if not isinstance(present, bool):
+        raise ImportFormatError(f"{path}.present", f"{present!r} is not true/false")
+    return RedFlagAnswer(
+        date=v.iso_date(raw["date"], f"{path}.date", today),
+        flag=v.name_slug(raw["flag"], f"{path}.flag"),
+        present=present,
+    )
+
+
+def _check_unique(out: ParsedDiary) -> None:
+    keyed: list[tuple[str, list[tuple[Any, ...]]]] = [
+        ("adherence", [(a.date, a.item, a.time) for a in out.adherence]),
+        ("medications", [(m.name, m.start) for m in out.medications]),
+        ("labs", [(lab.date, lab.test) for lab in out.labs]),
+        ("factors", [(f.date, f.name) for f in out.factors]),
+        ("red_flags", [(r.date, r.flag) for r in out.red_flags]),
+        ("trigger_points", [(t.muscle, t.side, t.spot, t.found) for t in out.trigger_points]),
+    ]
+    for section, keys in keyed:
+        seen: dict[tuple[Any, ...], int] = {}
+        for i, key in enumerate(keys):
+            if key in seen:
+                raise ImportFormatError(
+                    f"{section}[{i}]", f"repeats {section}[{seen[key]}] ({', '.join(map(str, key))})"
+                )
+            seen[key] = i
+
+
+# -- export ----------------------------------------------------------------------------------
+def _num(value: float | None) -> float | int | None:
+    """Whole numbers export as integers so documents stay tidy and round-trip equal."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _drop_empty(obj: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: val for k, val in obj.items() if k in keep or val not in (None, "", [], False)}
+
+
+def export_document(tracker: Tracker) -> dict[str, Any]:
+    """The whole diary as a canonical ``crampwise-diary`` v1 document."""
+    store = tracker.store
+    profile = store.get_profile()
+    tz = profile.timezone or tracker.timezone
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    doc["profile"] = _drop_empty(
+        {"birth_year": profile.birth_year, "sex": profile.sex,
+         "kidney_disease": profile.kidney_disease, "timezone": tz},
+        keep=("kidney_disease",) if profile.kidney_disease is not None else (),
+    )
+    nights = store.list_nights()
+    doc["nights"] = [
+        _drop_empty({"date": n.date, "cramps": n.cramps, "sleep_quality": n.sleep_quality,
+                     "notes": n.notes}, keep=("cramps",))
+        for n in nights
+    ]
+    episodes = [_export_episode(e, tz) for e in store.list_episodes()]
+    for night in nights:  # cramps counted without details travel as bare episodes
+        if night.undetailed_cramps and night.cramps != night.undetailed_cramps:
+            episodes.extend({"night": night.date} for _ in range(night.undetailed_cramps))
+    doc["episodes"] = sorted(episodes, key=lambda e: (e["night"], "time" not in e, e.get("time", "")))
+    doc["regimen"] = [
+        _drop_empty({"item": e.item, "kind": e.kind, "form": e.form, "dose": _num(e.dose),
+                     "unit": e.unit, "times": list(e.times), "start": e.start, "end": e.end,
+                     "notes": e.notes}, keep=("end",))
+        for e in store.list_regimen()
+    ]
+    doc["adherence"] = [
+        _drop_empty({"date": a.date, "item": a.item, "taken": a.taken, "time": a.time},
+                    keep=("taken",))
+        for a in store.list_adherence()
+    ]
+    doc["medications"] = [
+        _drop_empty({"name": m.name, "dose": _num(m.dose), "unit": m.unit, "times": list(m.times),
+                     "start": m.start, "end": m.end, "notes": m.notes}, keep=("end",))
+        for m in store.list_medications()
+    ]
+    doc["labs"] = [
+        _drop_empty({"date": lab.date, "test": lab.test, "value": _num(lab.value), "unit": lab.unit,
+                     "range_low": _num(lab.range_low), "range_high": _num(lab.range_high)},
+                    keep=("value",))
+        for lab in store.list_labs()
+    ]
+    doc["factors"] = [
+        _drop_empty({"date": f.date, "name": f.name,
+                     "value": f.value if isinstance(f.value, bool | str) else _num(f.value),
+                     "unit": f.unit}, keep=("value",))
+        for f in store.list_factors()
+    ]
+    doc["trigger_points"] = [
+        _drop_empty({"muscle": t.muscle, "side": t.side, "spot": t.spot, "found": t.found,
+                     "released": t.released, "notes": t.notes,
+                     "ratings": [{"date": r.date, "tenderness": r.tenderness} for r in t.ratings]},
+                    keep=("released",))
+        for t in store.list_trigger_points()
+    ]
+    doc["red_flags"] = [
+        {"date": r.date, "flag": r.flag, "present": r.present} for r in store.list_red_flags()
+    ]
+    return doc
+
+
+def _export_episode(e: Episode, tz: str) -> dict[str, Any]:
+    time = None
+    if e.occurred_at is not None:
+        time = to_local(e.occurred_at, e.tz or tz).strftime("%H:%M")
+    return _drop_empty(
+        {
+            "night": e.night, "time": time, "approximate": e.approximate,
+            "timezone": e.tz if e.tz and e.tz != tz else None,
+            "side": e.side, "muscles": list(e.muscles), "severity": e.severity,
+            "duration_min": _num(e.duration_min), "waves": e.waves, "woke": e.woke,
+            "reliefs": [_drop_empty({"method": r.method, "helped": r.helped}) for r in e.reliefs],
+            "after_effects": [{"date": a.date, "kind": a.kind, "rating": a.rating}
+                              for a in e.after_effects],
+            "notes": e.notes,
+        },
+        keep=("woke",) if e.woke is not None else (),
+    )
+
+
+# -- import ----------------------------------------------------------------------------------
+def import_document(tracker: Tracker, doc: dict[str, Any], *, replace: bool = False) -> ImportReport:
+    """Validate and merge a document into the diary in one transaction (all or nothing)."""
+    from crampwise.importer import Merger
+
+    parsed = parse_document(doc, today=tracker.today(), default_tz=tracker.timezone)
+    return Merger(tracker.store, parsed, replace=replace).run()
+

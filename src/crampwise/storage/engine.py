@@ -1,0 +1,191 @@
+"""Database connections: SQLite (stdlib) by default, PostgreSQL (psycopg) by URL.
+
+Both backends speak the same small interface so the rest of ``storage`` writes SQL once,
+with ``?`` placeholders. SQLite is opened in WAL mode with ``synchronous=FULL``: a write
+that crampwise acknowledged survives a power cut. Writes go through :meth:`Engine.write`,
+the single write path (one transaction, ``BEGIN IMMEDIATE`` on SQLite so concurrent
+writers queue instead of failing half-way).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from crampwise.errors import StorageError
+
+__all__ = ["Engine", "Row", "open_engine", "resolve_url"]
+
+Row = tuple[Any, ...]
+Params = Sequence[Any]
+
+
+def resolve_url(db: str | os.PathLike[str] | None) -> str:
+    """Turn ``--db``/``CRAMPWISE_DB``/default into a URL (``sqlite:///…`` or ``postgresql://…``)."""
+    value = os.fspath(db) if db is not None else os.environ.get("CRAMPWISE_DB") or ""
+    if not value:
+        value = str(default_database_path())
+    if value.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        return value
+    if value.startswith("sqlite://"):
+        return value
+    if value == ":memory:":
+        return "sqlite://"
+    if "://" in value:
+        scheme = value.split("://", 1)[0]
+        raise StorageError(
+            f"--db: unsupported database URL scheme {scheme!r}; "
+            "use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+        )
+    return "sqlite:///" + str(Path(value).expanduser().absolute())
+
+
+def default_database_path(name: str = "crampwise.sqlite") -> Path:
+    """The per-user data directory (platformdirs), created on demand."""
+    from platformdirs import user_data_path
+
+    return user_data_path("crampwise", appauthor=False) / name
+
+
+class Engine:
+    """One open database connection with a dialect-aware execute and one write path."""
+
+    def __init__(self, url: str, connection: Any, dialect: str) -> None:
+        self.url = url
+        self.dialect = dialect  # "sqlite" or "postgresql"
+        self._conn = connection
+        self._in_transaction = False
+
+    # -- reading -------------------------------------------------------------------------
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        """Run a SELECT and return all rows as tuples."""
+        cur = self._execute(sql, params)
+        rows = cur.fetchall()
+        return [tuple(r) for r in rows]
+
+    def query_one(self, sql: str, params: Params = ()) -> Row | None:
+        """Run a SELECT and return the first row, or None."""
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        """Run a SELECT and return the first column of the first row (None when no row)."""
+        row = self.query_one(sql, params)
+        return row[0] if row else None
+
+    # -- writing -------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Engine]:
+        """The single write path: everything inside is one transaction, all or nothing."""
+        if self._in_transaction:  # nested use joins the outer transaction
+            yield self
+            return
+        self._raw("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
+        self._in_transaction = True
+        try:
+            yield self
+        except BaseException:
+            self._in_transaction = False
+            self._raw("ROLLBACK")
+            raise
+        self._in_transaction = False
+        self._raw("COMMIT")
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement inside :meth:`write`; returns the affected row count."""
+        self._require_transaction()
+        cur = self._execute(sql, params)
+        return int(cur.rowcount)
+
+    def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an ``INSERT … RETURNING id`` inside :meth:`write`; returns the new id."""
+        self._require_transaction()
+        cur = self._execute(sql, params)
+        row = cur.fetchone()
+        return int(row[0])
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """Run one statement for many parameter rows inside :meth:`write`."""
+        self._require_transaction()
+        if not rows:
+            return
+        if self.dialect == "sqlite":
+            self._conn.executemany(sql, rows)
+        else:
+            with self._conn.cursor() as cur:
+                cur.executemany(_to_pyformat(sql), rows)
+
+    def run_script(self, statements: Sequence[str]) -> None:
+        """Run DDL statements inside the current transaction (both backends have transactional DDL)."""
+        self._require_transaction()
+        for statement in statements:
+            self._execute(statement, ())
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    # -- internals -----------------------------------------------------------------------
+    def _require_transaction(self) -> None:
+        if not self._in_transaction:
+            raise RuntimeError("writes must happen inside Engine.write()")
+
+    def _raw(self, sql: str) -> None:
+        self._conn.execute(sql)
+
+    def _execute(self, sql: str, params: Params) -> Any:
+        try:
+            if self.dialect == "sqlite":
+                return self._conn.execute(sql, params)
+            return self._conn.execute(_to_pyformat(sql), params)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"database error: {exc}") from exc
+
+
+def _to_pyformat(sql: str) -> str:
+    """Translate ``?`` placeholders to psycopg's ``%s`` (escaping literal percent signs)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def open_engine(url: str) -> Engine:
+    """Open the database a URL names (creating an SQLite file and its folder if needed)."""
+    if url.startswith("sqlite://"):
+        return _open_sqlite(url)
+    return _open_postgresql(url)
+
+
+def _open_sqlite(url: str) -> Engine:
+    # SQLAlchemy's convention: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// = memory
+    path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+    target = path or ":memory:"
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if target != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")  # durable: fsync at every commit
+    except sqlite3.Error as exc:
+        raise StorageError(f"--db: cannot open SQLite database {target!r}: {exc}") from exc
+    return Engine(url, conn, "sqlite")
+
+
+def _open_postgresql(url: str) -> Engine:
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise StorageError(
+            "--db: PostgreSQL needs psycopg; install crampwise[postgres]"
+        ) from exc
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    try:
+        conn = psycopg.connect(conninfo, autocommit=True)
+    except psycopg.Error as exc:
+        raise StorageError(f"--db: cannot connect to PostgreSQL: {exc}".strip()) from exc
+    return Engine(url, conn, "postgresql")

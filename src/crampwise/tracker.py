@@ -1,0 +1,122 @@
+"""The one facade the CLI, the web app and Python users talk to.
+
+``Tracker`` opens the diary database and composes the domain modules::
+
+    tracker = Tracker()               # the personal diary (platform data dir)
+    tracker.diary.log_episode(at="around 3am", muscles=["calf"], severity=7)
+    tracker.summary()
+
+Heavy modules (analysis, safety, knowledge) are imported only when used, so that
+``crampwise log`` starts about as fast as Python itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from crampwise.context import ContextModule
+from crampwise.diary import DiaryModule, Summary
+from crampwise.regimen import RegimenModule
+from crampwise.storage import Store, open_store
+from crampwise.timeparse import local_zone_name, zone
+
+if TYPE_CHECKING:
+    from crampwise.diaryformat import ImportReport
+
+__all__ = ["Tracker"]
+
+
+def _clock_from_env() -> Callable[[], dt.datetime] | None:
+    """``CRAMPWISE_NOW`` pins the clock (ISO instant) for reproducible demos and tests."""
+    pinned = os.environ.get("CRAMPWISE_NOW")
+    if not pinned:
+        return None
+    instant = dt.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
+    return lambda: instant
+
+
+class Tracker:
+    """A person's cramp diary: open it, record, read, analyse."""
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | None = None,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.store = store if store is not None else open_store(db)
+        self._clock = clock or _clock_from_env() or (lambda: dt.datetime.now(dt.UTC))
+        self._timezone: str | None = None
+
+    # -- time ----------------------------------------------------------------------------
+    @property
+    def timezone(self) -> str:
+        """The person's IANA time zone: the profile's, else the machine's."""
+        if self._timezone is None:
+            self._timezone = self.store.get_profile().timezone or local_zone_name()
+        return self._timezone
+
+    def forget_timezone(self) -> None:
+        """Re-read the time zone after the profile changed."""
+        self._timezone = None
+
+    def now(self) -> dt.datetime:
+        """Now, in the person's time zone."""
+        return self._clock().astimezone(zone(self.timezone))
+
+    def today(self) -> dt.date:
+        """Today's date where the person is."""
+        return self.now().date()
+
+    # -- modules -------------------------------------------------------------------------
+    @cached_property
+    def diary(self) -> DiaryModule:
+        """Nights and episodes."""
+        return DiaryModule(self)
+
+    @cached_property
+    def regimen(self) -> RegimenModule:
+        """Supplements, foods, routines, therapies, adherence and medications."""
+        return RegimenModule(self)
+
+    @cached_property
+    def context(self) -> ContextModule:
+        """Profile, labs, factors, trigger points and red flags."""
+        return ContextModule(self)
+
+    # -- whole-diary operations ----------------------------------------------------------
+    def summary(self) -> Summary:
+        """The diary at a glance."""
+        return self.diary.summary()
+
+    def export_diary(self) -> dict[str, Any]:
+        """The whole diary as a ``crampwise-diary`` v1 document."""
+        from crampwise.diaryformat import export_document
+
+        return export_document(self)
+
+    def import_diary(
+        self, source: str | os.PathLike[str] | dict[str, Any], *, replace: bool = False
+    ) -> ImportReport:
+        """Import a ``crampwise-diary`` document (all or nothing; merges into this diary)."""
+        from crampwise.diaryformat import import_document, load_document
+
+        doc = source if isinstance(source, dict) else load_document(source)
+        return import_document(self, doc, replace=replace)
+
+    def close(self) -> None:
+        """Close the database."""
+        self.store.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
