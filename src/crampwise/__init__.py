@@ -39,9 +39,8 @@ _LAZY = {
     "Tracker": "crampwise.tracker",
     "analyze": "crampwise.analysis",
     "load_demo": "crampwise.demo",
-    **{
-        name: "crampwise.errors"
-        for name in (
+    **dict.fromkeys(
+        (
             "AnalysisError",
             "ConfirmationRequired",
             "ConflictError",
@@ -52,8 +51,9 @@ _LAZY = {
             "NotFoundError",
             "StorageError",
             "UnknownNameError",
-        )
-    },
+        ),
+        "crampwise.errors",
+    ),
 }
 
 if TYPE_CHECKING:

@@ -128,7 +128,10 @@ class ContextModule:
         """Record a lab result (replaces the same test on the same date)."""
         lab = check_lab(
             Lab(
-                date=self._day(date), test=test, value=v.number(value, "value"), unit=unit,
+                date=self._day(date),
+                test=test,
+                value=v.number(value, "value"),
+                unit=unit,
                 range_low=None if range_low is None else v.number(range_low, "--low"),
                 range_high=None if range_high is None else v.number(range_high, "--high"),
             ),
@@ -190,8 +193,9 @@ class ContextModule:
         if tenderness is not None:
             ratings = (TriggerPointRating(day, v.int_range(tenderness, "--tenderness", 0, 10)),)
         tp = check_trigger_point(
-            TriggerPoint(muscle=muscle, side=side, spot=spot, found=day, notes=notes,
-                         ratings=ratings),
+            TriggerPoint(
+                muscle=muscle, side=side, spot=spot, found=day, notes=notes, ratings=ratings
+            ),
             "",
             self._t.today(),
         )
@@ -223,9 +227,13 @@ class ContextModule:
         return self._trigger_point(tp_id)
 
     # -- red flags -----------------------------------------------------------------------
-    def answer_red_flag(self, flag: str, present: bool, *, date: str | None = None) -> RedFlagAnswer:
+    def answer_red_flag(
+        self, flag: str, present: bool, *, date: str | None = None
+    ) -> RedFlagAnswer:
         """Record an answer to a red-flag question."""
-        answer = RedFlagAnswer(date=self._day(date), flag=v.name_slug(flag, "flag"), present=present)
+        answer = RedFlagAnswer(
+            date=self._day(date), flag=v.name_slug(flag, "flag"), present=present
+        )
         with self._store.write():
             self._store.put_red_flag(answer)
         return answer

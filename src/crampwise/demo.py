@@ -83,8 +83,11 @@ def _episode(rng: random.Random, night: dt.date) -> dict[str, Any]:
         episode["approximate"] = True
     if severity >= 7:  # the knot that lasts for days after a bad one
         episode["after_effects"] = [
-            {"date": (night + dt.timedelta(days=d)).isoformat(), "kind": "knot",
-             "rating": max(1, severity - 2 - 2 * (d - 1))}
+            {
+                "date": (night + dt.timedelta(days=d)).isoformat(),
+                "kind": "knot",
+                "rating": max(1, severity - 2 - 2 * (d - 1)),
+            }
             for d in (1, 2, 3)
         ]
     if side == "both" and severity >= 8:
@@ -101,7 +104,7 @@ def _nights_and_episodes(rng: random.Random) -> tuple[list[dict[str, Any]], list
         if day.weekday() == 0:  # cramps cluster: some weeks are worse than others
             week_factor = rng.gammavariate(4.0, 1 / 4.0)
         abroad = _ABROAD[0] <= day <= _ABROAD[1]
-        forgot = rng.random() < 0.015 and day != LAST_NIGHT and day != FIRST_NIGHT
+        forgot = rng.random() < 0.015 and day not in (FIRST_NIGHT, LAST_NIGHT)
         count = min(3, _poisson(rng, _rate_per_night(day) * week_factor))
         if not abroad and not forgot:
             quality = max(1, min(10, rng.randint(5, 8) - 2 * count))
@@ -118,23 +121,31 @@ def _adherence(rng: random.Random, regimen: list[dict[str, Any]]) -> list[dict[s
         end = dt.date.fromisoformat(entry["end"]) if entry["end"] else LAST_NIGHT + dt.timedelta(1)
         day = start
         while day < end:
-            rows.append({"date": day.isoformat(), "item": entry["item"],
-                         "taken": rng.random() > 0.05})
+            rows.append(
+                {"date": day.isoformat(), "item": entry["item"], "taken": rng.random() > 0.05}
+            )
             day += dt.timedelta(days=1)
     rows.sort(key=lambda r: (r["date"], r["item"]))
     return rows
 
 
-def _trigger_point(muscle: str, side: str, spot: str, found: dt.date, start: int,
-                   released: dt.date) -> dict[str, Any]:
+def _trigger_point(
+    muscle: str, side: str, spot: str, found: dt.date, start: int, released: dt.date
+) -> dict[str, Any]:
     ratings = []
     day, tenderness = found, start
     while day < released and tenderness > 0:
         ratings.append({"date": day.isoformat(), "tenderness": tenderness})
         day += dt.timedelta(days=7)
         tenderness -= 1
-    return {"muscle": muscle, "side": side, "spot": spot, "found": found.isoformat(),
-            "released": released.isoformat(), "ratings": ratings}
+    return {
+        "muscle": muscle,
+        "side": side,
+        "spot": spot,
+        "found": found.isoformat(),
+        "released": released.isoformat(),
+        "ratings": ratings,
+    }
 
 
 def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
@@ -142,24 +153,67 @@ def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
     rng = random.Random(seed)
     nights, episodes = _nights_and_episodes(rng)
     regimen = [
-        {"item": "magnesium", "kind": "supplement", "form": "glycinate", "dose": 200,
-         "unit": "mg", "times": ["morning", "bedtime"], "start": MAGNESIUM_START.isoformat(),
-         "end": SWITCH_DAY.isoformat()},
-        {"item": "potassium", "kind": "supplement", "form": "citrate", "dose": 99, "unit": "mg",
-         "times": ["bedtime"], "start": POTASSIUM_START.isoformat(), "end": SWITCH_DAY.isoformat(),
-         "notes": "Added; the doctor was worried about heart rhythm."},
-        {"item": "calcium", "kind": "supplement", "form": "carbonate", "dose": 500, "unit": "mg",
-         "times": ["morning", "evening"], "start": SWITCH_DAY.isoformat(), "end": None},
-        {"item": "trigger-point-massage", "kind": "routine", "form": "massage-device",
-         "dose": 5, "unit": "min", "times": ["bedtime"], "start": SWITCH_DAY.isoformat(),
-         "end": None},
-        {"item": "stretching", "kind": "routine", "dose": 3, "unit": "min", "times": ["bedtime"],
-         "start": SWITCH_DAY.isoformat(), "end": None,
-         "notes": "Inner-thigh, calf and hamstring stretches before bed."},
+        {
+            "item": "magnesium",
+            "kind": "supplement",
+            "form": "glycinate",
+            "dose": 200,
+            "unit": "mg",
+            "times": ["morning", "bedtime"],
+            "start": MAGNESIUM_START.isoformat(),
+            "end": SWITCH_DAY.isoformat(),
+        },
+        {
+            "item": "potassium",
+            "kind": "supplement",
+            "form": "citrate",
+            "dose": 99,
+            "unit": "mg",
+            "times": ["bedtime"],
+            "start": POTASSIUM_START.isoformat(),
+            "end": SWITCH_DAY.isoformat(),
+            "notes": "Added; the doctor was worried about heart rhythm.",
+        },
+        {
+            "item": "calcium",
+            "kind": "supplement",
+            "form": "carbonate",
+            "dose": 500,
+            "unit": "mg",
+            "times": ["morning", "evening"],
+            "start": SWITCH_DAY.isoformat(),
+            "end": None,
+        },
+        {
+            "item": "trigger-point-massage",
+            "kind": "routine",
+            "form": "massage-device",
+            "dose": 5,
+            "unit": "min",
+            "times": ["bedtime"],
+            "start": SWITCH_DAY.isoformat(),
+            "end": None,
+        },
+        {
+            "item": "stretching",
+            "kind": "routine",
+            "dose": 3,
+            "unit": "min",
+            "times": ["bedtime"],
+            "start": SWITCH_DAY.isoformat(),
+            "end": None,
+            "notes": "Inner-thigh, calf and hamstring stretches before bed.",
+        },
     ]
     labs = [
-        {"date": "2025-01-20", "test": t, "value": val, "unit": u, "range_low": lo,
-         "range_high": hi}
+        {
+            "date": "2025-01-20",
+            "test": t,
+            "value": val,
+            "unit": u,
+            "range_low": lo,
+            "range_high": hi,
+        }
         for t, val, u, lo, hi in (
             ("potassium", 4.1, "mmol/L", 3.5, 5.1),
             ("magnesium", 0.82, "mmol/L", 0.7, 1.0),
@@ -169,10 +223,22 @@ def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
             ("tsh", 1.8, "mIU/L", 0.4, 4.0),
         )
     ] + [
-        {"date": "2025-09-15", "test": "potassium", "value": 4.4, "unit": "mmol/L",
-         "range_low": 3.5, "range_high": 5.1},
-        {"date": "2025-09-15", "test": "magnesium", "value": 0.91, "unit": "mmol/L",
-         "range_low": 0.7, "range_high": 1.0},
+        {
+            "date": "2025-09-15",
+            "test": "potassium",
+            "value": 4.4,
+            "unit": "mmol/L",
+            "range_low": 3.5,
+            "range_high": 5.1,
+        },
+        {
+            "date": "2025-09-15",
+            "test": "magnesium",
+            "value": 0.91,
+            "unit": "mmol/L",
+            "range_low": 0.7,
+            "range_high": 1.0,
+        },
     ]
     factors = []
     for offset in range(-12, 3):  # the holiday in a hot place, just before the diary starts
@@ -180,34 +246,63 @@ def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
         factors.append({"date": day, "name": "heat", "value": True})
         if offset in (-12, 1):
             factors.append({"date": day, "name": "travel", "value": True})
-    for offset in range(0, 28):
+    for offset in range(28):
         day = (FIRST_NIGHT + dt.timedelta(days=offset)).isoformat()
-        factors.append({"date": day, "name": "fluids", "value": rng.randrange(1300, 2300, 100),
-                        "unit": "ml"})
+        factors.append(
+            {"date": day, "name": "fluids", "value": rng.randrange(1300, 2300, 100), "unit": "ml"}
+        )
     factors.sort(key=lambda f: (f["date"], f["name"]))
     return {
         "format": "crampwise-diary",
         "version": 1,
-        "profile": {"birth_year": 1958, "sex": "female", "kidney_disease": False,
-                    "timezone": "Europe/Berlin"},
+        "profile": {
+            "birth_year": 1958,
+            "sex": "female",
+            "kidney_disease": False,
+            "timezone": "Europe/Berlin",
+        },
         "nights": nights,
         "episodes": episodes,
         "regimen": regimen,
         "adherence": _adherence(rng, regimen),
-        "medications": [{"name": "levothyroxine", "dose": 50, "unit": "mcg",
-                         "times": ["morning"], "start": "2019-03-01", "end": None}],
+        "medications": [
+            {
+                "name": "levothyroxine",
+                "dose": 50,
+                "unit": "mcg",
+                "times": ["morning"],
+                "start": "2019-03-01",
+                "end": None,
+            }
+        ],
         "labs": labs,
         "factors": factors,
         "trigger_points": [
-            _trigger_point("inner-thigh", "left", "mid-thigh, a hand above the knee",
-                           SWITCH_DAY, 7, dt.date(2025, 12, 15)),
-            _trigger_point("inner-thigh", "right", "upper third, near the groin",
-                           SWITCH_DAY + dt.timedelta(days=2), 5, dt.date(2025, 11, 20)),
+            _trigger_point(
+                "inner-thigh",
+                "left",
+                "mid-thigh, a hand above the knee",
+                SWITCH_DAY,
+                7,
+                dt.date(2025, 12, 15),
+            ),
+            _trigger_point(
+                "inner-thigh",
+                "right",
+                "upper third, near the groin",
+                SWITCH_DAY + dt.timedelta(days=2),
+                5,
+                dt.date(2025, 11, 20),
+            ),
         ],
         "red_flags": [
             {"date": "2024-11-10", "flag": flag, "present": False}
-            for flag in ("leg-swelling", "muscle-weakness", "leg-numbness",
-                         "one-sided-calf-swelling-warmth")
+            for flag in (
+                "leg-swelling",
+                "muscle-weakness",
+                "leg-numbness",
+                "one-sided-calf-swelling-warmth",
+            )
         ],
     }
 

@@ -117,8 +117,16 @@ class DiaryModule:
                 total = self._store.get_night(existing.night)
                 return LoggedEpisode(existing, total.cramps if total else 1, duplicate=True)
         episode = self._build_episode(
-            at=at, night=night, side=side, muscles=muscles, severity=severity,
-            duration_min=duration_min, waves=waves, woke=woke, reliefs=reliefs, notes=notes,
+            at=at,
+            night=night,
+            side=side,
+            muscles=muscles,
+            severity=severity,
+            duration_min=duration_min,
+            waves=waves,
+            woke=woke,
+            reliefs=reliefs,
+            notes=notes,
             client_id=client_id,
         )
         with self._store.write():
@@ -229,22 +237,27 @@ class DiaryModule:
                     f"night {day} already has {detailed} logged cramp(s) with details; "
                     "delete episodes to lower the count",
                 )
-            if existing is not None and total is not None and total != existing.cramps:
-                if not confirm:
-                    raise ConfirmationRequired(
-                        f"night {day} is recorded with {existing.cramps} cramp(s); "
-                        f"overwrite with {total}?"
-                    )
-            undetailed = (total - detailed) if total is not None else existing.undetailed_cramps  # type: ignore[union-attr]
+            changes_count = existing is not None and total not in (None, existing.cramps)
+            if changes_count and not confirm:
+                assert existing is not None
+                raise ConfirmationRequired(
+                    f"night {day} is recorded with {existing.cramps} cramp(s); "
+                    f"overwrite with {total}?"
+                )
+            if total is not None:
+                undetailed = total - detailed
+            else:
+                assert existing is not None  # a new night without a count was refused above
+                undetailed = existing.undetailed_cramps
             self._store.put_night(
                 day,
                 undetailed_cramps=undetailed,
-                sleep_quality=quality if quality is not None else (
-                    existing.sleep_quality if existing else None
-                ),
-                notes=v.text(notes, "--note") if notes is not None else (
-                    existing.notes if existing else ""
-                ),
+                sleep_quality=quality
+                if quality is not None
+                else (existing.sleep_quality if existing else None),
+                notes=v.text(notes, "--note")
+                if notes is not None
+                else (existing.notes if existing else ""),
             )
             stored = self._store.get_night(day)
         assert stored is not None
@@ -255,8 +268,10 @@ class DiaryModule:
     ) -> Episode:
         """Rate soreness or a knot on a day on/after an episode's night."""
         episode = self.episode(episode_id)
-        day = parse_date(date, "--date", self._t.today()).isoformat() if date else (
-            self._t.today().isoformat()
+        day = (
+            parse_date(date, "--date", self._t.today()).isoformat()
+            if date
+            else (self._t.today().isoformat())
         )
         if day < episode.night:
             raise InputError("--date", f"{day} is before the episode's night {episode.night}")
@@ -287,11 +302,12 @@ class DiaryModule:
         if not observed:
             return []
         first, last = min(observed), max(observed)
-        statuses = [
-            NightStatus(d, d in observed, observed.get(d)) for d in _span(first, last)
+        statuses = [NightStatus(d, d in observed, observed.get(d)) for d in _span(first, last)]
+        return [
+            s
+            for s in statuses
+            if (start is None or s.date >= start) and (end is None or s.date <= end)
         ]
-        return [s for s in statuses if (start is None or s.date >= start)
-                and (end is None or s.date <= end)]
 
     def summary(self) -> Summary:
         """First/last night, observed/missing counts, cramps and streaks."""
@@ -319,9 +335,13 @@ class DiaryModule:
     def edit_episode(self, episode_id: int, *, confirm: bool = False, **changes: Any) -> Episode:
         """Change fields of an episode (same names as :meth:`log_episode`); needs ``confirm``."""
         current = self.episode(episode_id)
-        fields = {
-            "side": current.side, "muscles": current.muscles, "severity": current.severity,
-            "duration_min": current.duration_min, "waves": current.waves, "woke": current.woke,
+        fields: dict[str, Any] = {
+            "side": current.side,
+            "muscles": current.muscles,
+            "severity": current.severity,
+            "duration_min": current.duration_min,
+            "waves": current.waves,
+            "woke": current.woke,
             "reliefs": tuple((r.method, r.helped) for r in current.reliefs),
             "notes": current.notes,
         }
@@ -335,7 +355,9 @@ class DiaryModule:
                 at=None, night=current.night, client_id=current.client_id, **fields
             )
             built = replace(
-                built, occurred_at=current.occurred_at, tz=current.tz,
+                built,
+                occurred_at=current.occurred_at,
+                tz=current.tz,
                 approximate=current.approximate,
             )
         else:

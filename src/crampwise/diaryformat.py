@@ -54,8 +54,16 @@ FORMAT = "crampwise-diary"
 VERSION = 1
 
 _SECTIONS = (
-    "profile", "nights", "episodes", "regimen", "adherence", "medications", "labs",
-    "factors", "trigger_points", "red_flags",
+    "profile",
+    "nights",
+    "episodes",
+    "regimen",
+    "adherence",
+    "medications",
+    "labs",
+    "factors",
+    "trigger_points",
+    "red_flags",
 )
 
 
@@ -132,9 +140,7 @@ def _keys(obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, .
     allowed = required + optional
     for key in obj:
         if key not in allowed:
-            raise ImportFormatError(
-                f"{path}.{key}", f"unknown key; allowed: {', '.join(allowed)}"
-            )
+            raise ImportFormatError(f"{path}.{key}", f"unknown key; allowed: {', '.join(allowed)}")
     for key in required:
         if key not in obj:
             raise ImportFormatError(f"{path}.{key}", "is required")
@@ -194,17 +200,28 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
         for i, raw in enumerate(_list(doc, "episodes"))
     ]
     _check_counts(out, doc)
-    out.regimen = [_parse_regimen(r, f"regimen[{i}]", today) for i, r in enumerate(_list(doc, "regimen"))]
+    out.regimen = [
+        _parse_regimen(r, f"regimen[{i}]", today) for i, r in enumerate(_list(doc, "regimen"))
+    ]
     _check_overlaps(out.regimen)
-    out.adherence = [_parse_adherence(r, f"adherence[{i}]", today) for i, r in enumerate(_list(doc, "adherence"))]
-    out.medications = [_parse_medication(r, f"medications[{i}]", today) for i, r in enumerate(_list(doc, "medications"))]
+    out.adherence = [
+        _parse_adherence(r, f"adherence[{i}]", today) for i, r in enumerate(_list(doc, "adherence"))
+    ]
+    out.medications = [
+        _parse_medication(r, f"medications[{i}]", today)
+        for i, r in enumerate(_list(doc, "medications"))
+    ]
     out.labs = [_parse_lab(r, f"labs[{i}]", today) for i, r in enumerate(_list(doc, "labs"))]
-    out.factors = [_parse_factor(r, f"factors[{i}]", today) for i, r in enumerate(_list(doc, "factors"))]
+    out.factors = [
+        _parse_factor(r, f"factors[{i}]", today) for i, r in enumerate(_list(doc, "factors"))
+    ]
     out.trigger_points = [
         _parse_trigger_point(r, f"trigger_points[{i}]", today)
         for i, r in enumerate(_list(doc, "trigger_points"))
     ]
-    out.red_flags = [_parse_red_flag(r, f"red_flags[{i}]", today) for i, r in enumerate(_list(doc, "red_flags"))]
+    out.red_flags = [
+        _parse_red_flag(r, f"red_flags[{i}]", today) for i, r in enumerate(_list(doc, "red_flags"))
+    ]
     _check_unique(out)
     return out
 
@@ -230,14 +247,26 @@ def _parse_night(raw: Any, path: str, today: dt.date) -> NightEntry:
     return NightEntry(
         date=v.iso_date(raw["date"], f"{path}.date", today),
         cramps=None if cramps is None else v.int_range(cramps, f"{path}.cramps", 0, 50),
-        sleep_quality=None if quality is None else v.int_range(quality, f"{path}.sleep_quality", 0, 10),
+        sleep_quality=None
+        if quality is None
+        else v.int_range(quality, f"{path}.sleep_quality", 0, 10),
         notes=v.text(raw.get("notes"), f"{path}.notes"),
     )
 
 
 _EPISODE_KEYS = (
-    "time", "approximate", "timezone", "side", "muscles", "severity", "duration_min", "waves",
-    "woke", "reliefs", "after_effects", "notes",
+    "time",
+    "approximate",
+    "timezone",
+    "side",
+    "muscles",
+    "severity",
+    "duration_min",
+    "waves",
+    "woke",
+    "reliefs",
+    "after_effects",
+    "notes",
 )
 
 
@@ -257,7 +286,9 @@ def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Epis
         reliefs.append(
             Relief(
                 v.choice(relief["method"], f"{rpath}.method", vocab.RELIEF_METHODS),
-                None if helped is None else v.choice(helped, f"{rpath}.helped", vocab.RELIEF_HELPED),
+                None
+                if helped is None
+                else v.choice(helped, f"{rpath}.helped", vocab.RELIEF_HELPED),
             )
         )
     effects = []
@@ -282,7 +313,9 @@ def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Epis
         tz=tz if occurred else None,
         approximate=bool(_bool_or_none(raw.get("approximate"), f"{path}.approximate")),
         side=None if side is None else v.choice(side, f"{path}.side", vocab.SIDES),
-        muscles=v.choices(_str_list(raw.get("muscles"), f"{path}.muscles"), f"{path}.muscles", vocab.MUSCLES),
+        muscles=v.choices(
+            _str_list(raw.get("muscles"), f"{path}.muscles"), f"{path}.muscles", vocab.MUSCLES
+        ),
         severity=None if severity is None else v.int_range(severity, f"{path}.severity", 0, 10),
         duration_min=None if duration is None else v.number(duration, f"{path}.duration_min"),
         waves=None if waves is None else v.int_range(waves, f"{path}.waves", 1, 100),
@@ -315,7 +348,11 @@ def _check_counts(out: ParsedDiary, doc: dict[str, Any]) -> None:
         per_night[ep.night] = per_night.get(ep.night, 0) + 1
     for i, raw in enumerate(_list(doc, "nights")):
         night = out.nights[raw["date"]]
-        if night.cramps is not None and night.date in per_night and night.cramps != per_night[night.date]:
+        if (
+            night.cramps is not None
+            and night.date in per_night
+            and night.cramps != per_night[night.date]
+        ):
             raise ImportFormatError(
                 f"nights[{i}].cramps",
                 f"{night.cramps} but {per_night[night.date]} episode(s) name night {night.date}",
@@ -326,9 +363,15 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
     _keys(raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes"))
     return check_regimen_entry(
         RegimenEntry(
-            item=raw["item"], kind=raw["kind"], form=raw.get("form"), dose=raw.get("dose"),
-            unit=raw.get("unit"), times=tuple(_str_list(raw.get("times"), f"{path}.times")),
-            start=raw["start"], end=raw.get("end"), notes=raw.get("notes") or "",
+            item=raw["item"],
+            kind=raw["kind"],
+            form=raw.get("form"),
+            dose=raw.get("dose"),
+            unit=raw.get("unit"),
+            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
+            start=raw["start"],
+            end=raw.get("end"),
+            notes=raw.get("notes") or "",
         ),
         f"{path}.",
         today,
@@ -339,7 +382,9 @@ def _check_overlaps(entries: list[RegimenEntry]) -> None:
     by_item: dict[str, list[tuple[int, RegimenEntry]]] = {}
     for i, entry in enumerate(entries):
         for j, other in by_item.get(entry.item, []):
-            if entry.start < (other.end or "9999-12-31") and other.start < (entry.end or "9999-12-31"):
+            if entry.start < (other.end or "9999-12-31") and other.start < (
+                entry.end or "9999-12-31"
+            ):
                 raise ImportFormatError(
                     f"regimen[{i}].start",
                     f"{entry.item} from {entry.start} overlaps regimen[{j}] ({other.start} – "
@@ -356,7 +401,8 @@ def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
     time = raw.get("time")
     return Adherence(
         date=v.iso_date(raw["date"], f"{path}.date", today),
-        item=raw["item"].strip().lower() if isinstance(raw["item"], str) and " " in raw["item"].strip()
+        item=raw["item"].strip().lower()
+        if isinstance(raw["item"], str) and " " in raw["item"].strip()
         else v.name_slug(raw["item"], f"{path}.item"),
         taken=taken,
         time="" if time is None else v.choice(time, f"{path}.time", vocab.DOSE_TIMES),
@@ -367,9 +413,13 @@ def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
     _keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
     return check_medication(
         Medication(
-            name=raw["name"], dose=raw.get("dose"), unit=raw.get("unit"),
-            times=tuple(_str_list(raw.get("times"), f"{path}.times")), start=raw["start"],
-            end=raw.get("end"), notes=raw.get("notes") or "",
+            name=raw["name"],
+            dose=raw.get("dose"),
+            unit=raw.get("unit"),
+            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
+            start=raw["start"],
+            end=raw.get("end"),
+            notes=raw.get("notes") or "",
         ),
         f"{path}.",
         today,
@@ -379,8 +429,14 @@ def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
 def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
     _keys(raw, path, ("date", "test", "value", "unit"), ("range_low", "range_high"))
     return check_lab(
-        Lab(date=raw["date"], test=raw["test"], value=raw["value"], unit=raw["unit"],
-            range_low=raw.get("range_low"), range_high=raw.get("range_high")),
+        Lab(
+            date=raw["date"],
+            test=raw["test"],
+            value=raw["value"],
+            unit=raw["unit"],
+            range_low=raw.get("range_low"),
+            range_high=raw.get("range_high"),
+        ),
         f"{path}.",
         today,
     )
@@ -390,7 +446,9 @@ def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
     _keys(raw, path, ("date", "name", "value"), ("unit",))
     name = v.name_slug(raw["name"], f"{path}.name")
     value, unit = v.factor_value(name, raw["value"], raw.get("unit"), path)
-    return Factor(date=v.iso_date(raw["date"], f"{path}.date", today), name=name, value=value, unit=unit)
+    return Factor(
+        date=v.iso_date(raw["date"], f"{path}.date", today), name=name, value=value, unit=unit
+    )
 
 
 def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
@@ -401,8 +459,13 @@ def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
         ratings.append(TriggerPointRating(rating["date"], rating["tenderness"]))
     return check_trigger_point(
         TriggerPoint(
-            muscle=raw["muscle"], side=raw["side"], found=raw["found"], spot=raw.get("spot") or "",
-            released=raw.get("released"), notes=raw.get("notes") or "", ratings=tuple(ratings),
+            muscle=raw["muscle"],
+            side=raw["side"],
+            found=raw["found"],
+            spot=raw.get("spot") or "",
+            released=raw.get("released"),
+            notes=raw.get("notes") or "",
+            ratings=tuple(ratings),
         ),
         f"{path}.",
         today,
@@ -435,7 +498,8 @@ def _check_unique(out: ParsedDiary) -> None:
         for i, key in enumerate(keys):
             if key in seen:
                 raise ImportFormatError(
-                    f"{section}[{i}]", f"repeats {section}[{seen[key]}] ({', '.join(map(str, key))})"
+                    f"{section}[{i}]",
+                    f"repeats {section}[{seen[key]}] ({', '.join(map(str, key))})",
                 )
             seen[key] = i
 
@@ -459,54 +523,111 @@ def export_document(tracker: Tracker) -> dict[str, Any]:
     tz = profile.timezone or tracker.timezone
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     doc["profile"] = _drop_empty(
-        {"birth_year": profile.birth_year, "sex": profile.sex,
-         "kidney_disease": profile.kidney_disease, "timezone": tz},
+        {
+            "birth_year": profile.birth_year,
+            "sex": profile.sex,
+            "kidney_disease": profile.kidney_disease,
+            "timezone": tz,
+        },
         keep=("kidney_disease",) if profile.kidney_disease is not None else (),
     )
     nights = store.list_nights()
     doc["nights"] = [
-        _drop_empty({"date": n.date, "cramps": n.cramps, "sleep_quality": n.sleep_quality,
-                     "notes": n.notes}, keep=("cramps",))
+        _drop_empty(
+            {
+                "date": n.date,
+                "cramps": n.cramps,
+                "sleep_quality": n.sleep_quality,
+                "notes": n.notes,
+            },
+            keep=("cramps",),
+        )
         for n in nights
     ]
     episodes = [_export_episode(e, tz) for e in store.list_episodes()]
     for night in nights:  # cramps counted without details travel as bare episodes
         if night.undetailed_cramps and night.cramps != night.undetailed_cramps:
             episodes.extend({"night": night.date} for _ in range(night.undetailed_cramps))
-    doc["episodes"] = sorted(episodes, key=lambda e: (e["night"], "time" not in e, e.get("time", "")))
+    doc["episodes"] = sorted(
+        episodes, key=lambda e: (e["night"], "time" not in e, e.get("time", ""))
+    )
     doc["regimen"] = [
-        _drop_empty({"item": e.item, "kind": e.kind, "form": e.form, "dose": _num(e.dose),
-                     "unit": e.unit, "times": list(e.times), "start": e.start, "end": e.end,
-                     "notes": e.notes}, keep=("end",))
+        _drop_empty(
+            {
+                "item": e.item,
+                "kind": e.kind,
+                "form": e.form,
+                "dose": _num(e.dose),
+                "unit": e.unit,
+                "times": list(e.times),
+                "start": e.start,
+                "end": e.end,
+                "notes": e.notes,
+            },
+            keep=("end",),
+        )
         for e in store.list_regimen()
     ]
     doc["adherence"] = [
-        _drop_empty({"date": a.date, "item": a.item, "taken": a.taken, "time": a.time},
-                    keep=("taken",))
+        _drop_empty(
+            {"date": a.date, "item": a.item, "taken": a.taken, "time": a.time}, keep=("taken",)
+        )
         for a in store.list_adherence()
     ]
     doc["medications"] = [
-        _drop_empty({"name": m.name, "dose": _num(m.dose), "unit": m.unit, "times": list(m.times),
-                     "start": m.start, "end": m.end, "notes": m.notes}, keep=("end",))
+        _drop_empty(
+            {
+                "name": m.name,
+                "dose": _num(m.dose),
+                "unit": m.unit,
+                "times": list(m.times),
+                "start": m.start,
+                "end": m.end,
+                "notes": m.notes,
+            },
+            keep=("end",),
+        )
         for m in store.list_medications()
     ]
     doc["labs"] = [
-        _drop_empty({"date": lab.date, "test": lab.test, "value": _num(lab.value), "unit": lab.unit,
-                     "range_low": _num(lab.range_low), "range_high": _num(lab.range_high)},
-                    keep=("value",))
+        _drop_empty(
+            {
+                "date": lab.date,
+                "test": lab.test,
+                "value": _num(lab.value),
+                "unit": lab.unit,
+                "range_low": _num(lab.range_low),
+                "range_high": _num(lab.range_high),
+            },
+            keep=("value",),
+        )
         for lab in store.list_labs()
     ]
     doc["factors"] = [
-        _drop_empty({"date": f.date, "name": f.name,
-                     "value": f.value if isinstance(f.value, bool | str) else _num(f.value),
-                     "unit": f.unit}, keep=("value",))
+        _drop_empty(
+            {
+                "date": f.date,
+                "name": f.name,
+                "value": f.value if isinstance(f.value, bool | str) else _num(f.value),
+                "unit": f.unit,
+            },
+            keep=("value",),
+        )
         for f in store.list_factors()
     ]
     doc["trigger_points"] = [
-        _drop_empty({"muscle": t.muscle, "side": t.side, "spot": t.spot, "found": t.found,
-                     "released": t.released, "notes": t.notes,
-                     "ratings": [{"date": r.date, "tenderness": r.tenderness} for r in t.ratings]},
-                    keep=("released",))
+        _drop_empty(
+            {
+                "muscle": t.muscle,
+                "side": t.side,
+                "spot": t.spot,
+                "found": t.found,
+                "released": t.released,
+                "notes": t.notes,
+                "ratings": [{"date": r.date, "tenderness": r.tenderness} for r in t.ratings],
+            },
+            keep=("released",),
+        )
         for t in store.list_trigger_points()
     ]
     doc["red_flags"] = [
@@ -521,13 +642,20 @@ def _export_episode(e: Episode, tz: str) -> dict[str, Any]:
         time = to_local(e.occurred_at, e.tz or tz).strftime("%H:%M")
     return _drop_empty(
         {
-            "night": e.night, "time": time, "approximate": e.approximate,
+            "night": e.night,
+            "time": time,
+            "approximate": e.approximate,
             "timezone": e.tz if e.tz and e.tz != tz else None,
-            "side": e.side, "muscles": list(e.muscles), "severity": e.severity,
-            "duration_min": _num(e.duration_min), "waves": e.waves, "woke": e.woke,
+            "side": e.side,
+            "muscles": list(e.muscles),
+            "severity": e.severity,
+            "duration_min": _num(e.duration_min),
+            "waves": e.waves,
+            "woke": e.woke,
             "reliefs": [_drop_empty({"method": r.method, "helped": r.helped}) for r in e.reliefs],
-            "after_effects": [{"date": a.date, "kind": a.kind, "rating": a.rating}
-                              for a in e.after_effects],
+            "after_effects": [
+                {"date": a.date, "kind": a.kind, "rating": a.rating} for a in e.after_effects
+            ],
             "notes": e.notes,
         },
         keep=("woke",) if e.woke is not None else (),
@@ -535,10 +663,11 @@ def _export_episode(e: Episode, tz: str) -> dict[str, Any]:
 
 
 # -- import ----------------------------------------------------------------------------------
-def import_document(tracker: Tracker, doc: dict[str, Any], *, replace: bool = False) -> ImportReport:
+def import_document(
+    tracker: Tracker, doc: dict[str, Any], *, replace: bool = False
+) -> ImportReport:
     """Validate and merge a document into the diary in one transaction (all or nothing)."""
     from crampwise.importer import Merger
 
     parsed = parse_document(doc, today=tracker.today(), default_tz=tracker.timezone)
     return Merger(tracker.store, parsed, replace=replace).run()
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace as dc_replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crampwise.diaryformat import ImportReport, NightEntry, ParsedDiary
@@ -113,12 +114,18 @@ class Merger:
             undetailed = 0 if episodes else total
             old = stored.get(date)
 
-            def write(d: str = date, e: NightEntry = entry, eps: list[Episode] = episodes,
-                      u: int = undetailed, existed: bool = old is not None) -> None:
+            def write(
+                d: str = date,
+                e: NightEntry = entry,
+                eps: list[Episode] = episodes,
+                u: int = undetailed,
+                existed: bool = old is not None,
+            ) -> None:
                 if existed:
                     self.store.delete_night(d)
-                self.store.put_night(d, undetailed_cramps=u, sleep_quality=e.sleep_quality,
-                                     notes=e.notes)
+                self.store.put_night(
+                    d, undetailed_cramps=u, sleep_quality=e.sleep_quality, notes=e.notes
+                )
                 for ep in eps:
                     self.store.insert_episode(ep)
 
@@ -127,7 +134,8 @@ class Merger:
                 self.report.count(self.report.added, "episodes", len(episodes))
             elif old.cramps != total:
                 self._conflict(
-                    "nights", f"night {date}: diary has {old.cramps} cramp(s), file has {total}",
+                    "nights",
+                    f"night {date}: diary has {old.cramps} cramp(s), file has {total}",
                     write,
                 )
             else:
@@ -135,11 +143,17 @@ class Merger:
                 if (entry.sleep_quality is not None and old.sleep_quality is None) or (
                     entry.notes and not old.notes
                 ):
-                    self.ops.append(lambda d=date, e=entry, o=old: self.store.put_night(
-                        d, undetailed_cramps=o.undetailed_cramps,
-                        sleep_quality=o.sleep_quality if o.sleep_quality is not None else e.sleep_quality,
-                        notes=o.notes or e.notes,
-                    ))
+                    self.ops.append(
+                        partial(
+                            self.store.put_night,
+                            date,
+                            undetailed_cramps=old.undetailed_cramps,
+                            sleep_quality=old.sleep_quality
+                            if old.sleep_quality is not None
+                            else entry.sleep_quality,
+                            notes=old.notes or entry.notes,
+                        )
+                    )
 
     # -- regimen -------------------------------------------------------------------------
     def _plan_regimen(self) -> None:
@@ -150,7 +164,8 @@ class Merger:
                 self._skip("regimen")
                 continue
             overlapping = [
-                s for s in stored
+                s
+                for s in stored
                 if s.item == entry.item
                 and s.start < (entry.end or "9999-12-31")
                 and entry.start < (s.end or "9999-12-31")
@@ -174,26 +189,59 @@ class Merger:
     # -- simple keyed sections -----------------------------------------------------------
     def _plan_keyed_sections(self) -> None:
         s = self.store
-        sections: list[tuple[str, list[Any], list[Any], Callable[[Any], tuple[Any, ...]],
-                             Callable[[Any, Any], object]]] = [
-            ("adherence", self.doc.adherence, s.list_adherence(),
-             lambda a: (a.date, a.item, a.time), lambda new, old: s.put_adherence(new)),
-            ("medications", self.doc.medications, s.list_medications(),
-             lambda m: (m.name, m.start),
-             lambda new, old: (s.delete_medication(old.id) if old else None,
-                               s.insert_medication(new))),
-            ("labs", self.doc.labs, s.list_labs(), lambda lab: (lab.date, lab.test),
-             lambda new, old: s.put_lab(new)),
-            ("factors", self.doc.factors, s.list_factors(), lambda f: (f.date, f.name),
-             lambda new, old: s.put_factor(new)),
-            ("red_flags", self.doc.red_flags, s.list_red_flags(), lambda r: (r.date, r.flag),
-             lambda new, old: s.put_red_flag(new)),
+        sections: list[
+            tuple[
+                str,
+                list[Any],
+                list[Any],
+                Callable[[Any], tuple[Any, ...]],
+                Callable[[Any, Any], object],
+            ]
+        ] = [
+            (
+                "adherence",
+                self.doc.adherence,
+                s.list_adherence(),
+                lambda a: (a.date, a.item, a.time),
+                lambda new, old: s.put_adherence(new),
+            ),
+            (
+                "medications",
+                self.doc.medications,
+                s.list_medications(),
+                lambda m: (m.name, m.start),
+                lambda new, old: (
+                    s.delete_medication(old.id) if old else None,
+                    s.insert_medication(new),
+                ),
+            ),
+            (
+                "labs",
+                self.doc.labs,
+                s.list_labs(),
+                lambda lab: (lab.date, lab.test),
+                lambda new, old: s.put_lab(new),
+            ),
+            (
+                "factors",
+                self.doc.factors,
+                s.list_factors(),
+                lambda f: (f.date, f.name),
+                lambda new, old: s.put_factor(new),
+            ),
+            (
+                "red_flags",
+                self.doc.red_flags,
+                s.list_red_flags(),
+                lambda r: (r.date, r.flag),
+                lambda new, old: s.put_red_flag(new),
+            ),
         ]
         for section, incoming, existing, key, put in sections:
             stored = {key(r): r for r in existing}
             for record in incoming:
                 old = stored.get(key(record))
-                op = (lambda n=record, o=old, p=put: p(n, o))
+                op = partial(put, record, old)
                 if old is None:
                     self._add(section, op)
                 elif _without_id(old) == record:
@@ -209,7 +257,7 @@ class Merger:
             key = (tp.muscle, tp.side, tp.spot, tp.found)
             old = stored.get(key)
             if old is None:
-                self._add("trigger_points", lambda t=tp: self.store.insert_trigger_point(t))
+                self._add("trigger_points", partial(self.store.insert_trigger_point, tp))
                 continue
             if dc_replace(old, id=None) == tp:
                 self._skip("trigger_points")
@@ -220,6 +268,7 @@ class Merger:
                 self.store.insert_trigger_point(t)
 
             self._conflict(
-                "trigger_points", f"trigger point {tp.muscle} {tp.side} found {tp.found}: "
-                "differs from your diary", write,
+                "trigger_points",
+                f"trigger point {tp.muscle} {tp.side} found {tp.found}: differs from your diary",
+                write,
             )

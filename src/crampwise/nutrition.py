@@ -160,6 +160,13 @@ class Contribution:
     item: str
     kind: str  # "food", "supplement" or "medication"
     amount: float  # per day, in the nutrient's unit
+    intakes: int = 1  # intakes a day (amount = per intake x intakes)
+
+    def describe(self, unit: str) -> str:
+        if self.intakes > 1:
+            each = self.amount / self.intakes
+            return f"{self.item} {each:,.0f} {unit} x {self.intakes} = {self.amount:,.0f} {unit}"
+        return f"{self.item} {self.amount:,.0f} {unit}"
 
 
 @dataclass(frozen=True)
@@ -210,7 +217,8 @@ class NutrientTotal:
             "upper_limit_applies_to": self.ul_scope,
             "over_upper_limit": self.over_upper_limit,
             "items": [
-                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1)}
+                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1),
+                 "intakes": c.intakes}
                 for c in self.contributions
             ],
             "sources": kb.cite(self.sources),
@@ -304,8 +312,7 @@ def _food_nutrients(intake: Intake) -> dict[str, float]:
         from crampwise.knowledge.foods import lookup_food, nutrients_for
     except ImportError:  # the food tables are built separately; say so instead of guessing
         raise InputError("food", "food data is not available in this build") from None
-    best = lookup_food(intake.item).best
-    food = getattr(best, "food", best)  # FoodMatch wraps the Food
+    food = lookup_food(intake.item).food
     per_intake = nutrients_for(food, intake.dose, intake.unit)
     return {k: v * intake.per_day for k, v in per_intake.items()}
 
@@ -340,9 +347,11 @@ def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
     for intake in intakes:
         if intake.kind == "food":
             try:
-                for nutrient, mg in _food_nutrients(intake).items():
-                    if nutrient in contributions:
-                        contributions[nutrient].append(Contribution(intake.item, "food", mg))
+                for name, mg in _food_nutrients(intake).items():
+                    if name in contributions:
+                        contributions[name].append(
+                            Contribution(intake.item, "food", mg, intake.per_day)
+                        )
             except CrampwiseError as exc:
                 uncounted.append((intake.item, getattr(exc, "detail", str(exc))))
             continue
@@ -353,7 +362,7 @@ def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
         nutrient, amount = result
         if nutrient.id in contributions or _limits(nutrient.id, ages, sex) is not None:
             contributions.setdefault(nutrient.id, []).append(
-                Contribution(intake.item, intake.kind, amount)
+                Contribution(intake.item, intake.kind, amount, intake.per_day)
             )
     totals = {n: _total(n, parts, ages, sex) for n, parts in contributions.items()}
     return NutritionTotals(day, ages, birth_year is not None, sex, totals, tuple(uncounted))

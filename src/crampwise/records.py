@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "Adherence",
     "AfterEffect",
     "Episode",
     "Factor",
@@ -21,7 +22,6 @@ __all__ = [
     "Relief",
     "TriggerPoint",
     "TriggerPointRating",
-    "Adherence",
 ]
 
 

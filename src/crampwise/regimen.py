@@ -38,14 +38,24 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
     if entry.unit is not None:
         unit = v.choice(entry.unit, f"{field}unit", vocab.REGIMEN_UNITS)
     if dose is not None and unit is None:
-        raise InputError(f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}")
+        raise InputError(
+            f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}"
+        )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
     form = None
     if entry.form:
         form = v.name_slug(entry.form, f"{field}form")
     return replace(
-        entry, item=item, kind=kind, start=start, end=end, dose=dose, unit=unit,
-        times=times, form=form, notes=v.text(entry.notes, f"{field}notes"),
+        entry,
+        item=item,
+        kind=kind,
+        start=start,
+        end=end,
+        dose=dose,
+        unit=unit,
+        times=times,
+        form=form,
+        notes=v.text(entry.notes, f"{field}notes"),
     )
 
 
@@ -87,9 +97,15 @@ class RegimenModule:
         """Start taking or doing an item from ``date`` (default today)."""
         entry = check_regimen_entry(
             RegimenEntry(
-                item=item, kind=kind, form=form,
+                item=item,
+                kind=kind,
+                form=form,
                 dose=None if dose is None else v.number(dose, "--dose"),
-                unit=unit, times=tuple(times), start=self._day(date), end=end, notes=notes,
+                unit=unit,
+                times=tuple(times),
+                start=self._day(date),
+                end=end,
+                notes=notes,
             ),
             "--" if False else "",
             self._t.today(),
@@ -147,7 +163,10 @@ class RegimenModule:
             raise InputError("--date", f"{day} is not after its start {current.start}")
         changed = check_regimen_entry(
             replace(
-                current, id=None, start=day, end=None,
+                current,
+                id=None,
+                start=day,
+                end=None,
                 form=form if form is not None else current.form,
                 dose=v.number(dose, "--dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
@@ -158,7 +177,10 @@ class RegimenModule:
             self._t.today(),
         )
         if (changed.form, changed.dose, changed.unit, changed.times) == (
-            current.form, current.dose, current.unit, current.times
+            current.form,
+            current.dose,
+            current.unit,
+            current.times,
         ):
             raise InputError("switch", "nothing changes; give --form, --dose, --unit or --times")
         assert current.id is not None
@@ -224,8 +246,12 @@ class RegimenModule:
         """Add a prescription medicine taken from ``start`` (default today)."""
         med = check_medication(
             Medication(
-                name=name, dose=None if dose is None else v.number(dose, "--dose"),
-                unit=unit, times=tuple(times), start=self._day(start, "--start"), notes=notes,
+                name=name,
+                dose=None if dose is None else v.number(dose, "--dose"),
+                unit=unit,
+                times=tuple(times),
+                start=self._day(start, "--start"),
+                notes=notes,
             ),
             "",
             self._t.today(),
@@ -266,9 +292,16 @@ def check_medication(med: Medication, field: str, today: dt.date | None) -> Medi
     unit = None if med.unit is None else v.choice(med.unit, f"{field}unit", vocab.REGIMEN_UNITS)
     dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
     if dose is not None and unit is None:
-        raise InputError(f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}")
+        raise InputError(
+            f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}"
+        )
     return replace(
-        med, name=name, start=start, end=end, unit=unit, dose=dose,
+        med,
+        name=name,
+        start=start,
+        end=end,
+        unit=unit,
+        dose=dose,
         times=v.choices(med.times, f"{field}times", vocab.DOSE_TIMES),
         notes=v.text(med.notes, f"{field}notes"),
     )

@@ -107,7 +107,10 @@ class LabValue:
     own_range: bool
 
     def describe(self) -> str:
-        return f"{self.test.name} {self.value:g} {self.unit} on {self.day.isoformat()}"
+        text = f"{self.test.name} {self.value:g} {self.unit}"
+        if self.unit != self.test.canonical_unit:
+            text += f" ({self.canonical:.3g} {self.test.canonical_unit})"
+        return f"{text} on {self.day.isoformat()}"
 
     @property
     def is_high(self) -> bool:

@@ -52,16 +52,15 @@ def _fmt(amount: float, unit: str) -> str:
 def above_upper_limit(ctx: SafetyContext) -> list[Finding]:
     """Supplemental magnesium, total calcium (food + supplements), vitamin D over the UL."""
     return [
-        _ul_finding(ctx, total)
+        _ul_finding(ctx, total, total.upper_limit)
         for total in ctx.nutrition.nutrients.values()
-        if total.over_upper_limit
+        if total.upper_limit is not None and total.over_upper_limit
     ]
 
 
-def _ul_finding(ctx: SafetyContext, t: NutrientTotal) -> Finding:
-    assert t.upper_limit is not None  # guaranteed by over_upper_limit
+def _ul_finding(ctx: SafetyContext, t: NutrientTotal, upper_limit: float) -> Finding:
     counted = [c for c in t.contributions if t.ul_scope != "supplements" or c.kind != "food"]
-    parts = ", ".join(f"{c.item} {_fmt(c.amount, t.unit)}" for c in counted)
+    parts = ", ".join(c.describe(t.unit) for c in counted)
     if t.ul_scope == "supplements":
         what = f"Your supplements give {_fmt(t.compared, t.unit)} of {t.nutrient} a day ({parts})"
         scope = "from supplements and medicines (magnesium in food does not count)"
@@ -71,7 +70,7 @@ def _ul_finding(ctx: SafetyContext, t: NutrientTotal) -> Finding:
         scope = "from all sources"
     who = "at your age" if ctx.age_known else "for older adults (your birth year is unknown)"
     message = (
-        f"{what}. The upper limit {who} is {_fmt(t.upper_limit, t.unit)} a day {scope}; "
+        f"{what}. The upper limit {who} is {_fmt(upper_limit, t.unit)} a day {scope}; "
         f"{_UL_RISK.get(t.nutrient, 'above it, the risk of harm rises')}. "
         "Ask your doctor or pharmacist before staying above it."
     )
@@ -87,7 +86,7 @@ def not_counted(ctx: SafetyContext) -> list[Finding]:
             "not-counted",
             "info",
             f"crampwise could not count {item!r} in your daily totals: {reason}. "
-            "The upper-limit checks above leave it out.",
+            "The upper-limit checks leave it out.",
             [item],
             [],
         )
@@ -210,7 +209,8 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
             links = "; ".join(f"{label}: {ev.describe()}" for label, ev in evidence)
             message = f"{med.name} ({drug.generic}) is linked with leg cramps. {links}"
             message = message if message.endswith(".") else message + "."
-            message += _recent_start(ctx, med)
+            if any("garrison-2012" in ev.sources for _, ev in evidence):
+                message += _recent_start(ctx, med)
             message += (
                 " A link is not proof that it causes your cramps. Do not stop a prescribed "
                 "medicine on your own; ask your prescriber whether it could play a part."

@@ -30,15 +30,14 @@ __all__ = [
 NIGHT_BOUNDARY_HOUR = 12
 
 _AT_HELP = (
-    "allowed: now, 3am, 03:10, 'around 03:10', '30 min ago', '2 hours ago', "
-    "'yesterday 23:30'"
+    "allowed: now, 3am, 03:10, 'around 03:10', '30 min ago', '2 hours ago', 'yesterday 23:30'"
 )
 
 
 def local_zone_name() -> str:
     """The machine's IANA time zone name (TZ, then /etc/localtime), else UTC."""
     name = os.environ.get("TZ", "").lstrip(":")
-    if name and "/" in name or name == "UTC":
+    if (name and "/" in name) or name == "UTC":
         return name
     try:
         target = str(Path("/etc/localtime").resolve())

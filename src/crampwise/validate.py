@@ -123,9 +123,7 @@ def name_slug(value: Any, field: str) -> str:
         raise InputError(field, f"{value!r} is not a name")
     normal = "-".join(value.strip().lower().replace("_", " ").split())
     if not normal or not _SLUG.match(normal) or len(normal) > 80:
-        raise InputError(
-            field, f"{value!r} is not a usable name; use letters, digits and dashes"
-        )
+        raise InputError(field, f"{value!r} is not a usable name; use letters, digits and dashes")
     return normal
 
 

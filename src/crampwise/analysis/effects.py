@@ -4,8 +4,14 @@ The adjusted model (stats-methods §2.4) is a Poisson GLM on week-by-period cell
 log-exposure offset, one indicator per item, and a linear time trend; quasi-Poisson scaling
 (SE × √φ̂, t reference with rows − columns df) when Pearson φ̂ > 1.5 (§2.2). Item coefficients
 get a weakly informative N(0, 1²) prior on log RR (§2.4), which keeps zero-cramp periods from
-producing an infinite effect. Two conditions without adjustment use the exact incomplete-beta
-formula instead (§2.3).
+producing an infinite effect.
+
+The trend is the *within-period* slope (period intercepts + common slope, the
+interrupted-time-series model, see :mod:`crampwise.analysis.checks`), entered as a fixed
+offset whose uncertainty is propagated into the item effects (delta method). Fitting it as a
+free column instead would let a long cramp-free period, whose item effect the prior holds
+back, drag the slope and with it every other estimate. Two conditions without adjustment use
+the exact incomplete-beta formula (§2.3).
 """
 
 from __future__ import annotations
@@ -16,12 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise.analysis.checks import TREND_UNIT, TrendCheck, quasi
 from crampwise.analysis.periods import period_bounds, period_index, weekly_cells
 from crampwise.analysis.result import EffectResult, Interval, JointEffect
-from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray
+from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray, item_label
 from crampwise.analysis.stats import (
     JEFFREYS_SHAPE,
-    PoissonFit,
     fit_poisson,
     prob_below,
     prob_rate_ratio_below,
@@ -32,31 +38,17 @@ from crampwise.analysis.stats import (
 __all__ = [
     "COINCIDE_NIGHTS",
     "MEANINGFUL_RR",
-    "OVERDISPERSED",
     "ModelFit",
-    "TrendCheck",
-    "block_order_trend",
     "compute_effects",
     "fit_adjusted_model",
     "identifiable",
-    "quasi",
     "verdict",
-    "within_period_trend",
 ]
 
 COINCIDE_NIGHTS = 7  # changes this close together cannot be told apart
 MEANINGFUL_RR = 0.75  # Cochrane magnesium review's "clinically meaningful" 25 % (§2.8)
-OVERDISPERSED = 1.5  # Pearson φ̂ above this → quasi-Poisson / effective counts (§2.2)
 ITEM_PRIOR_SD = 1.0  # N(0, 1²) on log RR (§2.4)
 WEAK_PRECISION = 1e-6  # nearly flat; only guards against numerical run-off
-TREND_UNIT = 28.0  # trend coefficients are per 4 weeks
-
-
-def quasi(phi: float | None, df_resid: int) -> tuple[float, float | None]:
-    """Variance scale and t df: (φ̂, rows − columns) when over-dispersed, else (1, None)."""
-    if phi is not None and phi > OVERDISPERSED and df_resid > 0:
-        return phi, float(df_resid)
-    return 1.0, None
 
 
 def verdict(p_benefit: float, p_meaningful: float) -> str:
@@ -78,15 +70,16 @@ def identifiable(series: DiarySeries, item: str) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class ModelFit:
-    """A fitted adjusted model with its column bookkeeping."""
+    """A fitted adjusted model: posterior mode, covariance (φ- and trend-adjusted), columns."""
 
-    fit: PoissonFit
-    columns: tuple[tuple[str, ...], ...]  # items behind each item column (identical columns merged)
-    first_item_col: int
-    trend_col: int
-    scale: float
-    df: float | None
+    coef: FloatArray
+    cov: FloatArray
+    columns: tuple[tuple[str, ...], ...]  # items behind each item column (identical merged)
+    dispersion: float | None  # Pearson φ̂ of the weekly cells
+    scale: float  # variance scale applied (φ̂ when over-dispersed, else 1)
+    df: float | None  # t reference df when over-dispersed
     cells: int
+    first_item_col: int = 1
 
     def column_of(self, item: str) -> int | None:
         for j, items in enumerate(self.columns):
@@ -96,10 +89,9 @@ class ModelFit:
 
     def contrast(self, cols: Sequence[int]) -> tuple[float, float]:
         """Estimate and SE of the sum of coefficients ``cols`` (log RR of a joint change)."""
-        w = np.zeros(self.fit.coef.shape[0])
+        w = np.zeros(self.coef.shape[0])
         w[list(cols)] = 1.0
-        var = float(w @ self.fit.cov @ w) * self.scale
-        return float(w @ self.fit.coef), math.sqrt(max(var, 0.0))
+        return float(w @ self.coef), math.sqrt(max(float(w @ self.cov @ w), 0.0))
 
 
 def _item_columns(
@@ -113,37 +105,51 @@ def _item_columns(
         on = col[use]
         if on.all() or not on.any():
             continue
-        key = on.tobytes()
-        groups.setdefault(key, ([], col))[0].append(item)
+        groups.setdefault(on.tobytes(), ([], col))[0].append(item)
     return [(tuple(names), col) for names, col in groups.values()]
 
 
 def fit_adjusted_model(
-    series: DiarySeries, mask: BoolArray | None = None, items: Sequence[str] | None = None
+    series: DiarySeries,
+    mask: BoolArray | None = None,
+    *,
+    trend: TrendCheck | None = None,
+    free_trend: bool = False,
 ) -> ModelFit | None:
-    """Fit log E[y] = log(nights) + α + Σβ_k·x_k + γ·(t − t̄)/28 on week × period cells."""
+    """log E[y] = log(nights) + α + Σβ_k·x_k + γ·(t − t̄)/28 on week × period cells.
+
+    γ is either the given within-period ``trend`` (fixed offset, variance propagated) or,
+    with ``free_trend``, a fitted column (used inside randomized experiments, whose balanced
+    block order makes it orthogonal to the conditions). None when there are no cramps.
+    """
     mask = np.ones(series.n, dtype=np.bool_) if mask is None else mask
     use = series.observed & mask
     if series.counts[use].sum() <= 0:
-        return None  # no cramps: the intercept would run off to −∞, nothing to compare
-    cols = _item_columns(series, mask, series.items if items is None else items)
+        return None  # the intercept would run off to −∞; there is nothing to compare
+    cols = _item_columns(series, mask, series.items)
     cells = weekly_cells(series, period_index(period_bounds(series), series.n), mask)
-    center = float(np.nonzero(use)[0].mean())
-    x = np.column_stack(
-        [
-            np.ones(cells.counts.shape[0]),
-            *(col[cells.first_night].astype(np.float64) for _, col in cols),
-            (cells.mean_night - center) / TREND_UNIT,
-        ]
-    )
-    prec = np.array([0.0, *([1.0 / ITEM_PRIOR_SD**2] * len(cols)), WEAK_PRECISION])
-    fit = fit_poisson(x, cells.counts, np.log(cells.exposure), prec)
+    z = (cells.mean_night - float(np.nonzero(use)[0].mean())) / TREND_UNIT
+    blocks = [np.ones_like(z), *(col[cells.first_night].astype(np.float64) for _, col in cols)]
+    prec = [0.0, *([1.0 / ITEM_PRIOR_SD**2] * len(cols))]
+    offset = np.log(cells.exposure)
+    if free_trend:
+        blocks.append(z)
+        prec.append(WEAK_PRECISION)
+    elif trend is not None:
+        offset = offset + trend.estimate * z
+    x = np.column_stack(blocks)
+    fit = fit_poisson(x, cells.counts, offset, np.array(prec))
     scale, df = quasi(fit.dispersion, fit.df_resid)
+    cov = fit.cov * scale
+    if trend is not None and not free_trend:
+        # Delta method: dβ̂/dγ = −H⁻¹X'Wz, so Var(β̂) gains (dβ̂/dγ)(dβ̂/dγ)'·Var(γ̂).
+        d = -fit.cov @ (x.T @ (fit.mu * z))
+        cov = cov + np.outer(d, d) * trend.se**2
     return ModelFit(
-        fit=fit,
+        coef=fit.coef,
+        cov=cov,
         columns=tuple(names for names, _ in cols),
-        first_item_col=1,
-        trend_col=1 + len(cols),
+        dispersion=fit.dispersion,
         scale=scale,
         df=df,
         cells=int(cells.counts.shape[0]),
@@ -229,11 +235,31 @@ def _nights_on_off(series: DiarySeries, k: int, mask: BoolArray) -> tuple[int, i
     return on, int(use.sum()) - on
 
 
+def _no_estimate(
+    item: str,
+    verdict_: str,
+    *,
+    evidence: str,
+    counts: tuple[int, int],
+    note: str,
+    joint: JointEffect | None = None,
+) -> EffectResult:
+    method = "none (not identifiable)" if verdict_ == "not-identifiable" else "none"
+    none = Interval(None, None, None)
+    return EffectResult(item, none, None, None, verdict_, evidence, method, *counts, note, joint)
+
+
 def compute_effects(
-    series: DiarySeries, model: ModelFit | None, trend_flagged: bool
+    series: DiarySeries,
+    model: ModelFit | None,
+    *,
+    mask: BoolArray,
+    trend_flagged: bool,
 ) -> list[EffectResult]:
-    """One :class:`EffectResult` per regimen item, in the diary's item order."""
-    everything = np.ones(series.n, dtype=np.bool_)
+    """One :class:`EffectResult` per regimen item, in the diary's item order.
+
+    ``mask`` selects the nights the effects rest on (all but a flare run-in).
+    """
     not_ident = [
         i for i in series.items if i not in series.experiments and not identifiable(series, i)
     ]
@@ -244,65 +270,58 @@ def compute_effects(
         if item in series.experiments:
             out.append(_randomized_effect(series, item))
             continue
-        on, off = _nights_on_off(series, k, everything)
+        counts = _nights_on_off(series, k, mask)
+        col = None if model is None else model.column_of(item)
         if item in joint_of:
             group = joint_of[item]
-            others = [g for g in group if g != item]
-            note = _not_identifiable_note(item, others, on, off)
+            note = _not_identifiable_note(item, [g for g in group if g != item], counts)
             out.append(
-                EffectResult(
+                _no_estimate(
                     item,
-                    Interval(None, None, None),
-                    None,
-                    None,
                     "not-identifiable",
-                    "confounded",
-                    "none (not identifiable)",
-                    on,
-                    off,
-                    note,
-                    _joint(model, group),
+                    evidence="confounded",
+                    counts=counts,
+                    note=note,
+                    joint=_joint(model, group),
                 )
             )
-            continue
-        col = None if model is None else model.column_of(item)
-        if model is None or col is None:
+        elif model is None or col is None:
+            note = "No cramps were recorded, so there is nothing to compare."
+            if model is not None:
+                note = f"{_cap(item_label(item))} has no recorded nights on one side to compare."
             out.append(
-                EffectResult(
-                    item,
-                    Interval(None, None, None),
-                    None,
-                    None,
-                    "inconclusive",
-                    "uncontrolled",
-                    "none",
-                    on,
-                    off,
-                    "No cramps were recorded, so there is nothing to compare.",
+                _no_estimate(
+                    item, "inconclusive", evidence="uncontrolled", counts=counts, note=note
                 )
             )
-            continue
-        if varying == 1 and not trend_flagged:
-            rr, p_b, p_m = _exact_effect(series, everything, k, model.scale)
-            method = "exact-gamma-poisson (incomplete beta)"
         else:
-            est, se = model.contrast([col])
-            rr, p_b, p_m = _wald_effect(est, se, model.df)
-            method = _glm_method(model)
-        out.append(
-            EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "uncontrolled", method, on, off)
-        )
+            if varying == 1 and not trend_flagged:
+                rr, p_b, p_m = _exact_effect(series, mask, k, model.scale)
+                method = "exact-gamma-poisson (incomplete beta)"
+            else:
+                est, se = model.contrast([col])
+                rr, p_b, p_m = _wald_effect(est, se, model.df)
+                method = _glm_method(model)
+            out.append(
+                EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "uncontrolled", method, *counts)
+            )
     return out
 
 
-def _not_identifiable_note(item: str, others: Sequence[str], on: int, off: int) -> str:
-    if on == 0:
-        return f"{item} was not in use on any recorded night."
-    if off == 0:
-        return f"{item} was in use on every recorded night, so there is nothing to compare."
+def _cap(text: str) -> str:
+    return str(text[:1].upper() + text[1:])
+
+
+def _not_identifiable_note(item: str, others: Sequence[str], counts: tuple[int, int]) -> str:
+    name = _cap(item_label(item))
+    if counts[0] == 0:
+        return f"{name} was not in use on any recorded night, so there is nothing to compare."
+    if counts[1] == 0:
+        return f"{name} was in use on every recorded night, so there is nothing to compare."
     if others:
-        return f"{item} always changed together with {', '.join(others)}."
-    return f"every change of {item} coincided with another change."
+        together = ", ".join(item_label(o) for o in others)
+        return f"{name} always started or stopped together with {together}."
+    return f"Every start or stop of {item_label(item)} came with another change."
 
 
 def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
@@ -311,38 +330,22 @@ def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
     window = np.zeros(series.n, dtype=np.bool_)
     window[blocks[0].start : blocks[-1].end] = True
     k = series.items.index(item)
-    on, off = _nights_on_off(series, k, window)
-    others = [i for i in series.items if i != item]
-    model = fit_adjusted_model(series, window)
-    if model is None or model.column_of(item) is None:
-        return EffectResult(
-            item,
-            Interval(None, None, None),
-            None,
-            None,
-            "inconclusive",
-            "randomized",
-            "none",
-            on,
-            off,
-            "The experiment has no cramps or no nights on one side yet.",
-        )
+    counts = _nights_on_off(series, k, window)
+    model = fit_adjusted_model(series, window, free_trend=True)
+    col = None if model is None else model.column_of(item)
+    if model is None or col is None:
+        note = "The experiment has no cramps, or no recorded nights on one side, yet."
+        return _no_estimate(item, "inconclusive", evidence="randomized", counts=counts, note=note)
+    note = ""
     if len(model.columns) == 1:
         rr, p_b, p_m = _exact_effect(series, window, k, model.scale)
         method = "exact-gamma-poisson (incomplete beta), experiment nights"
     else:
-        col = model.column_of(item)
-        assert col is not None
         est, se = model.contrast([col])
         rr, p_b, p_m = _wald_effect(est, se, model.df)
         method = _glm_method(model) + ", experiment nights"
-    note = (
-        ""
-        if len(model.columns) == 1
-        else (
-            "Other items changed during the experiment; the model adjusts for "
-            + ", ".join(o for o in others if model.column_of(o) is not None)
-            + "."
-        )
-    )
-    return EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "randomized", method, on, off, note)
+        others = [
+            item_label(o) for o in series.items if o != item and model.column_of(o) is not None
+        ]
+        note = f"Other items changed during the experiment; adjusted for {', '.join(others)}."
+    return EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "randomized", method, *counts, note)

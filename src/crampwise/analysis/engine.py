@@ -8,13 +8,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, cast
 
+import numpy as np
+
 from crampwise.analysis.changepoints import detect_changepoints
-from crampwise.analysis.effects import (
+from crampwise.analysis.checks import (
     OVERDISPERSED,
-    compute_effects,
-    fit_adjusted_model,
+    period_dispersion,
+    rtm_check,
     within_period_trend,
 )
+from crampwise.analysis.effects import compute_effects, fit_adjusted_model
 from crampwise.analysis.periods import compute_periods
 from crampwise.analysis.result import (
     AnalysisResult,
@@ -24,9 +27,9 @@ from crampwise.analysis.result import (
     PeriodResult,
     Streaks,
 )
-from crampwise.analysis.series import DiarySeries, build_series, fmt_date, item_label
+from crampwise.analysis.series import DiarySeries, build_series, fmt_date, fmt_rate, item_label
 from crampwise.analysis.trends import slope_per_year, streaks
-from crampwise.analysis.warnings import N_OF_1, TREND_P, build_warnings, join_names
+from crampwise.analysis.warnings import N_OF_1, build_warnings, join_names
 from crampwise.errors import ImportFormatError, InputError
 
 __all__ = ["analyze", "analyze_series", "load_diary"]
@@ -105,16 +108,27 @@ def analyze_series(series: DiarySeries) -> AnalysisResult:
     """The analysis proper, on nightly arrays (see :func:`build_series`)."""
     if series.n_observed == 0:
         return _empty_result(series)
-    model = fit_adjusted_model(series)
-    phi = None if model is None else model.fit.dispersion
-    trend = within_period_trend(series)
-    trend_flagged = trend is not None and trend.p_two_sided() < TREND_P
-    effects = compute_effects(series, model, trend_flagged)
+    everything = np.ones(series.n, dtype=np.bool_)
+    rtm = rtm_check(series, period_dispersion(series, everything))
+    mask = everything.copy()
+    if rtm is not None and rtm.exclude_run_in:
+        mask[: rtm.run_in_end] = False  # a flare is not a fair "before" (regression to mean)
+    trend = within_period_trend(series, mask)
+    model = fit_adjusted_model(series, mask, trend=trend)
+    phi = None if model is None else model.dispersion
+    trend_flagged = trend is not None and trend.flagged
+    effects = compute_effects(series, model, mask=mask, trend_flagged=trend_flagged)
     widen = phi if phi is not None and phi > OVERDISPERSED else 1.0
     periods = compute_periods(series, widen)
     changepoints = detect_changepoints(series, max(phi or 1.0, 1.0))
     warnings = build_warnings(
-        series, periods=periods, effects=effects, changepoints=changepoints, trend=trend, phi=phi
+        series,
+        periods=periods,
+        effects=effects,
+        changepoints=changepoints,
+        trend=trend,
+        rtm=rtm,
+        phi=phi,
     )
     runs = streaks(series)
     return AnalysisResult(
@@ -138,6 +152,10 @@ def analyze_series(series: DiarySeries) -> AnalysisResult:
     )
 
 
+def _fmt_iso(iso: str | None) -> str:
+    return "?" if iso is None else fmt_date(date.fromisoformat(iso))
+
+
 def _pct_fewer(rr: float) -> str:
     change = 100.0 * (1.0 - rr)
     return f"{change:.0f} % fewer" if change >= 0 else f"{-change:.0f} % more"
@@ -149,9 +167,13 @@ def _period_sentence(p: PeriodResult) -> str:
     r = p.rate_per_week
     if r.estimate is None or r.low is None or r.high is None:
         return f"{span} ({who}): no recorded nights."
+    if r.low < 0.01:
+        rng = f"95 % range: at most {fmt_rate(r.high)}"
+    else:
+        rng = f"95 % range {fmt_rate(r.low)} to {fmt_rate(r.high)}"
     return (
-        f"{span} ({who}): about {r.estimate:.2f} cramps a week (95 % range {r.low:.2f} to "
-        f"{r.high:.2f}); {p.cramps} cramps in {p.nights} recorded nights."
+        f"{span} ({who}): about {fmt_rate(r.estimate)} cramps a week ({rng}); "
+        f"{p.cramps} cramps in {p.nights} recorded nights."
     )
 
 
@@ -201,7 +223,8 @@ def _can_say(
     if runs.longest:
         out.append(
             f"Longest run of recorded cramp-free nights: {runs.longest} "
-            f"({runs.longest_start} to {runs.longest_end}); current run: {runs.current}."
+            f"({_fmt_iso(runs.longest_start)} to {_fmt_iso(runs.longest_end)}); "
+            f"current run: {runs.current}."
         )
     return out
 

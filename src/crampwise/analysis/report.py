@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 
 from crampwise.analysis.result import AnalysisResult
+from crampwise.analysis.series import fmt_date, fmt_rate
 
 __all__ = ["render_text"]
 
@@ -29,8 +31,8 @@ def render_text(result: AnalysisResult) -> str:
         lines += ["Why we are careful:", *_bullets([w.message for w in result.warnings]), ""]
     if result.changepoints:
         cps = [
-            f"Around {c.night}: from about {c.rate_before or 0:.1f} to {c.rate_after or 0:.1f} "
-            "cramps a week"
+            f"Around {fmt_date(date.fromisoformat(c.night))}: from about "
+            f"{fmt_rate(c.rate_before or 0.0)} to {fmt_rate(c.rate_after or 0.0)} cramps a week"
             + (
                 f" (near a change of {', '.join(c.changes_nearby)})."
                 if c.near_change

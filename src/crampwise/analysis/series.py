@@ -29,6 +29,7 @@ __all__ = [
     "IntArray",
     "build_series",
     "fmt_date",
+    "fmt_rate",
     "item_label",
 ]
 
@@ -95,6 +96,13 @@ class DiarySeries:
 def fmt_date(d: date) -> str:
     """``1 Oct 2025`` — unambiguous for readers anywhere (no 10/01 vs 01/10)."""
     return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def fmt_rate(x: float) -> str:
+    """A weekly rate for reading: never a bare "0.00" for a small but non-zero rate."""
+    if x < 0.01:
+        return "under 0.01"
+    return f"{x:.1f}" if x >= 1 else f"{x:.2f}"
 
 
 def item_label(item: str) -> str:

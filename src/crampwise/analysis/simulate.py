@@ -22,6 +22,7 @@ RegimenSpan = tuple[str, int, int | None]
 def _nightly_rate(
     nights: int,
     base_per_week: float,
+    *,
     active: Mapping[str, np.ndarray[Any, np.dtype[np.bool_]]],
     rate_ratios: Mapping[str, float],
     weekly_shape: float | None,
@@ -70,7 +71,13 @@ def simulate_diary(
             e = (date.fromisoformat(blk["end"]) - start).days
             on[max(s, 0) : min(e, nights)] = blk["condition"] == "on"
     rate = _nightly_rate(
-        nights, base_per_week, active, rate_ratios or {}, weekly_shape, flare, rng
+        nights,
+        base_per_week,
+        active=active,
+        rate_ratios=rate_ratios or {},
+        weekly_shape=weekly_shape,
+        flare=flare,
+        rng=rng,
     )
     counts = rng.poisson(rate)
     recorded = rng.random(nights) >= missing
@@ -141,9 +148,19 @@ def demo_story_diary(seed: int = 7) -> dict[str, Any]:
         seed=seed,
     )
     details = {
-        "magnesium": {"form": "glycinate", "dose": 200, "unit": "mg", "times": ["morning", "bedtime"]},
+        "magnesium": {
+            "form": "glycinate",
+            "dose": 200,
+            "unit": "mg",
+            "times": ["morning", "bedtime"],
+        },
         "potassium": {"form": "citrate", "dose": 99, "unit": "mg", "times": ["bedtime"]},
-        "calcium": {"form": "carbonate", "dose": 500, "unit": "mg", "times": ["morning", "evening"]},
+        "calcium": {
+            "form": "carbonate",
+            "dose": 500,
+            "unit": "mg",
+            "times": ["morning", "evening"],
+        },
         "trigger-point-massage": {"kind": "routine", "times": ["bedtime"]},
         "stretching": {"kind": "routine", "times": ["bedtime"]},
     }

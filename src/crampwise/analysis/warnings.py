@@ -12,26 +12,21 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
-import numpy as np
-
-from crampwise.analysis.effects import (
-    COINCIDE_NIGHTS,
+from crampwise.analysis.checks import (
+    MIN_NIGHTS,
     OVERDISPERSED,
+    RtmCheck,
     TrendCheck,
     block_order_trend,
 )
-from crampwise.analysis.periods import period_bounds
+from crampwise.analysis.effects import COINCIDE_NIGHTS
 from crampwise.analysis.result import Caveat, ChangepointResult, EffectResult, PeriodResult
-from crampwise.analysis.series import Change, DiarySeries, fmt_date, item_label
-from crampwise.analysis.stats import JEFFREYS_SHAPE, prob_below, prob_rate_ratio_below
+from crampwise.analysis.series import Change, DiarySeries, fmt_date, fmt_rate, item_label
+from crampwise.analysis.stats import prob_below
 
-__all__ = ["MIN_NIGHTS", "PLACEBO_SENTENCE", "build_warnings", "join_names"]
+__all__ = ["N_OF_1", "PLACEBO_SENTENCE", "build_warnings", "join_names"]
 
-MIN_NIGHTS = 14
 MISSING_SHARE = 0.20
-TREND_P = 0.02  # two-sided; with RTM at 2.5 % one-sided keeps false alarms ≤ 10 % (tested)
-RTM_PROB = 0.975
-RTM_RATIO = 1.5
 
 N_OF_1 = (
     "The way to know is a randomized N-of-1 trial (on/off blocks in random order), "
@@ -120,43 +115,35 @@ def _before_after(series: DiarySeries, effects: Sequence[EffectResult]) -> list[
     return out
 
 
-def _rtm(series: DiarySeries, phi: float) -> list[Caveat]:
-    """First 14 observed nights clearly worse than the rest of the first period (or diary)."""
-    obs = np.nonzero(series.observed)[0]
-    if obs.shape[0] < 2 * MIN_NIGHTS:
+def _rtm(series: DiarySeries, rtm: RtmCheck | None) -> list[Caveat]:
+    if rtm is None or not rtm.flagged:
         return []
-    cut = int(obs[MIN_NIGHTS - 1]) + 1
-    first_end = period_bounds(series)[0][1]
-    ref_end = first_end if series.observed[cut:first_end].sum() >= MIN_NIGHTS else series.n
-    s1, n1 = float(series.counts[:cut].sum()), float(series.observed[:cut].sum())
-    s2, n2 = float(series.counts[cut:ref_end].sum()), float(series.observed[cut:ref_end].sum())
-    a1, b1 = JEFFREYS_SHAPE + s1 / phi, n1 / phi
-    a2, b2 = JEFFREYS_SHAPE + s2 / phi, n2 / phi
-    p_worse = 1.0 - prob_rate_ratio_below(1.0, a1, b1, a2, b2)
-    ratio = (a1 / b1) / (a2 / b2)
-    if p_worse < RTM_PROB or ratio < RTM_RATIO:
-        return []
-    start, end = series.iso(0), series.iso(cut - 1)
+    end = rtm.run_in_end - 1
+    rate1 = 7 * rtm.first_events / rtm.first_nights
+    rate2 = 7 * rtm.ref_events / max(rtm.ref_nights, 1.0)
     text = (
-        f"Your diary starts with a bad spell: {7 * s1 / n1:.1f} cramps a week in the first "
-        f"{int(n1)} recorded nights ({fmt_date(series.date(0))} to "
-        f"{fmt_date(series.date(cut - 1))}), against {7 * s2 / max(n2, 1):.1f} a week afterwards. "
+        f"Your diary starts with a bad spell: {rate1:.1f} cramps a week in the first "
+        f"{int(rtm.first_nights)} recorded nights ({fmt_date(series.date(0))} to "
+        f"{fmt_date(series.date(end))}), against {rate2:.1f} a week afterwards. "
         "People usually start a diary when cramps are at their worst, and bad spells ease by "
         "themselves ('regression to the mean'), so part of any later improvement would have "
         "happened anyway."
     )
-    return [Caveat("regression-to-mean", text, (), (start, end))]
+    if rtm.exclude_run_in:
+        text += " Those first nights are left out of the estimates of what each item did."
+    return [Caveat("regression-to-mean", text, (), (series.iso(0), series.iso(end)))]
 
 
 def _trend(series: DiarySeries, check: TrendCheck | None) -> list[Caveat]:
-    if check is None or check.p_two_sided() >= TREND_P:
+    if check is None or not check.flagged:
         return []
     pct = 100.0 * abs(math.exp(check.estimate) - 1.0)
     direction = "less" if check.estimate < 0 else "more"
     text = (
         f"Even during stretches when nothing in your regimen changed, your cramps became "
         f"{direction} frequent over time (about {pct:.0f} % per 4 weeks). Before and after "
-        "comparisons partly measure this drift, not the changes you made."
+        "comparisons partly measure this drift, not the changes you made; the estimates of "
+        "what each item did allow for it."
     )
     if check.estimate < 0:
         text += " " + PLACEBO_SENTENCE
@@ -190,17 +177,31 @@ def _period_effect(series: DiarySeries) -> list[Caveat]:
     return out
 
 
-def _changepoints(changepoints: Sequence[ChangepointResult]) -> list[Caveat]:
+def _nearest_change(series: DiarySeries, night: int) -> str:
+    if not series.changes:
+        return ""
+    ch = min(series.changes, key=lambda c: abs(c.night - night))
+    verb = "started" if ch.kind == "start" else "stopped"
+    gap = abs(ch.night - night)
+    side = "earlier" if ch.night < night else "later"
+    return (
+        f" The nearest change was {item_label(ch.item)}, which {verb} on "
+        f"{fmt_date(series.date(ch.night))}, {gap} nights {side}."
+    )
+
+
+def _changepoints(series: DiarySeries, changepoints: Sequence[ChangepointResult]) -> list[Caveat]:
     out: list[Caveat] = []
     for cp in changepoints:
         if cp.near_change or cp.rate_before is None or cp.rate_after is None:
             continue
-        when = fmt_date(_d(cp.night))
+        night = (_d(cp.night) - series.date(0)).days
         text = (
-            f"Your cramp rate seems to have changed around {when} (from about "
-            f"{cp.rate_before:.1f} to {cp.rate_after:.1f} a week), but nothing in your regimen "
-            "changed then. Shifts like this happen naturally, which is one more reason to be "
-            "careful about crediting (or blaming) a supplement for a change."
+            f"Your cramp rate seems to have changed around {fmt_date(_d(cp.night))} (from about "
+            f"{fmt_rate(cp.rate_before)} to {fmt_rate(cp.rate_after)} a week), but nothing in "
+            f"your regimen changed within a week of it.{_nearest_change(series, night)} "
+            "Shifts like this also happen naturally, which is one more reason to be careful "
+            "about crediting (or blaming) a supplement for a change."
         )
         out.append(Caveat("changepoint-without-change", text, (), (cp.night,)))
     return out
@@ -274,18 +275,18 @@ def build_warnings(
     effects: Sequence[EffectResult],
     changepoints: Sequence[ChangepointResult],
     trend: TrendCheck | None,
+    rtm: RtmCheck | None,
     phi: float | None,
 ) -> list[Caveat]:
     """All warnings, the most important (what misleads most) first."""
-    phi_adj = max(phi or 1.0, 1.0)
     return [
         *_overlapping(series),
         *_no_comparison(effects),
         *_before_after(series, effects),
-        *_rtm(series, phi_adj),
+        *_rtm(series, rtm),
         *_trend(series, trend),
         *_period_effect(series),
-        *_changepoints(changepoints),
+        *_changepoints(series, changepoints),
         *_overdispersion(phi),
         *_missing(series),
         *_too_few(periods, effects),

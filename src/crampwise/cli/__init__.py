@@ -11,7 +11,7 @@ import argparse
 from collections.abc import Sequence
 
 from crampwise import __version__
-from crampwise.cli import data_cmds, diary_cmds, regimen_cmds
+from crampwise.cli import data_cmds, diary_cmds, insight_cmds, regimen_cmds
 from crampwise.cli._app import Parser, run
 
 __all__ = ["build_parser", "main"]
@@ -27,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS keeps a --db given before the command from being reset by the subcommand.
     common.add_argument(
-        "--db", default=argparse.SUPPRESS,
+        "--db",
+        default=argparse.SUPPRESS,
         help="SQLite file or postgresql+psycopg://… URL (env CRAMPWISE_DB; default: your "
         "user data folder)",
     )
@@ -37,12 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         "what helps you.",
         epilog=_EPILOG,
     )
-    parser.add_argument("--db", default=None, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="SQLite file or postgresql+psycopg://… URL (env CRAMPWISE_DB; default: your user "
+        "data folder); may also follow the command",
+    )
     parser.add_argument("--version", action="version", version=f"crampwise {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     diary_cmds.register(sub, common)
     regimen_cmds.register(sub, common)
     data_cmds.register(sub, common)
+    insight_cmds.register(sub, common)
     return parser
 
 

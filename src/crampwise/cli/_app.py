@@ -87,7 +87,11 @@ class App:
         for row in cells:
             for i, cell in enumerate(row):
                 widths[i] = max(widths[i], len(cell))
-        self.echo(self.style("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), "bold"))
+        self.echo(
+            self.style(
+                "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(), "bold"
+            )
+        )
         for row in cells:
             self.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 

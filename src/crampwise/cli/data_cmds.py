@@ -102,15 +102,25 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
         app.json(result)
         return 0
     app.echo(app.style("Loaded the crampwise demo story", "bold") + f" into {result['db']}")
-    app.echo(f"  {result['summary']['first_night']} → {result['summary']['last_night']}: "
-             f"{result['summary']['nights_observed']} nights observed, "
-             f"{result['summary']['nights_missing']} missing, {result['summary']['cramps']} cramps.")
-    app.echo("  The story: cramps began on a hot holiday; magnesium, then potassium, then calcium "
-             "with nightly massage and stretching — 'calcium fixed it'?")
+    app.echo(
+        f"  {result['summary']['first_night']} → {result['summary']['last_night']}: "
+        f"{result['summary']['nights_observed']} nights observed, "
+        f"{result['summary']['nights_missing']} missing, {result['summary']['cramps']} cramps."
+    )
+    app.echo(
+        "  The story: cramps began on a hot holiday; magnesium, then potassium, then calcium "
+        "with nightly massage and stretching — 'calcium fixed it'?"
+    )
     db = result["db_arg"]
     app.echo("Explore it (it is separate from your own diary):")
-    for command in ("summary", "nights --from 2025-09-20 --to 2025-10-10", "regimen list --all",
-                    "episodes --from 2024-11-01 --to 2024-11-30", "analyze", "safety"):
+    for command in (
+        "summary",
+        "nights --from 2025-09-20 --to 2025-10-10",
+        "regimen list --all",
+        "episodes --from 2024-11-01 --to 2024-11-30",
+        "analyze",
+        "safety",
+    ):
         app.echo(f"  crampwise --db {db} {command}")
     return 0
 
@@ -169,11 +179,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("import", parents=[common],
-                       help="import a crampwise-diary JSON file (all or nothing)")
+    p = sub.add_parser(
+        "import", parents=[common], help="import a crampwise-diary JSON file (all or nothing)"
+    )
     p.add_argument("file", help="path, or - for standard input")
-    p.add_argument("--replace", action="store_true",
-                   help="let the file's version win where it differs from the diary")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="let the file's version win where it differs from the diary",
+    )
     p.add_argument("--json", action="store_true", help="print counts as JSON")
     p.set_defaults(handler=cmd_import)
 
@@ -182,10 +196,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="file for JSON (default stdout); folder for CSV")
     p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("demo", parents=[common],
-                       help="load the demo story into a separate demo diary")
-    p.add_argument("--yes", action="store_true",
-                   help="with --db: replace what that database holds")
+    p = sub.add_parser(
+        "demo", parents=[common], help="load the demo story into a separate demo diary"
+    )
+    p.add_argument("--yes", action="store_true", help="with --db: replace what that database holds")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_demo)
 

@@ -50,8 +50,9 @@ def episode_dict(app: App, e: Episode) -> dict[str, Any]:
         "waves": e.waves,
         "woke": e.woke,
         "reliefs": [{"method": r.method, "helped": r.helped} for r in e.reliefs],
-        "after_effects": [{"date": a.date, "kind": a.kind, "rating": a.rating}
-                          for a in e.after_effects],
+        "after_effects": [
+            {"date": a.date, "kind": a.kind, "rating": a.rating} for a in e.after_effects
+        ],
         "notes": e.notes,
     }
 
@@ -79,36 +80,68 @@ def _episode_line(app: App, e: Episode) -> str:
 def cmd_log(args: argparse.Namespace, app: App) -> int:
     """Record a cramp (defaults: now, last night)."""
     logged = app.tracker.diary.log_episode(
-        at=args.at, night=args.night, side=args.side, muscles=_split(args.muscle),
-        severity=args.severity, duration_min=args.duration, waves=args.waves,
-        woke=_woke(args), reliefs=_reliefs(args.relief), notes=args.note or "",
+        at=args.at,
+        night=args.night,
+        side=args.side,
+        muscles=_split(args.muscle),
+        severity=args.severity,
+        duration_min=args.duration,
+        waves=args.waves,
+        woke=_woke(args),
+        reliefs=_reliefs(args.relief),
+        notes=args.note or "",
         client_id=args.client_id,
     )
     if args.json:
-        app.json({**episode_dict(app, logged.episode), "night_total": logged.night_total,
-                  "duplicate": logged.duplicate})
+        app.json(
+            {
+                **episode_dict(app, logged.episode),
+                "night_total": logged.night_total,
+                "duplicate": logged.duplicate,
+            }
+        )
         return 0
     e = logged.episode
     local = app.tracker.diary.local_time(e)
     when = f" at {'~' if e.approximate else ''}{local:%H:%M}" if local else ""
     verb = "Already logged" if logged.duplicate else "Logged"
-    app.echo(f"{verb} cramp #{e.id}{when}, night of {_pretty_night(e.night)} "
-             f"({logged.night_total} this night).")
+    app.echo(
+        f"{verb} cramp #{e.id}{when}, night of {_pretty_night(e.night)} "
+        f"({logged.night_total} this night)."
+    )
     if not logged.duplicate and e.severity is None:
-        app.echo(app.style(f"Add details later: crampwise edit {e.id} --severity 7 "
-                           "--muscle calf --side left", "dim"))
+        app.echo(
+            app.style(
+                f"Add details later: crampwise edit {e.id} --severity 7 --muscle calf --side left",
+                "dim",
+            )
+        )
     return 0
 
 
 def cmd_night(args: argparse.Namespace, app: App) -> int:
     """Check in a night: cramp-free (--none) or a count (--cramps N)."""
-    night = confirmable(app, lambda ok: app.tracker.diary.record_night(
-        args.date, cramps=args.cramps, none=args.none, sleep_quality=args.sleep,
-        notes=args.note, confirm=ok,
-    ))
+    night = confirmable(
+        app,
+        lambda ok: app.tracker.diary.record_night(
+            args.date,
+            cramps=args.cramps,
+            none=args.none,
+            sleep_quality=args.sleep,
+            notes=args.note,
+            confirm=ok,
+        ),
+    )
     if args.json:
-        app.json({"date": night.date, "observed": True, "cramps": night.cramps,
-                  "sleep_quality": night.sleep_quality, "notes": night.notes})
+        app.json(
+            {
+                "date": night.date,
+                "observed": True,
+                "cramps": night.cramps,
+                "sleep_quality": night.sleep_quality,
+                "notes": night.notes,
+            }
+        )
         return 0
     what = "no cramps" if night.cramps == 0 else f"{night.cramps} cramp(s)"
     app.echo(f"Night of {_pretty_night(night.date)}: {what}.")
@@ -124,8 +157,14 @@ def cmd_nights(args: argparse.Namespace, app: App) -> int:
     if not statuses:
         app.echo("No nights yet. Record one with 'crampwise night --none' or 'crampwise log'.")
         return 0
-    rows = [(s.date, dt.date.fromisoformat(s.date).strftime("%a"),
-             s.cramps if s.observed else "missing") for s in statuses]
+    rows = [
+        (
+            s.date,
+            dt.date.fromisoformat(s.date).strftime("%a"),
+            s.cramps if s.observed else "missing",
+        )
+        for s in statuses
+    ]
     app.table(("night", "day", "cramps"), rows)
     return 0
 
@@ -165,8 +204,9 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
         app.fail("nothing to change; give e.g. --severity 7 or --muscle calf", 2)
     before = app.tracker.diary.episode(args.id)
     app.note(f"before: {_episode_line(app, before)}")
-    updated = confirmable(app, lambda ok: app.tracker.diary.edit_episode(
-        args.id, confirm=ok, **changes))
+    updated = confirmable(
+        app, lambda ok: app.tracker.diary.edit_episode(args.id, confirm=ok, **changes)
+    )
     if args.json:
         app.json(episode_dict(app, updated))
     else:
@@ -212,17 +252,24 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
         app.json(s.to_dict())
         return 0
     if s.first_night is None:
-        app.echo("The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
-                 "'crampwise night --none'; try 'crampwise demo' to see an example.")
+        app.echo(
+            "The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
+            "'crampwise night --none'; try 'crampwise demo' to see an example."
+        )
         return 0
     app.echo(app.style("crampwise summary", "bold"))
-    app.echo(f"  nights      {s.first_night} → {s.last_night}: {s.nights_observed} observed, "
-             f"{s.nights_missing} missing (missing nights are not counted as cramp-free)")
+    app.echo(
+        f"  nights      {s.first_night} → {s.last_night}: {s.nights_observed} observed, "
+        f"{s.nights_missing} missing (missing nights are not counted as cramp-free)"
+    )
     rate = 7 * s.cramps / s.nights_observed if s.nights_observed else 0.0
-    app.echo(f"  cramps      {s.cramps} on {s.nights_with_cramps} nights "
-             f"(about {rate:.2f} per observed week, averaged over the whole diary)")
-    app.echo(f"  streaks     current {s.current_streak} cramp-free nights, "
-             f"longest {s.longest_streak}")
+    app.echo(
+        f"  cramps      {s.cramps} on {s.nights_with_cramps} nights "
+        f"(about {rate:.2f} per observed week, averaged over the whole diary)"
+    )
+    app.echo(
+        f"  streaks     current {s.current_streak} cramp-free nights, longest {s.longest_streak}"
+    )
     app.echo(app.style("  For rates per period with honest uncertainty: crampwise analyze", "dim"))
     return 0
 
@@ -230,30 +277,47 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
 # -- registration ----------------------------------------------------------------------------
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the diary commands to the top-level parser."""
-    p = sub.add_parser("log", parents=[common], help="record a cramp (defaults: now, last night)",
-                       description="Record a cramp. With no options: now, in the night now "
-                       "belongs to. Add details now or later with 'crampwise edit'.")
+    p = sub.add_parser(
+        "log",
+        parents=[common],
+        help="record a cramp (defaults: now, last night)",
+        description="Record a cramp. With no options: now, in the night now "
+        "belongs to. Add details now or later with 'crampwise edit'.",
+    )
     p.add_argument("--at", help="when: 3am, 03:10, 'around 03:10', '30 min ago' (default now)")
-    p.add_argument("--night", help="the night (YYYY-MM-DD, the evening it began; default: "
-                   "derived from --at)")
+    p.add_argument(
+        "--night", help="the night (YYYY-MM-DD, the evening it began; default: derived from --at)"
+    )
     p.add_argument("--side", help=f"one of {', '.join(vocab.SIDES)}")
-    p.add_argument("--muscle", action="append", metavar="MUSCLE",
-                   help=f"muscle(s), repeat or comma-separate: {', '.join(vocab.MUSCLES)}")
+    p.add_argument(
+        "--muscle",
+        action="append",
+        metavar="MUSCLE",
+        help=f"muscle(s), repeat or comma-separate: {', '.join(vocab.MUSCLES)}",
+    )
     p.add_argument("--severity", help="0-10")
     p.add_argument("--duration", help="minutes: 3, 3m, 90s")
     p.add_argument("--waves", help="how many waves (1 or more)")
     p.add_argument("--woke", action="store_true", help="it woke you up")
     p.add_argument("--no-woke", action="store_true", help="it did not wake you")
-    p.add_argument("--relief", action="append", metavar="METHOD[:HELPED]",
-                   help=f"what you tried and how it helped ({'/'.join(vocab.RELIEF_HELPED)}); "
-                   f"methods: {', '.join(vocab.RELIEF_METHODS)}")
+    p.add_argument(
+        "--relief",
+        action="append",
+        metavar="METHOD[:HELPED]",
+        help=f"what you tried and how it helped ({'/'.join(vocab.RELIEF_HELPED)}); "
+        f"methods: {', '.join(vocab.RELIEF_METHODS)}",
+    )
     p.add_argument("--note", help="free text")
     p.add_argument("--client-id", help="idempotency key: a retried submission is stored once")
     p.add_argument("--json", action="store_true", help="print the stored episode as JSON")
     p.set_defaults(handler=cmd_log)
 
-    p = sub.add_parser("night", parents=[common], help="check in a night: --none or --cramps N",
-                       description="Check in a night. A cramp-free night is data: record it.")
+    p = sub.add_parser(
+        "night",
+        parents=[common],
+        help="check in a night: --none or --cramps N",
+        description="Check in a night. A cramp-free night is data: record it.",
+    )
     p.add_argument("date", nargs="?", help="YYYY-MM-DD, today or yesterday (default: last night)")
     p.add_argument("--none", action="store_true", help="no cramps this night")
     p.add_argument("--cramps", help="the night's total number of cramps (without details)")
@@ -266,8 +330,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("nights", parents=[common], help="list nights, missing ones included")
     p.add_argument("--from", dest="start", help="first night (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", help="last night (YYYY-MM-DD)")
-    p.add_argument("--json", action="store_true",
-                   help='print [{"date", "observed", "cramps"}] (missing: cramps null)')
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print [{"date", "observed", "cramps"}] (missing: cramps null)',
+    )
     p.set_defaults(handler=cmd_nights)
 
     p = sub.add_parser("episodes", parents=[common], help="list cramps with their details")
@@ -289,14 +356,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_edit)
 
     p = sub.add_parser("delete", parents=[common], help="delete a record (asks first)")
-    p.add_argument("kind", choices=("episode", "night", "regimen", "med", "lab", "factor",
-                                    "trigger-point"), help="what to delete")
+    p.add_argument(
+        "kind",
+        choices=("episode", "night", "regimen", "med", "lab", "factor", "trigger-point"),
+        help="what to delete",
+    )
     p.add_argument("id", help="its id (a date for a night)")
     p.add_argument("--yes", action="store_true", help="confirm without asking")
     p.set_defaults(handler=cmd_delete)
 
-    p = sub.add_parser("after-effect", parents=[common],
-                       help="rate soreness or a knot on a day after a cramp")
+    p = sub.add_parser(
+        "after-effect", parents=[common], help="rate soreness or a knot on a day after a cramp"
+    )
     p.add_argument("id", type=int, help="episode id")
     p.add_argument("kind", help=f"one of {', '.join(vocab.AFTER_EFFECT_KINDS)}")
     p.add_argument("rating", help="0-10")

@@ -51,15 +51,23 @@ def _show_safety(app: App, item: str) -> None:
 def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
     """Start a supplement, food, routine or therapy."""
     entry = app.tracker.regimen.start(
-        args.item, kind=args.kind, form=args.form, dose=args.dose, unit=args.unit,
-        times=_times(args.times), date=args.date, notes=args.note or "",
+        args.item,
+        kind=args.kind,
+        form=args.form,
+        dose=args.dose,
+        unit=args.unit,
+        times=_times(args.times),
+        date=args.date,
+        notes=args.note or "",
     )
     if args.json:
         app.json(_entry_dict(entry))
     else:
         dose = _dose_text(entry.dose, entry.unit, entry.times)
-        app.echo(f"Started {entry.item}{' ' + entry.form if entry.form else ''}"
-                 f"{' — ' + dose if dose else ''} from {entry.start}.")
+        app.echo(
+            f"Started {entry.item}{' ' + entry.form if entry.form else ''}"
+            f"{' — ' + dose if dose else ''} from {entry.start}."
+        )
     _show_safety(app, entry.item)
     return 0
 
@@ -70,22 +78,31 @@ def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
     if args.json:
         app.json(_entry_dict(entry))
     else:
-        app.echo(f"Stopped {entry.item}: taken {entry.start} until {entry.end} (first day without).")
+        app.echo(
+            f"Stopped {entry.item}: taken {entry.start} until {entry.end} (first day without)."
+        )
     return 0
 
 
 def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
     """Change form, dose or times of an ongoing item from a date."""
     old, new = app.tracker.regimen.switch(
-        args.item, form=args.form, dose=args.dose, unit=args.unit,
-        times=_times(args.times) if args.times else None, date=args.date, notes=args.note,
+        args.item,
+        form=args.form,
+        dose=args.dose,
+        unit=args.unit,
+        times=_times(args.times) if args.times else None,
+        date=args.date,
+        notes=args.note,
     )
     if args.json:
         app.json({"stopped": _entry_dict(old), "started": _entry_dict(new)})
     else:
-        app.echo(f"Switched {new.item} on {new.start}: "
-                 f"{old.form or ''} {_dose_text(old.dose, old.unit, old.times)} → "
-                 f"{new.form or ''} {_dose_text(new.dose, new.unit, new.times)}".replace("  ", " "))
+        app.echo(
+            f"Switched {new.item} on {new.start}: "
+            f"{old.form or ''} {_dose_text(old.dose, old.unit, old.times)} → "
+            f"{new.form or ''} {_dose_text(new.dose, new.unit, new.times)}".replace("  ", " ")
+        )
     _show_safety(app, new.item)
     return 0
 
@@ -101,21 +118,36 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
     if not entries:
         app.echo("No regimen items" + ("" if args.all else " ongoing (see --all)") + ".")
         return 0
-    app.table(("id", "item", "kind", "form", "dose", "from", "until"),
-              [(e.id, e.item, e.kind, e.form or "", _dose_text(e.dose, e.unit, e.times), e.start,
-                e.end or "ongoing") for e in entries])
+    app.table(
+        ("id", "item", "kind", "form", "dose", "from", "until"),
+        [
+            (
+                e.id,
+                e.item,
+                e.kind,
+                e.form or "",
+                _dose_text(e.dose, e.unit, e.times),
+                e.start,
+                e.end or "ongoing",
+            )
+            for e in entries
+        ],
+    )
     return 0
 
 
 def cmd_took(args: argparse.Namespace, app: App) -> int:
     """Record that you took (or --missed) an item."""
-    record = app.tracker.regimen.took(args.item, date=args.date, time=args.time,
-                                      taken=not args.missed)
+    record = app.tracker.regimen.took(
+        args.item, date=args.date, time=args.time, taken=not args.missed
+    )
     if args.json:
         app.json(asdict(record))
     else:
         verb = "Missed" if args.missed else "Took"
-        app.echo(f"{verb} {record.item} on {record.date}{' ' + record.time if record.time else ''}.")
+        app.echo(
+            f"{verb} {record.item} on {record.date}{' ' + record.time if record.time else ''}."
+        )
     return 0
 
 
@@ -129,7 +161,11 @@ def _med_dict(m: Medication) -> dict[str, Any]:
 def cmd_med_add(args: argparse.Namespace, app: App) -> int:
     """Add a prescription medicine."""
     med = app.tracker.regimen.add_medication(
-        args.name, dose=args.dose, unit=args.unit, times=_times(args.times), start=args.start,
+        args.name,
+        dose=args.dose,
+        unit=args.unit,
+        times=_times(args.times),
+        start=args.start,
         notes=args.note or "",
     )
     if args.json:
@@ -159,17 +195,22 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
     if not meds:
         app.echo("No medications recorded.")
         return 0
-    app.table(("id", "name", "dose", "from", "until"),
-              [(m.id, m.name, _dose_text(m.dose, m.unit, m.times), m.start, m.end or "ongoing")
-               for m in meds])
+    app.table(
+        ("id", "name", "dose", "from", "until"),
+        [
+            (m.id, m.name, _dose_text(m.dose, m.unit, m.times), m.start, m.end or "ongoing")
+            for m in meds
+        ],
+    )
     return 0
 
 
 # -- labs, factors, profile ------------------------------------------------------------------
 def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
     """Record a lab result."""
-    lab = app.tracker.context.add_lab(args.test, args.value, args.unit, date=args.date,
-                                      range_low=args.low, range_high=args.high)
+    lab = app.tracker.context.add_lab(
+        args.test, args.value, args.unit, date=args.date, range_low=args.low, range_high=args.high
+    )
     if args.json:
         app.json(asdict(lab))
     else:
@@ -186,11 +227,22 @@ def cmd_lab_list(args: argparse.Namespace, app: App) -> int:
     if not labs:
         app.echo("No lab results recorded.")
         return 0
-    app.table(("id", "date", "test", "value", "unit", "lab range"),
-              [(lab.id, lab.date, lab.test, f"{lab.value:g}", lab.unit,
+    app.table(
+        ("id", "date", "test", "value", "unit", "lab range"),
+        [
+            (
+                lab.id,
+                lab.date,
+                lab.test,
+                f"{lab.value:g}",
+                lab.unit,
                 f"{lab.range_low:g}–{lab.range_high:g}"
-                if lab.range_low is not None and lab.range_high is not None else "")
-               for lab in labs])
+                if lab.range_low is not None and lab.range_high is not None
+                else "",
+            )
+            for lab in labs
+        ],
+    )
     return 0
 
 
@@ -214,8 +266,10 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
     if not factors:
         app.echo("No factors recorded. Built-in: " + ", ".join(vocab.BUILTIN_FACTORS))
         return 0
-    app.table(("id", "date", "factor", "value", "unit"),
-              [(f.id, f.date, f.name, f.value, f.unit or "") for f in factors])
+    app.table(
+        ("id", "date", "factor", "value", "unit"),
+        [(f.id, f.date, f.name, f.value, f.unit or "") for f in factors],
+    )
     return 0
 
 
@@ -223,7 +277,8 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
     """Set profile fields used by the safety rules."""
     kidney = None if args.kidney_disease is None else args.kidney_disease == "yes"
     profile = app.tracker.context.set_profile(
-        birth_year=args.birth_year, sex=args.sex, kidney_disease=kidney, timezone=args.timezone)
+        birth_year=args.birth_year, sex=args.sex, kidney_disease=kidney, timezone=args.timezone
+    )
     if args.json:
         app.json(asdict(profile))
     else:
@@ -253,9 +308,14 @@ def _tp_dict(tp: Any) -> dict[str, Any]:
 
 def cmd_tp_add(args: argparse.Namespace, app: App) -> int:
     """Record a trigger point."""
-    tp = app.tracker.context.add_trigger_point(args.muscle, side=args.side, spot=args.spot or "",
-                                               tenderness=args.tenderness, date=args.date,
-                                               notes=args.note or "")
+    tp = app.tracker.context.add_trigger_point(
+        args.muscle,
+        side=args.side,
+        spot=args.spot or "",
+        tenderness=args.tenderness,
+        date=args.date,
+        notes=args.note or "",
+    )
     if args.json:
         app.json(_tp_dict(tp))
     else:
@@ -292,10 +352,19 @@ def cmd_tp_list(args: argparse.Namespace, app: App) -> int:
     if not points:
         app.echo("No trigger points recorded.")
         return 0
-    app.table(("id", "where", "found", "tenderness over time", "released"),
-              [(tp.id, f"{tp.side} {tp.muscle} {tp.spot}".strip(), tp.found,
-                " → ".join(str(r.tenderness) for r in tp.ratings), tp.released or "")
-               for tp in points])
+    app.table(
+        ("id", "where", "found", "tenderness over time", "released"),
+        [
+            (
+                tp.id,
+                f"{tp.side} {tp.muscle} {tp.spot}".strip(),
+                tp.found,
+                " → ".join(str(r.tenderness) for r in tp.ratings),
+                tp.released or "",
+            )
+            for tp in points
+        ],
+    )
     return 0
 
 
@@ -308,7 +377,9 @@ def _group(sub: Any, name: str, common: argparse.ArgumentParser, help_text: str)
 def _dose_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dose", help="amount per intake (elemental mg for minerals)")
     p.add_argument("--unit", help=f"one of {', '.join(vocab.REGIMEN_UNITS)}")
-    p.add_argument("--times", help=f"intakes per day, comma-separated: {', '.join(vocab.DOSE_TIMES)}")
+    p.add_argument(
+        "--times", help=f"intakes per day, comma-separated: {', '.join(vocab.DOSE_TIMES)}"
+    )
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ names), never silently treated as harmless.
 from __future__ import annotations
 
 __all__ = [
+    "SEVERITIES",
     "TABLES",
     "CrampEvidence",
     "DiagnosisCode",
@@ -44,6 +45,7 @@ __all__ = [
     "lookup_nutrient",
     "match_medication",
     "match_nutrient",
+    "medication_suggestions",
     "nutrient_limits",
     "nutrients",
     "read_table",
@@ -630,7 +632,8 @@ def elemental_mg(nutrient: str, form: str, compound_mg: float) -> float:
     chosen = _find_form(nutrient, form)
     if chosen is None:
         forms = [f.form for f in supplement_forms() if f.nutrient == nutrient]
-        raise UnknownNameError("form", form, f"{nutrient} form", _close(_norm(form), forms) or forms)
+        close = _close(_norm(form), forms) or forms
+        raise UnknownNameError("form", form, f"{nutrient} form", close)
     return compound_mg * chosen.elemental_fraction
 
 

@@ -134,9 +134,13 @@ class Food:
     name: str
     scientific_name: str
     per_100g: dict[str, float | None]
-    portions: tuple[Portion, ...]
     other_names: tuple[str, ...] = ()
     group: str = ""
+
+    @property
+    def portions(self) -> tuple[Portion, ...]:
+        """Household measures with gram weights, in SR28 order (empty for IFCT foods)."""
+        return _portions_of(self.table, self.id)
 
     @property
     def source(self) -> str:
@@ -198,42 +202,50 @@ def _per_100g(row: list[str], col: dict[str, int]) -> dict[str, float | None]:
 
 @functools.cache
 def load_usda_foods() -> dict[str, Food]:
-    """All SR28 foods by NDB number, with their portions in SR28 order."""
-    col, rows = _records("foods_usda_sr28_portions.csv")
-    ndb_i, seq_i, amount_i, unit_i, grams_i = (
-        col[c] for c in ("ndb_no", "seq", "amount", "unit", "grams")
-    )
-    portions: dict[str, list[Portion]] = {}
-    for r in rows:
-        portions.setdefault(r[ndb_i], []).append(
-            Portion(int(r[seq_i]), float(r[amount_i]), r[unit_i], float(r[grams_i]))
-        )
+    """All SR28 foods by NDB number (portions are read on first use, see Food.portions)."""
     col, rows = _records("foods_usda_sr28.csv")
+    ndb_i, name_i, sci_i, com_i, group_i = (
+        col[c] for c in ("ndb_no", "name", "scientific_name", "common_names", "group")
+    )
+    nutrient_i = [(n, col[_COLUMN[n]]) for n in NUTRIENTS]
     foods = {}
     for r in rows:
-        ndb = r[col["ndb_no"]]
-        # ComName is a comma-separated list of common names; some rows hold a remark
-        # ("Includes USDA commodity food …") that only adds noise to search.
-        common = (
-            tuple(
-                c.strip()
-                for c in r[col["common_names"]].split(",")
-                if c.strip() and not c.strip().lower().startswith("includes")
-            )
-            if r[col["common_names"]]
-            else ()
-        )
-        foods[ndb] = Food(
-            "usda-sr28",
-            ndb,
-            r[col["name"]],
-            r[col["scientific_name"]],
-            _per_100g(r, col),
-            tuple(portions.get(ndb, ())),
-            common,
-            r[col["group"]],
-        )
+        per_100g = {n: float(r[i]) if r[i] else None for n, i in nutrient_i}
+        foods[r[ndb_i]] = Food(
+            "usda-sr28", r[ndb_i], r[name_i], r[sci_i], per_100g,
+            _common_names(r[com_i]) if r[com_i] else (), r[group_i],
+        )  # fmt: skip
     return foods
+
+
+def _common_names(text: str) -> tuple[str, ...]:
+    # SR28 ComName is a comma-separated list; some rows hold a remark
+    # ("Includes USDA commodity food …") that only adds noise to search.
+    names = (c.strip() for c in text.split(","))
+    return tuple(c for c in names if c and not c.lower().startswith("includes"))
+
+
+@functools.cache
+def _usda_portion_rows() -> tuple[tuple[int, ...], dict[str, list[list[str]]]]:
+    """Positions of seq, amount, unit, grams; raw portion rows by NDB number."""
+    col, rows = _records("foods_usda_sr28_portions.csv")
+    ndb_i = col["ndb_no"]
+    grouped: dict[str, list[list[str]]] = {}
+    for r in rows:
+        grouped.setdefault(r[ndb_i], []).append(r)
+    return tuple(col[c] for c in ("seq", "amount", "unit", "grams")), grouped
+
+
+@functools.cache
+def _portions_of(table: str, food_id: str) -> tuple[Portion, ...]:
+    """A food's SR28 portions in SR28 order; parsed apart from the foods to keep loading fast."""
+    if table != "usda-sr28":
+        return ()  # IFCT 2017 gives no household portions
+    (seq, amount, unit, grams), rows = _usda_portion_rows()
+    return tuple(
+        Portion(int(r[seq]), float(r[amount]), r[unit], float(r[grams]))
+        for r in rows.get(food_id, ())
+    )
 
 
 _LANG_PREFIX = re.compile(r"^[A-Z][a-z]{0,3}\.\s*")
@@ -259,7 +271,6 @@ def load_ifct_foods() -> dict[str, Food]:
             r[col["name"]],
             r[col["scientific_name"]],
             _per_100g(r, col),
-            (),
             _local_names(r[col["local_names"]]),
             r[col["group"]],
         )

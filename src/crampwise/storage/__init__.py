@@ -66,8 +66,7 @@ class Store(DiaryTables, RegimenTables):
     def is_empty(self) -> bool:
         """True when the diary holds no data at all."""
         return all(
-            self.engine.query_one(f"SELECT 1 FROM {table} LIMIT 1") is None
-            for table in DATA_TABLES
+            self.engine.query_one(f"SELECT 1 FROM {table} LIMIT 1") is None for table in DATA_TABLES
         )
 
     def wipe(self) -> None:
@@ -88,8 +87,8 @@ class Store(DiaryTables, RegimenTables):
         if self.engine.dialect == "sqlite":
             return [str(r[1]) for r in self.engine.query(f"PRAGMA table_info({table})")]
         rows = self.engine.query(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
             (table,),
         )
         return [str(r[0]) for r in rows]

@@ -46,9 +46,7 @@ class DiaryTables:
         )
         if row is None:
             return Profile()
-        return Profile(
-            birth_year=row[0], sex=row[1], kidney_disease=_bool(row[2]), timezone=row[3]
-        )
+        return Profile(birth_year=row[0], sex=row[1], kidney_disease=_bool(row[2]), timezone=row[3])
 
     def put_profile(self, profile: Profile) -> None:
         """Replace the profile (inside a write)."""

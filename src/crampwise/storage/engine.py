@@ -120,7 +120,7 @@ class Engine:
                 cur.executemany(_to_pyformat(sql), rows)
 
     def run_script(self, statements: Sequence[str]) -> None:
-        """Run DDL statements inside the current transaction (both backends have transactional DDL)."""
+        """Run DDL inside the current transaction (both backends have transactional DDL)."""
         self._require_transaction()
         for statement in statements:
             self._execute(statement, ())
@@ -180,9 +180,7 @@ def _open_postgresql(url: str) -> Engine:
     try:
         import psycopg
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise StorageError(
-            "--db: PostgreSQL needs psycopg; install crampwise[postgres]"
-        ) from exc
+        raise StorageError("--db: PostgreSQL needs psycopg; install crampwise[postgres]") from exc
     conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
     try:
         conn = psycopg.connect(conninfo, autocommit=True)

@@ -54,8 +54,16 @@ class RegimenTables:
             "INSERT INTO regimen (item, kind, form, dose, unit, times, start_date, end_date, "
             "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
-                e.item, e.kind, e.form, e.dose, e.unit, ",".join(e.times), e.start, e.end,
-                e.notes, utc_now(),
+                e.item,
+                e.kind,
+                e.form,
+                e.dose,
+                e.unit,
+                ",".join(e.times),
+                e.start,
+                e.end,
+                e.notes,
+                utc_now(),
             ),
         )
 
@@ -70,8 +78,16 @@ class RegimenTables:
     @staticmethod
     def _regimen_from_row(r: Row) -> RegimenEntry:
         return RegimenEntry(
-            id=int(r[0]), item=r[1], kind=r[2], form=r[3], dose=_float(r[4]), unit=r[5],
-            times=_times(r[6]), start=r[7], end=r[8], notes=r[9],
+            id=int(r[0]),
+            item=r[1],
+            kind=r[2],
+            form=r[3],
+            dose=_float(r[4]),
+            unit=r[5],
+            times=_times(r[6]),
+            start=r[7],
+            end=r[8],
+            notes=r[9],
         )
 
     # -- adherence -----------------------------------------------------------------------
@@ -105,8 +121,14 @@ class RegimenTables:
         )
         return [
             Medication(
-                id=int(r[0]), name=r[1], dose=_float(r[2]), unit=r[3], times=_times(r[4]),
-                start=r[5], end=r[6], notes=r[7],
+                id=int(r[0]),
+                name=r[1],
+                dose=_float(r[2]),
+                unit=r[3],
+                times=_times(r[4]),
+                start=r[5],
+                end=r[6],
+                notes=r[7],
             )
             for r in rows
         ]
@@ -137,8 +159,15 @@ class RegimenTables:
             params,
         )
         return [
-            Lab(id=int(r[0]), date=r[1], test=r[2], value=float(r[3]), unit=r[4],
-                range_low=_float(r[5]), range_high=_float(r[6]))
+            Lab(
+                id=int(r[0]),
+                date=r[1],
+                test=r[2],
+                value=float(r[3]),
+                unit=r[4],
+                range_low=_float(r[5]),
+                range_high=_float(r[6]),
+            )
             for r in rows
         ]
 
@@ -198,8 +227,14 @@ class RegimenTables:
             ratings[int(r[0])].append(TriggerPointRating(date=r[1], tenderness=int(r[2])))
         return [
             TriggerPoint(
-                id=int(r[0]), muscle=r[1], side=r[2], spot=r[3], found=r[4], released=r[5],
-                notes=r[6], ratings=tuple(ratings.get(int(r[0]), [])),
+                id=int(r[0]),
+                muscle=r[1],
+                side=r[2],
+                spot=r[3],
+                found=r[4],
+                released=r[5],
+                notes=r[6],
+                ratings=tuple(ratings.get(int(r[0]), [])),
             )
             for r in rows
         ]

@@ -82,7 +82,10 @@ def _has_table(engine: Engine) -> bool:
     if engine.dialect == "sqlite":
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
     else:
-        sql = "SELECT 1 FROM information_schema.tables WHERE table_name = ?"
+        sql = (
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = ?"
+        )
     return engine.query_one(sql, ("_crampwise_migrations",)) is not None
 
 

@@ -1,0 +1,149 @@
+"""Insight commands: analyze, safety, nutrition, food, claim (heavy imports stay inside)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from crampwise.cli._app import App
+
+__all__ = ["register"]
+
+
+def cmd_analyze(args: argparse.Namespace, app: App) -> int:
+    """Rates per period, effects with uncertainty, and what the data cannot tell."""
+    from crampwise.analysis import analyze
+
+    result = analyze(app.tracker)
+    if args.json:
+        app.json(result.to_dict())
+    else:
+        app.echo(result.to_text())
+    return 0
+
+
+def cmd_safety(args: argparse.Namespace, app: App) -> int:
+    """Check regimen, foods, medicines, labs and red flags against the safety rules."""
+    from crampwise.safety import check
+
+    report = check(app.tracker.export_diary(), app.tracker.today())
+    if args.json:
+        app.json(report.to_dict())
+    else:
+        app.echo(report.to_text())
+    return 0
+
+
+def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
+    """Daily potassium, magnesium, calcium and sodium from foods and supplements."""
+    from crampwise.nutrition import daily_totals
+    from crampwise.timeparse import parse_date
+
+    today = app.tracker.today()
+    day = parse_date(args.date, "--date", today) if args.date else today
+    totals = daily_totals(app.tracker.export_diary(), day)
+    if args.json:
+        app.json(totals.to_dict())
+    else:
+        app.echo(totals.to_text())
+    return 0
+
+
+def cmd_food(args: argparse.Namespace, app: App) -> int:
+    """Look up a food's potassium, magnesium, calcium and sodium."""
+    from crampwise.knowledge.foods import (
+        compare_foods,
+        comparison_to_text,
+        food_to_dict,
+        food_to_text,
+        lookup_food,
+    )
+
+    words = list(args.query)
+    if words and words[0] == "compare":
+        if len(words) != 3:
+            app.fail(
+                "food compare: give two foods, e.g. crampwise food compare moringa milk "
+                "--nutrient calcium",
+                2,
+            )
+        comparison = compare_foods(words[1], words[2], args.nutrient or "calcium")
+        if args.json:
+            app.json(comparison)
+        else:
+            app.echo(comparison_to_text(comparison))
+        return 0
+    lookup = lookup_food(" ".join(words))
+    if args.json:
+        app.json(food_to_dict(lookup))
+    else:
+        app.echo(food_to_text(lookup))
+    return 0
+
+
+def cmd_claim(args: argparse.Namespace, app: App) -> int:
+    """Check a nutrient claim against the food tables."""
+    from crampwise.knowledge.claims import check_claim
+
+    result = check_claim(" ".join(args.text))
+    if args.json:
+        app.json(result.to_dict())
+    else:
+        app.echo(result.to_text())
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the insight commands to the top-level parser."""
+    p = sub.add_parser(
+        "analyze",
+        parents=[common],
+        help="honest numbers: rates, effects, warnings, changepoints",
+        description="What we can say, what we cannot say, and how to find out.",
+    )
+    p.add_argument("--json", action="store_true", help="print the full analysis as JSON")
+    p.set_defaults(handler=cmd_analyze)
+
+    p = sub.add_parser(
+        "safety",
+        parents=[common],
+        help="check limits, interactions, cramp-associated drugs, labs, red flags",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"findings": [{"code", "severity", "message", "items", "sources"}]}',
+    )
+    p.set_defaults(handler=cmd_safety)
+
+    p = sub.add_parser(
+        "nutrition",
+        parents=[common],
+        help="daily K/Mg/Ca/Na from foods and supplements vs RDA and upper limit",
+    )
+    p.add_argument("--date", help="the day (default today)")
+    p.add_argument("--json", action="store_true", help="print the totals as JSON")
+    p.set_defaults(handler=cmd_nutrition)
+
+    p = sub.add_parser(
+        "food",
+        parents=[common],
+        help="nutrients of a food (USDA SR28, IFCT 2017); 'food compare A B'",
+        description='Look up a food: crampwise food "coconut water". Compare '
+        "two: crampwise food compare moringa milk --nutrient calcium.",
+    )
+    p.add_argument("query", nargs="+", help="a food name, or: compare FOOD_A FOOD_B")
+    p.add_argument("--nutrient", help="for compare: potassium, magnesium, calcium or sodium")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_food)
+
+    p = sub.add_parser(
+        "claim",
+        parents=[common],
+        help="check a claim like 'moringa has 4 times the calcium of milk'",
+    )
+    p.add_argument("text", nargs="+", help="the claim, quoted")
+    p.add_argument(
+        "--json", action="store_true", help='print {"claim", "verdict", "evidence": [...]}'
+    )
+    p.set_defaults(handler=cmd_claim)

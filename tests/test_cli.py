@@ -1,0 +1,215 @@
+"""The CLI as a person uses it: commands, --json documents, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import AFTER_DEMO
+
+
+def test_log_then_nights_and_summary_json(cli: Any) -> None:
+    code, out, _ = cli(
+        "log",
+        "--at",
+        "around 3am",
+        "--severity",
+        "8",
+        "--muscle",
+        "inner-thigh,calf",
+        "--side",
+        "both",
+        "--relief",
+        "stretch:a-lot",
+    )
+    assert code == 0
+    assert "night of Wed 4 Mar 2026" in out
+    assert cli("night", "2026-03-01", "--none")[0] == 0
+    code, out, _ = cli("nights", "--json")
+    nights = json.loads(out)
+    assert nights[0] == {"date": "2026-03-01", "observed": True, "cramps": 0}
+    assert nights[1] == {"date": "2026-03-02", "observed": False, "cramps": None}
+    assert nights[-1] == {"date": "2026-03-04", "observed": True, "cramps": 1}
+    code, out, _ = cli("summary", "--json")
+    summary = json.loads(out)
+    assert set(summary) >= {
+        "first_night",
+        "last_night",
+        "nights_observed",
+        "nights_missing",
+        "cramps",
+        "current_streak",
+        "longest_streak",
+    }
+    assert (summary["nights_observed"], summary["nights_missing"], summary["cramps"]) == (2, 2, 1)
+
+
+def test_log_json_is_one_document(cli: Any) -> None:
+    code, out, err = cli("log", "--json", "--severity", "5")
+    assert code == 0 and err == ""
+    episode = json.loads(out)
+    assert episode["severity"] == 5 and episode["time"] == "03:30"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("log", "--severity", "11"), "--severity: 11 is not in 0..10"),
+        (("log", "--muscle", "elbow"), "--muscle: 'elbow' is not allowed; allowed: calf"),
+        (("log", "--at", "half past banana"), "--at: 'half past banana' is not a time"),
+        (("night", "2027-01-01", "--none"), "date: 2027-01-01 is in the future"),
+        (("regimen", "start", "magnesium", "--dose", "-200", "--unit", "mg"), "negative"),
+        (
+            ("regimen", "start", "magnesium", "--dose", "200", "--unit", "spoons"),
+            "unit: 'spoons' is not allowed",
+        ),
+        (("lab", "add", "potassium", "4.1", "furlongs"), "'furlongs' is not allowed for potassium"),
+        (("night", "2026-03-01"), "give --none or --cramps N"),
+    ],
+)
+def test_bad_input_gets_one_line_naming_the_field(
+    cli: Any, args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = cli(*args)
+    assert code != 0
+    assert out == ""
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_overwriting_without_yes_is_refused_when_not_interactive(cli: Any) -> None:
+    cli("night", "2026-03-03", "--cramps", "1")
+    code, _, err = cli("night", "2026-03-03", "--cramps", "2")
+    assert code == 1 and "--yes" in err
+    code, out, _ = cli("nights", "--json")
+    assert json.loads(out)[0]["cramps"] == 1
+    assert cli("night", "2026-03-03", "--cramps", "2", "--yes")[0] == 0
+    code, _, err = cli("delete", "night", "2026-03-03")
+    assert code == 1 and "--yes" in err
+    assert cli("delete", "night", "2026-03-03", "--yes")[0] == 0
+
+
+def test_regimen_med_lab_factor_profile_trigger_point_commands(cli: Any) -> None:
+    assert (
+        cli(
+            "regimen",
+            "start",
+            "magnesium",
+            "--form",
+            "glycinate",
+            "--dose",
+            "200",
+            "--unit",
+            "mg",
+            "--times",
+            "morning,bedtime",
+            "--date",
+            "2026-02-01",
+        )[0]
+        == 0
+    )
+    code, out, _ = cli("regimen", "list", "--json")
+    assert json.loads(out)[0]["times"] == ["morning", "bedtime"]
+    assert (
+        cli("regimen", "switch", "magnesium", "--form", "citrate", "--date", "2026-02-10")[0] == 0
+    )
+    assert cli("took", "magnesium", "--time", "bedtime")[0] == 0
+    assert cli("regimen", "stop", "magnesium", "--date", "2026-03-01")[0] == 0
+    code, out, _ = cli("regimen", "list", "--all", "--json")
+    assert [e["form"] for e in json.loads(out)] == ["glycinate", "citrate"]
+    assert cli("med", "add", "lisinopril", "--dose", "10", "--unit", "mg")[0] == 0
+    code, out, _ = cli("med", "list", "--json")
+    assert json.loads(out)[0]["name"] == "lisinopril"
+    assert cli("lab", "add", "magnesium", "0.8", "mmol/L", "--low", "0.7", "--high", "1.0")[0] == 0
+    code, out, _ = cli("lab", "list", "--json")
+    assert json.loads(out)[0]["range_high"] == 1.0
+    assert cli("factor", "add", "fluids", "1800", "ml")[0] == 0
+    code, out, _ = cli("factor", "list", "--json")
+    assert json.loads(out)[0]["value"] == 1800.0
+    assert (
+        cli("profile", "set", "--birth-year", "1958", "--sex", "female", "--kidney-disease", "no")[
+            0
+        ]
+        == 0
+    )
+    code, out, _ = cli("profile", "show", "--json")
+    assert json.loads(out)["birth_year"] == 1958
+    code, out, _ = cli(
+        "trigger-point", "add", "inner-thigh", "--side", "left", "--tenderness", "6", "--json"
+    )
+    tp_id = json.loads(out)["id"]
+    assert cli("trigger-point", "rate", str(tp_id), "3")[0] == 0
+    _, out, _ = cli("trigger-point", "list", "--json")
+    assert [r["tenderness"] for r in json.loads(out)[0]["ratings"]] == [3]  # same day: replaced
+
+
+def test_import_export_commands(cli: Any, tmp_path: Path) -> None:
+    assert cli("demo", "--yes", now=AFTER_DEMO)[0] == 0
+    out_file = tmp_path / "diary.json"
+    code, _, err = cli("export", "--out", str(out_file), now=AFTER_DEMO)
+    assert code == 0, err
+    doc = json.loads(out_file.read_text())
+    assert doc["format"] == "crampwise-diary"
+    code, out, _ = cli("import", str(out_file), "--json", now=AFTER_DEMO)
+    assert code == 0
+    assert json.loads(out)["added"] == {}
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "format": "crampwise-diary",
+                "version": 1,
+                "episodes": [{"night": "2026-01-01", "severity": 11}],
+            }
+        )
+    )
+    code, _, err = cli("import", str(bad), now=AFTER_DEMO)
+    assert code == 1 and "episodes[0].severity: 11 is not in 0..10" in err
+
+
+def test_demo_into_a_non_empty_database_needs_yes(cli: Any) -> None:
+    cli("night", "2026-03-01", "--none")
+    code, _, err = cli("demo", now=AFTER_DEMO)
+    assert code == 1 and "already holds data" in err
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "crampwise", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_real_process_errors_have_no_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "CRAMPWISE_DB": str(tmp_path / "d.sqlite")}
+    result = _run(["log", "--severity", "eleven"], env)
+    assert result.returncode == 1
+    assert result.stderr.startswith("crampwise: error: --severity:")
+    assert "Traceback" not in result.stderr
+    result = _run(["import", str(tmp_path / "missing.json")], env)
+    assert result.returncode == 1 and "does not exist" in result.stderr
+    result = _run(["frobnicate"], env)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_demo_without_db_uses_a_separate_demo_database(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
+    env.pop("CRAMPWISE_DB", None)
+    result = _run(["demo", "--json"], env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["db"].endswith("demo.sqlite")
+    assert data["summary"]["nights_observed"] > 600
+    own = _run(["summary", "--json"], env)
+    assert json.loads(own.stdout)["nights_observed"] == 0  # the person's own diary is untouched

@@ -1,0 +1,39 @@
+"""The curated public surface: an explicit, sorted, importable ``__all__``."""
+
+from __future__ import annotations
+
+import crampwise
+from crampwise import errors
+
+
+def test_all_is_explicit_and_sorted() -> None:
+    assert crampwise.__all__ == sorted(crampwise.__all__)
+    assert set(crampwise.__all__) == {
+        "AnalysisError",
+        "ConfirmationRequired",
+        "ConflictError",
+        "CrampwiseError",
+        "ImportFormatError",
+        "InputError",
+        "MigrationError",
+        "NotFoundError",
+        "StorageError",
+        "Tracker",
+        "UnknownNameError",
+        "__version__",
+        "analyze",
+        "load_demo",
+    }
+
+
+def test_every_public_name_resolves() -> None:
+    for name in crampwise.__all__:
+        assert getattr(crampwise, name) is not None
+
+
+def test_one_exception_tree() -> None:
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, errors.CrampwiseError)
+    assert issubclass(errors.ImportFormatError, errors.InputError)
+    assert issubclass(errors.MigrationError, errors.StorageError)

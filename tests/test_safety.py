@@ -1,0 +1,364 @@
+"""The safety engine: each rule with one firing and one quiet fixture, plus the story."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from crampwise import safety
+from crampwise.errors import InputError, UnknownNameError
+from crampwise.safety import Finding, check, check_new_item
+
+TODAY = date(2026, 3, 12)
+
+
+def diary(**sections: Any) -> dict[str, Any]:
+    """A crampwise-diary v1 document for a woman born in 1958 plus the given sections."""
+    doc: dict[str, Any] = {
+        "format": "crampwise-diary",
+        "version": 1,
+        "profile": {"birth_year": 1958, "sex": "female", "kidney_disease": False},
+    }
+    doc.update(sections)
+    return doc
+
+
+def supplement(item: str, dose: float, times: tuple[str, ...] = ("bedtime",), **extra: Any
+               ) -> dict[str, Any]:
+    entry = {"item": item, "kind": "supplement", "dose": dose, "unit": "mg",
+             "times": list(times), "start": "2026-03-10", "end": None}
+    entry.update(extra)
+    return entry
+
+
+def med(name: str, times: tuple[str, ...] = ("morning",), start: str = "2020-01-01"
+        ) -> dict[str, Any]:
+    return {"name": name, "times": list(times), "start": start, "end": None}
+
+
+def codes(doc: dict[str, Any]) -> list[str]:
+    return [f.code for f in check(doc, TODAY).findings]
+
+
+def only(doc: dict[str, Any], code: str) -> Finding:
+    (finding,) = [f for f in check(doc, TODAY).findings if f.code == code]
+    return finding
+
+
+# --------------------------------------------------------------------------- the story
+
+STORY_MG = supplement("magnesium", 200, ("morning", "bedtime"), form="glycinate")
+STORY_K = supplement("potassium", 99)
+
+
+def test_story_regimen_exceeds_the_magnesium_upper_limit() -> None:
+    finding = only(diary(regimen=[STORY_MG, STORY_K]), "above-upper-limit")
+    assert finding.severity == "warning"
+    assert finding.items == ["magnesium"]
+    assert "400 mg" in finding.message
+    assert "350 mg" in finding.message
+    assert "200 mg x 2" in finding.message
+    assert any("Magnesium" in s for s in finding.sources)
+
+
+def test_story_later_calcium_alone_is_within_its_limit() -> None:
+    calcium = supplement("calcium", 1000, start="2026-06-01")
+    stopped = dict(STORY_MG, end="2026-06-01")
+    assert "above-upper-limit" not in [
+        f.code for f in check(diary(regimen=[stopped, calcium]), date(2026, 7, 1)).findings
+    ]
+
+
+def test_story_with_lisinopril_adds_hyperkalemia_risk() -> None:
+    doc = diary(regimen=[STORY_MG, STORY_K], medications=[med("lisinopril")])
+    finding = only(doc, "hyperkalemia-risk")
+    assert finding.severity == "warning"
+    assert finding.items == ["potassium", "lisinopril"]
+    assert "ACE inhibitor" in finding.message
+
+
+# --------------------------------------------------------------------------- upper limits
+
+
+def test_calcium_food_plus_supplement_over_the_age_limit() -> None:
+    doc = diary(regimen=[supplement("calcium carbonate", 1200, ("morning", "evening"))])
+    finding = only(doc, "above-upper-limit")
+    assert "2,400 mg" in finding.message
+    assert "2,000 mg" in finding.message
+    assert "all sources" in finding.message
+
+
+def test_calcium_under_the_limit_of_a_younger_adult() -> None:
+    doc = diary(regimen=[supplement("calcium", 1200, ("morning", "evening"))])
+    doc["profile"]["birth_year"] = 1990  # 35-36: UL 2,500 mg
+    assert "above-upper-limit" not in codes(doc)
+
+
+def test_magnesium_at_the_limit_is_not_over() -> None:
+    assert "above-upper-limit" not in codes(diary(regimen=[supplement("magnesium", 350)]))
+
+
+def test_dose_in_tablets_is_reported_not_counted() -> None:
+    doc = diary(regimen=[supplement("magnesium", 2, unit="tablet")])
+    finding = only(doc, "not-counted")
+    assert "tablet" in finding.message
+    assert "above-upper-limit" not in codes(doc)
+
+
+# --------------------------------------------------------------------------- interactions
+
+
+@pytest.mark.parametrize("name", ["Zestril", "LISINOPRIL 10mg", "losartan potassium 50 mg",
+                                  "spironolactone", "Aldactone 25"])
+def test_potassium_with_raas_drugs_by_generic_or_brand(name: str) -> None:
+    finding = only(diary(regimen=[STORY_K], medications=[med(name)]), "hyperkalemia-risk")
+    assert finding.items == ["potassium", name]
+    assert finding.severity == "warning"
+
+
+def test_potassium_with_kidney_disease_or_high_serum_potassium() -> None:
+    doc = diary(regimen=[STORY_K])
+    doc["profile"]["kidney_disease"] = True
+    assert "kidney disease" in only(doc, "hyperkalemia-risk").message
+    high = diary(regimen=[STORY_K], labs=[
+        {"date": "2026-02-20", "test": "potassium", "value": 5.4, "unit": "mmol/L"}])
+    assert "5.4 mmol/L" in only(high, "hyperkalemia-risk").message
+
+
+def test_potassium_without_risk_factors_is_quiet() -> None:
+    doc = diary(regimen=[STORY_K], medications=[med("atorvastatin")], labs=[
+        {"date": "2026-02-20", "test": "potassium", "value": 4.1, "unit": "mmol/L"}])
+    assert "hyperkalemia-risk" not in codes(doc)
+
+
+def test_lisinopril_without_potassium_is_no_hyperkalemia_finding() -> None:
+    assert "hyperkalemia-risk" not in codes(diary(medications=[med("lisinopril")]))
+
+
+def test_potassium_chloride_prescribed_as_medication_counts_as_potassium() -> None:
+    doc = diary(medications=[med("lisinopril"), med("Klor-Con 20 mEq")])
+    assert only(doc, "hyperkalemia-risk").items == ["Klor-Con 20 mEq", "lisinopril"]
+
+
+def test_calcium_with_thiazide() -> None:
+    doc = diary(regimen=[supplement("calcium", 500)], medications=[med("hydrochlorothiazide")])
+    finding = only(doc, "hypercalcemia-risk")
+    assert finding.severity == "caution"
+    assert "hypercalcemia-risk" not in codes(diary(regimen=[supplement("calcium", 500)],
+                                                   medications=[med("furosemide")]))
+
+
+def test_magnesium_with_kidney_disease() -> None:
+    doc = diary(regimen=[supplement("magnesium", 100)])
+    assert "hypermagnesemia-risk" not in codes(doc)
+    doc["profile"]["kidney_disease"] = True
+    assert only(doc, "hypermagnesemia-risk").severity == "warning"
+
+
+def test_levothyroxine_and_calcium_need_four_hours() -> None:
+    doc = diary(regimen=[supplement("calcium", 500, ("morning",))],
+                medications=[med("Synthroid 100 mcg", ("morning",))])
+    finding = only(doc, "spacing")
+    assert finding.severity == "caution"
+    assert "4 hours" in finding.message
+    assert "same time (morning)" in finding.message
+
+
+@pytest.mark.parametrize(("drug", "hours"), [("doxycycline", "2 to 3 hours"),
+                                             ("ciprofloxacin", "4 to 6 hours"),
+                                             ("alendronate", "3 to 4 hours"),
+                                             ("levothyroxine", "2 to 3 hours")])
+def test_magnesium_spacing_says_how_many_hours(drug: str, hours: str) -> None:
+    doc = diary(regimen=[supplement("magnesium", 100)], medications=[med(drug)])
+    assert hours in only(doc, "spacing").message
+
+
+def test_no_spacing_without_a_binding_drug() -> None:
+    doc = diary(regimen=[supplement("calcium", 500)], medications=[med("atorvastatin")])
+    assert "spacing" not in codes(doc)
+
+
+def test_vitamin_k_with_warfarin() -> None:
+    doc = diary(regimen=[supplement("vitamin K2", 0.18, unit="mg")],
+                medications=[med("Coumadin")])
+    finding = only(doc, "vitamin-k-warfarin")
+    assert finding.severity == "warning"
+    assert finding.items == ["vitamin K2", "Coumadin"]
+    assert "vitamin-k-warfarin" not in codes(diary(medications=[med("warfarin")]))
+
+
+# --------------------------------------------------------------------------- medications
+
+
+@pytest.mark.parametrize("name", ["quinine sulfate 324 mg", "Qualaquin"])
+def test_any_quinine_is_a_warning_citing_the_fda(name: str) -> None:
+    finding = only(diary(medications=[med(name)]), "quinine")
+    assert finding.severity == "warning"
+    assert "never suggests" in finding.message
+    assert any("FDA" in s for s in finding.sources)
+
+
+def test_quinine_taken_as_a_supplement_is_caught_but_tonic_water_food_is_not() -> None:
+    doc = diary(regimen=[supplement("quinine", 200)])
+    assert "quinine" in codes(doc)
+    tonic = {"item": "tonic water", "kind": "food", "dose": 1, "unit": "cup",
+             "times": ["evening"], "start": "2026-03-01", "end": None}
+    assert "quinine" not in codes(diary(regimen=[tonic]))
+
+
+def test_cramp_associated_drug_with_its_evidence() -> None:
+    finding = only(diary(medications=[med("Aldactone", start="2025-09-01")]),
+                   "cramp-associated-drug")
+    assert finding.severity == "info"
+    assert "2.12" in finding.message
+    assert "1.61-2.78" in finding.message
+    assert "within the past year" in finding.message
+    assert any("Garrison" in s for s in finding.sources)
+    assert "cramp-associated-drug" not in codes(diary(medications=[med("levothyroxine")]))
+
+
+def test_unknown_medication_is_never_silently_safe() -> None:
+    finding = only(diary(medications=[med("Lisinoprill 10 mg")]), "unknown-medication")
+    assert finding.severity == "info"
+    assert "does not know" in finding.message
+    assert "not mean it is safe" in finding.message
+    assert "lisinopril" in finding.message  # closest known name
+    assert "unknown-medication" not in codes(diary(medications=[med("Lisinopril 10 mg")]))
+
+
+def test_unknown_supplement_is_reported() -> None:
+    doc = diary(regimen=[supplement("ashwagandha", 300)])
+    assert only(doc, "unknown-supplement").items == ["ashwagandha"]
+    assert "unknown-supplement" not in codes(diary(regimen=[supplement("magnesium", 100)]))
+
+
+def test_inactive_entries_are_ignored() -> None:
+    ended = dict(STORY_K, end="2026-03-12")  # end is the first day without it
+    assert "hyperkalemia-risk" not in codes(diary(regimen=[ended],
+                                                  medications=[med("lisinopril")]))
+
+
+# --------------------------------------------------------------------------- labs
+
+
+def test_lab_out_of_range_uses_the_labs_own_range() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 133, "unit": "mmol/L",
+                       "range_low": 134, "range_high": 146}])
+    finding = only(doc, "lab-out-of-range")
+    assert finding.severity == "caution"
+    assert "below" in finding.message
+    assert "lab's own range" in finding.message
+    ok = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 136, "unit": "mmol/L",
+                      "range_low": 134, "range_high": 146}])
+    assert "lab-out-of-range" not in codes(ok)
+
+
+def test_lab_out_of_range_converts_units_to_the_shipped_range() -> None:
+    low_mg = diary(labs=[{"date": "2026-02-20", "test": "magnesium", "value": 1.5,
+                          "unit": "mg/dL"}])  # 0.62 mmol/L < 0.70
+    assert "below" in only(low_mg, "lab-out-of-range").message
+    normal = diary(labs=[{"date": "2026-02-20", "test": "magnesium", "value": 2.0,
+                          "unit": "mg/dL"}])
+    assert "lab-out-of-range" not in codes(normal)
+
+
+def test_very_high_potassium_is_urgent_even_in_mg_per_dl() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 23.5,
+                       "unit": "mg/dL"}])  # 6.0 mmol/L
+    finding = only(doc, "lab-out-of-range")
+    assert finding.severity == "urgent"
+    assert "today" in finding.message
+
+
+def test_only_the_latest_lab_counts() -> None:
+    doc = diary(labs=[
+        {"date": "2026-01-10", "test": "potassium", "value": 5.9, "unit": "mmol/L"},
+        {"date": "2026-02-20", "test": "potassium", "value": 4.2, "unit": "mmol/L"},
+    ])
+    assert "lab-out-of-range" not in codes(doc)
+
+
+def test_unknown_lab_unit_is_a_clear_error() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 4, "unit": "g/L"}])
+    with pytest.raises(UnknownNameError, match="mmol/L"):
+        check(doc, TODAY)
+
+
+# --------------------------------------------------------------------------- red flags
+
+
+def test_red_flag_answer_yes_means_see_a_clinician() -> None:
+    doc = diary(red_flags=[{"date": "2026-03-01", "flag": "one-sided-calf-swelling-warmth",
+                            "present": True}])
+    finding = only(doc, "red-flag")
+    assert finding.severity == "urgent"
+    assert finding.items == ["one-sided-calf-swelling-warmth"]
+    later_no = diary(red_flags=[
+        {"date": "2026-03-01", "flag": "leg-swelling", "present": True},
+        {"date": "2026-03-05", "flag": "leg-swelling", "present": False},
+    ])
+    assert "red-flag" not in codes(later_no)
+
+
+def test_a_cramp_over_ten_minutes_is_a_red_flag() -> None:
+    long = diary(episodes=[{"night": "2026-03-02", "duration_min": 14}])
+    finding = only(long, "red-flag")
+    assert finding.items == ["cramp-over-10-min"]
+    assert "14 minutes" in finding.message
+    short = diary(episodes=[{"night": "2026-03-02", "duration_min": 3}])
+    assert "red-flag" not in codes(short)
+
+
+def test_old_red_flags_fall_out_of_the_window() -> None:
+    doc = diary(red_flags=[{"date": "2025-06-01", "flag": "muscle-weakness", "present": True}])
+    assert "red-flag" not in codes(doc)
+
+
+def test_unknown_red_flag_id_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="red_flags"):
+        check(diary(red_flags=[{"date": "2026-03-01", "flag": "nope", "present": True}]), TODAY)
+
+
+# --------------------------------------------------------------------------- report API
+
+
+def test_report_sorted_and_serialised() -> None:
+    doc = diary(regimen=[STORY_MG, STORY_K], medications=[med("Zestril")],
+                red_flags=[{"date": "2026-03-01", "flag": "leg-swelling", "present": True}])
+    report = check(doc, TODAY)
+    severities = [f.severity for f in report.findings]
+    order = list(safety.SEVERITIES)
+    assert severities == sorted(severities, key=order.index, reverse=True)
+    data = report.to_dict()
+    assert set(data) >= {"findings", "disclaimer"}
+    assert all(set(f) == {"code", "severity", "message", "items", "sources"}
+               for f in data["findings"])
+    text = report.to_text()
+    assert "WARNING  above-upper-limit" in text
+    assert "not medical advice" in text
+
+
+def test_empty_diary_has_no_findings() -> None:
+    report = check(diary(), TODAY)
+    assert report.findings == ()
+    assert "No safety findings" in report.to_text()
+
+
+def test_check_new_item_returns_only_findings_about_that_item() -> None:
+    doc = diary(regimen=[STORY_MG, STORY_K], medications=[med("Zestril")])
+    new = check_new_item(doc, TODAY, "zestril")
+    assert {f.code for f in new} == {"hyperkalemia-risk", "cramp-associated-drug"}
+    assert [f.code for f in check_new_item(doc, TODAY, "magnesium")] == ["above-upper-limit"]
+
+
+def test_every_rule_is_pure_and_listed() -> None:
+    assert len(safety.RULES) == len(set(safety.RULES)) >= 12
+    ctx = safety.SafetyContext.from_diary(diary(regimen=[STORY_MG]), TODAY)
+    assert [r(ctx) for r in safety.RULES] == [r(ctx) for r in safety.RULES]
+
+
+def test_finding_rejects_unknown_severity() -> None:
+    with pytest.raises(ValueError, match="severity"):
+        Finding("x", "severe", "m", [], [])
