@@ -191,9 +191,7 @@ def test_pelt_equals_optimal_partitioning(seed: int) -> None:
     events = rng.poisson(rates).astype(float)
     exposure = np.ones_like(events)
     penalty = 3 * math.log(len(events))
-    assert pelt_poisson(events, exposure, penalty) == _optimal_partition(
-        events, exposure, penalty
-    )
+    assert pelt_poisson(events, exposure, penalty) == _optimal_partition(events, exposure, penalty)
 
 
 def test_pelt_finds_a_clear_step() -> None:

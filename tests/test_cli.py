@@ -139,9 +139,9 @@ def test_regimen_med_lab_factor_profile_trigger_point_commands(cli: Any) -> None
         ]
         == 0
     )
-    code, out, _ = cli("profile", "show", "--json")
+    _, out, _ = cli("profile", "show", "--json")
     assert json.loads(out)["birth_year"] == 1958
-    code, out, _ = cli(
+    _, out, _ = cli(
         "trigger-point", "add", "inner-thigh", "--side", "left", "--tenderness", "6", "--json"
     )
     tp_id = json.loads(out)["id"]

@@ -8,10 +8,11 @@ producing an infinite effect.
 
 The trend is the *within-period* slope (period intercepts + common slope, the
 interrupted-time-series model, see :mod:`crampwise.analysis.checks`), entered as a fixed
-offset whose uncertainty is propagated into the item effects (delta method). Fitting it as a
-free column instead would let a long cramp-free period, whose item effect the prior holds
-back, drag the slope and with it every other estimate. Two conditions without adjustment use
-the exact incomplete-beta formula (§2.3).
+offset centred on each period, whose uncertainty is propagated into the item effects (delta
+method). Fitting it as a free column across the whole diary instead would let a long
+cramp-free period, whose item effect the prior holds back, drag the slope, and a straight
+line extrapolated over years would then decide every other estimate. Two conditions without
+adjustment use the exact incomplete-beta formula (§2.3).
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ import numpy as np
 from crampwise.analysis.checks import TREND_UNIT, TrendCheck, quasi
 from crampwise.analysis.periods import period_bounds, period_index, weekly_cells
 from crampwise.analysis.result import EffectResult, Interval, JointEffect
-from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray, item_label
+from crampwise.analysis.series import (
+    BoolArray,
+    Change,
+    DiarySeries,
+    FloatArray,
+    IntArray,
+    item_label,
+)
 from crampwise.analysis.stats import (
     JEFFREYS_SHAPE,
     fit_poisson,
@@ -109,6 +117,22 @@ def _item_columns(
     return [(tuple(names), col) for names, col in groups.values()]
 
 
+def _period_centred_time(
+    use: BoolArray, pidx: IntArray, mean_night: FloatArray, segment: IntArray
+) -> FloatArray:
+    """Time (in 4-week units) from the centre of each cell's own period.
+
+    The within-period drift is applied inside each period only: a straight line through a
+    whole multi-year diary would claim impossible rates at its ends, and item effects would
+    then be judged against that extrapolation instead of against the neighbouring periods.
+    """
+    nights = np.nonzero(use)[0]
+    sums = np.bincount(pidx[nights], weights=nights.astype(np.float64), minlength=pidx.max() + 1)
+    counts = np.bincount(pidx[nights], minlength=pidx.max() + 1)
+    centre = sums / np.maximum(counts, 1)
+    return np.asarray((mean_night - centre[segment]) / TREND_UNIT, dtype=np.float64)
+
+
 def fit_adjusted_model(
     series: DiarySeries,
     mask: BoolArray | None = None,
@@ -116,9 +140,10 @@ def fit_adjusted_model(
     trend: TrendCheck | None = None,
     free_trend: bool = False,
 ) -> ModelFit | None:
-    """log E[y] = log(nights) + α + Σβ_k·x_k + γ·(t − t̄)/28 on week × period cells.
+    """log E[y] = log(nights) + α + Σβ_k·x_k + γ·z on week × period cells.
 
-    γ is either the given within-period ``trend`` (fixed offset, variance propagated) or,
+    γ is either the given within-period ``trend`` (fixed offset, variance propagated; z is
+    time from the centre of the cell's period, in 4-week units) or,
     with ``free_trend``, a fitted column (used inside randomized experiments, whose balanced
     block order makes it orthogonal to the conditions). None when there are no cramps.
     """
@@ -127,8 +152,12 @@ def fit_adjusted_model(
     if series.counts[use].sum() <= 0:
         return None  # the intercept would run off to −∞; there is nothing to compare
     cols = _item_columns(series, mask, series.items)
-    cells = weekly_cells(series, period_index(period_bounds(series), series.n), mask)
-    z = (cells.mean_night - float(np.nonzero(use)[0].mean())) / TREND_UNIT
+    pidx = period_index(period_bounds(series), series.n)
+    cells = weekly_cells(series, pidx, mask)
+    if free_trend:
+        z = (cells.mean_night - float(np.nonzero(use)[0].mean())) / TREND_UNIT
+    else:
+        z = _period_centred_time(use, pidx, cells.mean_night, cells.segment)
     blocks = [np.ones_like(z), *(col[cells.first_night].astype(np.float64) for _, col in cols)]
     prec = [0.0, *([1.0 / ITEM_PRIOR_SD**2] * len(cols))]
     offset = np.log(cells.exposure)

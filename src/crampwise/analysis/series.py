@@ -114,11 +114,9 @@ def item_label(item: str) -> str:
 
 
 def _parse_date(value: Any, path: str) -> date:
-    if not isinstance(value, str):
-        raise InputError(path, f"expected a date YYYY-MM-DD, got {value!r}")
     try:
         return date.fromisoformat(value)
-    except ValueError:
+    except (TypeError, ValueError):
         raise InputError(path, f"expected a date YYYY-MM-DD, got {value!r}") from None
 
 
