@@ -29,8 +29,8 @@ __all__ = ["N_OF_1", "PLACEBO_SENTENCE", "build_warnings", "join_names"]
 MISSING_SHARE = 0.20
 
 N_OF_1 = (
-    "The way to know is a randomized N-of-1 trial (on/off blocks in random order), "
-    "which crampwise can plan with you (`crampwise experiment`)."
+    "The way to know is a randomized N-of-1 trial: the item on for some weeks and off for "
+    "others, in a balanced random order (on/off blocks), recording every night."
 )
 PLACEBO_SENTENCE = (
     "Cramps also fade by themselves: in trials of cramp treatments, people taking dummy "

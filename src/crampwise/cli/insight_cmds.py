@@ -25,8 +25,11 @@ def cmd_analyze(args: argparse.Namespace, app: App) -> int:
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
     """Check regimen, foods, medicines, labs and red flags against the safety rules."""
     from crampwise.safety import check
+    from crampwise.timeparse import parse_date
 
-    report = check(app.tracker.export_diary(), app.tracker.today())
+    today = app.tracker.today()
+    day = parse_date(args.date, "--date", today) if args.date else today
+    report = check(app.tracker.export_diary(), day)
     if args.json:
         app.json(report.to_dict())
     else:
@@ -109,6 +112,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="check limits, interactions, cramp-associated drugs, labs, red flags",
     )
+    p.add_argument("--date", help="check the regimen as it was on this day (default today)")
     p.add_argument(
         "--json",
         action="store_true",

@@ -1,0 +1,70 @@
+"""The insight commands on the demo story, as a person runs them (in-process CLI)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .conftest import AFTER_DEMO
+
+
+def _demo(cli: Any) -> None:
+    code, _, err = cli("demo", "--yes", now=AFTER_DEMO)
+    assert code == 0, err
+
+
+def test_analyze_json_tells_the_story_honestly(cli: Any) -> None:
+    _demo(cli)
+    code, out, err = cli("analyze", "--json", now=AFTER_DEMO)
+    assert code == 0, err
+    result = json.loads(out)
+    assert set(result) >= {"nights", "periods", "effects", "warnings", "changepoints", "streaks"}
+    effects = {e["item"]: e for e in result["effects"]}
+    for item in ("calcium", "stretching", "trigger-point-massage"):
+        assert effects[item]["verdict"] == "not-identifiable"
+        assert effects[item]["evidence"] == "confounded"
+    assert effects["magnesium"]["evidence"] == "uncontrolled"
+    codes = {w["code"] for w in result["warnings"]}
+    assert {"overlapping-changes", "uncontrolled-before-after"} <= codes
+    overlap = next(w for w in result["warnings"] if w["code"] == "overlapping-changes")
+    assert {"calcium", "stretching", "trigger-point-massage"} <= set(overlap["items"])
+    assert "2025-10-01" in overlap["dates"]
+    code, text, _ = cli("analyze", now=AFTER_DEMO)
+    assert code == 0
+    assert "N-of-1" in text and "not medical advice" in text
+
+
+def test_safety_on_the_story_regimen(cli: Any) -> None:
+    _demo(cli)
+    code, out, err = cli("safety", "--date", "2025-07-01", "--json", now=AFTER_DEMO)
+    assert code == 0, err
+    findings = json.loads(out)["findings"]
+    over = [f for f in findings if f["code"] == "above-upper-limit"]
+    assert over and over[0]["items"] == ["magnesium"] and over[0]["severity"] == "warning"
+    assert all(f["severity"] in {"info", "caution", "warning", "urgent"} for f in findings)
+    assert all(f["sources"] for f in findings)
+
+
+def test_med_add_shows_a_safety_finding_for_the_new_item(cli: Any) -> None:
+    assert cli("regimen", "start", "potassium", "--dose", "99", "--unit", "mg", "--times",
+               "bedtime", "--date", "2026-03-01")[0] == 0
+    code, _, err = cli("med", "add", "Zestril", "--dose", "10", "--unit", "mg")
+    assert code == 0
+    assert "WARNING" in err and "potassium" in err.lower()
+
+
+def test_food_and_claim_commands(cli: Any) -> None:
+    code, out, _ = cli("food", "coconut water", "--json")
+    food = json.loads(out)
+    assert code == 0 and food["per_100g"]["potassium"] == 250
+    cup = next(p for p in food["portions"] if p["grams"] == 240)
+    assert cup["nutrients"]["potassium"] == 600
+    code, out, _ = cli("food", "compare", "moringa", "milk", "--nutrient", "calcium", "--json")
+    assert code == 0 and json.loads(out)["ratio_per_100g"] == 1.64
+    code, out, _ = cli("claim", "moringa has 4 times the calcium of milk", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "not-supported"
+    code, out, _ = cli("claim", "coconut water has 600 mg potassium per cup", "--json")
+    claim = json.loads(out)
+    assert claim["verdict"] == "supported" and claim["evidence"]
+    code, _, err = cli("food", "zzqx")
+    assert code == 1 and "unknown food" in err
