@@ -128,10 +128,10 @@ def test_regimen_med_lab_factor_profile_trigger_point_commands(cli: Any) -> None
     code, out, _ = cli("med", "list", "--json")
     assert json.loads(out)[0]["name"] == "lisinopril"
     assert cli("lab", "add", "magnesium", "0.8", "mmol/L", "--low", "0.7", "--high", "1.0")[0] == 0
-    code, out, _ = cli("lab", "list", "--json")
+    _code, out, _ = cli("lab", "list", "--json")
     assert json.loads(out)[0]["range_high"] == 1.0
     assert cli("factor", "add", "fluids", "1800", "ml")[0] == 0
-    code, out, _ = cli("factor", "list", "--json")
+    _, out, _ = cli("factor", "list", "--json")
     assert json.loads(out)[0]["value"] == 1800.0
     assert (
         cli("profile", "set", "--birth-year", "1958", "--sex", "female", "--kidney-disease", "no")[

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from crampwise._machinezone import symlinked_zone_name
+from crampwise._record import FrozenRecordError, record_to_dict, replace
+from crampwise.cli import build_parser
+from crampwise.cli._argv import parse_fast
+from crampwise.cli.hot_cmds import COMMANDS
+from crampwise.records import Episode, Relief, TriggerPoint
 
 HEAVY = {
     "numpy",
@@ -24,33 +37,215 @@ HEAVY = {
     "crampwise.safety",
 }
 
+#: Standard-library modules that cost milliseconds at start-up and that `log` and
+#: `night` do not need (zoneinfo: only when the person's zone is the machine's, below).
+SLOW_STDLIB = {"argparse", "dataclasses", "inspect", "json", "pathlib", "re", "typing"}
+
 _PROBE = """
-import json, sys
+import sys
 from crampwise.cli import main
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "modules": modules}))
 """
 
 
 def _loaded(tmp_path: Path, *args: str) -> set[str]:
+    # TZ unset: the person's zone is then the machine's (no profile zone), as at home.
+    env = {k: v for k, v in os.environ.items() if k != "TZ"}
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, "--db", str(tmp_path / "d.sqlite"), *args],
         capture_output=True,
         text=True,
         timeout=60,
         check=True,
+        env=env,
     )
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["code"] == 0, result.stderr
     return set(data["modules"])
 
 
+def _slow(loaded: set[str]) -> set[str]:
+    slow = set(SLOW_STDLIB)
+    if symlinked_zone_name() is not None:  # else the machine's zone is unknown: zoneinfo
+        slow.add("zoneinfo")
+    return {m for m in loaded if m.split(".")[0] in slow}
+
+
 def test_log_imports_nothing_heavy(tmp_path: Path) -> None:
     loaded = _loaded(tmp_path, "log", "--at", "3am", "--severity", "6", "--muscle", "calf")
     assert "sqlite3" in loaded
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}
+    assert not _slow(loaded)
 
 
 def test_night_imports_nothing_heavy(tmp_path: Path) -> None:
     loaded = _loaded(tmp_path, "night", "--none")
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}
+    assert not _slow(loaded)
+
+
+def test_log_json_loads_json_only_then(tmp_path: Path) -> None:
+    loaded = _loaded(tmp_path, "log", "--at", "3am", "--json")
+    assert "json" in loaded  # which brings re along; nothing else slow
+    assert not {m for m in _slow(loaded) if m.split(".")[0] not in ("json", "re")}
+
+
+# -- the fast path reads a command line exactly as argparse does ---------------------------
+_ARGV = [
+    ["log"],
+    ["log", "--at", "around 3am", "--severity", "7", "--muscle", "calf"],
+    ["--db", "x.sqlite", "log", "--at", "3am"],
+    ["--db=x.sqlite", "log", "--db", "y.sqlite", "--note", ""],
+    ["log", "--muscle", "calf", "--muscle=foot,toes", "--relief", "stretch:a-lot", "--woke"],
+    ["log", "--at=-5", "--no-woke", "--client-id", "abc", "--json", "--duration", "90s"],
+    ["log", "--severity", "3", "--severity", "4", "--waves", "2", "--side", "left"],
+    ["log", "--night", "2026-03-04", "--at", "yesterday 23:30", "--woke", "--woke"],
+    ["night", "--none"],
+    ["night", "2026-03-04", "--cramps", "2", "--sleep", "5", "--note", "x", "--yes"],
+    ["night", "--none", "2026-03-04", "--json"],
+    ["night", "", "--none"],
+    ["--db", "a", "night", "--db=b", "yesterday"],
+    # argparse's business (the fast path must decline): help, abbreviations, errors …
+    [],
+    ["--help"],
+    ["log", "-h"],
+    ["log", "--sev", "7"],
+    ["log", "--severity", "-5"],
+    ["log", "--at", "-30 min"],
+    ["log", "--woke=yes"],
+    ["log", "--at"],
+    ["log", "--", "--at"],
+    ["log", "extra"],
+    ["night", "2026-03-04", "2026-03-05"],
+    ["--db", "-x", "log"],
+    ["--dbx", "y", "log"],
+    ["--version"],
+    ["nights"],
+    ["episodes", "--json"],
+]
+
+
+@pytest.mark.parametrize("argv", _ARGV, ids=lambda a: " ".join(a) or "(none)")
+def test_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    fast = parse_fast(argv, COMMANDS)
+    if fast is None:
+        return  # argparse decides, as for every other command
+    expected = build_parser().parse_args(argv)
+    assert vars(fast) == vars(expected)
+
+
+def test_fast_path_takes_the_plain_command_lines() -> None:
+    taken = [a for a in _ARGV if parse_fast(a, COMMANDS) is not None]
+    assert len(taken) == 13
+
+
+def test_fast_specs_match_the_full_parser() -> None:
+    """The specs drive argparse too: help and docs show exactly these options."""
+    for command in COMMANDS:
+        parser = build_parser()
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        options = {s for a in sub.choices[command.name]._actions for s in a.option_strings}
+        assert options == {"-h", "--help", "--db", *(o.name for o in command.options)}
+
+
+# -- the machine's zone through the C library agrees with zoneinfo ---------------------------
+_ZONE_PROBE = """
+import datetime as dt, sys
+from zoneinfo import ZoneInfo
+from crampwise._machinezone import MachineZone
+name = sys.argv[1]
+zi, mz = ZoneInfo(name), MachineZone(name)
+bad = []
+for day in (dt.date(2025, 3, 30), dt.date(2025, 10, 26), dt.date(2026, 3, 8), dt.date(2026, 11, 1)):
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=12)
+    for minutes in range(0, 36 * 60, 10):
+        utc = start + dt.timedelta(minutes=minutes)
+        a, b = utc.astimezone(zi), utc.astimezone(mz)
+        if (a.replace(tzinfo=None), a.fold, a.utcoffset(), a.tzname()) != (
+            b.replace(tzinfo=None), b.fold, b.utcoffset(), b.tzname()
+        ):
+            bad.append(("fromutc", str(utc)))
+        wall = a.replace(tzinfo=None)
+        for fold in (0, 1):  # gaps and repeated hours resolve alike (PEP 495)
+            x, y = wall.replace(tzinfo=zi, fold=fold), wall.replace(tzinfo=mz, fold=fold)
+            if x.astimezone(dt.UTC) != y.astimezone(dt.UTC):
+                bad.append(("wall", str(wall), fold))
+            if (x - dt.timedelta(hours=1)).astimezone(dt.UTC) != (
+                y - dt.timedelta(hours=1)
+            ).astimezone(dt.UTC):
+                bad.append(("arithmetic", str(wall), fold))
+print(len(bad), bad[:5])
+"""
+
+
+@pytest.mark.parametrize("name", ["Europe/Berlin", "America/New_York", "Australia/Sydney"])
+def test_machine_zone_agrees_with_zoneinfo_across_dst(name: str) -> None:
+    # A fresh process, so that the C library loads TZ at start-up.
+    result = subprocess.run(
+        [sys.executable, "-c", _ZONE_PROBE, name],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "TZ": name},
+    )
+    assert result.stdout.strip() == "0 []", result.stdout + result.stderr
+
+
+def test_zone_uses_zoneinfo_when_tz_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zoneinfo import ZoneInfo
+
+    from crampwise.timeparse import zone
+
+    machine = symlinked_zone_name() or "UTC"
+    monkeypatch.setenv("TZ", "Pacific/Auckland")  # the C library has not loaded it
+    assert isinstance(zone(machine), ZoneInfo)
+
+
+# -- records without dataclasses ---------------------------------------------------------
+def test_records_behave_like_frozen_dataclasses() -> None:
+    e = Episode("2026-03-04", muscles=("calf",), reliefs=(Relief("stretch", "a-lot"),))
+    assert e == Episode("2026-03-04", muscles=("calf",), reliefs=(Relief("stretch", "a-lot"),))
+    assert e != replace(e, severity=3)
+    assert hash(e) == hash(replace(e))
+    assert replace(e, id=7).id == 7 and e.id is None
+    assert repr(Relief("stretch")) == "Relief(method='stretch', helped=None)"
+    assert record_to_dict(Relief("heat", "not")) == {"method": "heat", "helped": "not"}
+    assert pickle.loads(pickle.dumps(e)) == e
+    assert TriggerPoint("calf", "left", "2026-03-01").ratings == ()
+    with pytest.raises(FrozenRecordError):
+        e.severity = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Episode()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Episode("2026-03-04", nightly=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        replace(e, nightly=True)
+    assert not hasattr(e, "__dict__")
+
+
+def test_to_local_reads_stored_instants() -> None:
+    from crampwise.timeparse import to_local
+
+    local = to_local("2026-03-05T02:30:00Z", "Europe/Berlin")
+    assert (local.hour, local.minute, local.utcoffset()) == (3, 30, dt.timedelta(hours=1))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the hand-made rule is Unix's")
+@pytest.mark.parametrize("xdg", [None, "/srv/data", "relative/data"])
+def test_default_database_path_is_platformdirs(
+    xdg: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from platformdirs import user_data_path
+
+    from crampwise.storage import default_database_path
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", xdg)
+    expected = user_data_path("crampwise", appauthor=False) / "crampwise.sqlite"
+    assert default_database_path() == expected

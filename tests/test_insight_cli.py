@@ -68,3 +68,24 @@ def test_food_and_claim_commands(cli: Any) -> None:
     assert claim["verdict"] == "supported" and claim["evidence"]
     code, _, err = cli("food", "zzqx")
     assert code == 1 and "unknown food" in err
+
+
+def test_red_flag_answers_are_checked_and_reach_the_safety_report(cli: Any) -> None:
+    code, out, _ = cli("red-flags", "--json")
+    questions = json.loads(out)
+    assert code == 0 and {q["flag"] for q in questions} >= {"leg-swelling", "cramp-over-10-min"}
+    code, _, err = cli("red-flags", "leg-swollen", "yes")
+    assert code == 1 and "allowed: cramp-over-10-min" in err
+    code, out, _ = cli("red-flags", "leg-swelling", "yes")
+    assert code == 0 and "clinician" in out
+    code, out, _ = cli("safety", "--json")
+    flags = [f for f in json.loads(out)["findings"] if f["code"] == "red-flag"]
+    assert flags and flags[0]["severity"] in {"warning", "urgent"}
+
+
+def test_importing_an_unknown_red_flag_id_is_refused(cli: Any, tmp_path: Any) -> None:
+    path = tmp_path / "flags.json"
+    path.write_text(json.dumps({"format": "crampwise-diary", "version": 1, "red_flags": [
+        {"date": "2026-03-01", "flag": "purple-toes", "present": True}]}))
+    code, _, err = cli("import", str(path))
+    assert code == 1 and "red_flags[0].flag: 'purple-toes' is not allowed" in err

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from crampwise import validate as v
 from crampwise import vocab
+from crampwise._record import replace
 from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
 from crampwise.records import (
     Factor,
@@ -230,9 +230,11 @@ class ContextModule:
     def answer_red_flag(
         self, flag: str, present: bool, *, date: str | None = None
     ) -> RedFlagAnswer:
-        """Record an answer to a red-flag question."""
+        """Record an answer to a red-flag question (ids: ``crampwise red-flags``)."""
+        from crampwise.diaryformat import check_red_flag
+
         answer = RedFlagAnswer(
-            date=self._day(date), flag=v.name_slug(flag, "flag"), present=present
+            date=self._day(date), flag=check_red_flag(flag, "flag"), present=present
         )
         with self._store.write():
             self._store.put_red_flag(answer)

@@ -479,9 +479,17 @@ def _parse_red_flag(raw: Any, path: str, today: dt.date) -> RedFlagAnswer:
         raise ImportFormatError(f"{path}.present", f"{present!r} is not true/false")
     return RedFlagAnswer(
         date=v.iso_date(raw["date"], f"{path}.date", today),
-        flag=v.name_slug(raw["flag"], f"{path}.flag"),
+        flag=check_red_flag(raw["flag"], f"{path}.flag"),
         present=present,
     )
+
+
+def check_red_flag(flag: Any, field: str) -> str:
+    """A red-flag question id from the shipped knowledge base."""
+    from crampwise.knowledge import red_flags
+
+    known = red_flags()
+    return v.choice(flag, field, tuple(known))
 
 
 def _check_unique(out: ParsedDiary) -> None:

@@ -8,10 +8,10 @@ are the queued writes run, all inside the one transaction that also did the read
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace as dc_replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from crampwise._record import replace as dc_replace
 from crampwise.diaryformat import ImportReport, NightEntry, ParsedDiary
 from crampwise.errors import ConflictError
 from crampwise.records import Episode, Profile

@@ -1,4 +1,4 @@
-"""The diary's records: plain frozen dataclasses shared by storage, domain modules and I/O.
+"""The diary's records: plain frozen records shared by storage, domain modules and I/O.
 
 Dates are ISO strings (``YYYY-MM-DD``) and instants are UTC ISO strings
 (``YYYY-MM-DDTHH:MM:SSZ``) with the person's IANA time zone kept beside them for display.
@@ -6,7 +6,9 @@ Dates are ISO strings (``YYYY-MM-DD``) and instants are UTC ISO strings
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+# Records derive from our own light base, not dataclasses: importing dataclasses costs
+# ~12 ms on the 3 a.m. ``crampwise log`` path (see crampwise._record).
+from crampwise._record import Record
 
 __all__ = [
     "Adherence",
@@ -25,8 +27,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Record):
     """Who the diary belongs to (all optional; used by the safety rules)."""
 
     birth_year: int | None = None
@@ -35,8 +36,7 @@ class Profile:
     timezone: str | None = None
 
 
-@dataclass(frozen=True)
-class Night:
+class Night(Record):
     """An observed night. ``cramps`` is episodes + cramps counted without details."""
 
     date: str
@@ -46,16 +46,14 @@ class Night:
     notes: str = ""
 
 
-@dataclass(frozen=True)
-class Relief:
+class Relief(Record):
     """Something tried during a cramp and how well it helped (not/somewhat/a-lot)."""
 
     method: str
     helped: str | None = None
 
 
-@dataclass(frozen=True)
-class AfterEffect:
+class AfterEffect(Record):
     """Soreness or a knot rated (0–10) on a day after the cramp."""
 
     date: str
@@ -64,8 +62,7 @@ class AfterEffect:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class Episode:
+class Episode(Record):
     """One cramp."""
 
     night: str
@@ -85,8 +82,7 @@ class Episode:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class RegimenEntry:
+class RegimenEntry(Record):
     """A supplement, food, routine or therapy taken from ``start`` until ``end`` (exclusive)."""
 
     item: str
@@ -112,8 +108,7 @@ class RegimenEntry:
         return self.dose * max(1, len(self.times))
 
 
-@dataclass(frozen=True)
-class Adherence:
+class Adherence(Record):
     """Whether an item was taken on a date (optionally one dose time)."""
 
     date: str
@@ -122,8 +117,7 @@ class Adherence:
     time: str = ""
 
 
-@dataclass(frozen=True)
-class Medication:
+class Medication(Record):
     """A prescription medicine."""
 
     name: str
@@ -140,8 +134,7 @@ class Medication:
         return self.start <= day and (self.end is None or day < self.end)
 
 
-@dataclass(frozen=True)
-class Lab:
+class Lab(Record):
     """A lab result, with the lab's own reference range when known."""
 
     date: str
@@ -153,8 +146,7 @@ class Lab:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class Factor:
+class Factor(Record):
     """A daily context factor (fluids, heat, custom …); value is a number, bool or text."""
 
     date: str
@@ -164,16 +156,14 @@ class Factor:
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class TriggerPointRating:
+class TriggerPointRating(Record):
     """Tenderness (0–10) of a trigger point on a date."""
 
     date: str
     tenderness: int
 
 
-@dataclass(frozen=True)
-class TriggerPoint:
+class TriggerPoint(Record):
     """A tender spot on a muscle, followed over time until released."""
 
     muscle: str
@@ -182,12 +172,11 @@ class TriggerPoint:
     spot: str = ""
     released: str | None = None
     notes: str = ""
-    ratings: tuple[TriggerPointRating, ...] = field(default_factory=tuple)
+    ratings: tuple[TriggerPointRating, ...] = ()
     id: int | None = None
 
 
-@dataclass(frozen=True)
-class RedFlagAnswer:
+class RedFlagAnswer(Record):
     """An answer to a red-flag question on a date."""
 
     date: str

@@ -8,11 +8,11 @@ history of forms and doses stays visible.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from crampwise import validate as v
 from crampwise import vocab
+from crampwise._record import replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 from crampwise.timeparse import parse_date

@@ -184,7 +184,7 @@ def quinine(ctx: SafetyContext) -> list[Finding]:
         Finding(
             "quinine",
             "warning",
-            f"{m.name} is quinine. Quinine is not recommended for leg cramps: the US FDA warns "
+            f"{_quinine_intro(m.name)}Quinine is not recommended for leg cramps: the US FDA warns "
             "that it can cause serious and life-threatening blood problems (very low platelets, "
             "HUS/TTP) and kidney damage, and that for cramps the risk outweighs the benefit. "
             "crampwise never suggests it. Talk to your prescriber about it; if you notice "
@@ -335,3 +335,8 @@ RULES: tuple[Rule, ...] = (
     unknown_supplements,
     not_counted,
 )
+
+
+def _quinine_intro(name: str) -> str:
+    """Name a brand as quinine; do not repeat the word when the entry is plain quinine."""
+    return "" if name.strip().lower() == "quinine" else f"{name} is quinine. "

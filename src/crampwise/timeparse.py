@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crampwise._machinezone import machine_zone, machine_zone_name, symlinked_zone_name
 from crampwise.errors import InputError
 
 __all__ = [
@@ -39,16 +37,19 @@ def local_zone_name() -> str:
     name = os.environ.get("TZ", "").lstrip(":")
     if (name and "/" in name) or name == "UTC":
         return name
-    try:
-        target = str(Path("/etc/localtime").resolve())
-    except OSError:  # pragma: no cover - platform specific
-        return "UTC"
-    marker = "zoneinfo/"
-    return target.split(marker, 1)[1] if marker in target else "UTC"
+    return symlinked_zone_name() or "UTC"
 
 
-def zone(name: str, field: str = "timezone") -> ZoneInfo:
-    """A ZoneInfo by IANA name, with a clear error for an unknown name."""
+def zone(name: str, field: str = "timezone") -> dt.tzinfo:
+    """A time zone by IANA name, with a clear error for an unknown name.
+
+    The machine's own zone comes from the C library (:mod:`crampwise._machinezone`, same
+    answers as ZoneInfo); zoneinfo is imported only for other zones: it costs ~5 ms.
+    """
+    if name == machine_zone_name():
+        return machine_zone(name)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -70,7 +71,10 @@ def format_utc(instant: dt.datetime) -> str:
 
 def to_local(utc_iso: str, tz: str) -> dt.datetime:
     """A stored UTC ISO string in a time zone."""
-    instant = dt.datetime.strptime(utc_iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    # fromisoformat, not strptime: strptime imports _strptime, calendar and locale (~4 ms).
+    instant = dt.datetime.fromisoformat(utc_iso)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.UTC)
     return instant.astimezone(zone(tz))
 
 
@@ -93,14 +97,34 @@ def parse_date(text: str, field: str, today: dt.date) -> dt.date:
     return day
 
 
-_APPROX = re.compile(r"^(?:around|about|approx\.?|approximately|ca\.?|~)\s*", re.IGNORECASE)
-_AGO = re.compile(
-    r"^(?P<n>\d+(?:\.\d+)?|an?|half an?)\s*(?P<unit>m|min|mins|minutes?|h|hrs?|hours?)\s+ago$",
-    re.IGNORECASE,
+# The phrases are read with plain string operations, not regular expressions: importing
+# ``re`` (with ``enum``) costs ~5 ms on the ``crampwise log`` path.
+
+#: Words that mark a time as approximate ("around 3am"); longest first, so that
+#: "approximately" is not read as "approx" + "imately".
+_APPROX = ("approximately", "approx.", "approx", "around", "about", "ca.", "ca", "~")
+_AGO_UNITS = ("minutes", "minute", "mins", "min", "m", "hours", "hour", "hrs", "hr", "h")
+_AGO_COUNTS = {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}
+_AMPM = (("a.m.", "am"), ("p.m.", "pm"), ("am", "am"), ("pm", "pm"))
+_DURATION_UNITS = (
+    *("seconds", "second", "secs", "sec", "s"),
+    *("minutes", "minute", "mins", "min", "m"),
+    *("hours", "hour", "h"),
 )
-_CLOCK = re.compile(
-    r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE
-)
+
+
+def _decimal(text: str) -> bool:
+    """Digits, optionally with a fractional part: ``3``, ``1.5`` (not ``1.``, ``.5``, ``-1``)."""
+    whole, dot, fraction = text.partition(".")
+    return whole.isdecimal() and (not dot or fraction.isdecimal())
+
+
+def _strip_approx(text: str) -> tuple[str, bool]:
+    lowered = text.lower()
+    for word in _APPROX:
+        if lowered.startswith(word):
+            return text[len(word) :].lstrip(), True
+    return text, False
 
 
 def _clock(text: str) -> dt.time | None:
@@ -108,18 +132,26 @@ def _clock(text: str) -> dt.time | None:
         return dt.time(0, 0)
     if text.lower() == "noon":
         return dt.time(12, 0)
-    match = _CLOCK.match(text)
-    if not match:
+    rest, ampm = text.lower(), ""
+    for suffix, meaning in _AMPM:
+        if rest.endswith(suffix):
+            rest, ampm = rest[: -len(suffix)].rstrip(), meaning
+            break
+    colon, dot = rest.find(":"), rest.find(".")
+    cut = min(i for i in (colon, dot, len(rest)) if i >= 0)
+    hour_text, minute_text = rest[:cut], rest[cut + 1 :] if cut < len(rest) else None
+    if not (hour_text.isdecimal() and len(hour_text) <= 2):
         return None
-    hour, minute = int(match["h"]), int(match["m"] or 0)
-    ampm = (match["ampm"] or "").replace(".", "").lower()
+    if minute_text is not None and not (minute_text.isdecimal() and len(minute_text) == 2):
+        return None
+    hour, minute = int(hour_text), int(minute_text or 0)
     if ampm and not 1 <= hour <= 12:
         return None
     if ampm == "am":
         hour = 0 if hour == 12 else hour
     elif ampm == "pm":
         hour = 12 if hour == 12 else hour + 12
-    elif match["m"] is None:
+    elif minute_text is None:
         return None  # a bare "3" is too ambiguous to accept at 3 a.m.
     if hour > 23 or minute > 59:
         return None
@@ -127,13 +159,21 @@ def _clock(text: str) -> dt.time | None:
 
 
 def _ago(text: str) -> dt.timedelta | None:
-    match = _AGO.match(text)
-    if not match:
+    """``30 min ago``, ``2 hours ago``, ``an hour ago``, ``half an hour ago``."""
+    lowered = text.lower()
+    if not lowered.endswith(" ago"):
         return None
-    raw = match["n"].lower()
-    amount = 0.5 if raw.startswith("half") else 1.0 if raw in ("a", "an") else float(raw)
-    unit = match["unit"].lower()
-    return dt.timedelta(hours=amount) if unit.startswith("h") else dt.timedelta(minutes=amount)
+    head = lowered[: -len(" ago")]
+    for unit in _AGO_UNITS:
+        if not head.endswith(unit):
+            continue
+        count = head[: -len(unit)].rstrip()
+        amount = _AGO_COUNTS.get(count)
+        if amount is None and _decimal(count):
+            amount = float(count)
+        if amount is not None:
+            return dt.timedelta(hours=amount) if unit[0] == "h" else dt.timedelta(minutes=amount)
+    return None
 
 
 def parse_at(
@@ -146,8 +186,7 @@ def parse_at(
     that is not in the future.
     """
     text = " ".join(phrase.strip().split())
-    approximate = bool(_APPROX.match(text))
-    text = _APPROX.sub("", text)
+    text, approximate = _strip_approx(text)
     if not text:
         raise InputError("--at", f"{phrase!r} is empty; {_AT_HELP}")
     if text.lower() == "now":
@@ -179,19 +218,17 @@ def parse_at(
     return when, approximate
 
 
-_DURATION = re.compile(
-    r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?)?$",
-    re.IGNORECASE,
-)
-
-
 def parse_duration(text: str, field: str = "--duration") -> float:
     """Minutes from ``3``, ``3m``, ``90s``, ``1.5 min`` or ``1h``."""
-    match = _DURATION.match(text.strip())
-    if not match:
+    lowered = text.strip().lower()
+    number, unit = lowered, "m"  # a bare number is minutes
+    for suffix in _DURATION_UNITS:
+        if lowered.endswith(suffix) and _decimal(lowered[: -len(suffix)].rstrip()):
+            number, unit = lowered[: -len(suffix)].rstrip(), suffix
+            break
+    if not _decimal(number):
         raise InputError(field, f"{text!r} is not a duration; use minutes like 3, 3m, 90s, 1h")
-    amount = float(match["n"])
-    unit = (match["unit"] or "m").lower()
+    amount = float(number)
     if unit.startswith("s"):
         return round(amount / 60.0, 2)
     if unit.startswith("h"):

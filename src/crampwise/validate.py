@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from collections.abc import Iterable, Sequence
-from typing import Any
 
 from crampwise import vocab
 from crampwise.errors import InputError
+
+TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
 
 __all__ = [
     "choice",
@@ -27,7 +29,8 @@ __all__ = [
     "text",
 ]
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A set, not a regular expression: importing ``re`` costs ~5 ms on the ``log`` path.
+_SLUG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _is_number(value: Any) -> bool:
@@ -122,7 +125,7 @@ def name_slug(value: Any, field: str) -> str:
     if not isinstance(value, str):
         raise InputError(field, f"{value!r} is not a name")
     normal = "-".join(value.strip().lower().replace("_", " ").split())
-    if not normal or not _SLUG.match(normal) or len(normal) > 80:
+    if not normal or normal[0] == "-" or not _SLUG_CHARS.issuperset(normal) or len(normal) > 80:
         raise InputError(field, f"{value!r} is not a usable name; use letters, digits and dashes")
     return normal
 

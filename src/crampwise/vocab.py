@@ -21,7 +21,7 @@ __all__ = [
     "FactorSpec",
 ]
 
-from typing import NamedTuple
+from crampwise._record import Record
 
 SIDES: tuple[str, ...] = ("left", "right", "both")
 
@@ -112,8 +112,11 @@ LAB_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 
-class FactorSpec(NamedTuple):
-    """A built-in daily context factor: its value type and allowed units."""
+class FactorSpec(Record):
+    """A built-in daily context factor: its value type and allowed units.
+
+    A light record rather than a NamedTuple: ``typing`` costs ~8 ms on the ``log`` path.
+    """
 
     kind: str  # "number", "bool" or "text"
     units: tuple[str, ...]  # allowed units; empty = unit-less

@@ -3,16 +3,25 @@
 Every command parses its arguments, calls the :class:`~crampwise.tracker.Tracker` and
 prints. Reporting commands take ``--json`` and then print exactly one JSON document on
 stdout; errors go to stderr as one line, with a non-zero exit code.
+
+``log`` and ``night`` are typed at 3 a.m. and should start about as fast as Python
+itself: a plain, well-formed ``log``/``night`` command line is read by the fast path
+(``_argv.parse_fast``) and runs with only ``hot_cmds`` imported. Everything else - help,
+other commands, anything unusual or wrong - builds the full argparse parser.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
+import sys
 
-from crampwise import __version__
-from crampwise.cli import data_cmds, diary_cmds, insight_cmds, regimen_cmds
-from crampwise.cli._app import Parser, run
+from crampwise.cli._app import dispatch
+from crampwise.cli._argv import parse_fast
+from crampwise.cli.hot_cmds import COMMANDS
+
+TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true; no typing import
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 __all__ = ["build_parser", "main"]
 
@@ -24,6 +33,12 @@ _EPILOG = (
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used to generate docs/cli.md)."""
+    import argparse
+
+    from crampwise import __version__
+    from crampwise.cli import data_cmds, diary_cmds, insight_cmds, regimen_cmds
+    from crampwise.cli._parser import Parser
+
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS keeps a --db given before the command from being reset by the subcommand.
     common.add_argument(
@@ -55,4 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crampwise`` console script."""
-    return run(build_parser(), argv)
+    args = sys.argv[1:] if argv is None else list(argv)
+    fast = parse_fast(args, COMMANDS)
+    if fast is not None:
+        return dispatch(fast)
+    from crampwise.cli._parser import run
+
+    return run(build_parser(), args)

@@ -1,36 +1,29 @@
-"""CLI plumbing: parser construction, output helpers, error handling, confirmation.
+"""CLI plumbing: output helpers, error handling, confirmation, dispatch.
 
-Commands are thin: parse → call the Tracker → print. Only the standard library is
-imported here, so ``crampwise log`` starts about as fast as Python itself.
+Commands are thin: parse → call the Tracker → print. This module is on the path of
+``crampwise log``, which should start about as fast as Python itself: it imports neither
+argparse (see ``_parser``), json (only for ``--json``) nor typing.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from crampwise.errors import ConfirmationRequired, CrampwiseError
 
+TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+    from typing import Any, NoReturn, TypeAlias, TypeVar
+
     from crampwise.tracker import Tracker
 
-__all__ = ["App", "Parser", "confirmable", "handler"]
+    T = TypeVar("T")
+    Handler: TypeAlias = Callable[[argparse.Namespace, "App"], int | None]
 
-T = TypeVar("T")
-
-Handler = Callable[[argparse.Namespace, "App"], int | None]
-
-
-class Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line naming the problem."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print one line and exit with status 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+__all__ = ["App", "confirmable", "dispatch", "handler"]
 
 
 def handler(fn: Handler) -> Handler:
@@ -71,6 +64,8 @@ class App:
 
     def json(self, obj: Any) -> None:
         """Print exactly one JSON document on stdout."""
+        import json  # only for --json: not on the plain `log` path
+
         sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
     def style(self, text: str, *codes: str) -> str:
@@ -126,13 +121,9 @@ def confirmable(app: App, action: Callable[[bool], T]) -> T:
         return action(True)
 
 
-def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
-    """Parse, dispatch, and turn every known error into one line and an exit code."""
-    args = parser.parse_args(argv)
-    fn: Handler | None = getattr(args, "handler", None)
-    if fn is None:
-        parser.print_help()
-        return 0
+def dispatch(args: argparse.Namespace) -> int:
+    """Run ``args.handler``; turn every known error into one line and an exit code."""
+    fn: Handler = args.handler
     app = App(args)
     try:
         return int(fn(args, app) or 0)

@@ -1,4 +1,7 @@
-"""Diary commands: log, night, nights, episodes, edit, delete, after-effect, summary."""
+"""Diary commands: nights, episodes, edit, delete, after-effect, summary; registers all.
+
+``log`` and ``night`` live in ``hot_cmds`` (the fast path imports only that module).
+"""
 
 from __future__ import annotations
 
@@ -8,57 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
+from crampwise.cli._argv import add_command
+from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
 
 if TYPE_CHECKING:
     from crampwise.records import Episode
 
 __all__ = ["register"]
-
-
-def _split(values: list[str] | None) -> list[str]:
-    """Accept both ``--muscle calf --muscle foot`` and ``--muscle calf,foot``."""
-    out: list[str] = []
-    for value in values or []:
-        out.extend(part.strip() for part in value.split(",") if part.strip())
-    return out
-
-
-def _reliefs(values: list[str] | None) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = []
-    for value in _split(values):
-        method, _, helped = value.partition(":")
-        out.append((method, helped or None))
-    return out
-
-
-def _woke(args: argparse.Namespace) -> bool | None:
-    return True if args.woke else False if args.no_woke else None
-
-
-def episode_dict(app: App, e: Episode) -> dict[str, Any]:
-    """An episode as the CLI's JSON shows it (local time in the zone it was logged in)."""
-    local = app.tracker.diary.local_time(e)
-    return {
-        "id": e.id,
-        "night": e.night,
-        "time": local.strftime("%H:%M") if local else None,
-        "approximate": e.approximate,
-        "side": e.side,
-        "muscles": list(e.muscles),
-        "severity": e.severity,
-        "duration_min": e.duration_min,
-        "waves": e.waves,
-        "woke": e.woke,
-        "reliefs": [{"method": r.method, "helped": r.helped} for r in e.reliefs],
-        "after_effects": [
-            {"date": a.date, "kind": a.kind, "rating": a.rating} for a in e.after_effects
-        ],
-        "notes": e.notes,
-    }
-
-
-def _pretty_night(date: str) -> str:
-    return dt.date.fromisoformat(date).strftime("%a %-d %b %Y")
 
 
 def _episode_line(app: App, e: Episode) -> str:
@@ -77,77 +36,6 @@ def _episode_line(app: App, e: Episode) -> str:
 
 
 # -- handlers --------------------------------------------------------------------------------
-def cmd_log(args: argparse.Namespace, app: App) -> int:
-    """Record a cramp (defaults: now, last night)."""
-    logged = app.tracker.diary.log_episode(
-        at=args.at,
-        night=args.night,
-        side=args.side,
-        muscles=_split(args.muscle),
-        severity=args.severity,
-        duration_min=args.duration,
-        waves=args.waves,
-        woke=_woke(args),
-        reliefs=_reliefs(args.relief),
-        notes=args.note or "",
-        client_id=args.client_id,
-    )
-    if args.json:
-        app.json(
-            {
-                **episode_dict(app, logged.episode),
-                "night_total": logged.night_total,
-                "duplicate": logged.duplicate,
-            }
-        )
-        return 0
-    e = logged.episode
-    local = app.tracker.diary.local_time(e)
-    when = f" at {'~' if e.approximate else ''}{local:%H:%M}" if local else ""
-    verb = "Already logged" if logged.duplicate else "Logged"
-    app.echo(
-        f"{verb} cramp #{e.id}{when}, night of {_pretty_night(e.night)} "
-        f"({logged.night_total} this night)."
-    )
-    if not logged.duplicate and e.severity is None:
-        app.echo(
-            app.style(
-                f"Add details later: crampwise edit {e.id} --severity 7 --muscle calf --side left",
-                "dim",
-            )
-        )
-    return 0
-
-
-def cmd_night(args: argparse.Namespace, app: App) -> int:
-    """Check in a night: cramp-free (--none) or a count (--cramps N)."""
-    night = confirmable(
-        app,
-        lambda ok: app.tracker.diary.record_night(
-            args.date,
-            cramps=args.cramps,
-            none=args.none,
-            sleep_quality=args.sleep,
-            notes=args.note,
-            confirm=ok,
-        ),
-    )
-    if args.json:
-        app.json(
-            {
-                "date": night.date,
-                "observed": True,
-                "cramps": night.cramps,
-                "sleep_quality": night.sleep_quality,
-                "notes": night.notes,
-            }
-        )
-        return 0
-    what = "no cramps" if night.cramps == 0 else f"{night.cramps} cramp(s)"
-    app.echo(f"Night of {_pretty_night(night.date)}: {what}.")
-    return 0
-
-
 def cmd_nights(args: argparse.Namespace, app: App) -> int:
     """List nights over the diary's span, missing ones included."""
     statuses = app.tracker.diary.nights(args.start, args.end)
@@ -192,12 +80,12 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
     if args.duration is not None:
         changes["duration_min"] = args.duration
     if args.muscle:
-        changes["muscles"] = _split(args.muscle)
+        changes["muscles"] = split_list(args.muscle)
     if args.relief:
-        changes["reliefs"] = _reliefs(args.relief)
+        changes["reliefs"] = split_reliefs(args.relief)
     if args.note is not None:
         changes["notes"] = args.note
-    woke = _woke(args)
+    woke = woke_flag(args)
     if woke is not None:
         changes["woke"] = woke
     if not changes:
@@ -277,55 +165,8 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
 # -- registration ----------------------------------------------------------------------------
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the diary commands to the top-level parser."""
-    p = sub.add_parser(
-        "log",
-        parents=[common],
-        help="record a cramp (defaults: now, last night)",
-        description="Record a cramp. With no options: now, in the night now "
-        "belongs to. Add details now or later with 'crampwise edit'.",
-    )
-    p.add_argument("--at", help="when: 3am, 03:10, 'around 03:10', '30 min ago' (default now)")
-    p.add_argument(
-        "--night", help="the night (YYYY-MM-DD, the evening it began; default: derived from --at)"
-    )
-    p.add_argument("--side", help=f"one of {', '.join(vocab.SIDES)}")
-    p.add_argument(
-        "--muscle",
-        action="append",
-        metavar="MUSCLE",
-        help=f"muscle(s), repeat or comma-separate: {', '.join(vocab.MUSCLES)}",
-    )
-    p.add_argument("--severity", help="0-10")
-    p.add_argument("--duration", help="minutes: 3, 3m, 90s")
-    p.add_argument("--waves", help="how many waves (1 or more)")
-    p.add_argument("--woke", action="store_true", help="it woke you up")
-    p.add_argument("--no-woke", action="store_true", help="it did not wake you")
-    p.add_argument(
-        "--relief",
-        action="append",
-        metavar="METHOD[:HELPED]",
-        help=f"what you tried and how it helped ({'/'.join(vocab.RELIEF_HELPED)}); "
-        f"methods: {', '.join(vocab.RELIEF_METHODS)}",
-    )
-    p.add_argument("--note", help="free text")
-    p.add_argument("--client-id", help="idempotency key: a retried submission is stored once")
-    p.add_argument("--json", action="store_true", help="print the stored episode as JSON")
-    p.set_defaults(handler=cmd_log)
-
-    p = sub.add_parser(
-        "night",
-        parents=[common],
-        help="check in a night: --none or --cramps N",
-        description="Check in a night. A cramp-free night is data: record it.",
-    )
-    p.add_argument("date", nargs="?", help="YYYY-MM-DD, today or yesterday (default: last night)")
-    p.add_argument("--none", action="store_true", help="no cramps this night")
-    p.add_argument("--cramps", help="the night's total number of cramps (without details)")
-    p.add_argument("--sleep", help="sleep quality 0-10")
-    p.add_argument("--note", help="free text")
-    p.add_argument("--yes", action="store_true", help="confirm overwriting a different count")
-    p.add_argument("--json", action="store_true", help="print the night as JSON")
-    p.set_defaults(handler=cmd_night)
+    add_command(sub, common, LOG)
+    add_command(sub, common, NIGHT)
 
     p = sub.add_parser("nights", parents=[common], help="list nights, missing ones included")
     p.add_argument("--from", dest="start", help="first night (YYYY-MM-DD)")

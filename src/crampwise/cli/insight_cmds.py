@@ -96,6 +96,47 @@ def cmd_claim(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
+    """List the red-flag questions with your latest answers, or record an answer."""
+    from crampwise.knowledge import red_flags
+
+    questions = red_flags()
+    if args.flag is not None:
+        if args.answer not in ("yes", "no"):
+            app.fail("answer: give yes or no after the question id", 2)
+        answer = app.tracker.context.answer_red_flag(
+            args.flag, args.answer == "yes", date=args.date
+        )
+        if args.json:
+            app.json({"date": answer.date, "flag": answer.flag, "present": answer.present})
+        elif answer.present:
+            question = questions[answer.flag]
+            app.echo(app.style(question.message, "bold", "red"))
+            app.echo("crampwise is not medical advice; it cannot diagnose.")
+        else:
+            app.echo(f"Recorded: {answer.flag} — no ({answer.date}).")
+        return 0
+    latest = {a.flag: a for a in app.tracker.context.red_flags()}
+    rows: list[dict[str, Any]] = [
+        {
+            "flag": q.id,
+            "question": q.question,
+            "urgency": q.urgency,
+            "answer": None if q.id not in latest else latest[q.id].present,
+            "answered_on": latest[q.id].date if q.id in latest else None,
+        }
+        for q in questions.values()
+    ]
+    if args.json:
+        app.json(rows)
+        return 0
+    app.echo("Red-flag questions (answer with: crampwise red-flags ID yes|no)")
+    for row in rows:
+        state = {None: "not answered", True: "YES", False: "no"}[row["answer"]]
+        app.echo(f"  {row['flag']:<34} {state:<13} {row['question']}")
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the insight commands to the top-level parser."""
     p = sub.add_parser(
@@ -151,3 +192,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help='print {"claim", "verdict", "evidence": [...]}'
     )
     p.set_defaults(handler=cmd_claim)
+
+    p = sub.add_parser(
+        "red-flags",
+        parents=[common],
+        help="red-flag questions (reasons to see a clinician); answer one with ID yes|no",
+    )
+    p.add_argument("flag", nargs="?", help="question id, e.g. leg-swelling")
+    p.add_argument("answer", nargs="?", help="yes or no")
+    p.add_argument("--date", help="the day answered (default today)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_red_flags)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from crampwise import vocab
+from crampwise._record import record_to_dict
 from crampwise.cli._app import App
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ def _times(value: str | None) -> list[str]:
 
 
 def _entry_dict(e: RegimenEntry) -> dict[str, Any]:
-    d = asdict(e)
+    d = record_to_dict(e)
     d["times"] = list(e.times)
     return d
 
@@ -142,7 +142,7 @@ def cmd_took(args: argparse.Namespace, app: App) -> int:
         args.item, date=args.date, time=args.time, taken=not args.missed
     )
     if args.json:
-        app.json(asdict(record))
+        app.json(record_to_dict(record))
     else:
         verb = "Missed" if args.missed else "Took"
         app.echo(
@@ -153,7 +153,7 @@ def cmd_took(args: argparse.Namespace, app: App) -> int:
 
 # -- medications -----------------------------------------------------------------------------
 def _med_dict(m: Medication) -> dict[str, Any]:
-    d = asdict(m)
+    d = record_to_dict(m)
     d["times"] = list(m.times)
     return d
 
@@ -212,7 +212,7 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
         args.test, args.value, args.unit, date=args.date, range_low=args.low, range_high=args.high
     )
     if args.json:
-        app.json(asdict(lab))
+        app.json(record_to_dict(lab))
     else:
         app.echo(f"Recorded {lab.test} {lab.value:g} {lab.unit} on {lab.date}.")
     return 0
@@ -222,7 +222,7 @@ def cmd_lab_list(args: argparse.Namespace, app: App) -> int:
     """List lab results."""
     labs = app.tracker.context.labs(args.test)
     if args.json:
-        app.json([asdict(lab) for lab in labs])
+        app.json([record_to_dict(lab) for lab in labs])
         return 0
     if not labs:
         app.echo("No lab results recorded.")
@@ -250,7 +250,7 @@ def cmd_factor_add(args: argparse.Namespace, app: App) -> int:
     """Record a daily context factor."""
     factor = app.tracker.context.add_factor(args.name, args.value, args.unit, date=args.date)
     if args.json:
-        app.json(asdict(factor))
+        app.json(record_to_dict(factor))
     else:
         unit = f" {factor.unit}" if factor.unit else ""
         app.echo(f"Recorded {factor.name} = {factor.value}{unit} on {factor.date}.")
@@ -261,7 +261,7 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
     """List daily factors."""
     factors = app.tracker.context.factors(args.start, args.end, args.name)
     if args.json:
-        app.json([asdict(f) for f in factors])
+        app.json([record_to_dict(f) for f in factors])
         return 0
     if not factors:
         app.echo("No factors recorded. Built-in: " + ", ".join(vocab.BUILTIN_FACTORS))
@@ -280,7 +280,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
         birth_year=args.birth_year, sex=args.sex, kidney_disease=kidney, timezone=args.timezone
     )
     if args.json:
-        app.json(asdict(profile))
+        app.json(record_to_dict(profile))
     else:
         app.echo("Profile saved.")
     return 0
@@ -289,7 +289,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
 def cmd_profile_show(args: argparse.Namespace, app: App) -> int:
     """Show the profile."""
     profile = app.tracker.context.profile()
-    data = asdict(profile)
+    data = record_to_dict(profile)
     data["timezone_in_use"] = app.tracker.timezone
     if args.json:
         app.json(data)
@@ -301,8 +301,8 @@ def cmd_profile_show(args: argparse.Namespace, app: App) -> int:
 
 # -- trigger points --------------------------------------------------------------------------
 def _tp_dict(tp: Any) -> dict[str, Any]:
-    d = asdict(tp)
-    d["ratings"] = [asdict(r) for r in tp.ratings]
+    d = record_to_dict(tp)
+    d["ratings"] = [record_to_dict(r) for r in tp.ratings]
     return d
 
 

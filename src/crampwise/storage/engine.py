@@ -11,24 +11,31 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+import sys
 
 from crampwise.errors import StorageError
 
-__all__ = ["Engine", "Row", "open_engine", "resolve_url"]
+# typing, pathlib and contextlib stay off this module's imports: it is on the path of
+# `crampwise log`, which should start about as fast as Python itself.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any, TypeAlias
 
-Row = tuple[Any, ...]
-Params = Sequence[Any]
+    Row: TypeAlias = tuple[Any, ...]
+    Params: TypeAlias = Sequence[Any]
+else:
+    Row = tuple  # the alias's run-time stand-in, for code that imports it outside type checks
+
+__all__ = ["Engine", "Row", "open_engine", "resolve_url"]
 
 
 def resolve_url(db: str | os.PathLike[str] | None) -> str:
     """Turn ``--db``/``CRAMPWISE_DB``/default into a URL (``sqlite:///…`` or ``postgresql://…``)."""
     value = os.fspath(db) if db is not None else os.environ.get("CRAMPWISE_DB") or ""
     if not value:
-        value = str(default_database_path())
+        value = _default_database_file("crampwise.sqlite")
     if value.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
         return value
     if value.startswith("sqlite://"):
@@ -41,14 +48,29 @@ def resolve_url(db: str | os.PathLike[str] | None) -> str:
             f"--db: unsupported database URL scheme {scheme!r}; "
             "use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
         )
-    return "sqlite:///" + str(Path(value).expanduser().absolute())
+    return "sqlite:///" + os.path.abspath(os.path.expanduser(value))
 
 
 def default_database_path(name: str = "crampwise.sqlite") -> Path:
-    """The per-user data directory (platformdirs), created on demand."""
-    from platformdirs import user_data_path
+    """The file ``name`` in the per-user data directory (platformdirs' user data dir)."""
+    from pathlib import Path
 
-    return user_data_path("crampwise", appauthor=False) / name
+    return Path(_default_database_file(name))
+
+
+def _default_database_file(name: str) -> str:
+    # On Linux and the BSDs this is platformdirs' user data dir done by hand (the XDG rule:
+    # $XDG_DATA_HOME if absolute, else ~/.local/share): importing platformdirs costs ~25 ms
+    # (typing, pathlib, tempfile …), paid by every `crampwise log` without --db.
+    unix = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd"))
+    if unix and not hasattr(sys, "getandroidapilevel") and "ANDROID_ROOT" not in os.environ:
+        base = os.environ.get("XDG_DATA_HOME", "")
+        if not os.path.isabs(base):
+            base = os.path.expanduser("~/.local/share")
+        return os.path.join(base, "crampwise", name)
+    from platformdirs import user_data_dir
+
+    return os.path.join(user_data_dir("crampwise", appauthor=False), name)
 
 
 class Engine:
@@ -78,22 +100,9 @@ class Engine:
         return row[0] if row else None
 
     # -- writing -------------------------------------------------------------------------
-    @contextmanager
-    def write(self) -> Iterator[Engine]:
+    def write(self) -> _Transaction:
         """The single write path: everything inside is one transaction, all or nothing."""
-        if self._in_transaction:  # nested use joins the outer transaction
-            yield self
-            return
-        self._raw("BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN")
-        self._in_transaction = True
-        try:
-            yield self
-        except BaseException:
-            self._in_transaction = False
-            self._raw("ROLLBACK")
-            raise
-        self._in_transaction = False
-        self._raw("COMMIT")
+        return _Transaction(self)
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement inside :meth:`write`; returns the affected row count."""
@@ -146,6 +155,32 @@ class Engine:
             raise StorageError(f"database error: {exc}") from exc
 
 
+class _Transaction:
+    """``with engine.write():`` - BEGIN, then COMMIT, or ROLLBACK on any exception.
+
+    A small class rather than ``contextlib.contextmanager``: contextlib is one more import
+    on the ``log`` path. Nested use joins the outer transaction.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._outer = False
+
+    def __enter__(self) -> Engine:
+        engine = self._engine
+        if not engine._in_transaction:
+            engine._raw("BEGIN IMMEDIATE" if engine.dialect == "sqlite" else "BEGIN")
+            engine._in_transaction = self._outer = True
+        return engine
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if not self._outer:
+            return
+        engine = self._engine
+        engine._in_transaction = False
+        engine._raw("COMMIT" if exc_type is None else "ROLLBACK")
+
+
 def _to_pyformat(sql: str) -> str:
     """Translate ``?`` placeholders to psycopg's ``%s`` (escaping literal percent signs)."""
     return sql.replace("%", "%%").replace("?", "%s")
@@ -163,7 +198,7 @@ def _open_sqlite(url: str) -> Engine:
     path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
     target = path or ":memory:"
     if target != ":memory:":
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")

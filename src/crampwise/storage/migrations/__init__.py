@@ -10,21 +10,30 @@ migrated, a backup copy is written next to it.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+import os
+import sys
 
+from crampwise._record import Record
 from crampwise.errors import MigrationError
-from crampwise.storage.migrations import m0001_diary, m0002_regimen_context
 
+# Light records, and no typing/pathlib: every command (`log` too) checks the migration
+# status when it opens the diary.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from crampwise.storage.engine import Engine
 
-__all__ = ["MIGRATIONS", "Migration", "MigrationStatus", "migrate", "status"]
+    MIGRATIONS: tuple[Migration, ...]
+
+__all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "status"]
+
+#: The migration modules, oldest first. Module ``mNNNN_name`` has NAME ``NNNN_name``, so
+#: the status check on every open needs only these names; the modules (their SQL) are
+#: imported when a migration runs or ``MIGRATIONS`` is read.
+_MODULES = ("m0001_diary", "m0002_regimen_context")
+NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Record):
     """One schema step."""
 
     name: str
@@ -32,8 +41,7 @@ class Migration:
     statements: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class MigrationStatus:
+class MigrationStatus(Record):
     """Which migrations a database has and which it still needs."""
 
     applied: tuple[tuple[str, str], ...]  # (name, applied_at)
@@ -55,9 +63,22 @@ def _from_module(module: object) -> Migration:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = tuple(
-    _from_module(m) for m in (m0001_diary, m0002_regimen_context)
-)
+def _load(module_name: str) -> Migration:
+    qualified = f"{__name__}.{module_name}"
+    __import__(qualified)
+    migration = _from_module(sys.modules[qualified])
+    if migration.name != module_name[1:]:
+        raise MigrationError(f"{qualified}: NAME must be {module_name[1:]!r}")
+    return migration
+
+
+def __getattr__(name: str) -> object:
+    if name == "MIGRATIONS":
+        value = tuple(_load(module) for module in _MODULES)
+        globals()["MIGRATIONS"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _TYPES = {
     "sqlite": {"serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"},
@@ -95,12 +116,11 @@ def status(engine: Engine) -> MigrationStatus:
     if _has_table(engine):
         rows = engine.query("SELECT name, applied_at FROM _crampwise_migrations ORDER BY name")
         applied = [(str(r[0]), str(r[1])) for r in rows]
-    known = [m.name for m in MIGRATIONS]
     done = {name for name, _ in applied}
     return MigrationStatus(
         applied=tuple(applied),
-        pending=tuple(n for n in known if n not in done),
-        unknown=tuple(n for n, _ in applied if n not in known),
+        pending=tuple(n for n in NAMES if n not in done),
+        unknown=tuple(n for n, _ in applied if n not in NAMES),
     )
 
 
@@ -119,9 +139,10 @@ def migrate(engine: Engine, *, target: str | None = None) -> list[str]:
     _ensure_table(engine)
     names: list[str] = []
     types = _TYPES[engine.dialect]
-    for migration in MIGRATIONS:
-        if migration.name not in current.pending:
+    for module in _MODULES:
+        if module[1:] not in current.pending:
             continue
+        migration = _load(module)
         statements = [s.format(**types) for s in migration.statements]
         now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         try:
@@ -148,8 +169,8 @@ def _backup_sqlite(engine: Engine, at: str) -> None:
         return
     import sqlite3
 
-    backup = Path(f"{path}.before-migration-{_dt.date.today().isoformat()}-{at}.bak")
-    if backup.exists():
+    backup = f"{path}.before-migration-{_dt.date.today().isoformat()}-{at}.bak"
+    if os.path.exists(backup):
         return
     source = sqlite3.connect(path)
     try:

@@ -1,0 +1,145 @@
+"""A tiny frozen-record base: what crampwise's records need from ``dataclasses``, without it.
+
+Records are on the ``crampwise log`` path, and importing ``dataclasses`` costs ~12 ms there
+(it pulls in ``inspect``, ``ast`` and ``dis``) - a third of Python's own start-up, paid at
+3 a.m. for every cramp. A record only needs an ``__init__`` built from its annotated
+fields (positional or keyword, with defaults), equality, hashing, a repr and immutability::
+
+    class Relief(Record):
+        method: str
+        helped: str | None = None
+
+Type checkers see a frozen dataclass (``dataclass_transform``), so mypy checks the
+synthesized ``__init__``. At run time the fields are the annotation *names* in MRO order
+(annotations stay unevaluated strings: no ``typing`` import). Defaults must be immutable
+(there is no ``default_factory``: use ``()`` rather than a list). Records use ``__slots__``.
+"""
+
+from __future__ import annotations
+
+# mypy treats any name TYPE_CHECKING as true; at run time this avoids importing typing.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+    _R = TypeVar("_R", bound="Record")
+else:
+
+    def dataclass_transform(**_options):
+        """Run-time stand-in: the real decorator only informs type checkers."""
+        return lambda cls: cls
+
+
+__all__ = ["FrozenRecordError", "Record", "record_to_dict", "replace"]
+
+_MISSING = object()
+
+
+class FrozenRecordError(AttributeError):
+    """A record's field was assigned or deleted (records are immutable)."""
+
+
+@dataclass_transform(frozen_default=True)
+class _RecordMeta(type):
+    """Turns the annotated class attributes into fields, slots and defaults."""
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
+    ) -> _RecordMeta:
+        own = tuple(namespace.get("__annotations__", ()))
+        inherited: tuple[str, ...] = ()
+        defaults: dict[str, Any] = {}
+        for base in reversed(bases):
+            base_fields = getattr(base, "__record_fields__", ())
+            inherited += tuple(f for f in base_fields if f not in inherited)
+            defaults.update(getattr(base, "__record_defaults__", {}))
+        if set(own) & set(inherited):
+            raise TypeError(f"{name}: a record cannot redeclare an inherited field")
+        for field in own:
+            if field in namespace:  # a default value; the slot replaces the class attribute
+                defaults[field] = namespace.pop(field)
+        fields = inherited + own
+        seen_default = False
+        for field in fields:
+            if field in defaults:
+                seen_default = True
+            elif seen_default:
+                raise TypeError(f"{name}: field {field!r} without a default follows one with")
+        namespace["__slots__"] = own
+        namespace["__record_fields__"] = fields
+        namespace["__record_defaults__"] = defaults
+        namespace["__match_args__"] = fields
+        return super().__new__(mcs, name, bases, namespace, **kwargs)
+
+
+class Record(metaclass=_RecordMeta):
+    """Base of frozen records: fields are the annotated class attributes."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        __record_fields__: ClassVar[tuple[str, ...]]
+        __record_defaults__: ClassVar[dict[str, Any]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self.__record_fields__
+        if len(args) > len(fields):
+            raise TypeError(
+                f"{type(self).__name__}() takes {len(fields)} positional arguments "
+                f"but {len(args)} were given"
+            )
+        values = dict(zip(fields, args, strict=False))
+        for key, value in kwargs.items():
+            if key not in fields:
+                raise TypeError(f"{type(self).__name__}() got an unexpected keyword {key!r}")
+            if key in values:
+                raise TypeError(f"{type(self).__name__}() got multiple values for {key!r}")
+            values[key] = value
+        defaults = self.__record_defaults__
+        for field in fields:
+            value = values.get(field, _MISSING)
+            if value is _MISSING:
+                value = defaults.get(field, _MISSING)
+                if value is _MISSING:
+                    raise TypeError(f"{type(self).__name__}() missing argument {field!r}")
+            object.__setattr__(self, field, value)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f) for f in self.__record_fields__)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Record) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__record_fields__)
+        return f"{type(self).__qualname__}({inner})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenRecordError(f"cannot assign {name!r}: records are immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenRecordError(f"cannot delete {name!r}: records are immutable")
+
+    def __reduce__(self) -> tuple[type[Record], tuple[Any, ...]]:
+        # copy, deepcopy and pickle rebuild through __init__ (slots and a frozen
+        # __setattr__ rule out the default state protocol).
+        return type(self), self._values()
+
+
+def replace(record: _R, /, **changes: Any) -> _R:
+    """A copy of ``record`` with some fields changed (like ``dataclasses.replace``)."""
+    values = {f: getattr(record, f) for f in record.__record_fields__}
+    unknown = set(changes) - set(values)
+    if unknown:
+        raise TypeError(f"{type(record).__name__} has no field(s) {', '.join(sorted(unknown))}")
+    values.update(changes)
+    return type(record)(**values)
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The fields as a dict, shallow: nested records and tuples are left as they are."""
+    return {f: getattr(record, f) for f in record.__record_fields__}
