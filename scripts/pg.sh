@@ -3,7 +3,18 @@
 #   source scripts/pg.sh start   -> exports CRAMPWISE_TEST_PG_URL, PGDATA_CRAMPWISE
 #   scripts/pg.sh stop
 set -u
-PGPORT="${CRAMPWISE_PG_PORT:-54329}"
+# A free loopback port (54329 unless taken), so a server left running elsewhere cannot clash.
+PGPORT="${CRAMPWISE_PG_PORT:-$(python3 -c '
+import socket
+for port in range(54329, 54400):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        print(port)
+        break
+')}"
 PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 

@@ -115,17 +115,17 @@ def test_regimen_med_lab_factor_profile_trigger_point_commands(cli: Any) -> None
         )[0]
         == 0
     )
-    code, out, _ = cli("regimen", "list", "--json")
+    _, out, _ = cli("regimen", "list", "--json")
     assert json.loads(out)[0]["times"] == ["morning", "bedtime"]
     assert (
         cli("regimen", "switch", "magnesium", "--form", "citrate", "--date", "2026-02-10")[0] == 0
     )
     assert cli("took", "magnesium", "--time", "bedtime")[0] == 0
     assert cli("regimen", "stop", "magnesium", "--date", "2026-03-01")[0] == 0
-    code, out, _ = cli("regimen", "list", "--all", "--json")
+    _, out, _ = cli("regimen", "list", "--all", "--json")
     assert [e["form"] for e in json.loads(out)] == ["glycinate", "citrate"]
     assert cli("med", "add", "lisinopril", "--dose", "10", "--unit", "mg")[0] == 0
-    code, out, _ = cli("med", "list", "--json")
+    _, out, _ = cli("med", "list", "--json")
     assert json.loads(out)[0]["name"] == "lisinopril"
     assert cli("lab", "add", "magnesium", "0.8", "mmol/L", "--low", "0.7", "--high", "1.0")[0] == 0
     _code, out, _ = cli("lab", "list", "--json")

@@ -27,11 +27,16 @@ _SECOND = dt.timedelta(seconds=1)
 _ZERO = dt.timedelta(0)
 
 
+_SYMLINKED: list[str | None] = []  # resolved once per process: imports call this per row
+
+
 def symlinked_zone_name() -> str | None:
     """The IANA name ``/etc/localtime`` links to (``…/zoneinfo/Europe/Berlin``), or None."""
-    target = os.path.realpath("/etc/localtime")  # os.path, not pathlib: ~6 ms on `log`
-    marker = "zoneinfo/"
-    return target.split(marker, 1)[1] if marker in target else None
+    if not _SYMLINKED:
+        target = os.path.realpath("/etc/localtime")  # os.path, not pathlib: ~6 ms on `log`
+        marker = "zoneinfo/"
+        _SYMLINKED.append(target.split(marker, 1)[1] if marker in target else None)
+    return _SYMLINKED[0]
 
 
 def machine_zone_name() -> str | None:
