@@ -209,3 +209,12 @@ def test_medications_labs_factors_trigger_points_profile(tracker: Tracker) -> No
     assert (profile.birth_year, profile.sex, profile.timezone) == (1958, "female", "Europe/Berlin")
     with pytest.raises(InputError, match="unknown time zone"):
         tracker.context.set_profile(timezone="Mars/Olympus")
+
+
+def test_item_names_are_found_however_they_are_typed(tracker: Tracker) -> None:
+    tracker.regimen.start("Vitamin D", dose=1000, unit="IU", date="2026-02-01")
+    tracker.regimen.start("Milk (whole)", kind="food", dose=1, unit="cup", date="2026-02-01")
+    assert {e.item for e in tracker.regimen.entries()} == {"vitamin-d", "milk (whole)"}
+    assert tracker.regimen.took("vitamin d", date="2026-02-02").item == "vitamin-d"
+    assert tracker.regimen.took("MILK  (whole)", date="2026-02-02").item == "milk (whole)"
+    assert tracker.regimen.stop("Vitamin D", date="2026-03-01").end == "2026-03-01"

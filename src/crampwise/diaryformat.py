@@ -402,9 +402,7 @@ def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
     time = raw.get("time")
     return Adherence(
         date=v.iso_date(raw["date"], f"{path}.date", today),
-        item=raw["item"].strip().lower()
-        if isinstance(raw["item"], str) and " " in raw["item"].strip()
-        else v.name_slug(raw["item"], f"{path}.item"),
+        item=v.item_name(raw["item"], f"{path}.item"),
         taken=taken,
         time="" if time is None else v.choice(time, f"{path}.time", vocab.DOSE_TIMES),
     )

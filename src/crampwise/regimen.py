@@ -25,10 +25,11 @@ __all__ = ["RegimenModule", "check_regimen_entry"]
 
 def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) -> RegimenEntry:
     """Validate and normalise a regimen entry; ``field`` prefixes error names."""
-    item = v.name_slug(entry.item, f"{field}item")
     kind = v.choice(entry.kind, f"{field}kind", vocab.REGIMEN_KINDS)
-    if kind == "food":
-        item = " ".join(entry.item.strip().lower().split())  # food names are free text
+    if kind == "food":  # foods are named as people say them: "coconut water"
+        item = v.free_text_name(entry.item, f"{field}item")
+    else:
+        item = v.name_slug(entry.item, f"{field}item")
     start = v.iso_date(entry.start, f"{field}start", today)
     end = None if entry.end is None else v.iso_date(entry.end, f"{field}end")
     if end is not None and end <= start:
@@ -75,6 +76,14 @@ class RegimenModule:
         """All regimen entries, or those active on a date."""
         found = self._store.list_regimen()
         return [e for e in found if active_on is None or e.active_on(active_on)]
+
+    def _find_item(self, name: str) -> str:
+        """The stored item a typed name means: "Vitamin D" finds ``vitamin-d``; foods keep
+        their spaces ("coconut water"). An unknown name comes back normalised."""
+        text = v.free_text_name(name, "item")
+        stored = {e.item for e in self._store.list_regimen()}
+        slug = "-".join(text.split())
+        return slug if text not in stored and slug in stored else text
 
     def current(self, item: str) -> RegimenEntry | None:
         """The ongoing entry of an item, if any."""
@@ -130,7 +139,7 @@ class RegimenModule:
 
     def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
         """Stop an ongoing item; ``date`` is the first day without it (default today)."""
-        name = v.name_slug(item, "item") if " " not in item.strip() else item.strip().lower()
+        name = self._find_item(item)
         entry = self.current(name)
         if entry is None:
             raise NotFoundError(f"{name} is not an ongoing regimen item")
@@ -154,8 +163,8 @@ class RegimenModule:
         notes: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
         """Change form, dose, unit or times of an ongoing item from ``date``; (old, new)."""
-        name = item.strip().lower()
-        current = self.current(name if " " in name else v.name_slug(name, "item"))
+        name = self._find_item(item)
+        current = self.current(name)
         if current is None:
             raise NotFoundError(f"{name} is not an ongoing regimen item; use 'regimen start'")
         day = self._day(date)
@@ -209,8 +218,7 @@ class RegimenModule:
         self, item: str, *, date: str | None = None, time: str | None = None, taken: bool = True
     ) -> Adherence:
         """Record that an item was taken (or missed) on a date, optionally one dose time."""
-        name = item.strip().lower()
-        name = name if " " in name else v.name_slug(name, "item")
+        name = self._find_item(item)
         day = self._day(date)
         known = [e for e in self._store.list_regimen(name) if e.active_on(day)]
         if not known:

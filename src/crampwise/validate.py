@@ -21,8 +21,10 @@ __all__ = [
     "choice",
     "choices",
     "factor_value",
+    "free_text_name",
     "int_range",
     "iso_date",
+    "item_name",
     "lab_unit",
     "name_slug",
     "number",
@@ -128,6 +130,23 @@ def name_slug(value: Any, field: str) -> str:
     if not normal or normal[0] == "-" or not _SLUG_CHARS.issuperset(normal) or len(normal) > 80:
         raise InputError(field, f"{value!r} is not a usable name; use letters, digits and dashes")
     return normal
+
+
+def free_text_name(value: Any, field: str) -> str:
+    """A free-text name such as a food (``coconut water``): lower case, spaces collapsed."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, f"{value!r} is not a name")
+    normal = " ".join(value.strip().lower().split())
+    if len(normal) > 80:
+        raise InputError(field, f"is {len(normal)} characters long; at most 80 allowed")
+    return normal
+
+
+def item_name(value: Any, field: str) -> str:
+    """A regimen item named elsewhere (adherence): a kebab-case id, or a food's free text."""
+    if isinstance(value, str) and len(value.split()) > 1:
+        return free_text_name(value, field)
+    return name_slug(value, field)
 
 
 def lab_unit(test: str, unit: Any, field: str) -> str:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import datetime as dt
+from typing import Any, Protocol
 
 from crampwise.cli._app import App
 
 __all__ = ["register"]
 
 
-def cmd_analyze(args: argparse.Namespace, app: App) -> int:
-    """Rates per period, effects with uncertainty, and what the data cannot tell."""
-    from crampwise.analysis import analyze
+class _Reportable(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_text(self) -> str: ...
 
-    result = analyze(app.tracker)
+
+def _report(app: App, args: argparse.Namespace, result: _Reportable) -> int:
+    """Print a result object as JSON (``--json``) or as readable text."""
     if args.json:
         app.json(result.to_dict())
     else:
@@ -22,34 +25,33 @@ def cmd_analyze(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
-def cmd_safety(args: argparse.Namespace, app: App) -> int:
-    """Check regimen, foods, medicines, labs and red flags against the safety rules."""
-    from crampwise.safety import check
+def _day(app: App, args: argparse.Namespace) -> dt.date:
+    """``--date`` in the person's calendar, default today."""
     from crampwise.timeparse import parse_date
 
     today = app.tracker.today()
-    day = parse_date(args.date, "--date", today) if args.date else today
-    report = check(app.tracker.export_diary(), day)
-    if args.json:
-        app.json(report.to_dict())
-    else:
-        app.echo(report.to_text())
-    return 0
+    return parse_date(args.date, "--date", today) if args.date else today
+
+
+def cmd_analyze(args: argparse.Namespace, app: App) -> int:
+    """Rates per period, effects with uncertainty, and what the data cannot tell."""
+    from crampwise.analysis import analyze
+
+    return _report(app, args, analyze(app.tracker))
+
+
+def cmd_safety(args: argparse.Namespace, app: App) -> int:
+    """Check regimen, foods, medicines, labs and red flags against the safety rules."""
+    from crampwise.safety import check
+
+    return _report(app, args, check(app.tracker.export_diary(), _day(app, args)))
 
 
 def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
     """Daily potassium, magnesium, calcium and sodium from foods and supplements."""
     from crampwise.nutrition import daily_totals
-    from crampwise.timeparse import parse_date
 
-    today = app.tracker.today()
-    day = parse_date(args.date, "--date", today) if args.date else today
-    totals = daily_totals(app.tracker.export_diary(), day)
-    if args.json:
-        app.json(totals.to_dict())
-    else:
-        app.echo(totals.to_text())
-    return 0
+    return _report(app, args, daily_totals(app.tracker.export_diary(), _day(app, args)))
 
 
 def cmd_food(args: argparse.Namespace, app: App) -> int:
@@ -88,12 +90,7 @@ def cmd_claim(args: argparse.Namespace, app: App) -> int:
     """Check a nutrient claim against the food tables."""
     from crampwise.knowledge.claims import check_claim
 
-    result = check_claim(" ".join(args.text))
-    if args.json:
-        app.json(result.to_dict())
-    else:
-        app.echo(result.to_text())
-    return 0
+    return _report(app, args, check_claim(" ".join(args.text)))
 
 
 def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
