@@ -27,10 +27,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
     from crampwise.diary import Summary
     from crampwise.diaryformat import ImportReport
+    from crampwise.nutrition import NutritionTotals
     from crampwise.regimen import RegimenModule
+    from crampwise.safety import Finding, SafetyReport
     from crampwise.storage.store import Store
 
 __all__ = ["Tracker"]
@@ -120,6 +123,31 @@ class Tracker:
 
         doc = source if isinstance(source, dict) else load_document(source)
         return import_document(self, doc, replace=replace)
+
+    # -- insight (heavy modules, imported on first use) ------------------------------------
+    def analyze(self) -> AnalysisResult:
+        """Rates per period, effects with uncertainty, warnings, changepoints, streaks."""
+        from crampwise.analysis import analyze
+
+        return analyze(self)
+
+    def safety(self, day: dt.date | None = None) -> SafetyReport:
+        """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
+        from crampwise.safety import check
+
+        return check(self.export_diary(), day or self.today())
+
+    def safety_for_new_item(self, item: str) -> list[Finding]:
+        """Today's findings that involve a just-added regimen item or medication."""
+        from crampwise.safety import check_new_item
+
+        return check_new_item(self.export_diary(), self.today(), item)
+
+    def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
+        """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""
+        from crampwise.nutrition import daily_totals
+
+        return daily_totals(self.export_diary(), day or self.today())
 
     def close(self) -> None:
         """Close the database."""

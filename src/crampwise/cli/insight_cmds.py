@@ -35,23 +35,17 @@ def _day(app: App, args: argparse.Namespace) -> dt.date:
 
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
     """Rates per period, effects with uncertainty, and what the data cannot tell."""
-    from crampwise.analysis import analyze
-
-    return _report(app, args, analyze(app.tracker))
+    return _report(app, args, app.tracker.analyze())
 
 
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
     """Check regimen, foods, medicines, labs and red flags against the safety rules."""
-    from crampwise.safety import check
-
-    return _report(app, args, check(app.tracker.export_diary(), _day(app, args)))
+    return _report(app, args, app.tracker.safety(_day(app, args)))
 
 
 def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
     """Daily potassium, magnesium, calcium and sodium from foods and supplements."""
-    from crampwise.nutrition import daily_totals
-
-    return _report(app, args, daily_totals(app.tracker.export_diary(), _day(app, args)))
+    return _report(app, args, app.tracker.nutrition(_day(app, args)))
 
 
 def cmd_food(args: argparse.Namespace, app: App) -> int:

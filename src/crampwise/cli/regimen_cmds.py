@@ -34,11 +34,7 @@ def _dose_text(dose: float | None, unit: str | None, times: tuple[str, ...]) -> 
 
 def _show_safety(app: App, item: str) -> None:
     """After adding an item, show safety findings that involve it (never blocks the write)."""
-    try:
-        from crampwise.safety import check_new_item
-    except ImportError:  # the safety engine ships separately in partial installs
-        return
-    findings = check_new_item(app.tracker.export_diary(), app.tracker.today(), item)
+    findings = app.tracker.safety_for_new_item(item)
     for finding in findings:
         colour = {"urgent": "red", "warning": "red", "caution": "yellow"}.get(finding.severity)
         label = app.style(finding.severity.upper(), "bold", *([colour] if colour else []))
