@@ -213,3 +213,19 @@ def test_demo_without_db_uses_a_separate_demo_database(tmp_path: Path) -> None:
     assert data["summary"]["nights_observed"] > 600
     own = _run(["summary", "--json"], env)
     assert json.loads(own.stdout)["nights_observed"] == 0  # the person's own diary is untouched
+
+
+def test_unusable_databases_get_one_line_errors(tmp_path: Path) -> None:
+    env = {**os.environ}
+    env.pop("CRAMPWISE_DB", None)
+    for db, message in (
+        ("mysql://x", "unsupported database URL scheme 'mysql'"),
+        (str(tmp_path / "file.txt" / "diary.sqlite"), "cannot create the folder"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/x", "cannot connect to PostgreSQL"),
+    ):
+        if "file.txt" in db:
+            (tmp_path / "file.txt").write_text("a file, not a folder")
+        result = _run(["--db", db, "summary"], env)
+        assert result.returncode == 1
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

@@ -198,7 +198,12 @@ def _open_sqlite(url: str) -> Engine:
     path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
     target = path or ":memory:"
     if target != ":memory:":
-        os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+        folder = os.path.dirname(target) or "."
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            message = f"--db: cannot create the folder {folder!r}: {exc.strerror}"
+            raise StorageError(message) from exc
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
@@ -220,5 +225,6 @@ def _open_postgresql(url: str) -> Engine:
     try:
         conn = psycopg.connect(conninfo, autocommit=True)
     except psycopg.Error as exc:
-        raise StorageError(f"--db: cannot connect to PostgreSQL: {exc}".strip()) from exc
+        detail = " ".join(str(exc).split())  # libpq's message spans lines; errors are one line
+        raise StorageError(f"--db: cannot connect to PostgreSQL: {detail}") from exc
     return Engine(url, conn, "postgresql")
