@@ -50,7 +50,7 @@ def test_food_table_schema_ids_values_and_provenance(
     assert len(set(ids)) == len(ids), "ids must be unique"
     for row in rows:
         assert row["name"].strip()
-        assert row["source"] in fd.FOOD_SOURCES
+        assert row["source"] in fd.TABLES
         for column in ("k", "mg", "ca", "na"):
             if row[column]:
                 assert float(row[column]) >= 0, (row[key], column)
@@ -90,7 +90,7 @@ def test_synonyms_resolve_and_carry_provenance() -> None:
 def test_food_sources_are_documented_in_sources_md() -> None:
     text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     assert "## Foods" in text
-    for key in (*fd.FOOD_SOURCES, "crampwise-authors"):
+    for key in (*fd.TABLES, "crampwise-authors"):
         assert f"`{key}`" in text
 
 

