@@ -229,3 +229,31 @@ def test_unusable_databases_get_one_line_errors(tmp_path: Path) -> None:
         assert result.returncode == 1
         assert message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_long_spans_show_a_week_calendar_with_regimen_changes(cli: Any) -> None:
+    assert cli("demo", "--yes", now=AFTER_DEMO)[0] == 0
+    code, out, _ = cli("nights", "--from", "2025-09-08", "--to", "2025-10-12", now=AFTER_DEMO)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "week",
+        "of",
+        "M",
+        "T",
+        "W",
+        "T",
+        "F",
+        "S",
+        "S",
+        "cramps",
+        "nights",
+        "regimen",
+    ]
+    switch_week = next(line for line in lines if line.startswith("2025-09-29"))
+    assert "+calcium" in switch_week and "-magnesium" in switch_week
+    assert "? missing (not counted as zero)" in out
+    code, out, _ = cli(
+        "nights", "--from", "2025-09-08", "--to", "2025-10-12", "--list", now=AFTER_DEMO
+    )
+    assert len(out.splitlines()) == 1 + 35

@@ -15,6 +15,7 @@ from crampwise.cli._argv import add_command
 from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
 
 if TYPE_CHECKING:
+    from crampwise.diary import NightStatus
     from crampwise.records import Episode
 
 __all__ = ["register"]
@@ -45,16 +46,56 @@ def cmd_nights(args: argparse.Namespace, app: App) -> int:
     if not statuses:
         app.echo("No nights yet. Record one with 'crampwise night --none' or 'crampwise log'.")
         return 0
-    rows = [
-        (
-            s.date,
-            dt.date.fromisoformat(s.date).strftime("%a"),
-            s.cramps if s.observed else "missing",
-        )
-        for s in statuses
-    ]
-    app.table(("night", "day", "cramps"), rows)
+    if args.list or len(statuses) <= 31:
+        rows = [
+            (
+                s.date,
+                dt.date.fromisoformat(s.date).strftime("%a"),
+                s.cramps if s.observed else "missing",
+            )
+            for s in statuses
+        ]
+        app.table(("night", "day", "cramps"), rows)
+        return 0
+    changes: dict[str, list[str]] = {}
+    for entry in app.tracker.regimen.entries():
+        changes.setdefault(entry.start, []).append(f"+{entry.item}")
+        if entry.end:
+            changes.setdefault(entry.end, []).append(f"-{entry.item}")
+    _calendar(app, statuses, changes)
     return 0
+
+
+def _calendar(app: App, statuses: list[NightStatus], changes: dict[str, list[str]]) -> None:
+    """One line per week: · cramp-free, a digit per cramp count, ? missing; and what
+    started (+) or stopped (-) in the regimen that week."""
+    by_date = {s.date: s for s in statuses}
+    first = dt.date.fromisoformat(statuses[0].date)
+    last = dt.date.fromisoformat(statuses[-1].date)
+    monday = first - dt.timedelta(days=first.weekday())
+    rows = []
+    while monday <= last:
+        cells, total, seen, week_changes = [], 0, 0, []
+        for offset in range(7):
+            day = (monday + dt.timedelta(days=offset)).isoformat()
+            week_changes += changes.get(day, [])
+            night = by_date.get(day)
+            if night is None or not night.observed:
+                cells.append(" " if night is None else "?")
+                continue
+            seen += 1
+            total += night.cramps or 0
+            cells.append("·" if not night.cramps else str(min(night.cramps, 9)))
+        rows.append((monday.isoformat(), " ".join(cells), total, seen, " ".join(week_changes)))
+        monday += dt.timedelta(days=7)
+    app.table(("week of", "M T W T F S S", "cramps", "nights", "regimen"), rows)
+    app.echo(
+        app.style(
+            "· no cramps   1–9 cramps that night   ? missing (not counted as zero)   "
+            "+started -stopped",
+            "dim",
+        )
+    )
 
 
 def cmd_episodes(args: argparse.Namespace, app: App) -> int:
@@ -171,6 +212,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("nights", parents=[common], help="list nights, missing ones included")
     p.add_argument("--from", dest="start", help="first night (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", help="last night (YYYY-MM-DD)")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="one line per night (default for up to 31 nights; longer: a calendar)",
+    )
     p.add_argument(
         "--json",
         action="store_true",

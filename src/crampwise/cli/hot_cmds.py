@@ -43,6 +43,10 @@ def split_reliefs(values: list[str] | None) -> list[tuple[str, str | None]]:
 
 def woke_flag(args: argparse.Namespace) -> bool | None:
     """``--woke`` / ``--no-woke`` / neither (unknown)."""
+    if args.woke and args.no_woke:
+        from crampwise.errors import InputError
+
+        raise InputError("--woke", "give --woke or --no-woke, not both")
     return True if args.woke else False if args.no_woke else None
 
 
