@@ -17,7 +17,7 @@ from crampwise.records import (
     TriggerPoint,
     TriggerPointRating,
 )
-from crampwise.timeparse import parse_date, zone
+from crampwise.timeparse import zone
 
 if TYPE_CHECKING:
     from crampwise.tracker import Tracker
@@ -93,8 +93,7 @@ class ContextModule:
         self._store = tracker.store
 
     def _day(self, date: str | None, field: str = "--date") -> str:
-        today = self._t.today()
-        return (parse_date(date, field, today) if date else today).isoformat()
+        return self._t.day(date, field)
 
     # -- profile -------------------------------------------------------------------------
     def profile(self) -> Profile:

@@ -50,6 +50,7 @@ __all__ = [
     "import_document",
     "load_document",
     "parse_document",
+    "parse_json",
     "validate",
 ]
 
@@ -115,14 +116,24 @@ class ImportReport:
 
 # -- loading and validating ----------------------------------------------------------------
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a JSON file; malformed JSON names the line and column."""
+    """Read a JSON file (``-`` = standard input); malformed JSON names the line and column."""
     try:
+        if os.fspath(path) == "-":
+            import sys
+
+            return parse_json(sys.stdin.read())
         with open(path, encoding="utf-8") as handle:
-            doc = json.load(handle)
+            return parse_json(handle.read())
     except FileNotFoundError:
         raise InputError("FILE", f"{os.fspath(path)!r} does not exist") from None
     except UnicodeDecodeError:
         raise ImportFormatError("FILE", "is not UTF-8 text") from None
+
+
+def parse_json(text: str) -> dict[str, Any]:
+    """A JSON object from text, or an :class:`ImportFormatError` naming line and column."""
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
             "FILE", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"

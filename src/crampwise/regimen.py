@@ -15,7 +15,6 @@ from crampwise import vocab
 from crampwise._record import replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
-from crampwise.timeparse import parse_date
 
 if TYPE_CHECKING:
     from crampwise.tracker import Tracker
@@ -68,8 +67,7 @@ class RegimenModule:
         self._store = tracker.store
 
     def _day(self, date: str | None, field: str = "--date") -> str:
-        today = self._t.today()
-        return (parse_date(date, field, today) if date else today).isoformat()
+        return self._t.day(date, field)
 
     # -- regimen -------------------------------------------------------------------------
     def entries(self, *, active_on: str | None = None) -> list[RegimenEntry]:

@@ -18,7 +18,7 @@ from functools import cached_property
 
 from crampwise.diary import DiaryModule
 from crampwise.storage.store import open_store
-from crampwise.timeparse import local_zone_name, zone
+from crampwise.timeparse import local_zone_name, parse_date, zone
 
 # Only what `log` and `night` need is imported at the top; regimen and context load on
 # first use. TYPE_CHECKING is our own constant: importing typing costs ~8 ms.
@@ -79,6 +79,12 @@ class Tracker:
     def now(self) -> dt.datetime:
         """Now, in the person's time zone."""
         return self._clock().astimezone(zone(self.timezone))
+
+    def day(self, date: str | None, field: str = "--date") -> str:
+        """An ISO date the person typed (YYYY-MM-DD, today, yesterday; never in the future),
+        or today when none was given."""
+        today = self.today()
+        return (parse_date(date, field, today) if date else today).isoformat()
 
     def today(self) -> dt.date:
         """Today's date where the person is."""

@@ -28,20 +28,7 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
 
 def cmd_import(args: argparse.Namespace, app: App) -> int:
     """Import a crampwise-diary JSON file (all or nothing)."""
-    if args.file == "-":
-        from crampwise.errors import ImportFormatError
-
-        try:
-            doc = json.load(sys.stdin)
-        except json.JSONDecodeError as exc:
-            raise ImportFormatError(
-                "FILE", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
-        if not isinstance(doc, dict):
-            raise ImportFormatError("$", "a crampwise-diary document is a JSON object")
-        report = app.tracker.import_diary(doc, replace=args.replace)
-    else:
-        report = app.tracker.import_diary(args.file, replace=args.replace)
+    report = app.tracker.import_diary(args.file, replace=args.replace)
     if args.json:
         app.json(report.to_dict())
         return 0
