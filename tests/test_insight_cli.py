@@ -46,8 +46,22 @@ def test_safety_on_the_story_regimen(cli: Any) -> None:
 
 
 def test_med_add_shows_a_safety_finding_for_the_new_item(cli: Any) -> None:
-    assert cli("regimen", "start", "potassium", "--dose", "99", "--unit", "mg", "--times",
-               "bedtime", "--date", "2026-03-01")[0] == 0
+    assert (
+        cli(
+            "regimen",
+            "start",
+            "potassium",
+            "--dose",
+            "99",
+            "--unit",
+            "mg",
+            "--times",
+            "bedtime",
+            "--date",
+            "2026-03-01",
+        )[0]
+        == 0
+    )
     code, _, err = cli("med", "add", "Zestril", "--dose", "10", "--unit", "mg")
     assert code == 0
     assert "WARNING" in err and "potassium" in err.lower()
@@ -85,7 +99,37 @@ def test_red_flag_answers_are_checked_and_reach_the_safety_report(cli: Any) -> N
 
 def test_importing_an_unknown_red_flag_id_is_refused(cli: Any, tmp_path: Any) -> None:
     path = tmp_path / "flags.json"
-    path.write_text(json.dumps({"format": "crampwise-diary", "version": 1, "red_flags": [
-        {"date": "2026-03-01", "flag": "purple-toes", "present": True}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "format": "crampwise-diary",
+                "version": 1,
+                "red_flags": [{"date": "2026-03-01", "flag": "purple-toes", "present": True}],
+            }
+        )
+    )
     code, _, err = cli("import", str(path))
     assert code == 1 and "red_flags[0].flag: 'purple-toes' is not allowed" in err
+
+
+def test_drug_lookup_by_brand_and_unknown_names(cli: Any) -> None:
+    code, out, _ = cli("drug", "Lasix", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["drugs"][0]["generic"] == "furosemide"
+    assert report["drugs"][0]["cramp_associated"] is True
+    evidence = report["drugs"][0]["evidence"][0]
+    assert (evidence["grade"], evidence["effect"]) == ("A", 1.2)
+    assert evidence["sources"] and "Garrison" in evidence["sources"][0]
+    code, _, err = cli("drug", "frobnizol")
+    assert code == 1 and "unknown medication 'frobnizol'" in err
+
+
+def test_stretches_per_muscle(cli: Any) -> None:
+    code, out, _ = cli("stretches", "inner-thigh", "--json")
+    rows = json.loads(out)
+    assert code == 0 and rows and all(r["muscle"] == "inner-thigh" for r in rows)
+    assert all(r["instructions"] and r["sources"] for r in rows)
+    code, out, _ = cli("stretches", "calf")
+    assert code == 0 and "wall calf stretch" in out
+    code, _, err = cli("stretches", "elbow")
+    assert code == 1 and "'elbow' is not allowed" in err

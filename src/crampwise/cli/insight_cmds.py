@@ -128,6 +128,30 @@ def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def cmd_drug(args: argparse.Namespace, app: App) -> int:
+    """Is a medicine linked with leg cramps? (generic or brand name)"""
+    from crampwise.knowledge.lookups import drug_report, drug_report_text
+
+    report = drug_report(" ".join(args.name))
+    if args.json:
+        app.json(report)
+    else:
+        app.echo(drug_report_text(report))
+    return 0
+
+
+def cmd_stretches(args: argparse.Namespace, app: App) -> int:
+    """Stretches per muscle, with short instructions."""
+    from crampwise.knowledge.lookups import stretch_report, stretch_report_text
+
+    rows = stretch_report(args.muscle)
+    if args.json:
+        app.json(rows)
+    else:
+        app.echo(stretch_report_text(rows, args.muscle))
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the insight commands to the top-level parser."""
     p = sub.add_parser(
@@ -194,3 +218,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="the day answered (default today)")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_red_flags)
+
+    p = sub.add_parser(
+        "drug",
+        parents=[common],
+        help="is a medicine linked with leg cramps? (generic or brand name, with evidence)",
+    )
+    p.add_argument("name", nargs="+", help="e.g. furosemide, Lasix, atorvastatin")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_drug)
+
+    p = sub.add_parser(
+        "stretches", parents=[common], help="stretches per muscle, with short instructions"
+    )
+    p.add_argument("muscle", nargs="?", help="e.g. inner-thigh, calf, hamstring (default: all)")
+    p.add_argument("--json", action="store_true", help="print as JSON")
+    p.set_defaults(handler=cmd_stretches)

@@ -1,0 +1,117 @@
+"""Reference look-ups a person asks for directly: a drug's link with cramps, and stretches.
+
+Both return plain JSON-ready dicts (the CLI prints them or renders them as text); the
+citations come from the shipped source registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crampwise import vocab
+from crampwise.knowledge import cite, lookup_medication, stretches
+from crampwise.validate import choice
+
+__all__ = ["drug_report", "drug_report_text", "stretch_report", "stretch_report_text"]
+
+
+def drug_report(name: str) -> dict[str, Any]:
+    """What crampwise knows about a medicine: its classes and any link with cramps.
+
+    Raises :class:`~crampwise.errors.UnknownNameError` (with close names) for a name it does
+    not know: an unknown drug is never reported as "not linked".
+    """
+    from crampwise.knowledge import drug_classes
+
+    classes = drug_classes()
+    drugs = []
+    for drug in lookup_medication(name, field="drug"):
+        evidence = [
+            {
+                "from": label,
+                "grade": ev.grade,
+                "effect_measure": ev.effect_measure,
+                "effect": ev.effect,
+                "ci_low": ev.ci_low,
+                "ci_high": ev.ci_high,
+                "note": ev.note,
+                "sources": cite(list(ev.sources)),
+            }
+            for label, ev in drug.cramp_evidence()
+        ]
+        drugs.append(
+            {
+                "generic": drug.generic,
+                "classes": [classes[c].name for c in drug.classes],
+                "brands": list(drug.brands),
+                "cramp_associated": bool(evidence),
+                "evidence": evidence,
+            }
+        )
+    return {"query": name, "drugs": drugs}
+
+
+def drug_report_text(report: dict[str, Any]) -> str:
+    """The drug report in plain words."""
+    lines = []
+    for drug in report["drugs"]:
+        classes = ", ".join(drug["classes"]) or "no class listed"
+        lines.append(f"{drug['generic']} ({classes})")
+        if not drug["evidence"]:
+            lines.append("  crampwise's sources do not link it with leg cramps.")
+        for ev in drug["evidence"]:
+            size = ""
+            if ev["effect"] is not None:
+                size = f"; {ev['effect_measure']} {ev['effect']:.2f}"
+                if ev["ci_low"] is not None and ev["ci_high"] is not None:
+                    size += f" (95% CI {ev['ci_low']:.2f}-{ev['ci_high']:.2f})"
+            lines.append(f"  linked with cramps ({ev['from']}): evidence grade {ev['grade']}{size}")
+            if ev["note"]:
+                lines.append(f"    {ev['note']}")
+            lines.extend(f"    source: {s}" for s in ev["sources"])
+    lines.append(
+        "A link is not proof that a medicine causes your cramps. Never stop a prescribed "
+        "medicine on your own; ask your prescriber. crampwise is not medical advice."
+    )
+    return "\n".join(lines)
+
+
+def stretch_report(muscle: str | None = None) -> list[dict[str, Any]]:
+    """The shipped stretches (instructions in our own words), optionally for one muscle."""
+    wanted = None if muscle is None else choice(muscle, "muscle", vocab.MUSCLES)
+    return [
+        {
+            "id": s.id,
+            "muscle": s.muscle,
+            "name": s.name,
+            "when": s.when,
+            "instructions": s.instructions,
+            "hold_seconds": s.hold_seconds,
+            "repetitions": s.repetitions,
+            "evidence": s.evidence,
+            "sources": cite(list(s.sources)),
+        }
+        for s in stretches()
+        if wanted is None or s.muscle == wanted
+    ]
+
+
+def stretch_report_text(rows: list[dict[str, Any]], muscle: str | None = None) -> str:
+    """Stretches as readable instructions."""
+    if not rows:
+        return f"No stretch for {muscle} is shipped yet; ask a physiotherapist."
+    lines = []
+    for row in rows:
+        dose = []
+        if row["hold_seconds"]:
+            dose.append(f"hold {row['hold_seconds']} s")
+        if row["repetitions"]:
+            dose.append(f"{row['repetitions']} times")
+        when = "at bedtime" if row["when"] == "bedtime" else "during a cramp"
+        lines.append(
+            f"{row['name']} ({row['muscle']}, {when}{'; ' if dose else ''}{', '.join(dose)})"
+        )
+        lines.append(f"  {row['instructions']}")
+        lines.append(f"  evidence: {row['evidence']}")
+    lines.append("Stretch gently: a moderate pull, never pain. crampwise is not medical advice.")
+    return "\n".join(lines)
