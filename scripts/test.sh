@@ -22,6 +22,6 @@ export PGDATA_CRAMPWISE
 
 echo "== ruff"; .venv/bin/ruff check .
 echo "== mypy --strict"; .venv/bin/mypy
-echo "== docs generated from code are current"; .venv/bin/python -m cogapp --check README.md docs/cli.md docs/export-csv.md
+echo "== docs generated from code are current"; .venv/bin/python -m cogapp --check README.md docs/cli.md docs/export-csv.md docs/knowledge.md
 echo "== pytest (SQLite + PostgreSQL)"
 .venv/bin/python -m pytest "$@"

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED = ("README.md", "docs/cli.md", "docs/export-csv.md")
+GENERATED = ("README.md", "docs/cli.md", "docs/export-csv.md", "docs/knowledge.md")
 
 
 def test_generated_docs_are_current() -> None:
