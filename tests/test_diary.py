@@ -218,3 +218,18 @@ def test_item_names_are_found_however_they_are_typed(tracker: Tracker) -> None:
     assert tracker.regimen.took("vitamin d", date="2026-02-02").item == "vitamin-d"
     assert tracker.regimen.took("MILK  (whole)", date="2026-02-02").item == "milk (whole)"
     assert tracker.regimen.stop("Vitamin D", date="2026-03-01").end == "2026-03-01"
+
+
+def test_a_concurrent_retry_is_stored_once_even_past_the_check(tracker: Tracker) -> None:
+    """Two submissions that both pass the client-id check (possible on PostgreSQL, whose
+    transactions do not queue): the database keeps one and logging reports a duplicate."""
+    from crampwise.records import Episode
+
+    first = tracker.diary.log_episode(client_id="web-42", severity=5)
+    racing = Episode(night="2026-03-04", client_id="web-42", severity=5)
+    with tracker.store.write():
+        assert tracker.store.insert_episode_once(racing) is None
+    assert len(tracker.diary.episodes()) == 1
+    again = tracker.diary.log_episode(client_id="web-42", severity=5)
+    assert again.duplicate and again.episode.id == first.episode.id
+    assert again.night_total == 1

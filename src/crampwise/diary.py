@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["DiaryModule", "LoggedEpisode", "NightStatus", "Summary", "streaks"]
 
 
+class _AlreadyStored(Exception):
+    """Rolls back a write whose client id turned out to be stored already."""
+
+
 class LoggedEpisode(Record):
     """What ``log`` stored, and the night's total afterwards."""
 
@@ -110,11 +114,6 @@ class DiaryModule:
         With ``night`` and no ``at`` the time is left unknown (a backfilled bare episode).
         A retried submission with the same ``client_id`` is stored once.
         """
-        if client_id is not None:
-            existing = self._store.episode_by_client_id(client_id)
-            if existing is not None:
-                total = self._store.get_night(existing.night)
-                return LoggedEpisode(existing, total.cramps if total else 1, duplicate=True)
         episode = self._build_episode(
             at=at,
             night=night,
@@ -128,22 +127,33 @@ class DiaryModule:
             notes=notes,
             client_id=client_id,
         )
-        with self._store.write():
-            stored_night = self._store.get_night(episode.night)
-            if stored_night is None:
-                self._store.put_night(
-                    episode.night, undetailed_cramps=0, sleep_quality=None, notes=""
-                )
-            elif stored_night.undetailed_cramps > 0:
-                # The night was counted without details: this episode details one of them.
-                self._store.put_night(
-                    episode.night,
-                    undetailed_cramps=stored_night.undetailed_cramps - 1,
-                    sleep_quality=stored_night.sleep_quality,
-                    notes=stored_night.notes,
-                )
-            new_id = self._store.insert_episode(episode)
-            total = self._store.get_night(episode.night)
+        try:
+            with self._store.write():
+                if client_id is not None and self._store.episode_by_client_id(client_id):
+                    raise _AlreadyStored
+                stored_night = self._store.get_night(episode.night)
+                if stored_night is None:
+                    self._store.put_night(
+                        episode.night, undetailed_cramps=0, sleep_quality=None, notes=""
+                    )
+                elif stored_night.undetailed_cramps > 0:
+                    # The night was counted without details: this episode details one of them.
+                    self._store.put_night(
+                        episode.night,
+                        undetailed_cramps=stored_night.undetailed_cramps - 1,
+                        sleep_quality=stored_night.sleep_quality,
+                        notes=stored_night.notes,
+                    )
+                new_id = self._store.insert_episode_once(episode)
+                if new_id is None:  # a concurrent retry won the race: undo our night change
+                    raise _AlreadyStored
+                total = self._store.get_night(episode.night)
+        except _AlreadyStored:
+            assert client_id is not None
+            existing = self._store.episode_by_client_id(client_id)
+            assert existing is not None
+            night_now = self._store.get_night(existing.night)
+            return LoggedEpisode(existing, night_now.cramps if night_now else 1, duplicate=True)
         return LoggedEpisode(replace(episode, id=new_id), total.cramps if total else 1)
 
     def _build_episode(

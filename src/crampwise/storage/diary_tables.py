@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 
+from crampwise.errors import StorageError
 from crampwise.records import AfterEffect, Episode, Night, Profile, Relief
 
 TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
@@ -135,12 +136,25 @@ class DiaryTables:
     # -- episodes ------------------------------------------------------------------------
     def insert_episode(self, episode: Episode) -> int:
         """Store an episode with its muscles, reliefs and after-effects (inside a write)."""
-        episode_id = self.engine.insert(
+        episode_id = self.insert_episode_once(episode)
+        if episode_id is None:
+            raise StorageError(f"an episode with client id {episode.client_id!r} is stored")
+        return episode_id
+
+    def insert_episode_once(self, episode: Episode) -> int | None:
+        """Store an episode unless its ``client_id`` is already stored (then None).
+
+        ``ON CONFLICT DO NOTHING`` makes a retried submission harmless even when two
+        arrive at once on PostgreSQL, where transactions do not queue like SQLite's.
+        """
+        episode_id = self.engine.insert_or_none(
             f"INSERT INTO episodes ({_EPISODE_COLUMNS.replace('id, ', '', 1)}, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (client_id) DO NOTHING RETURNING id",
             (*self._episode_values(episode), utc_now()),
         )
-        self._insert_episode_children(episode_id, episode)
+        if episode_id is not None:
+            self._insert_episode_children(episode_id, episode)
         return episode_id
 
     def update_episode(self, episode_id: int, episode: Episode) -> None:

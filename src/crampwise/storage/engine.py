@@ -117,6 +117,12 @@ class Engine:
         row = cur.fetchone()
         return int(row[0])
 
+    def insert_or_none(self, sql: str, params: Params = ()) -> int | None:
+        """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING id``; None when it conflicted."""
+        self._require_transaction()
+        row = self._execute(sql, params).fetchone()
+        return None if row is None else int(row[0])
+
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement for many parameter rows inside :meth:`write`."""
         self._require_transaction()
