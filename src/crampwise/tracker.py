@@ -117,7 +117,7 @@ class Tracker:
 
     def export_diary(self) -> dict[str, Any]:
         """The whole diary as a ``crampwise-diary`` v1 document."""
-        from crampwise.diaryformat import export_document
+        from crampwise.diaryexport import export_document
 
         return export_document(self)
 
