@@ -10,6 +10,7 @@ from importlib import resources
 import pytest
 
 from crampwise.errors import InputError, UnknownNameError
+from crampwise.knowledge import foodreport as fr
 from crampwise.knowledge import foods as fd
 
 DATA = resources.files("crampwise.knowledge") / "data"
@@ -234,7 +235,7 @@ def test_parse_nutrient() -> None:
 
 
 def test_food_to_dict_contract() -> None:
-    doc = fd.food_to_dict(fd.lookup_food("coconut water"))
+    doc = fr.food_to_dict(fd.lookup_food("coconut water"))
     assert {"food", "fdc_id", "per_100g", "portions"} <= set(doc)
     assert doc["food"] == "Nuts, coconut water (liquid from coconuts)"
     assert doc["fdc_id"] == doc["ndb_no"] == "12119"
@@ -246,11 +247,11 @@ def test_food_to_dict_contract() -> None:
         "nutrients": {"potassium": 600, "magnesium": 60, "calcium": 57.6, "sodium": 252},
     }
     assert any("ready-to-drink" in a["name"] for a in doc["alternatives"])
-    assert "Coconut water" in fd.food_to_text(fd.lookup_food("coconut water"))
+    assert "Coconut water" in fr.food_to_text(fd.lookup_food("coconut water"))
 
 
 def test_ifct_food_to_dict_has_no_fdc_id() -> None:
-    doc = fd.food_to_dict(fd.lookup_food("C019"))
+    doc = fr.food_to_dict(fd.lookup_food("C019"))
     assert doc["fdc_id"] is None
     assert doc["id"] == "C019"
     assert doc["portions"] == []
@@ -258,7 +259,7 @@ def test_ifct_food_to_dict_has_no_fdc_id() -> None:
 
 
 def test_compare_moringa_milk_calcium() -> None:
-    result = fd.compare_foods("moringa", "milk", "calcium")
+    result = fr.compare_foods("moringa", "milk", "calcium")
     assert result["ratio_per_100g"] == pytest.approx(185 / 113, abs=0.01)
     assert result["ratio_per_portion"] == pytest.approx((185 * 0.21) / (113 * 2.44), abs=0.01)
     usda, ifct = result["comparisons"]
@@ -266,7 +267,7 @@ def test_compare_moringa_milk_calcium() -> None:
     assert usda["portion"]["b"]["grams"] == 244
     assert ifct["table"] == "ifct2017"
     assert ifct["ratio_per_100g"] == pytest.approx(314 / 118, abs=0.01)
-    assert "1.6×" in fd.comparison_to_text(result)
+    assert "1.6×" in fr.comparison_to_text(result)
 
 
 def test_counterparts_never_cross_match_loosely() -> None:

@@ -50,13 +50,13 @@ def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
 
 def cmd_food(args: argparse.Namespace, app: App) -> int:
     """Look up a food's potassium, magnesium, calcium and sodium."""
-    from crampwise.knowledge.foods import (
+    from crampwise.knowledge.foodreport import (
         compare_foods,
         comparison_to_text,
         food_to_dict,
         food_to_text,
-        lookup_food,
     )
+    from crampwise.knowledge.foods import lookup_food
 
     words = list(args.query)
     if words and words[0] == "compare":

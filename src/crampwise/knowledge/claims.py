@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crampwise.errors import InputError, UnknownNameError
+from crampwise.knowledge import foodreport
 from crampwise.knowledge import foods as fd
 
 TOLERANCE = 0.20
@@ -249,7 +250,7 @@ def _check_ratio(
     nutrient = _nutrient(y)
     qx, qz = _food_query(x), _food_query(z)
     fx, fz = fd.counterparts(qx), fd.counterparts(qz)
-    rows = fd.table_comparisons(qx, qz, nutrient)
+    rows = foodreport.table_comparisons(qx, qz, nutrient)
     if not rows:
         raise InputError("claim", f"no table holds both {qx!r} and {qz!r}")
 
