@@ -145,9 +145,26 @@ def test_regimen_med_lab_factor_profile_trigger_point_commands(cli: Any) -> None
         "trigger-point", "add", "inner-thigh", "--side", "left", "--tenderness", "6", "--json"
     )
     tp_id = json.loads(out)["id"]
-    assert cli("trigger-point", "rate", str(tp_id), "3")[0] == 0
+    code, _, err = cli("trigger-point", "rate", str(tp_id), "3")
+    assert code == 1 and "rated 6/10 on 2026-03-05; replace it with 3/10?" in err
+    assert cli("trigger-point", "rate", str(tp_id), "3", "--yes")[0] == 0
     _, out, _ = cli("trigger-point", "list", "--json")
     assert [r["tenderness"] for r in json.loads(out)[0]["ratings"]] == [3]  # same day: replaced
+
+
+def test_replacing_a_lab_or_factor_of_the_same_day_asks_first(cli: Any) -> None:
+    assert cli("lab", "add", "potassium", "6.2", "mmol/L")[0] == 0
+    code, _, err = cli("lab", "add", "potassium", "4.1", "mmol/L")
+    assert code == 1 and "recorded as 6.2 mmol/L; replace it with 4.1 mmol/L?" in err
+    _, out, _ = cli("lab", "list", "--json")
+    assert [lab["value"] for lab in json.loads(out)] == [6.2]
+    assert cli("lab", "add", "potassium", "6.2", "mmol/L")[0] == 0  # the same value: no question
+    assert cli("factor", "add", "fluids", "2000", "ml")[0] == 0
+    code, _, err = cli("factor", "add", "fluids", "500", "ml")
+    assert code == 1 and "recorded as 2000 ml; replace it with 500 ml?" in err
+    assert cli("factor", "add", "fluids", "500", "ml", "--yes")[0] == 0
+    _, out, _ = cli("factor", "list", "--json")
+    assert [f["value"] for f in json.loads(out)] == [500.0]
 
 
 def test_import_export_commands(cli: Any, tmp_path: Path) -> None:

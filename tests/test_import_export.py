@@ -229,3 +229,14 @@ def test_csv_export_writes_one_file_per_table(cli: Any, tmp_path: Path) -> None:
     with (tmp_path / "csv" / "episodes.csv").open() as handle:
         episodes = list(csv.DictReader(handle))
     assert episodes and all(e["occurred_at"].endswith("Z") for e in episodes if e["occurred_at"])
+
+
+def test_a_profile_that_differs_only_in_one_field_is_a_conflict(tracker: Tracker) -> None:
+    tracker.import_diary(copy.deepcopy(SMALL))
+    changed = copy.deepcopy(SMALL)
+    changed["profile"]["birth_year"] = 1960
+    with pytest.raises(ConflictError, match=r"profile.birth_year: diary has 1958, file has 1960"):
+        tracker.import_diary(changed)
+    assert tracker.context.profile().birth_year == 1958
+    tracker.import_diary(changed, replace=True)
+    assert tracker.context.profile().birth_year == 1960

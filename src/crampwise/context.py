@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 __all__ = ["ContextModule", "check_lab", "check_profile", "check_trigger_point"]
 
 
+def _shown(value: float | bool | str, unit: str | None) -> str:
+    """A factor value as a person wrote it: 2000 ml, yes, heels."""
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    return f"{text} {unit}" if unit else text
+
+
 def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
     """Validate a profile."""
     birth_year = profile.birth_year
@@ -123,8 +134,10 @@ class ContextModule:
         date: str | None = None,
         range_low: float | str | None = None,
         range_high: float | str | None = None,
+        confirm: bool = False,
     ) -> Lab:
-        """Record a lab result (replaces the same test on the same date)."""
+        """Record a lab result; replacing a different result of the same test and date needs
+        ``confirm`` (one result per test and day)."""
         lab = check_lab(
             Lab(
                 date=self._day(date),
@@ -138,6 +151,12 @@ class ContextModule:
             self._t.today(),
         )
         with self._store.write():
+            old = next((x for x in self._store.list_labs(lab.test) if x.date == lab.date), None)
+            if old is not None and replace(old, id=None) != lab and not confirm:
+                raise ConfirmationRequired(
+                    f"{lab.test} on {lab.date} is recorded as {old.value:g} {old.unit}; "
+                    f"replace it with {lab.value:g} {lab.unit}?"
+                )
             new_id = self._store.put_lab(lab)
         return replace(lab, id=new_id)
 
@@ -149,13 +168,26 @@ class ContextModule:
 
     # -- factors -------------------------------------------------------------------------
     def add_factor(
-        self, name: str, value: Any, unit: str | None = None, *, date: str | None = None
+        self,
+        name: str,
+        value: Any,
+        unit: str | None = None,
+        *,
+        date: str | None = None,
+        confirm: bool = False,
     ) -> Factor:
-        """Record a daily context factor (replaces the same name on the same date)."""
+        """Record a daily context factor; replacing a different value of the same factor
+        and day needs ``confirm``."""
         slug = v.name_slug(name, "name")
         checked_value, checked_unit = v.factor_value(slug, value, unit, "factor")
         factor = Factor(date=self._day(date), name=slug, value=checked_value, unit=checked_unit)
         with self._store.write():
+            old = next(iter(self._store.list_factors(factor.date, factor.date, slug)), None)
+            if old is not None and replace(old, id=None) != factor and not confirm:
+                raise ConfirmationRequired(
+                    f"{slug} on {factor.date} is recorded as {_shown(old.value, old.unit)}; "
+                    f"replace it with {_shown(factor.value, factor.unit)}?"
+                )
             new_id = self._store.put_factor(factor)
         return replace(factor, id=new_id)
 
@@ -203,14 +235,26 @@ class ContextModule:
         return self._trigger_point(new_id)
 
     def rate_trigger_point(
-        self, tp_id: int, tenderness: int | str, *, date: str | None = None
+        self,
+        tp_id: int,
+        tenderness: int | str,
+        *,
+        date: str | None = None,
+        confirm: bool = False,
     ) -> TriggerPoint:
-        """Rate a trigger point's tenderness (0–10) on a date."""
+        """Rate a trigger point's tenderness (0–10) on a date; changing that day's rating
+        needs ``confirm``."""
         tp = self._trigger_point(tp_id)
         day = self._day(date)
         if day < tp.found:
             raise InputError("--date", f"{day} is before the point was found ({tp.found})")
         rating = TriggerPointRating(day, v.int_range(tenderness, "tenderness", 0, 10))
+        old = next((r for r in tp.ratings if r.date == day), None)
+        if old is not None and old != rating and not confirm:
+            raise ConfirmationRequired(
+                f"trigger point {tp_id} is rated {old.tenderness}/10 on {day}; "
+                f"replace it with {rating.tenderness}/10?"
+            )
         with self._store.write():
             self._store.put_trigger_point_rating(tp_id, rating)
         return self._trigger_point(tp_id)

@@ -91,13 +91,12 @@ class Merger:
             else:
                 clashes.append(f"profile.{name}: diary has {old!r}, file has {new!r}")
                 merged[name] = new if self.replace else old
+        self.conflicts.extend(clashes)  # before the no-change shortcut: a clash is never silent
         result = Profile(**merged)
         if result == stored:
             self._skip("profile")
             return
-        for clash in clashes:
-            self.conflicts.append(clash)
-        self.ops.append(lambda: self.store.put_profile(result))
+        self.ops.append(partial(self.store.put_profile, result))
         bucket = self.report.replaced if clashes else self.report.added
         self.report.count(bucket, "profile")
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from crampwise import vocab
 from crampwise._record import record_to_dict
-from crampwise.cli._app import App
+from crampwise.cli._app import App, confirmable
 
 if TYPE_CHECKING:
     from crampwise.records import Medication, RegimenEntry
@@ -204,8 +204,17 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
 # -- labs, factors, profile ------------------------------------------------------------------
 def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
     """Record a lab result."""
-    lab = app.tracker.context.add_lab(
-        args.test, args.value, args.unit, date=args.date, range_low=args.low, range_high=args.high
+    lab = confirmable(
+        app,
+        lambda ok: app.tracker.context.add_lab(
+            args.test,
+            args.value,
+            args.unit,
+            date=args.date,
+            range_low=args.low,
+            range_high=args.high,
+            confirm=ok,
+        ),
     )
     if args.json:
         app.json(record_to_dict(lab))
@@ -244,7 +253,12 @@ def cmd_lab_list(args: argparse.Namespace, app: App) -> int:
 
 def cmd_factor_add(args: argparse.Namespace, app: App) -> int:
     """Record a daily context factor."""
-    factor = app.tracker.context.add_factor(args.name, args.value, args.unit, date=args.date)
+    factor = confirmable(
+        app,
+        lambda ok: app.tracker.context.add_factor(
+            args.name, args.value, args.unit, date=args.date, confirm=ok
+        ),
+    )
     if args.json:
         app.json(record_to_dict(factor))
     else:
@@ -321,7 +335,12 @@ def cmd_tp_add(args: argparse.Namespace, app: App) -> int:
 
 def cmd_tp_rate(args: argparse.Namespace, app: App) -> int:
     """Rate a trigger point's tenderness."""
-    tp = app.tracker.context.rate_trigger_point(args.id, args.tenderness, date=args.date)
+    tp = confirmable(
+        app,
+        lambda ok: app.tracker.context.rate_trigger_point(
+            args.id, args.tenderness, date=args.date, confirm=ok
+        ),
+    )
     if args.json:
         app.json(_tp_dict(tp))
     else:
@@ -441,6 +460,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="default today")
     p.add_argument("--low", help="the lab's reference range, lower end")
     p.add_argument("--high", help="the lab's reference range, upper end")
+    p.add_argument("--yes", action="store_true", help="confirm replacing that day's value")
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(handler=cmd_lab_add)
     p = lab.add_parser("list", parents=[common], help="list lab results")
@@ -454,6 +474,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("value", help="a number, yes/no, or text")
     p.add_argument("unit", nargs="?", help="e.g. ml, h, min")
     p.add_argument("--date", help="default today")
+    p.add_argument("--yes", action="store_true", help="confirm replacing that day's value")
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(handler=cmd_factor_add)
     p = factor.add_parser("list", parents=[common], help="list factors")
@@ -489,6 +510,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("id", type=int)
     p.add_argument("tenderness")
     p.add_argument("--date", help="default today")
+    p.add_argument("--yes", action="store_true", help="confirm replacing that day's value")
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(handler=cmd_tp_rate)
     p = tp.add_parser("release", parents=[common], help="mark released (no longer tender)")
