@@ -233,3 +233,21 @@ def test_a_concurrent_retry_is_stored_once_even_past_the_check(tracker: Tracker)
     again = tracker.diary.log_episode(client_id="web-42", severity=5)
     assert again.duplicate and again.episode.id == first.episode.id
     assert again.night_total == 1
+
+
+def test_a_check_in_without_a_date_is_about_the_night_just_gone(db_url: str) -> None:
+    import datetime as dt
+
+    afternoon = dt.datetime(2026, 3, 5, 13, 0, tzinfo=dt.UTC)  # 14:00 in Berlin
+    t = Tracker(db_url, clock=lambda: afternoon)
+    try:
+        t.context.set_profile(timezone="Europe/Berlin")
+        assert t.diary.record_night(none=True).date == "2026-03-04"
+        with pytest.raises(InputError, match="night of 2026-03-05 has not ended yet"):
+            t.diary.record_night("today", none=True)
+        t.diary.log_episode(at="03:00", night="2026-03-03")
+        with pytest.raises(InputError) as caught:
+            t.diary.record_night("2026-03-03", none=True)
+        assert caught.value.field == "--none"
+    finally:
+        t.close()

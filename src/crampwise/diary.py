@@ -223,10 +223,22 @@ class DiaryModule:
     ) -> Night:
         """Check in a night: ``none`` = cramp-free, ``cramps`` = the night's total count.
 
-        Defaults to last night. Changing an existing count needs ``confirm``.
+        Defaults to last night: the night that began yesterday evening, whatever the time of
+        day (a check-in at 14:00 is about the night just gone, not the one to come). A night
+        that has not ended yet cannot be checked in. Changing an existing count needs
+        ``confirm``.
         """
         today = self._t.today()
-        day = (parse_date(date, "date", today) if date else night_of(self._t.now())).isoformat()
+        last_night = today - dt.timedelta(days=1)
+        night_date = parse_date(date, "date", today) if date else last_night
+        if night_date > last_night:
+            raise InputError(
+                "date",
+                f"the night of {night_date} has not ended yet; check it in tomorrow "
+                "(log a cramp now with 'crampwise log')",
+            )
+        day = night_date.isoformat()
+        count_field = "--none" if none else "--cramps"
         if none and cramps is not None:
             raise InputError("--cramps", "give either --none or --cramps N, not both")
         total = 0 if none else None
@@ -242,7 +254,7 @@ class DiaryModule:
                 )
             if total is not None and total < detailed:
                 raise InputError(
-                    "--cramps",
+                    count_field,
                     f"night {day} already has {detailed} logged cramp(s) with details; "
                     "delete episodes to lower the count",
                 )

@@ -131,6 +131,7 @@ class EffectResult:
     nights_off: int
     note: str = ""
     joint: JointEffect | None = None
+    summary: str = ""  # the plain-language line the text report prints for this item
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,17 +146,24 @@ class EffectResult:
             "nights_off": self.nights_off,
             "note": self.note,
             "joint": None if self.joint is None else self.joint.to_dict(),
+            "summary": self.summary,
         }
 
 
 @dataclass(frozen=True)
 class Caveat:
-    """A warning in plain words, with the items and dates (ISO) it is about."""
+    """A warning in plain words, with the items and dates (ISO) it is about.
+
+    ``message`` is self-contained (the JSON keeps it whole). ``shared`` lists sentences of
+    it that other parts of the report also say (the placebo fact, the N-of-1 advice, ...):
+    the text report prints each of them only once.
+    """
 
     code: str
     message: str
     items: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    shared: tuple[str, ...] = field(default=(), compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

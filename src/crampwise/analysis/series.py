@@ -28,6 +28,7 @@ __all__ = [
     "FloatArray",
     "IntArray",
     "build_series",
+    "count_noun",
     "fmt_date",
     "fmt_rate",
     "item_label",
@@ -103,6 +104,11 @@ def fmt_rate(x: float) -> str:
     if x < 0.01:
         return "under 0.01"
     return f"{x:.1f}" if x >= 1 else f"{x:.2f}"
+
+
+def count_noun(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 night``, ``2 nights`` (``plural`` for irregular nouns)."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 def item_label(item: str) -> str:

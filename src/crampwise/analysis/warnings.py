@@ -21,12 +21,29 @@ from crampwise.analysis.checks import (
 )
 from crampwise.analysis.effects import COINCIDE_NIGHTS
 from crampwise.analysis.result import Caveat, ChangepointResult, EffectResult, PeriodResult
-from crampwise.analysis.series import Change, DiarySeries, fmt_date, fmt_rate, item_label
+from crampwise.analysis.series import (
+    Change,
+    DiarySeries,
+    count_noun,
+    fmt_date,
+    fmt_rate,
+    item_label,
+)
 from crampwise.analysis.stats import prob_below
 
-__all__ = ["N_OF_1", "PLACEBO_SENTENCE", "build_warnings", "join_names"]
+__all__ = [
+    "N_OF_1",
+    "PLACEBO_SENTENCE",
+    "PRIOR_SHIFT_NIGHTS",
+    "build_warnings",
+    "join_names",
+    "prior_shift_sentences",
+]
 
 MISSING_SHARE = 0.20
+# A shift with no regimen change nearby, at most this many nights before an item started,
+# is named in that item's line and warning: the "before" already included the shift.
+PRIOR_SHIFT_NIGHTS = 56
 
 N_OF_1 = (
     "The way to know is a randomized N-of-1 trial: the item on for some weeks and off for "
@@ -37,6 +54,11 @@ PLACEBO_SENTENCE = (
     "pills had about 29 % fewer cramps after 4 weeks (Cochrane magnesium review CD009402, "
     "placebo groups −28.7 %)."
 )
+NATURAL_SHIFTS = (
+    "Shifts like this also happen naturally, which is one more reason to be careful "
+    "about crediting (or blaming) a supplement for a change."
+)
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight")
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -89,7 +111,48 @@ def _overlapping(series: DiarySeries) -> list[Caveat]:
     return out
 
 
-def _before_after(series: DiarySeries, effects: Sequence[EffectResult]) -> list[Caveat]:
+def _gap_words(nights: int) -> str:
+    """``10 nights``, ``three weeks``, ``about three weeks``."""
+    if nights < 14:
+        return count_noun(nights, "night")
+    weeks = round(nights / 7)
+    word = _NUMBER_WORDS[weeks] if weeks < len(_NUMBER_WORDS) else str(weeks)
+    return f"{'' if nights == 7 * weeks else 'about '}{word} weeks"
+
+
+def prior_shift_sentences(
+    series: DiarySeries, changepoints: Sequence[ChangepointResult], item: str
+) -> list[str]:
+    """Shifts with no regimen change nearby that came shortly before ``item`` started.
+
+    Such a shift means the nights "before" the item were already changing by themselves
+    (at most :data:`PRIOR_SHIFT_NIGHTS` nights before a start of the item).
+    """
+    out: list[str] = []
+    starts = [c.night for c in series.item_changes(item) if c.kind == "start"]
+    for cp in changepoints:
+        if cp.near_change or cp.rate_before is None or cp.rate_after is None:
+            continue
+        if series.first is None or cp.rate_before == cp.rate_after:
+            continue
+        night = (_d(cp.night) - series.first).days
+        gaps = [s - night for s in starts if 0 < s - night <= PRIOR_SHIFT_NIGHTS]
+        if not gaps:
+            continue
+        direction = "less" if cp.rate_after < cp.rate_before else "more"
+        out.append(
+            f"Your cramps had already become {direction} frequent around "
+            f"{fmt_date(_d(cp.night))}, {_gap_words(min(gaps))} before you started "
+            f"{item_label(item)}."
+        )
+    return out
+
+
+def _before_after(
+    series: DiarySeries,
+    effects: Sequence[EffectResult],
+    changepoints: Sequence[ChangepointResult],
+) -> list[Caveat]:
     out: list[Caveat] = []
     for eff in effects:
         if eff.evidence != "uncontrolled" or eff.rate_ratio.estimate is None:
@@ -99,10 +162,16 @@ def _before_after(series: DiarySeries, effects: Sequence[EffectResult]) -> list[
             f"{'started' if c.kind == 'start' else 'stopped'} on {fmt_date(series.date(c.night))}"
             for c in changes
         )
-        text = (
-            f"{_cap(item_label(eff.item))} {what}. Its numbers compare the nights before and "
-            f"after, which cannot show what {item_label(eff.item)} itself did. {PLACEBO_SENTENCE} "
-            f"{N_OF_1}"
+        prior = prior_shift_sentences(series, changepoints, eff.item)
+        text = " ".join(
+            [
+                f"{_cap(item_label(eff.item))} {what}.",
+                *prior,
+                f"Its numbers compare the nights before and after, which cannot show what "
+                f"{item_label(eff.item)} itself did.",
+                PLACEBO_SENTENCE,
+                N_OF_1,
+            ]
         )
         out.append(
             Caveat(
@@ -110,6 +179,7 @@ def _before_after(series: DiarySeries, effects: Sequence[EffectResult]) -> list[
                 text,
                 (eff.item,),
                 tuple(series.iso(c.night) for c in changes),
+                shared=(*prior, PLACEBO_SENTENCE, N_OF_1),
             )
         )
     return out
@@ -145,9 +215,12 @@ def _trend(series: DiarySeries, check: TrendCheck | None) -> list[Caveat]:
         "comparisons partly measure this drift, not the changes you made; the estimates of "
         "what each item did allow for it."
     )
+    shared: tuple[str, ...] = ()
     if check.estimate < 0:
         text += " " + PLACEBO_SENTENCE
-    return [Caveat("trend", text, (), (series.iso(0), series.iso(series.n - 1)))]
+        shared = (PLACEBO_SENTENCE,)
+    dates = (series.iso(0), series.iso(series.n - 1))
+    return [Caveat("trend", text, (), dates, shared=shared)]
 
 
 def _period_effect(series: DiarySeries) -> list[Caveat]:
@@ -186,7 +259,7 @@ def _nearest_change(series: DiarySeries, night: int) -> str:
     side = "earlier" if ch.night < night else "later"
     return (
         f" The nearest change was {item_label(ch.item)}, which {verb} on "
-        f"{fmt_date(series.date(ch.night))}, {gap} nights {side}."
+        f"{fmt_date(series.date(ch.night))}, {count_noun(gap, 'night')} {side}."
     )
 
 
@@ -200,10 +273,11 @@ def _changepoints(series: DiarySeries, changepoints: Sequence[ChangepointResult]
             f"Your cramp rate seems to have changed around {fmt_date(_d(cp.night))} (from about "
             f"{fmt_rate(cp.rate_before)} to {fmt_rate(cp.rate_after)} a week), but nothing in "
             f"your regimen changed within a week of it.{_nearest_change(series, night)} "
-            "Shifts like this also happen naturally, which is one more reason to be careful "
-            "about crediting (or blaming) a supplement for a change."
+            f"{NATURAL_SHIFTS}"
         )
-        out.append(Caveat("changepoint-without-change", text, (), (cp.night,)))
+        out.append(
+            Caveat("changepoint-without-change", text, (), (cp.night,), shared=(NATURAL_SHIFTS,))
+        )
     return out
 
 
@@ -224,7 +298,8 @@ def _missing(series: DiarySeries) -> list[Caveat]:
         return []
     first, last = fmt_date(series.date(0)), fmt_date(series.date(series.n - 1))
     text = (
-        f"{missing} of the {series.n} nights between {first} and {last} were not recorded "
+        f"{missing} of the {series.n} nights between {first} and {last} "
+        f"{'was' if missing == 1 else 'were'} not recorded "
         f"({100 * missing / series.n:.0f} %). Missing nights are left out, never counted as "
         "cramp-free, but if the nights you skipped differ from the ones you recorded, the "
         "rates can be off."
@@ -240,7 +315,7 @@ def _too_few(periods: Sequence[PeriodResult], effects: Sequence[EffectResult]) -
         who = join_names(p.active) if p.active else "no regimen items"
         span = f"{fmt_date(_d(p.start))} to {fmt_date(_d(p.end))}"
         text = (
-            f"The period {span} ({who}) has only {p.nights} recorded nights; "
+            f"The period {span} ({who}) has only {count_noun(p.nights, 'recorded night')}; "
             "its rate is very uncertain."
         )
         out.append(Caveat("too-few-nights", text, p.active, (p.start, p.end)))
@@ -248,9 +323,9 @@ def _too_few(periods: Sequence[PeriodResult], effects: Sequence[EffectResult]) -
         if eff.rate_ratio.estimate is None or min(eff.nights_on, eff.nights_off) >= MIN_NIGHTS:
             continue
         text = (
-            f"The estimate for {item_label(eff.item)} rests on {eff.nights_on} recorded "
-            f"nights with it and {eff.nights_off} without; fewer than {MIN_NIGHTS} on either "
-            "side cannot say much."
+            f"The estimate for {item_label(eff.item)} rests on "
+            f"{count_noun(eff.nights_on, 'recorded night')} with it and {eff.nights_off} "
+            f"without; fewer than {MIN_NIGHTS} on either side cannot say much."
         )
         out.append(Caveat("too-few-nights", text, (eff.item,)))
     return out
@@ -282,7 +357,7 @@ def build_warnings(
     return [
         *_overlapping(series),
         *_no_comparison(effects),
-        *_before_after(series, effects),
+        *_before_after(series, effects, changepoints),
         *_rtm(series, rtm),
         *_trend(series, trend),
         *_period_effect(series),
