@@ -251,3 +251,13 @@ def test_a_check_in_without_a_date_is_about_the_night_just_gone(db_url: str) -> 
         assert caught.value.field == "--none"
     finally:
         t.close()
+
+
+def test_a_time_just_ahead_of_the_clock_is_refused_not_moved_a_day_back(
+    tracker: Tracker,
+) -> None:
+    with pytest.raises(InputError, match=r"'03:40' is 10 min in the future \(it is 03:30 now\)"):
+        tracker.diary.log_episode(at="03:40")
+    earlier = tracker.diary.log_episode(at="07:00")  # 20.5 h ago: yesterday morning
+    assert earlier.episode.night == "2026-03-03"
+    assert tracker.diary.local_time(earlier.episode).strftime("%d %H:%M") == "04 07:00"

@@ -176,6 +176,11 @@ def _ago(text: str) -> dt.timedelta | None:
     return None
 
 
+def _minutes(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    return f"{minutes} min" if minutes < 90 else f"{minutes / 60:.1f} h"
+
+
 def parse_at(
     phrase: str, now: dt.datetime, night: dt.date | None = None
 ) -> tuple[dt.datetime, bool]:
@@ -211,6 +216,14 @@ def parse_at(
         when = dt.datetime.combine(day, clock, tzinfo=now.tzinfo)
     else:
         when = dt.datetime.combine(now.date(), clock, tzinfo=now.tzinfo)
+        ahead = when - now
+        if dt.timedelta(minutes=1) < ahead <= dt.timedelta(hours=3):
+            # 03:10 typed at 03:05 is a slip, not a cramp almost a day ago: say so.
+            raise InputError(
+                "--at",
+                f"{phrase!r} is {_minutes(ahead)} in the future (it is {now:%H:%M} now); "
+                "for an earlier day add --night YYYY-MM-DD",
+            )
         if when > now:
             when -= dt.timedelta(days=1)
     if when > now + dt.timedelta(minutes=1):
