@@ -274,3 +274,19 @@ def test_long_spans_show_a_week_calendar_with_regimen_changes(cli: Any) -> None:
         "nights", "--from", "2025-09-08", "--to", "2025-10-12", "--list", now=AFTER_DEMO
     )
     assert len(out.splitlines()) == 1 + 35
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nights", "--from", "2025-13-01"), "--from: '2025-13-01' is not a date"),
+        (("episodes", "--to", "soon"), "--to: 'soon' is not a date"),
+        (
+            ("nights", "--from", "2025-10-10", "--to", "2025-09-01"),
+            "--to: 2025-09-01 is before --from 2025-10-10",
+        ),
+    ],
+)
+def test_date_ranges_are_checked(cli: Any, args: tuple[str, ...], message: str) -> None:
+    code, out, err = cli(*args)
+    assert code == 1 and out == "" and message in err

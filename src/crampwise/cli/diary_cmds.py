@@ -39,7 +39,7 @@ def _episode_line(app: App, e: Episode) -> str:
 # -- handlers --------------------------------------------------------------------------------
 def cmd_nights(args: argparse.Namespace, app: App) -> int:
     """List nights over the diary's span, missing ones included."""
-    statuses = app.tracker.diary.nights(args.start, args.end)
+    statuses = app.tracker.diary.nights(*_date_range(app, args))
     if args.json:
         app.json([s.to_dict() for s in statuses])
         return 0
@@ -98,9 +98,27 @@ def _calendar(app: App, statuses: list[NightStatus], changes: dict[str, list[str
     )
 
 
+def _date_range(app: App, args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--from``/``--to`` checked: real dates (or today/yesterday), in order."""
+    from crampwise.errors import InputError
+    from crampwise.validate import iso_date
+
+    def one(text: str | None, field: str) -> str | None:
+        if text is None:
+            return None
+        if text.strip().lower() in ("today", "yesterday"):
+            return app.tracker.day(text, field)
+        return iso_date(text.strip(), field)
+
+    start, end = one(args.start, "--from"), one(args.end, "--to")
+    if start and end and start > end:
+        raise InputError("--to", f"{end} is before --from {start}")
+    return start, end
+
+
 def cmd_episodes(args: argparse.Namespace, app: App) -> int:
     """List episodes (cramps with details)."""
-    episodes = app.tracker.diary.episodes(args.start, args.end)
+    episodes = app.tracker.diary.episodes(*_date_range(app, args))
     if args.json:
         app.json([episode_dict(app, e) for e in episodes])
         return 0
