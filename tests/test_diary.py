@@ -261,3 +261,13 @@ def test_a_time_just_ahead_of_the_clock_is_refused_not_moved_a_day_back(
     earlier = tracker.diary.log_episode(at="07:00")  # 20.5 h ago: yesterday morning
     assert earlier.episode.night == "2026-03-03"
     assert tracker.diary.local_time(earlier.episode).strftime("%d %H:%M") == "04 07:00"
+
+
+def test_filling_in_details_needs_no_confirmation_but_overwriting_does(tracker: Tracker) -> None:
+    episode = tracker.diary.log_episode().episode
+    assert episode.id is not None
+    filled = tracker.diary.edit_episode(episode.id, severity=7, muscles=["calf"], side="left")
+    assert (filled.severity, filled.muscles, filled.side) == (7, ("calf",), "left")
+    with pytest.raises(ConfirmationRequired, match=r"overwrite severity 7 → 9; side left → both"):
+        tracker.diary.edit_episode(episode.id, severity=9, side="both")
+    assert tracker.diary.episode(episode.id).severity == 7

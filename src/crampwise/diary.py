@@ -66,6 +66,38 @@ class Summary(Record):
         return record_to_dict(self)
 
 
+_EDITABLE = (
+    "night",
+    "occurred_at",
+    "side",
+    "muscles",
+    "severity",
+    "duration_min",
+    "waves",
+    "woke",
+    "reliefs",
+    "notes",
+)
+
+
+def _overwritten(old: Episode, new: Episode) -> list[str]:
+    """The fields whose recorded (non-empty) value an edit would change, as "a → b"."""
+    changes = []
+    for name in _EDITABLE:
+        before, after = getattr(old, name), getattr(new, name)
+        if before not in (None, "", ()) and before != after:
+            changes.append(f"{name.replace('_', ' ')} {_plain(before)} → {_plain(after)}")
+    return changes
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_plain(v) for v in value) or "none"
+    if hasattr(value, "method"):
+        return f"{value.method}:{value.helped}" if value.helped else str(value.method)
+    return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def streaks(statuses: list[NightStatus]) -> tuple[int, int]:
     """(current, longest) runs of observed cramp-free nights; a missing night breaks a run.
 
@@ -384,8 +416,9 @@ class DiaryModule:
         else:
             built = self._build_episode(at=at, night=night, client_id=current.client_id, **fields)
         updated = replace(built, id=episode_id, after_effects=current.after_effects)
-        if not confirm:
-            raise ConfirmationRequired(f"overwrite episode {episode_id}?")
+        overwritten = _overwritten(current, updated)
+        if overwritten and not confirm:  # filling in what was left empty needs no question
+            raise ConfirmationRequired(f"episode {episode_id}: overwrite {'; '.join(overwritten)}?")
         with self._store.write():
             if updated.night != current.night:
                 self._store.ensure_night(updated.night)

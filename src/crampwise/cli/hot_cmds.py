@@ -112,7 +112,8 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
     if not logged.duplicate and e.severity is None:
         app.echo(
             app.style(
-                f"Add details later: crampwise edit {e.id} --severity 7 --muscle calf --side left",
+                f"Add details later: crampwise edit {e.id} --severity 0-10 --muscle NAME "
+                "--side left|right|both",
                 "dim",
             )
         )
