@@ -268,6 +268,6 @@ def test_filling_in_details_needs_no_confirmation_but_overwriting_does(tracker: 
     assert episode.id is not None
     filled = tracker.diary.edit_episode(episode.id, severity=7, muscles=["calf"], side="left")
     assert (filled.severity, filled.muscles, filled.side) == (7, ("calf",), "left")
-    with pytest.raises(ConfirmationRequired, match=r"overwrite severity 7 → 9; side left → both"):
+    with pytest.raises(ConfirmationRequired, match=r"overwrite side left → both; severity 7 → 9"):
         tracker.diary.edit_episode(episode.id, severity=9, side="both")
     assert tracker.diary.episode(episode.id).severity == 7
