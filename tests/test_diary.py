@@ -271,3 +271,17 @@ def test_filling_in_details_needs_no_confirmation_but_overwriting_does(tracker: 
     with pytest.raises(ConfirmationRequired, match=r"overwrite side left → both; severity 7 → 9"):
         tracker.diary.edit_episode(episode.id, severity=9, side="both")
     assert tracker.diary.episode(episode.id).severity == 7
+
+
+def test_same_day_switch_corrects_and_same_day_stop_points_to_delete(tracker: Tracker) -> None:
+    tracker.regimen.start("magnesium", form="oxide", dose=200, unit="mg", times=["bedtime"])
+    old, new = tracker.regimen.switch("magnesium", form="glycinate")
+    assert (old.form, new.form, new.start) == ("oxide", "glycinate", "2026-03-05")
+    assert [(e.form, e.start, e.end) for e in tracker.regimen.entries()] == [
+        ("glycinate", "2026-03-05", None)
+    ]
+    with pytest.raises(InputError, match="delete regimen"):
+        tracker.regimen.stop("magnesium")
+    tracker.regimen.add_medication("lisinopril")
+    with pytest.raises(InputError, match="delete med"):
+        tracker.regimen.stop_medication("lisinopril")

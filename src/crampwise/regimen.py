@@ -142,8 +142,14 @@ class RegimenModule:
         if entry is None:
             raise NotFoundError(f"{name} is not an ongoing regimen item")
         day = self._day(date)
-        if day <= entry.start:
-            raise InputError("--date", f"{day} is not after its start {entry.start}")
+        if day == entry.start:
+            raise InputError(
+                "--date",
+                f"{name} started on {day}, so stopping it the same day means it never happened; "
+                f"to remove it use 'crampwise delete regimen {entry.id}'",
+            )
+        if day < entry.start:
+            raise InputError("--date", f"{day} is before its start {entry.start}")
         with self._store.write():
             assert entry.id is not None
             self._store.set_regimen_end(entry.id, day)
@@ -160,14 +166,18 @@ class RegimenModule:
         date: str | None = None,
         notes: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
-        """Change form, dose, unit or times of an ongoing item from ``date``; (old, new)."""
+        """Change form, dose, unit or times of an ongoing item from ``date``; (old, new).
+
+        On the item's start day a switch corrects the entry in place (nothing was taken in
+        the old form yet); ``old`` is then the entry as it was.
+        """
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
             raise NotFoundError(f"{name} is not an ongoing regimen item; use 'regimen start'")
         day = self._day(date)
-        if day <= current.start:
-            raise InputError("--date", f"{day} is not after its start {current.start}")
+        if day < current.start:
+            raise InputError("--date", f"{day} is before its start {current.start}")
         changed = check_regimen_entry(
             replace(
                 current,
@@ -192,9 +202,13 @@ class RegimenModule:
             raise InputError("switch", "nothing changes; give --form, --dose, --unit or --times")
         assert current.id is not None
         with self._store.write():
-            self._store.set_regimen_end(current.id, day)
+            if day == current.start:
+                self._store.delete_regimen(current.id)
+            else:
+                self._store.set_regimen_end(current.id, day)
             new_id = self._store.insert_regimen(changed)
-        return replace(current, end=day), replace(changed, id=new_id)
+        old = current if day == current.start else replace(current, end=day)
+        return old, replace(changed, id=new_id)
 
     def delete_entry(self, entry_id: int, *, confirm: bool = False) -> RegimenEntry:
         """Delete a regimen entry by id (needs ``confirm``)."""
@@ -278,8 +292,14 @@ class RegimenModule:
             raise NotFoundError(f"{wanted} is not on your medication list (ongoing: {names})")
         med = ongoing[-1]
         day = self._day(date)
-        if day <= med.start:
-            raise InputError("--date", f"{day} is not after its start {med.start}")
+        if day == med.start:
+            raise InputError(
+                "--date",
+                f"{med.name} was added for {day}, so stopping it the same day means it was "
+                f"never taken; to remove it use 'crampwise delete med {med.id}'",
+            )
+        if day < med.start:
+            raise InputError("--date", f"{day} is before its start {med.start}")
         assert med.id is not None
         with self._store.write():
             self._store.set_medication_end(med.id, day)
