@@ -510,3 +510,142 @@ def test_shipped_demo_story() -> None:
     assert {"overlapping-changes", "uncontrolled-before-after"} <= result.warning_codes()
     assert "N-of-1" in result.to_text()
     _check_schema(_strict_json(result))
+
+
+# --- the text a worried reader (and her doctor) sees ------------------------------------
+
+
+def _flat(text: str) -> str:
+    """The report with its line wrapping undone, for phrase checks."""
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def shipped() -> AnalysisResult:
+    from crampwise.demo import demo_document
+
+    return analyze(demo_document())
+
+
+def test_uncontrolled_benefit_reads_as_an_observation(shipped: AnalysisResult) -> None:
+    mg = shipped.effect("magnesium")
+    assert mg.verdict == "benefit"  # the rule's verdict is kept (JSON)
+    assert mg.evidence == "uncontrolled"
+    text = _flat(shipped.to_text())
+    assert "likely helped" not in text
+    assert "chance of any benefit" not in text
+    line = next(s for s in shipped.can_say if s.startswith("Magnesium:"))
+    assert "57 % fewer cramps on nights with it (95 % range: 3 % to 81 % fewer)" in line
+    assert "this is a before/after comparison, so it cannot show that magnesium caused" in line
+    doc = _strict_json(shipped)
+    for e in doc["effects"]:
+        assert isinstance(e["summary"], str) and e["summary"], e["item"]
+        assert "likely helped" not in e["summary"]
+    effects = {e["item"]: e for e in doc["effects"]}
+    assert effects["magnesium"]["summary"] == line  # JSON and text say the same
+    assert effects["magnesium"]["verdict"] == "benefit"
+    assert "too uncertain" in effects["potassium"]["summary"]
+    assert "cannot be estimated" in effects["calcium"]["summary"]
+
+
+def test_randomized_benefit_may_read_likely_helped() -> None:
+    start = date(2025, 1, 1)
+    exps = _experiment(start, "ABBABAABABBA", 3)
+    doc = simulate_diary(
+        12 * 21, 3.0, rate_ratios={"magnesium": 0.3}, start=start, seed=5, experiments=exps
+    )
+    result = analyze(doc)
+    summary = result.effect("magnesium").summary
+    assert summary.startswith("Magnesium: likely helped (randomized trial)")
+    assert summary in result.can_say
+    assert _strict_json(result)["effects"][0]["summary"] == summary
+
+
+def test_shift_before_a_start_is_named_in_the_items_line(shipped: AnalysisResult) -> None:
+    sentence = (
+        "Your cramps had already become less frequent around 25 Jan 2025, three weeks "
+        "before you started magnesium."
+    )
+    assert sentence in shipped.effect("magnesium").summary
+    ba = next(
+        w
+        for w in shipped.warnings
+        if w.code == "uncontrolled-before-after" and w.items == ("magnesium",)
+    )
+    assert sentence in ba.message  # the JSON warning is self-contained
+    assert _flat(shipped.to_text()).count(sentence) == 1  # the text says it once
+    assert "potassium" not in sentence
+    assert "already" not in shipped.effect("potassium").summary  # shift was 4 months earlier
+
+
+def test_shift_before_a_start_on_a_synthetic_diary() -> None:
+    rng = np.random.default_rng(9)
+    counts = np.concatenate([rng.poisson(0.5, 120), rng.poisson(0.05, 140)])
+    d0 = date(2025, 1, 1)
+    nights = [((d0 + timedelta(days=i)).isoformat(), int(c)) for i, c in enumerate(counts)]
+    start = (d0 + timedelta(days=141)).isoformat()
+    reg = [{"item": "magnesium", "kind": "supplement", "start": start, "end": None}]
+    result = analyze(_diary(nights, reg))
+    (cp,) = result.changepoints
+    assert not cp.near_change
+    summary = result.effect("magnesium").summary
+    assert f"already become less frequent around {_fmt(cp.night)}" in summary
+    assert "weeks before you started magnesium" in summary
+    # the same drop far (> 8 weeks) before the start is not blamed on the "before"
+    late = (d0 + timedelta(days=200)).isoformat()
+    reg = [{"item": "magnesium", "kind": "supplement", "start": late, "end": None}]
+    assert "already" not in analyze(_diary(nights, reg)).effect("magnesium").summary
+
+
+def _fmt(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def test_few_nights_give_no_rate_in_the_text() -> None:
+    result = analyze(_diary([("2025-01-01", 0)]))
+    text = _flat(result.to_text())
+    assert "too few nights to estimate a rate yet — keep recording" in text
+    assert "cramps a week" not in text
+    assert "1.6" not in text and "17.6" not in text
+    assert "You recorded 1 night on 1 Jan 2025." in text
+    assert "0 cramps in 1 recorded night;" in text
+    assert "1 recorded nights" not in text
+    rate = _strict_json(result)["periods"][0]["rate_per_week"]
+    assert rate["estimate"] > 0 and rate["high"] > rate["estimate"]  # JSON keeps the numbers
+    six = analyze(_diary(_days("2025-01-01", 6, 3)))
+    assert "too few nights to estimate a rate" in _flat(six.to_text())
+    seven = analyze(_diary(_days("2025-01-01", 7, 3)))
+    assert "too few nights" not in _flat(seven.to_text())
+    assert "cramps a week" in _flat(seven.to_text())
+
+
+def test_each_general_fact_is_said_once(shipped: AnalysisResult) -> None:
+    text = shipped.to_text()
+    assert text.count("CD009402") == 1
+    assert text.count("N-of-1") == 1
+    assert _flat(text).count("Shifts like this also happen naturally") == 1
+    careful = text.split("Why we are careful:")[1].split("Where your cramp rate shifted:")[0]
+    assert "29 %" in careful  # the placebo fact is in "Why we are careful"
+    find_out = text.split("How to find out:")[1]
+    assert "N-of-1" in find_out  # the N-of-1 advice is in "How to find out"
+    # ... while every JSON warning stays self-contained
+    ba = [w for w in shipped.warnings if w.code == "uncontrolled-before-after"]
+    assert len(ba) == 2
+    for w in ba:
+        assert "29 %" in w.message and "N-of-1" in w.message
+    trend = next(w for w in shipped.warnings if w.code == "trend")
+    assert "29 %" in trend.message
+
+
+def test_empty_diary_message_is_printed_once() -> None:
+    result = analyze({"format": "crampwise-diary", "version": 1})
+    assert result.to_text().count("No nights are recorded yet") == 1
+    assert result.warnings[0].message == result.cannot_say[0]  # JSON keeps both
+
+
+def test_text_fits_80_columns(shipped: AnalysisResult) -> None:
+    for result in (shipped, analyze(_diary([("2025-01-01", 0)]))):
+        text = result.to_text()
+        assert max(len(line) for line in text.splitlines()) <= 80
+        assert "not medical advice" in _flat(text.rstrip().rsplit("\n\n", 1)[-1])

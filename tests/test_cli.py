@@ -237,7 +237,7 @@ def test_unusable_databases_get_one_line_errors(tmp_path: Path) -> None:
     env.pop("CRAMPWISE_DB", None)
     for db, message in (
         ("mysql://x", "unsupported database URL scheme 'mysql'"),
-        (str(tmp_path / "file.txt" / "diary.sqlite"), "cannot create the folder"),
+        (str(tmp_path / "file.txt" / "diary.sqlite"), "does not exist; check the path"),
         ("postgresql+psycopg://nobody@127.0.0.1:1/x", "cannot connect to PostgreSQL"),
     ):
         if "file.txt" in db:

@@ -313,7 +313,9 @@ def _too_few(periods: Sequence[PeriodResult], effects: Sequence[EffectResult]) -
         if p.nights >= MIN_NIGHTS:
             continue
         who = join_names(p.active) if p.active else "no regimen items"
-        span = f"{fmt_date(_d(p.start))} to {fmt_date(_d(p.end))}"
+        span = fmt_date(_d(p.start))
+        if p.end != p.start:
+            span += f" to {fmt_date(_d(p.end))}"
         text = (
             f"The period {span} ({who}) has only {count_noun(p.nights, 'recorded night')}; "
             "its rate is very uncertain."

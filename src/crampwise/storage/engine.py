@@ -205,11 +205,17 @@ def _open_sqlite(url: str) -> Engine:
     target = path or ":memory:"
     if target != ":memory:":
         folder = os.path.dirname(target) or "."
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as exc:
-            message = f"--db: cannot create the folder {folder!r}: {exc.strerror}"
-            raise StorageError(message) from exc
+        own_folder = folder == os.path.dirname(_default_database_file("crampwise.sqlite"))
+        if own_folder:  # crampwise's own data folder is made on first use
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as exc:
+                message = f"--db: cannot create the folder {folder!r}: {exc.strerror}"
+                raise StorageError(message) from exc
+        elif not os.path.isdir(folder):  # a typo in --db must not start a new diary somewhere
+            raise StorageError(
+                f"--db: the folder {folder!r} does not exist; check the path or create it first"
+            )
     try:
         conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA foreign_keys = ON")
