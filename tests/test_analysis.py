@@ -535,7 +535,7 @@ def test_uncontrolled_benefit_reads_as_an_observation(shipped: AnalysisResult) -
     assert "likely helped" not in text
     assert "chance of any benefit" not in text
     line = next(s for s in shipped.can_say if s.startswith("Magnesium:"))
-    assert "57 % fewer cramps on nights with it (95 % range: 3 % to 81 % fewer)" in line
+    assert "68 % fewer cramps on nights with it (95 % range: 23 % to 87 % fewer)" in line
     assert "this is a before/after comparison, so it cannot show that magnesium caused" in line
     doc = _strict_json(shipped)
     for e in doc["effects"]:

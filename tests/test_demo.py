@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import pytest
 
 from crampwise.demo import MAGNESIUM_START, SWITCH_DAY, demo_document
 from crampwise.tracker import Tracker
@@ -63,3 +66,15 @@ def test_demo_has_missing_nights_that_are_not_zeros(demo_tracker: Tracker) -> No
     missing = [n for n in demo_tracker.diary.nights() if not n.observed]
     assert all(n.cramps is None for n in missing)
     assert summary.current_streak > 14
+
+
+def test_on_an_earlier_clock_the_story_moves_back_to_end_last_night(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A machine whose clock is before the story's end still gets a valid demo."""
+    from crampwise.demo import load_demo
+
+    monkeypatch.setenv("CRAMPWISE_NOW", "2026-06-01T09:00:00+00:00")
+    result = load_demo(tmp_path / "demo.sqlite")
+    assert result["summary"]["last_night"] == "2026-05-31"
+    assert result["summary"]["nights_observed"] == len(demo_document()["nights"])

@@ -17,7 +17,7 @@ import os
 import random
 from typing import Any
 
-__all__ = ["DEMO_SEED", "demo_document", "load_demo"]
+__all__ = ["DEMO_SEED", "demo_document", "load_demo", "shift_dates"]
 
 DEMO_SEED = 1958
 FIRST_NIGHT = dt.date(2024, 11, 1)
@@ -35,7 +35,7 @@ def _rate_per_night(day: dt.date) -> float:
     if day < MAGNESIUM_START:
         return 1 / 7
     if day < SWITCH_DAY:
-        return 1 / 30
+        return 1 / 40
     if day < dt.date(2025, 12, 15):
         return 1 / 60
     return 0.0  # months without a cramp
@@ -307,6 +307,24 @@ def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
     }
 
 
+_DATE_KEYS = frozenset({"date", "night", "start", "end", "found", "released"})
+
+
+def shift_dates(doc: Any, days: int) -> Any:
+    """A copy of a diary document with every date moved by ``days`` (times unchanged)."""
+    if isinstance(doc, list):
+        return [shift_dates(item, days) for item in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key in _DATE_KEYS and isinstance(value, str):
+            out[key] = (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+        else:
+            out[key] = shift_dates(value, days)
+    return out
+
+
 def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) -> dict[str, Any]:
     """Load the demo story. Without ``db`` it goes into a separate demo database (replaced
     each time); a given ``db`` must be empty unless ``reset`` is true."""
@@ -322,10 +340,16 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
                 f"--db: {tracker.store.url} already holds data; the demo only loads into an "
                 "empty database (add --yes to replace its contents with the demo)"
             )
+        doc = demo_document()
+        # On a machine whose clock is before the story's end, move the story back so that
+        # it ends last night: a diary may not hold nights in the future.
+        lag = (tracker.today() - dt.timedelta(days=1) - LAST_NIGHT).days
+        if lag < 0:
+            doc = shift_dates(doc, lag)
         with tracker.store.write():
             tracker.store.wipe()
             tracker.forget_timezone()
-            import_document(tracker, demo_document())
+            import_document(tracker, doc)
         summary = tracker.summary().to_dict()
         url = tracker.store.url
     return {"db": url, "db_arg": os.fspath(target), "summary": summary}
