@@ -203,6 +203,11 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
             "The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
             "'crampwise night --none'; try 'crampwise demo' to see an example."
         )
+        from crampwise.storage import default_database_path
+
+        demo = default_database_path("demo.sqlite")
+        if demo.exists() and app.tracker.store.url != f"sqlite:///{demo}":
+            app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
         return 0
     app.echo(app.style("crampwise summary", "bold"))
     app.echo(
