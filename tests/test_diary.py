@@ -285,3 +285,12 @@ def test_same_day_switch_corrects_and_same_day_stop_points_to_delete(tracker: Tr
     tracker.regimen.add_medication("lisinopril")
     with pytest.raises(InputError, match="delete med"):
         tracker.regimen.stop_medication("lisinopril")
+
+
+def test_adherence_dose_time_must_be_a_scheduled_time(tracker: Tracker) -> None:
+    tracker.regimen.start("potassium", dose=99, unit="mg", times=["bedtime"], date="2026-03-01")
+    with pytest.raises(InputError, match="potassium is taken at bedtime, not noon"):
+        tracker.regimen.took("potassium", time="noon")
+    assert tracker.regimen.took("potassium", time="bedtime").time == "bedtime"
+    with pytest.raises(InputError, match="--client-id: is empty"):
+        tracker.diary.log_episode(client_id=" ")

@@ -146,6 +146,8 @@ class DiaryModule:
         With ``night`` and no ``at`` the time is left unknown (a backfilled bare episode).
         A retried submission with the same ``client_id`` is stored once.
         """
+        if client_id is not None and not client_id.strip():
+            raise InputError("--client-id", "is empty; give a unique id for this submission")
         episode = self._build_episode(
             at=at,
             night=night,

@@ -238,6 +238,11 @@ class RegimenModule:
             allowed = ", ".join(items) if items else "none — start one with 'regimen start'"
             raise InputError("item", f"{name!r} is not in your regimen on {day}; active: {allowed}")
         dose_time = v.choice(time, "--time", vocab.DOSE_TIMES) if time else ""
+        scheduled = {t for entry in known for t in entry.times}
+        if dose_time and scheduled and dose_time not in scheduled:
+            raise InputError(
+                "--time", f"{name} is taken at {', '.join(sorted(scheduled))}, not {dose_time}"
+            )
         record = Adherence(date=day, item=name, taken=taken, time=dose_time)
         with self._store.write():
             self._store.put_adherence(record)

@@ -255,8 +255,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("edit", parents=[common], help="change an episode's details")
     p.add_argument("id", type=int, help="episode id (see 'crampwise episodes')")
-    for flag in ("--at", "--night", "--side", "--severity", "--duration", "--waves", "--note"):
-        p.add_argument(flag, help=f"new {flag[2:]}")
+    p.add_argument("--at", help="the time it happened: 3am, 03:10, 'around 03:10'")
+    p.add_argument("--night", help="move it to another night (YYYY-MM-DD)")
+    p.add_argument("--side", help=f"one of {', '.join(vocab.SIDES)}")
+    p.add_argument("--severity", help="0-10")
+    p.add_argument("--duration", help="minutes: 3, 3m, 90s")
+    p.add_argument("--waves", help="how many waves (1 or more)")
+    p.add_argument("--note", help="free text (replaces the old note)")
     p.add_argument("--muscle", action="append", help="new muscle list (replaces the old one)")
     p.add_argument("--relief", action="append", help="new relief list, METHOD[:HELPED]")
     p.add_argument("--woke", action="store_true", help="it woke you up")

@@ -19,6 +19,13 @@ def _times(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 
 
+def _factor_value(value: float | bool | str) -> str:
+    """2000, yes, heels — as a person would write them."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:g}" if isinstance(value, float) else value
+
+
 def _entry_dict(e: RegimenEntry) -> dict[str, Any]:
     d = record_to_dict(e)
     d["times"] = list(e.times)
@@ -167,7 +174,8 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
     if args.json:
         app.json(_med_dict(med))
     else:
-        app.echo(f"Added {med.name} {_dose_text(med.dose, med.unit, med.times)} from {med.start}.")
+        dose = _dose_text(med.dose, med.unit, med.times)
+        app.echo(f"Added {med.name}{' ' + dose if dose else ''} from {med.start}.")
     _show_safety(app, med.name)
     return 0
 
@@ -263,7 +271,7 @@ def cmd_factor_add(args: argparse.Namespace, app: App) -> int:
         app.json(record_to_dict(factor))
     else:
         unit = f" {factor.unit}" if factor.unit else ""
-        app.echo(f"Recorded {factor.name} = {factor.value}{unit} on {factor.date}.")
+        app.echo(f"Recorded {factor.name} = {_factor_value(factor.value)}{unit} on {factor.date}.")
     return 0
 
 
@@ -278,7 +286,7 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
         return 0
     app.table(
         ("id", "date", "factor", "value", "unit"),
-        [(f.id, f.date, f.name, f.value, f.unit or "") for f in factors],
+        [(f.id, f.date, f.name, _factor_value(f.value), f.unit or "") for f in factors],
     )
     return 0
 
