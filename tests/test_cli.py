@@ -290,3 +290,11 @@ def test_long_spans_show_a_week_calendar_with_regimen_changes(cli: Any) -> None:
 def test_date_ranges_are_checked(cli: Any, args: tuple[str, ...], message: str) -> None:
     code, out, err = cli(*args)
     assert code == 1 and out == "" and message in err
+
+
+def test_an_implausible_lab_value_is_refused_with_a_unit_hint(cli: Any) -> None:
+    code, _, err = cli("lab", "add", "potassium", "4.1", "mg/dL")
+    assert code == 1
+    assert "value: potassium 4.1 mg/dL is 1.05 mmol/L, which is not a plausible result" in err
+    assert "did you mean 4.1 mmol/L?" in err
+    assert cli("lab", "add", "calcium", "9.4", "mg/dL")[0] == 0

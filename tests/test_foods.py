@@ -91,7 +91,7 @@ def test_synonyms_resolve_and_carry_provenance() -> None:
 def test_food_sources_are_documented_in_sources_md() -> None:
     text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
     assert "## Foods" in text
-    for key in (*fd.TABLES, "crampwise-authors"):
+    for key in (*fd.TABLES, "crampwise-authors", "usda-fdc"):
         assert f"`{key}`" in text
 
 
@@ -216,6 +216,28 @@ def test_unknown_unit_lists_the_food_portions() -> None:
     with pytest.raises(UnknownNameError) as err:
         fd.grams_for(fd.load_usda_foods()["01077"], 1, "glass")
     assert "cup" in err.value.suggestions
+    assert "give the amount in g or one of: cup (244 g), fl oz (30.5 g)" in err.value.detail
+    assert not err.value.detail.endswith(("?", "."))
+
+
+@pytest.mark.parametrize(("query", "unit", "grams"), [
+    ("banana", "piece", 118), ("banana", "pieces", 118), ("banana", "serving", 126),
+    ("orange", "piece", 131), ("almonds", "piece", 1.2), ("tomato", "each", 123),
+    ("apple", "serving", 242), ("apple", "piece", 182), ("dates", "piece", 7.1),
+])  # fmt: skip
+def test_piece_is_one_whole_item(query: str, unit: str, grams: float) -> None:
+    assert fd.grams_for(fd.lookup_food(query).food, 1, unit) == pytest.approx(grams)
+
+
+def test_piece_of_a_food_without_whole_items_says_what_to_give() -> None:
+    with pytest.raises(UnknownNameError) as err:
+        fd.grams_for(fd.lookup_food("milk").food, 1, "piece")
+    assert "unknown unit 'piece'; give the amount in g or one of: cup (244 g)" in str(err.value)
+    with pytest.raises(UnknownNameError, match="in g or ml"):
+        fd.grams_for(fd.load_ifct_foods()["C019"], 1, "piece")
+    with pytest.raises(UnknownNameError) as err:
+        fd.grams_for(fd.lookup_food("coconut water").food, 1, "piece")
+    assert "coconut yields (206 g)" in str(err.value)  # listed, but not taken as a piece
 
 
 def test_nutrients_for_leaves_out_unreported_values() -> None:
@@ -238,7 +260,8 @@ def test_food_to_dict_contract() -> None:
     doc = fr.food_to_dict(fd.lookup_food("coconut water"))
     assert {"food", "fdc_id", "per_100g", "portions"} <= set(doc)
     assert doc["food"] == "Nuts, coconut water (liquid from coconuts)"
-    assert doc["fdc_id"] == doc["ndb_no"] == "12119"
+    assert doc["ndb_no"] == "12119"
+    assert doc["fdc_id"] == 170174  # a different number, shipped because it is sourced
     assert doc["per_100g"] == {"potassium": 250, "magnesium": 25, "calcium": 24, "sodium": 105}
     cup = doc["portions"][0]
     assert cup == {
@@ -248,6 +271,28 @@ def test_food_to_dict_contract() -> None:
     }
     assert any("ready-to-drink" in a["name"] for a in doc["alternatives"])
     assert "Coconut water" in fr.food_to_text(fd.lookup_food("coconut water"))
+
+
+@pytest.mark.parametrize(("query", "ndb", "fdc"), [
+    ("moringa", "11222", 168416), ("banana", "09040", 173944),
+    ("11223", "11223", 168417), ("milk", "01077", None),
+    ("bottled coconut water", "14090", None), ("almonds", "12061", None),
+])  # fmt: skip
+def test_fdc_id_is_never_the_ndb_number(query: str, ndb: str, fdc: int | None) -> None:
+    doc = fr.food_to_dict(fd.lookup_food(query))
+    assert (doc["ndb_no"], doc["fdc_id"]) == (ndb, fdc)
+
+
+def test_fdc_id_table_is_small_sourced_and_refers_to_sr28_foods() -> None:
+    rows = _csv("food_fdc_ids.csv")
+    assert list(rows[0]) == ["ndb_no", "fdc_id", "name", "source", "note"]
+    foods = fd.load_usda_foods()
+    assert len({r["ndb_no"] for r in rows}) == len(rows) == 4
+    for row in rows:
+        assert foods[row["ndb_no"]].name == row["name"]
+        assert row["fdc_id"].isdigit() and row["fdc_id"] != row["ndb_no"].lstrip("0")
+        assert row["source"] == "usda-fdc"
+    assert fd.load_fdc_ids()["11222"] == 168416
 
 
 def test_ifct_food_to_dict_has_no_fdc_id() -> None:

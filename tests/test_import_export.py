@@ -240,3 +240,18 @@ def test_a_profile_that_differs_only_in_one_field_is_a_conflict(tracker: Tracker
     assert tracker.context.profile().birth_year == 1958
     tracker.import_diary(changed, replace=True)
     assert tracker.context.profile().birth_year == 1960
+
+
+def test_zero_values_survive_the_round_trip(tracker: Tracker) -> None:
+    """Severity 0, sleep quality 0 and a dose of 0 are data, not empty fields."""
+    doc = _doc(
+        nights=[{"date": "2026-03-01", "cramps": 1, "sleep_quality": 0}],
+        episodes=[{"night": "2026-03-01", "severity": 0, "woke": False}],
+        regimen=[{"item": "magnesium", "kind": "supplement", "dose": 0, "unit": "mg",
+                  "start": "2026-02-01", "end": None}],
+    )
+    tracker.import_diary(copy.deepcopy(doc))
+    out = tracker.export_diary()
+    assert out["nights"][0]["sleep_quality"] == 0
+    assert out["episodes"][0]["severity"] == 0 and out["episodes"][0]["woke"] is False
+    assert out["regimen"][0]["dose"] == 0

@@ -9,6 +9,8 @@ from importlib.resources import files
 import pytest
 
 from crampwise import knowledge as kb
+from crampwise.errors import UnknownNameError
+from crampwise.knowledge import names as kn
 from crampwise.vocab import LAB_TESTS, MUSCLES
 
 SCHEMAS: dict[str, tuple[str, ...]] = {
@@ -26,7 +28,9 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "interactions": ("id", "nutrient", "target_kind", "target", "code", "severity",
                      "hours_before", "hours_after", "message", "source"),
     "labs": ("test", "name", "loinc", "loinc_note", "canonical_unit", "range_low",
-             "range_high", "urgent_low", "urgent_high", "range_note", "source"),
+             "range_high", "range_source", "urgent_low", "urgent_high", "urgent_source",
+             "range_note", "plausible_low", "plausible_high", "plausible_source",
+             "plausible_note", "source"),
     "lab_units": ("test", "unit", "to_canonical", "source"),
     "red_flags": ("id", "question", "urgency", "severity", "message", "source"),
     "stretches": ("id", "muscle", "name", "when", "instructions", "hold_seconds",
@@ -50,7 +54,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "drug_classes": ("id", "name"),
     "drugs": ("id", "generic"),
     "interactions": ("nutrient", "target_kind", "target", "code", "severity", "message"),
-    "labs": ("name", "canonical_unit"),
+    "labs": ("name", "canonical_unit", "plausible_low", "plausible_high", "plausible_source",
+             "plausible_note"),
     "lab_units": ("to_canonical",),
     "red_flags": ("question", "urgency", "severity", "message"),
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
@@ -98,7 +103,7 @@ def test_every_source_key_is_cited_and_documented() -> None:
         for table in kb.TABLES if table != "sources"
         for row in kb.read_table(table)
         for key in row["source"].split(";")
-    } | {"usda-sr28", "ifct2017"}  # the food tables' rows cite these (tests/test_foods.py)
+    } | {"usda-sr28", "ifct2017", "usda-fdc"}  # food tables' rows cite these (test_foods.py)
     assert set(kb.sources()) == used, "sources.csv has unused keys or misses used ones"
     text = (files("crampwise.knowledge") / "data" / "SOURCES.md").read_text(encoding="utf-8")
     assert text.startswith("# Sources of the shipped reference data")
@@ -200,11 +205,11 @@ def test_drugs_and_classes_cross_reference() -> None:
                 assert ev.ci_low <= ev.effect <= ev.ci_high
     # Every name people may type points at exactly one drug.
     names = Counter(
-        kb._norm(n) for d in kb.drugs().values() for n in {d.id, d.generic, *d.brands, *d.aliases}
+        kn._norm(n) for d in kb.drugs().values() for n in {d.id, d.generic, *d.brands, *d.aliases}
     )
     assert [n for n, count in names.items() if count > 1] == []
     # Nothing maps to both a drug and a nutrient (medications that are supplements).
-    assert not {n for n in names if kb._norm(n) in kb._nutrient_index()}
+    assert not {n for n in names if kn._norm(n) in kn._nutrient_index()}
 
 
 def test_garrison_ratios_match_the_paper() -> None:
@@ -263,6 +268,106 @@ def test_labs_cover_the_vocabulary_with_conversions() -> None:
     assert labs["potassium"].loinc == "2823-3"
     assert kb.convert_lab("magnesium", 2.0, "mg/dL") == pytest.approx(0.8228)
     assert kb.convert_lab("calcium", 10.0, "mg/dL") == pytest.approx(2.495)
+
+
+def test_lab_columns_say_which_source_backs_which_value() -> None:
+    for row in kb.read_table("labs"):
+        test, cited = row["test"], set(row["source"].split(";"))
+        for column, values in (("range_source", ("range_low", "range_high")),
+                               ("urgent_source", ("urgent_low", "urgent_high"))):
+            keys = {k for k in row[column].split(";") if k}
+            assert keys <= cited, (test, column)
+            assert bool(keys) == any(row[v] for v in values), (test, column)
+        assert row["plausible_source"] == "crampwise-authors", test
+        assert "typing or unit mistake" in row["plausible_note"], test
+    potassium = kb.labs()["potassium"]
+    assert potassium.range_sources == ("medlineplus-labs",)  # not HL7 value sets, not Palmer
+    assert potassium.urgent_sources == ("palmer-2004",)
+
+
+def test_plausible_bounds_are_wide_and_contain_every_shipped_range() -> None:
+    for spec in kb.labs().values():
+        low, high = spec.plausible_low, spec.plausible_high
+        assert low is not None and high is not None, spec.test
+        assert 0 < low < high, spec.test
+        if spec.range_low is not None and spec.range_high is not None:
+            assert low < spec.range_low * 0.8 and high > spec.range_high * 1.2, spec.test
+        if spec.urgent_high is not None:
+            assert spec.urgent_high < high, spec.test
+    bounds = {t: (s.plausible_low, s.plausible_high) for t, s in kb.labs().items()}
+    assert bounds["potassium"] == (1.5, 10)
+    assert bounds["creatinine"] == (10, 3000)
+
+
+@pytest.mark.parametrize(("test", "value", "unit"), [
+    ("potassium", 4.1, "mmol/L"), ("potassium", 16, "mg/dL"), ("potassium", 2.9, "mEq/L"),
+    ("sodium", 139, "mmol/L"), ("magnesium", 2.0, "mg/dL"), ("magnesium", 0.8, "mmol/L"),
+    ("calcium", 9.4, "mg/dL"), ("calcium", 15, "mg/dL"), ("calcium-ionized", 1.2, "mmol/L"),
+    ("creatinine", 1.1, "mg/dL"), ("creatinine", 90, "umol/L"), ("egfr", 75, "mL/min/1.73m2"),
+    ("vitamin-d", 30, "ng/mL"), ("tsh", 2.1, "mIU/L"), ("glucose", 95, "mg/dL"),
+    ("ck", 150, "U/L"), ("ferritin", 80, "ug/L"), ("zinc", 85, "ug/dL"),
+    ("albumin", 4.2, "g/dL"), ("phosphate", 1.1, "mmol/L"),
+])  # fmt: skip
+def test_plausible_lab_accepts_real_results_including_abnormal_ones(
+    test: str, value: float, unit: str
+) -> None:
+    assert kb.plausible_lab(test, value, unit) is None
+
+
+def test_plausible_lab_names_the_likely_unit_mistake() -> None:
+    assert kb.plausible_lab("potassium", 4.1, "mg/dL") == (
+        "potassium 4.1 mg/dL is 1.05 mmol/L, which is not a plausible result; "
+        "did you mean 4.1 mmol/L?"
+    )
+    assert kb.plausible_lab("calcium", 9.4, "mmol/L") == (
+        "calcium 9.4 mmol/L is not a plausible result; did you mean 9.4 mg/dL?"
+    )
+    glucose = kb.plausible_lab("glucose", 95, "mmol/L")
+    assert glucose is not None and glucose.endswith("did you mean 95 mg/dL?")
+    # no shipped adult range: the unit in which the number is plausible at all
+    creatinine = kb.plausible_lab("creatinine", 1.1, "umol/L")
+    assert creatinine is not None and creatinine.endswith("did you mean 1.1 mg/dL?")
+
+
+def test_plausible_lab_without_a_better_unit_says_check_it() -> None:
+    message = kb.plausible_lab("potassium", 41, "mmol/L")
+    assert message == (
+        "potassium 41 mmol/L is not a plausible result (expected 1.5-10 mmol/L); "
+        "please check the number and the unit."
+    )
+    assert kb.plausible_lab("egfr", 0, "mL/min/1.73m2") is not None
+    assert kb.plausible_lab("sodium", float("nan"), "mmol/L") is not None
+    assert kb.plausible_lab("sodium", -140, "mmol/L") is not None
+
+
+def test_plausible_lab_rejects_unknown_tests_and_units() -> None:
+    with pytest.raises(UnknownNameError):
+        kb.plausible_lab("potasium", 4.1, "mmol/L")
+    with pytest.raises(UnknownNameError, match="mmol/L"):
+        kb.plausible_lab("potassium", 4.1, "g/L")
+
+
+def test_name_matching_lives_in_names_and_is_re_exported() -> None:
+    for name in kn.__all__:
+        assert getattr(kb, name) is getattr(kn, name), name
+        assert name in kb.__all__, name
+    assert kb.match_medication("Zestril").drugs[0].generic == "lisinopril"
+    assert kb.find_supplement_form("calcium", "carbonate") is not None
+    assert kb.find_supplement_form("calcium", "unobtainium") is None
+    assert [f.form for f in kb.supplement_forms_of("calcium")] == ["carbonate", "citrate"]
+    assert kb.is_nutrient_name("D3", "vitamin-d")
+    assert not kb.is_nutrient_name("calcium unobtainium", "calcium")
+
+
+@pytest.mark.parametrize("first", ["crampwise.knowledge.names", "crampwise.knowledge"])
+def test_either_module_can_be_imported_first(first: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import {first}; from crampwise.knowledge import match_nutrient; print('ok')"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "ok"
 
 
 def test_red_flags_are_exactly_the_agreed_ids() -> None:

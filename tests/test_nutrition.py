@@ -142,3 +142,38 @@ def test_to_dict_and_to_text() -> None:
     assert data["date"] == "2026-03-12"
     assert data["age"] == 68
     assert "OVER by 50 mg" in totals.to_text()
+
+
+def test_without_foods_the_text_says_supplements_only_and_shows_no_percentages() -> None:
+    totals = daily_totals(diary([entry("potassium", 99), entry("magnesium", 200)]), DAY)
+    text = totals.to_text()
+    assert "no foods logged: totals cover supplements only" in text
+    assert "potassium: supplements 99 mg; AI 2,600 mg; no upper limit set" in text
+    assert "food 0 mg" not in text
+    assert "%" not in text
+    data = totals.to_dict()
+    assert data["foods_logged"] is False
+    assert data["nutrients"]["potassium"]["percent_of_reference"] is None
+    assert totals.nutrients["magnesium"].percent_of_reference is None
+
+
+def test_with_foods_the_percentage_of_the_reference_is_shown() -> None:
+    doc = diary([entry("potassium", 99), entry("banana", 1, unit="piece", kind="food")])
+    totals = daily_totals(doc, DAY)
+    k = totals.nutrients["potassium"]
+    assert k.food == pytest.approx(422.44)  # 1 piece = the medium banana, 118 g
+    assert k.percent_of_reference == pytest.approx(100 * (422.44 + 99) / 2600)
+    assert totals.to_dict()["foods_logged"] is True
+    assert "no foods logged" not in totals.to_text()
+    assert "(20%)" in totals.to_text()
+
+
+def test_a_zero_dose_is_reported_as_dose_0_not_missing() -> None:
+    totals = daily_totals(diary([entry("magnesium", 0),
+                                 entry("banana", 0, unit="g", kind="food")]), DAY)
+    reasons = dict(totals.uncounted)
+    assert reasons["magnesium"] == "dose 0 mg: nothing to add"
+    assert reasons["banana"] == "amount 0 g: nothing to add"
+    missing = daily_totals(diary([{"item": "magnesium", "kind": "supplement",
+                                   "start": "2026-03-01"}]), DAY)
+    assert missing.uncounted == (("magnesium", "no dose given"),)

@@ -100,6 +100,37 @@ def test_magnesium_at_the_limit_is_not_over() -> None:
     assert "above-upper-limit" not in codes(diary(regimen=[supplement("magnesium", 350)]))
 
 
+def test_unknown_birth_year_says_the_magnesium_limit_applies_from_age_9() -> None:
+    doc = diary(regimen=[STORY_MG])
+    del doc["profile"]["birth_year"]
+    message = only(doc, "above-upper-limit").message
+    assert "The upper limit for adults (it applies from age 9) is 350 mg" in message
+    assert "older adults" not in message
+
+
+def test_unknown_birth_year_calcium_names_the_lowest_adult_band() -> None:
+    doc = diary(regimen=[supplement("calcium", 1100, ("morning", "evening"))])
+    del doc["profile"]["birth_year"]
+    message = only(doc, "above-upper-limit").message
+    assert "for adults aged 51 and over (the lowest adult limit" in message
+
+
+def test_food_in_pieces_is_counted_and_unknown_units_read_cleanly() -> None:
+    banana = {"item": "banana", "kind": "food", "dose": 1, "unit": "piece",
+              "times": ["morning"], "start": "2026-03-01", "end": None}
+    assert "not-counted" not in codes(diary(regimen=[banana]))
+    milk = dict(banana, item="milk")
+    message = only(diary(regimen=[milk]), "not-counted").message
+    assert "give the amount in g or one of: cup (244 g)" in message
+    assert "?." not in message and ".." not in message
+
+
+def test_a_zero_dose_is_reported_as_dose_0() -> None:
+    message = only(diary(regimen=[supplement("magnesium", 0)]), "not-counted").message
+    assert "dose 0 mg" in message
+    assert "no dose given" not in message
+
+
 def test_dose_in_tablets_is_reported_not_counted() -> None:
     doc = diary(regimen=[supplement("magnesium", 2, unit="tablet")])
     finding = only(doc, "not-counted")
@@ -234,10 +265,80 @@ def test_unknown_supplement_is_reported() -> None:
     assert "unknown-supplement" not in codes(diary(regimen=[supplement("magnesium", 100)]))
 
 
+def test_unknown_form_says_how_the_dose_is_read_and_lists_known_forms() -> None:
+    doc = diary(regimen=[supplement("calcium", 500, form="unobtainium")])
+    finding = only(doc, "unknown-form")
+    assert finding.severity == "info"
+    assert finding.message.startswith(
+        "crampwise does not know the form 'unobtainium' of calcium; the dose is taken to be "
+        "elemental calcium."
+    )
+    assert "Known forms of calcium: carbonate, citrate." in finding.message
+    assert [f.code for f in check_new_item(doc, TODAY, "calcium")] == ["unknown-form"]
+    assert "unknown-supplement" not in codes(doc)
+
+
+@pytest.mark.parametrize(("item", "form"), [("calcium", "carbonate"), ("magnesium", "Oxide"),
+                                            ("magnesium", "epsom salt"), ("vitamin D", "D3"),
+                                            ("potassium", None)])
+def test_known_forms_are_quiet(item: str, form: str | None) -> None:
+    extra = {"form": form} if form else {}
+    assert "unknown-form" not in codes(diary(regimen=[supplement(item, 100, **extra)]))
+
+
 def test_inactive_entries_are_ignored() -> None:
     ended = dict(STORY_K, end="2026-03-12")  # end is the first day without it
     assert "hyperkalemia-risk" not in codes(diary(regimen=[ended],
                                                   medications=[med("lisinopril")]))
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_brand_and_generic_of_one_medicine_are_a_duplicate() -> None:
+    doc = diary(medications=[med("lisinopril"), med("Zestril")])
+    finding = only(doc, "duplicate-medication")
+    assert finding.severity == "warning"
+    assert finding.message.startswith(
+        "Zestril is lisinopril, already on your list as lisinopril.")
+    assert finding.items == ["Zestril", "lisinopril"]
+    assert "duplicate-medication" in {f.code for f in check_new_item(doc, TODAY, "Zestril")}
+    reverse = only(diary(medications=[med("Zestril 10 mg"), med("lisinopril")]),
+                   "duplicate-medication")
+    assert reverse.message.startswith("Zestril 10 mg is lisinopril, so lisinopril is already")
+
+
+def test_a_combination_duplicates_its_single_ingredient() -> None:
+    doc = diary(medications=[med("Hyzaar"), med("hydrochlorothiazide 25 mg")])
+    assert "both contain hydrochlorothiazide" in only(doc, "duplicate-medication").message
+
+
+@pytest.mark.parametrize("meds", [["lisinopril", "losartan"], ["lisinopril"],
+                                  ["atorvastatin", "Lipitorr"]])
+def test_different_medicines_are_no_duplicate(meds: list[str]) -> None:
+    assert "duplicate-medication" not in codes(diary(medications=[med(m) for m in meds]))
+
+
+def test_ended_entry_is_no_duplicate() -> None:
+    ended = dict(med("lisinopril"), end="2026-03-01")
+    assert "duplicate-medication" not in codes(diary(medications=[ended, med("Zestril")]))
+
+
+def test_a_medicine_that_is_also_taken_as_a_supplement_is_a_duplicate() -> None:
+    doc = diary(regimen=[STORY_K], medications=[med("potassium chloride 20 mEq")])
+    finding = only(doc, "duplicate-medication")
+    assert finding.severity == "warning"
+    assert "are both potassium" in finding.message
+    assert set(finding.items) == {"potassium", "potassium chloride 20 mEq"}
+    two_meds = diary(medications=[med("Klor-Con 20 mEq"), med("potassium chloride")])
+    assert "duplicate-medication" in codes(two_meds)
+
+
+def test_supplements_alone_or_of_different_nutrients_are_no_duplicate() -> None:
+    two_supplements = diary(regimen=[STORY_K, supplement("potassium gluconate", 99)])
+    assert "duplicate-medication" not in codes(two_supplements)
+    other = diary(regimen=[STORY_MG], medications=[med("potassium chloride 20 mEq")])
+    assert "duplicate-medication" not in codes(other)
 
 
 # --------------------------------------------------------------------------- labs
@@ -247,9 +348,11 @@ def test_lab_out_of_range_uses_the_labs_own_range() -> None:
     doc = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 133, "unit": "mmol/L",
                        "range_low": 134, "range_high": 146}])
     finding = only(doc, "lab-out-of-range")
-    assert finding.severity == "caution"
+    assert finding.severity == "warning"
     assert "below" in finding.message
     assert "lab's own range" in finding.message
+    assert "clinician soon" in finding.message
+    assert finding.sources == []  # the range is the person's lab's, not ours
     ok = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 136, "unit": "mmol/L",
                       "range_low": 134, "range_high": 146}])
     assert "lab-out-of-range" not in codes(ok)
@@ -264,12 +367,43 @@ def test_lab_out_of_range_converts_units_to_the_shipped_range() -> None:
     assert "lab-out-of-range" not in codes(normal)
 
 
+def test_any_value_outside_the_shipped_range_is_a_warning_in_the_canonical_unit() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "calcium", "value": 15, "unit": "mg/dL"}])
+    finding = only(doc, "lab-out-of-range")
+    assert finding.severity == "warning"
+    assert "calcium 15 mg/dL (= 3.74 mmol/L)" in finding.message
+    assert "above the range 2.12-2.55 mmol/L (a typical adult range" in finding.message
+    assert "mg/dL (" not in finding.message.split("range", 1)[1]  # no converted mg/dL range
+    assert len(finding.sources) == 1 and "MedlinePlus" in finding.sources[0]
+
+
+def test_own_range_is_shown_in_the_unit_it_was_entered_in() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "calcium", "value": 10.9, "unit": "mg/dL",
+                       "range_low": 8.6, "range_high": 10.3}])
+    finding = only(doc, "lab-out-of-range")
+    assert "calcium 10.9 mg/dL on 2026-02-20 is above the range 8.6-10.3 mg/dL" in finding.message
+    assert "mmol/L" not in finding.message
+
+
+def test_low_potassium_cites_the_range_source_not_hyperkalaemia() -> None:
+    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 3.0,
+                       "unit": "mmol/L"}])
+    finding = only(doc, "lab-out-of-range")
+    assert finding.severity == "warning"
+    assert "below the range 3.7-5.2 mmol/L" in finding.message
+    assert not any("Palmer" in s or "HL7" in s for s in finding.sources)
+    assert any("MedlinePlus" in s for s in finding.sources)
+
+
 def test_very_high_potassium_is_urgent_even_in_mg_per_dl() -> None:
     doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 23.5,
                        "unit": "mg/dL"}])  # 6.0 mmol/L
     finding = only(doc, "lab-out-of-range")
     assert finding.severity == "urgent"
     assert "today" in finding.message
+    assert "(= 6.01 mmol/L)" in finding.message
+    assert any("Palmer" in s for s in finding.sources)
+    assert not any("HL7" in s for s in finding.sources)
 
 
 def test_only_the_latest_lab_counts() -> None:
@@ -354,7 +488,7 @@ def test_check_new_item_returns_only_findings_about_that_item() -> None:
 
 
 def test_every_rule_is_pure_and_listed() -> None:
-    assert len(safety.RULES) == len(set(safety.RULES)) >= 12
+    assert len(safety.RULES) == len(set(safety.RULES)) >= 15
     ctx = safety.SafetyContext.from_diary(diary(regimen=[STORY_MG]), TODAY)
     assert [r(ctx) for r in safety.RULES] == [r(ctx) for r in safety.RULES]
 

@@ -60,12 +60,19 @@ def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
     high = None if lab.range_high is None else v.number(lab.range_high, f"{field}range_high")
     if low is not None and high is not None and low > high:
         raise InputError(f"{field}range_high", f"{high:g} is below range_low {low:g}")
+    value = v.number(lab.value, f"{field}value")
+    unit = v.lab_unit(test, lab.unit, f"{field}unit")
+    from crampwise.knowledge import plausible_lab
+
+    problem = plausible_lab(test, value, unit)  # catches unit mix-ups, not health limits
+    if problem is not None:
+        raise InputError(f"{field}value", problem)
     return replace(
         lab,
         date=v.iso_date(lab.date, f"{field}date", today),
         test=test,
-        value=v.number(lab.value, f"{field}value"),
-        unit=v.lab_unit(test, lab.unit, f"{field}unit"),
+        value=value,
+        unit=unit,
         range_low=low,
         range_high=high,
     )

@@ -26,8 +26,13 @@ def _num(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
+def _is_empty(value: Any) -> bool:
+    # Identity, not equality: 0 == False, and a severity or dose of 0 is data.
+    return value is None or value is False or value == "" or value == []
+
+
 def _drop_empty(obj: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: val for k, val in obj.items() if k in keep or val not in (None, "", [], False)}
+    return {k: val for k, val in obj.items() if k in keep or not _is_empty(val)}
 
 
 def export_document(tracker: Tracker) -> dict[str, Any]:

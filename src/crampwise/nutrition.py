@@ -11,8 +11,11 @@ two (and, for an unknown or "other" sex, of both sexes) so the comparison errs o
 side. The magnesium upper limit covers supplements and medicines only, so only those are
 compared with it; the calcium and vitamin D limits cover all sources.
 
-Nothing that cannot be counted (an unknown food, a dose in tablets) is counted as zero:
-it is listed in ``uncounted`` with the reason.
+Nothing that cannot be counted (an unknown food, a dose in tablets, a dose of 0) is counted
+as zero: it is listed in ``uncounted`` with the reason. On a day with no food entry the
+totals are supplements only; they are not shown as a percentage of the RDA/AI then
+(``foods_logged`` is false and ``percent_of_reference`` is None), since supplements alone
+are not a person's intake.
 """
 
 from __future__ import annotations
@@ -183,6 +186,7 @@ class NutrientTotal:
     upper_limit: float | None
     ul_scope: str  # "supplements", "total" or "none"
     sources: tuple[str, ...]
+    foods_logged: bool = True  # False: no food entry that day, so the total is supplements only
 
     @property
     def total(self) -> float:
@@ -199,7 +203,8 @@ class NutrientTotal:
 
     @property
     def percent_of_reference(self) -> float | None:
-        if not self.reference_amount:
+        """Total as % of the RDA/AI; None without foods (supplements alone are not intake)."""
+        if not self.reference_amount or not self.foods_logged:
             return None
         return 100.0 * self.total / self.reference_amount
 
@@ -237,12 +242,14 @@ class NutritionTotals:
     sex: str | None
     nutrients: dict[str, NutrientTotal]
     uncounted: tuple[tuple[str, str], ...] = field(default=())  # (item, reason)
+    foods_logged: bool = True  # any food entry active on the day (counted or not)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "age": max(self.ages) if self.age_known else None,
             "sex": self.sex,
+            "foods_logged": self.foods_logged,
             "nutrients": {k: v.to_dict() for k, v in self.nutrients.items()},
             "uncounted": [{"item": i, "reason": r} for i, r in self.uncounted],
         }
@@ -250,6 +257,8 @@ class NutritionTotals:
     def to_text(self) -> str:
         who = f"age {min(self.ages)}-{max(self.ages)}" if self.age_known else "age unknown"
         lines = [f"Daily totals for {self.day.isoformat()} ({who}, {self.sex or 'sex unknown'})"]
+        if not self.foods_logged:
+            lines.append("  no foods logged: totals cover supplements only")
         for total in self.nutrients.values():
             lines.append("  " + _total_line(total))
         for item, reason in self.uncounted:
@@ -264,13 +273,17 @@ def _amount(value: float, unit: str) -> str:
 
 
 def _total_line(t: NutrientTotal) -> str:
-    text = (
-        f"{t.nutrient}: food {_amount(t.food, t.unit)} + supplements "
-        f"{_amount(t.supplements, t.unit)} = {_amount(t.total, t.unit)}"
-    )
+    if t.foods_logged:
+        text = (
+            f"{t.nutrient}: food {_amount(t.food, t.unit)} + supplements "
+            f"{_amount(t.supplements, t.unit)} = {_amount(t.total, t.unit)}"
+        )
+    else:
+        text = f"{t.nutrient}: supplements {_amount(t.supplements, t.unit)}"
     if t.reference_amount is not None:
         text += f"; {t.reference_kind} {_amount(t.reference_amount, t.unit)}"
-        text += f" ({t.percent_of_reference:.0f}%)"
+        if t.percent_of_reference is not None:
+            text += f" ({t.percent_of_reference:.0f}%)"
     if t.upper_limit is not None:
         scope = "from supplements" if t.ul_scope == "supplements" else "from all sources"
         text += f"; upper limit {_amount(t.upper_limit, t.unit)} {scope}"
@@ -308,6 +321,8 @@ def _food_nutrients(intake: Intake) -> dict[str, float]:
     """mg per day of K/Mg/Ca/Na in a food entry; raises CrampwiseError if it cannot be counted."""
     if intake.dose is None or not intake.unit:
         raise InputError("dose", "no amount given")
+    if intake.dose == 0:
+        raise InputError("dose", f"amount 0 {intake.unit}: nothing to add")
     try:
         from crampwise.knowledge.foods import lookup_food, nutrients_for
     except ImportError:  # the food tables are built separately; say so instead of guessing
@@ -324,6 +339,8 @@ def _supplement_nutrient(intake: Intake) -> tuple[kb.Nutrient, float] | str:
         return "not a nutrient crampwise knows"
     if intake.dose is None:
         return "no dose given"
+    if intake.dose == 0:
+        return f"dose 0 {intake.unit or ''}".rstrip() + ": nothing to add"
     amount = supplement_amount(match.nutrient, intake.dose, intake.unit)
     if amount is None:
         return (
@@ -364,8 +381,11 @@ def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
             contributions.setdefault(nutrient.id, []).append(
                 Contribution(intake.item, intake.kind, amount, intake.per_day)
             )
-    totals = {n: _total(n, parts, ages, sex) for n, parts in contributions.items()}
-    return NutritionTotals(day, ages, birth_year is not None, sex, totals, tuple(uncounted))
+    foods = any(intake.kind == "food" for intake in intakes)
+    totals = {n: _total(n, parts, ages, sex, foods) for n, parts in contributions.items()}
+    return NutritionTotals(
+        day, ages, birth_year is not None, sex, totals, tuple(uncounted), foods_logged=foods
+    )
 
 
 def _is_nutrient_medication(name: str) -> bool:
@@ -374,7 +394,11 @@ def _is_nutrient_medication(name: str) -> bool:
 
 
 def _total(
-    nutrient: str, parts: list[Contribution], ages: tuple[int, ...], sex: str | None
+    nutrient: str,
+    parts: list[Contribution],
+    ages: tuple[int, ...],
+    sex: str | None,
+    foods_logged: bool,
 ) -> NutrientTotal:
     limit = _limits(nutrient, ages, sex)
     unit = kb.nutrients()[nutrient].unit
@@ -389,4 +413,5 @@ def _total(
         upper_limit=limit.upper_limit if limit else None,
         ul_scope=limit.ul_scope if limit else "none",
         sources=limit.sources if limit else (),
+        foods_logged=foods_logged,
     )

@@ -12,13 +12,14 @@ Severity policy (also in docs/knowledge.md):
 
 * ``urgent``  get care today: red flags such as a cramp over 10 minutes, a swollen warm
   calf, bleeding on quinine; serum potassium above 5.5 mmol/L.
-* ``warning`` see or ask a clinician soon: over an upper limit, hyperkalaemia risk with an
-  ACE inhibitor/ARB/potassium-sparing diuretic/kidney disease/high potassium, magnesium with
-  kidney disease, vitamin K with warfarin, any quinine, "see a doctor" red flags.
+* ``warning`` see or ask a clinician soon: any lab value outside its range, over an upper
+  limit, hyperkalaemia risk with an ACE inhibitor/ARB/potassium-sparing diuretic/kidney
+  disease/high potassium, magnesium with kidney disease, vitamin K with warfarin, any
+  quinine, the same medicine listed twice, "see a doctor" red flags.
 * ``caution`` worth acting on: dose spacing, calcium with thiazides/digoxin/lithium, weaker
-  potassium interactions, a lab value outside its range, "discuss" red flags.
-* ``info``    to know: cramp-associated medicines (with evidence grade), unknown medicines
-  or supplements, entries that could not be counted.
+  potassium interactions, "discuss" red flags.
+* ``info``    to know: cramp-associated medicines (with evidence grade), unknown medicines,
+  supplements or supplement forms, entries that could not be counted.
 """
 
 from __future__ import annotations

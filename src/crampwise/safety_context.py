@@ -75,6 +75,7 @@ class SupplementUse:
 
     intake: Intake
     nutrient: kb.Nutrient | None  # None = crampwise does not know it
+    unknown_form: str | None = None  # a form given with the entry that crampwise does not know
 
 
 @dataclass(frozen=True)
@@ -95,30 +96,45 @@ class MedicationUse:
 
 @dataclass(frozen=True)
 class LabValue:
-    """The latest result of one test, with the range that applies to it."""
+    """The latest result of one test, with the range that applies to it.
+
+    With the lab's own range (entered with the result) the value and the range are compared
+    and shown in the unit the person entered; otherwise the shipped adult range is used, and
+    value and range are compared and shown in the test's canonical unit, so no range is ever
+    printed in units it was not given in.
+    """
 
     test: kb.LabTest
     day: date
     value: float  # as reported
     unit: str
     canonical: float  # in the test's canonical unit
-    low: float | None  # range in the reported unit (the lab's own, else shipped, converted)
+    low: float | None  # the lab's own range (reported unit), else the shipped one (canonical)
     high: float | None
     own_range: bool
 
+    @property
+    def range_unit(self) -> str:
+        return self.unit if self.own_range else self.test.canonical_unit
+
+    @property
+    def compared(self) -> float:
+        """The value in :attr:`range_unit`."""
+        return self.value if self.own_range else self.canonical
+
     def describe(self) -> str:
-        text = f"{self.test.name} {self.value:g} {self.unit}"
-        if self.unit != self.test.canonical_unit:
-            text += f" ({self.canonical:.3g} {self.test.canonical_unit})"
+        text = f"{self.test.short_name} {self.value:g} {self.unit}"
+        if self.unit != self.range_unit:
+            text += f" (= {self.compared:.3g} {self.range_unit})"
         return f"{text} on {self.day.isoformat()}"
 
     @property
     def is_high(self) -> bool:
-        return self.high is not None and self.value > self.high
+        return self.high is not None and self.compared > self.high
 
     @property
     def is_low(self) -> bool:
-        return self.low is not None and self.value < self.low
+        return self.low is not None and self.compared < self.low
 
 
 @dataclass(frozen=True)
@@ -162,8 +178,11 @@ class SafetyContext:
             if nutrient is None and drug.drugs:
                 # e.g. quinine bought as a "supplement": check it as the drug it is
                 medications.append(MedicationUse(intake, drug))
+            elif nutrient is None:
+                supplements.append(SupplementUse(intake, None))
             else:
-                supplements.append(SupplementUse(intake, nutrient.nutrient if nutrient else None))
+                unknown = _unknown_form(nutrient.nutrient, intake.form)
+                supplements.append(SupplementUse(intake, nutrient.nutrient, unknown))
         for intake in medication_intakes(doc, today):
             drug = kb.match_medication(intake.item)
             nutrient = None if drug.drugs else kb.match_nutrient(intake.item)
@@ -189,6 +208,17 @@ class SafetyContext:
         return [s for s in self.supplements if s.nutrient is not None and s.nutrient.id == nutrient]
 
 
+def _unknown_form(nutrient: kb.Nutrient, form: str | None) -> str | None:
+    """``form`` if it names neither a known salt form nor an alias of the nutrient ("D3")."""
+    if not form or not form.strip():
+        return None
+    if kb.find_supplement_form(nutrient.id, form) is not None:
+        return None
+    if kb.is_nutrient_name(form, nutrient.id):
+        return None  # "vitamin D3", "magnesium oxide", "d3": the nutrient itself or a form of it
+    return form.strip()
+
+
 def _latest_labs(doc: Mapping[str, Any], today: date) -> dict[str, LabValue]:
     latest: dict[str, LabValue] = {}
     tests = kb.labs()
@@ -205,10 +235,8 @@ def _latest_labs(doc: Mapping[str, Any], today: date) -> dict[str, LabValue]:
         own = entry.get("range_low") is not None or entry.get("range_high") is not None
         if own:
             low, high = entry.get("range_low"), entry.get("range_high")
-        else:  # shipped adult range is in the canonical unit: express it in the lab's unit
-            factor = spec.units[str(unit)]
-            low = None if spec.range_low is None else spec.range_low / factor
-            high = None if spec.range_high is None else spec.range_high / factor
+        else:  # the shipped adult range, kept in the canonical unit it is sourced in
+            low, high = spec.range_low, spec.range_high
         lab = LabValue(spec, day, float(value), str(unit), canonical, low, high, own)
         if test not in latest or latest[str(test)].day <= day:
             latest[str(test)] = lab

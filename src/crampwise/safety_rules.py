@@ -12,6 +12,7 @@ __all__ = [
     "RULES",
     "above_upper_limit",
     "cramp_associated_drugs",
+    "duplicate_medications",
     "hypercalcemia_risk",
     "hyperkalemia_risk",
     "hypermagnesemia_risk",
@@ -20,6 +21,7 @@ __all__ = [
     "quinine",
     "red_flags",
     "spacing",
+    "unknown_forms",
     "unknown_medications",
     "unknown_supplements",
     "vitamin_k_warfarin",
@@ -29,8 +31,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from crampwise import knowledge as kb
-from crampwise.nutrition import NutrientTotal
-from crampwise.safety_context import Finding, LabValue, MedicationUse, SafetyContext
+from crampwise.nutrition import Intake, NutrientTotal
+from crampwise.safety_context import (
+    Finding,
+    LabValue,
+    MedicationUse,
+    SafetyContext,
+    SupplementUse,
+)
 
 Rule = Callable[[SafetyContext], list[Finding]]
 
@@ -68,7 +76,7 @@ def _ul_finding(ctx: SafetyContext, t: NutrientTotal, upper_limit: float) -> Fin
         what = f"Food and supplements give {_fmt(t.compared, t.unit)} of {t.nutrient} a day"
         what += f" ({parts})"
         scope = "from all sources"
-    who = "at your age" if ctx.age_known else "for older adults (your birth year is unknown)"
+    who = "at your age" if ctx.age_known else _unknown_age_band(t.nutrient, upper_limit)
     message = (
         f"{what}. The upper limit {who} is {_fmt(upper_limit, t.unit)} a day {scope}; "
         f"{_UL_RISK.get(t.nutrient, 'above it, the risk of harm rises')}. "
@@ -79,13 +87,41 @@ def _ul_finding(ctx: SafetyContext, t: NutrientTotal, upper_limit: float) -> Fin
     )
 
 
+def _unknown_age_band(nutrient: str, upper_limit: float) -> str:
+    """Who ``upper_limit`` applies to, said plainly when the birth year is unknown.
+
+    The magnesium limit of 350 mg applies from age 9, so it is "for adults (it applies from
+    age 9)", not "for older adults"; calcium's 2,000 mg is the lowest adult limit (51+).
+    """
+    starts = [
+        row.age_min
+        for row in kb.nutrient_limits()
+        if row.nutrient == nutrient and row.upper_limit == upper_limit
+    ]
+    if not starts:
+        return "for adults (your birth year is unknown)"
+    start = min(starts)
+    if start <= 19:
+        return f"for adults (it applies from age {start})"
+    return (
+        f"for adults aged {start} and over (the lowest adult limit, used because your birth "
+        "year is unknown)"
+    )
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in exactly one full stop (or its own ? or !)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def not_counted(ctx: SafetyContext) -> list[Finding]:
     """Entries whose nutrients could not be added up (unknown food, dose in tablets …)."""
     return [
         Finding(
             "not-counted",
             "info",
-            f"crampwise could not count {item!r} in your daily totals: {reason}. "
+            f"crampwise could not count {item!r} in your daily totals: {_sentence(reason)} "
             "The upper-limit checks leave it out.",
             [item],
             [],
@@ -221,6 +257,72 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
     return found
 
 
+def duplicate_medications(ctx: SafetyContext) -> list[Finding]:
+    """The same medicine twice: a brand and its generic, or a medicine that is a supplement."""
+    found: list[Finding] = []
+    meds = ctx.medications
+    for i, first in enumerate(meds):
+        for later in meds[i + 1 :]:
+            shared = _generics(first) & _generics(later)
+            if shared:
+                found.append(_duplicate_drug(first, later, sorted(shared)))
+    minerals = [s for s in ctx.supplements if s.nutrient is not None]
+    for i, use in enumerate(minerals):
+        for other in minerals[i + 1 :]:
+            same = use.nutrient == other.nutrient
+            prescribed = "medication" in (use.intake.kind, other.intake.kind)
+            if same and prescribed:
+                found.append(_duplicate_nutrient(use, other))
+    return found
+
+
+def _generics(med: MedicationUse) -> set[str]:
+    """The single medicines in an entry: "losartan/hydrochlorothiazide" is two."""
+    return {part.strip() for d in med.match.drugs for part in d.generic.split("/")}
+
+
+_DOUBLE_UP = (
+    " Taking both would double up on the same medicine. Check with your pharmacist or "
+    "prescriber that both entries are meant, or end the one you no longer take."
+)
+
+
+def _duplicate_drug(first: MedicationUse, later: MedicationUse, shared: list[str]) -> Finding:
+    a, b = first.name, later.name
+    gen_a = " + ".join(d.generic for d in first.match.drugs)
+    gen_b = " + ".join(d.generic for d in later.match.drugs)
+    if a.casefold() == b.casefold():
+        text = f"{b} is on your list twice."
+    elif gen_a == gen_b and b.casefold() != gen_b.casefold():
+        text = f"{b} is {gen_b}, already on your list as {a}."
+    elif gen_a == gen_b:
+        text = f"{a} is {gen_a}, so {b} is already on your list (as {a})."
+    else:
+        named_a = a if a.casefold() == gen_a.casefold() else f"{a} ({gen_a})"
+        named_b = b if b.casefold() == gen_b.casefold() else f"{b} ({gen_b})"
+        text = f"{named_b} and {named_a} both contain {' and '.join(shared)}."
+    generics = {gen_a.casefold(), gen_b.casefold()}
+    brand = a.casefold() != b.casefold() and not {a.casefold(), b.casefold()} <= generics
+    sources = kb.cite(["label-brands"]) if brand else []
+    items = list(dict.fromkeys([b, a]))
+    return Finding("duplicate-medication", "warning", text + _DOUBLE_UP, items, sources)
+
+
+def _duplicate_nutrient(first: SupplementUse, later: SupplementUse) -> Finding:
+    nutrient = first.nutrient.name if first.nutrient is not None else "the same nutrient"
+    a, b = first.intake, later.intake
+
+    def where(intake: Intake) -> str:
+        return "on your medication list" if intake.kind == "medication" else "a supplement"
+
+    message = (
+        f"{b.item} ({where(b)}) and {a.item} ({where(a)}) are both {nutrient}: you take it "
+        "twice over, and the amounts add up. Check with your prescriber or pharmacist before "
+        "taking both."
+    )
+    return Finding("duplicate-medication", "warning", message, [b.item, a.item], [])
+
+
 def _recent_start(ctx: SafetyContext, med: MedicationUse) -> str:
     start = med.intake.start
     if start is not None and ctx.today - start <= timedelta(days=365):
@@ -267,6 +369,29 @@ def unknown_supplements(ctx: SafetyContext) -> list[Finding]:
     ]
 
 
+def unknown_forms(ctx: SafetyContext) -> list[Finding]:
+    """A supplement form crampwise does not know: the dose is taken as the nutrient itself."""
+    found: list[Finding] = []
+    for s in ctx.supplements:
+        if s.nutrient is None or s.unknown_form is None:
+            continue
+        n = s.nutrient
+        known = [f.form for f in kb.supplement_forms_of(n.id)]
+        what = f"elemental {n.name}" if n.mg_per_mmol is not None else f"{n.name} itself"
+        listing = (
+            f"Known forms of {n.name}: {', '.join(known)}."
+            if known
+            else f"crampwise lists no forms of {n.name}."
+        )
+        message = (
+            f"crampwise does not know the form {s.unknown_form!r} of {n.name}; the dose is "
+            f"taken to be {what}. {listing} If the label gives the amount of {n.name} per "
+            "tablet, enter that amount."
+        )
+        found.append(Finding("unknown-form", "info", message, [s.intake.item], []))
+    return found
+
+
 # --------------------------------------------------------------------------- labs and flags
 
 
@@ -283,27 +408,35 @@ def _lab_finding(lab: LabValue) -> Finding | None:
         return None
     side = "above" if lab.is_high or urgent_high else "below"
     message = lab.describe()
+    sources: list[str] = []
     if lab.is_high or lab.is_low:
-        whose = "the lab's own range" if lab.own_range else "a typical adult range; labs differ"
-        message += f" is {side} the range {_range_text(lab)} {lab.unit} ({whose})."
+        if lab.own_range:
+            whose = "the lab's own range"
+        else:
+            whose = "a typical adult range; labs differ, so compare with the range on your report"
+            sources += spec.range_sources
+        message += f" is {side} the range {_range_text(lab)} {lab.range_unit} ({whose})."
     else:
         message += "."
     if urgent_high or urgent_low:
         limit = spec.urgent_high if urgent_high else spec.urgent_low
+        unit = spec.canonical_unit
+        if lab.range_unit != unit:
+            message += f" That is {lab.canonical:.3g} {unit}."
         message += (
-            f" A value {side} {limit:g} {spec.canonical_unit} needs prompt attention: contact "
-            "your clinician today."
+            f" A value {side} {limit:g} {unit} needs prompt attention: contact your clinician "
+            "today."
         )
-        return Finding("lab-out-of-range", "urgent", message, [spec.test], kb.cite(spec.sources))
-    message += " Show this result to your clinician."
-    sources = [] if lab.own_range else kb.cite(spec.sources)
-    return Finding("lab-out-of-range", "caution", message, [spec.test], sources)
+        sources += spec.urgent_sources
+        return Finding("lab-out-of-range", "urgent", message, [spec.test], kb.cite(sources))
+    message += " Show this result to your clinician soon."
+    return Finding("lab-out-of-range", "warning", message, [spec.test], kb.cite(sources))
 
 
 def _range_text(lab: LabValue) -> str:
     if lab.low is not None and lab.high is not None:
-        return f"{lab.low:.3g}-{lab.high:.3g}"
-    return f"at least {lab.low:.3g}" if lab.low is not None else f"up to {lab.high:.3g}"
+        return f"{lab.low:g}-{lab.high:g}"
+    return f"at least {lab.low:g}" if lab.low is not None else f"up to {lab.high:g}"
 
 
 def red_flags(ctx: SafetyContext) -> list[Finding]:
@@ -330,9 +463,11 @@ RULES: tuple[Rule, ...] = (
     vitamin_k_warfarin,
     quinine,
     spacing,
+    duplicate_medications,
     cramp_associated_drugs,
     unknown_medications,
     unknown_supplements,
+    unknown_forms,
     not_counted,
 )
 

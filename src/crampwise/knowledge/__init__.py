@@ -8,14 +8,15 @@ package costs nothing on the CLI hot path. No network is ever used.
 Foods live in :mod:`crampwise.knowledge.foods` (a separate module with its own data).
 
 Names typed by people (``"Lisinopril 10mg"``, ``"Zestril"``, ``"magnesium glycinate"``) are
-matched case-insensitively against generic names, brands and aliases; an unknown name is
-reported as unknown (:class:`~crampwise.errors.UnknownNameError` with the closest known
-names), never silently treated as harmless.
+matched by :mod:`crampwise.knowledge.names`, whose public functions are re-exported here
+(``match_medication``, ``lookup_nutrient`` …): an unknown name is reported as unknown, never
+silently treated as harmless.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "PLAUSIBLE_NOTE",
     "SEVERITIES",
     "TABLES",
     "CrampEvidence",
@@ -38,7 +39,9 @@ __all__ = [
     "drug_classes",
     "drugs",
     "elemental_mg",
+    "find_supplement_form",
     "interactions",
+    "is_nutrient_name",
     "labs",
     "limit_rows",
     "lookup_medication",
@@ -48,18 +51,20 @@ __all__ = [
     "medication_suggestions",
     "nutrient_limits",
     "nutrients",
+    "plausible_lab",
     "read_table",
     "red_flags",
     "sources",
     "stretches",
     "stretches_for",
     "supplement_forms",
+    "supplement_forms_of",
 ]
 
 import csv
 import difflib
 import io
-import re
+import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -243,11 +248,20 @@ class LabTest:
     canonical_unit: str
     range_low: float | None  # adult range, canonical unit; None = not shipped
     range_high: float | None
-    urgent_low: float | None
+    urgent_low: float | None  # "contact your clinician today" thresholds, canonical unit
     urgent_high: float | None
     range_note: str
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # everything the row rests on (LOINC, range, thresholds, bounds)
     units: dict[str, float]  # unit -> factor to the canonical unit
+    range_sources: tuple[str, ...] = ()  # the source of range_low/range_high only
+    urgent_sources: tuple[str, ...] = ()  # the source of urgent_low/urgent_high only
+    plausible_low: float | None = None  # input-sanity bounds (canonical unit), see PLAUSIBLE_NOTE
+    plausible_high: float | None = None
+
+    @property
+    def short_name(self) -> str:
+        """The name without its specimen: "potassium (serum)" -> "potassium"."""
+        return self.name.split(" (")[0]
 
 
 @dataclass(frozen=True)
@@ -429,6 +443,10 @@ def labs() -> dict[str, LabTest]:
             range_note=r["range_note"],
             sources=_keys(r["source"]),
             units=units.get(r["test"], {}),
+            range_sources=_keys(r["range_source"]),
+            urgent_sources=_keys(r["urgent_source"]),
+            plausible_low=_num(r["plausible_low"]),
+            plausible_high=_num(r["plausible_high"]),
         )
         for r in read_table("labs")
     }
@@ -494,3 +512,69 @@ def convert_lab(test: str, value: float, unit: str) -> float:
     if unit not in units:
         raise UnknownNameError("unit", unit, f"unit for {test}", list(units))
     return value * units[unit]
+
+
+#: What the ``plausible_low``/``plausible_high`` columns of ``labs.csv`` are (and are not).
+PLAUSIBLE_NOTE = (
+    "Input-sanity bounds chosen very wide by the crampwise authors, not clinical thresholds: "
+    "values outside these are almost certainly a typing or unit mistake."
+)
+
+
+def plausible_lab(test: str, value: float, unit: str) -> str | None:
+    """None if ``value`` ``unit`` is a plausible result of ``test``, else a one-line message.
+
+    The value is converted to the canonical unit with the shipped factors and compared with
+    the very wide input-sanity bounds of ``labs.csv`` (:data:`PLAUSIBLE_NOTE`); they catch
+    typing and unit mistakes, they say nothing about health. The message suggests the unit
+    in which the same number would lie within the shipped adult range (else within the
+    bounds), e.g. "potassium 4.1 mg/dL is 1.05 mmol/L, which is not a plausible result; did
+    you mean 4.1 mmol/L?". Unknown tests or units raise :class:`UnknownNameError`.
+    """
+    canonical = convert_lab(test, value, unit)
+    spec = labs()[test]
+    low, high = spec.plausible_low, spec.plausible_high
+    if _within(canonical, low, high):
+        return None
+    entered = f"{spec.short_name} {value:g} {unit}"
+    message = f"{entered} is not a plausible result"
+    if unit != spec.canonical_unit:
+        converted = f"{canonical:.3g} {spec.canonical_unit}"
+        message = f"{entered} is {converted}, which is not a plausible result"
+    others = [u for u in spec.units if u != unit]
+    fits: list[str] = []
+    if spec.range_low is not None or spec.range_high is not None:
+        in_range = (spec.range_low, spec.range_high)
+        fits = [u for u in others if _within(value * spec.units[u], *in_range)]
+    fits = fits or [u for u in others if _within(value * spec.units[u], low, high)]
+    if fits:
+        return f"{message}; did you mean {value:g} {fits[0]}?"
+    hint = ""
+    if low is not None and high is not None:
+        hint = f" (expected {low:g}-{high:g} {spec.canonical_unit})"
+    return f"{message}{hint}; please check the number and the unit."
+
+
+def _within(value: float, low: float | None, high: float | None) -> bool:
+    if math.isnan(value):
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+# Name matching lives in .names, which imports the loaders above from this package. Importing
+# it here, at the end, means the loaders already exist when names.py runs its
+# ``from crampwise.knowledge import ...``, so there is no cycle to trip over; and unlike a
+# lazy module ``__getattr__`` it keeps the names visible to type checkers and to ``__all__``.
+from crampwise.knowledge.names import (  # noqa: E402
+    MedicationMatch,
+    NutrientMatch,
+    elemental_mg,
+    find_supplement_form,
+    is_nutrient_name,
+    lookup_medication,
+    lookup_nutrient,
+    match_medication,
+    match_nutrient,
+    medication_suggestions,
+    supplement_forms_of,
+)

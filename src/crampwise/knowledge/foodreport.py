@@ -19,6 +19,7 @@ from crampwise.knowledge.foods import (
     common_portions,
     counterparts,
     food_source,
+    load_fdc_ids,
     lookup_food,
     parse_nutrient,
 )
@@ -51,14 +52,15 @@ def _food_ref(food: Food) -> dict[str, Any]:
 def food_to_dict(lookup: FoodLookup) -> dict[str, Any]:
     """The ``crampwise food --json`` document.
 
-    ``fdc_id``: SR28 has NDB numbers, not FoodData Central ids, so it carries the NDB
-    number (also under ``ndb_no``); IFCT foods have neither (``null``) and use ``id``.
+    ``ndb_no`` is the SR28 NDB number. ``fdc_id`` is the FoodData Central FDC ID, a
+    different number, and is ``null`` unless ``food_fdc_ids.csv`` has a sourced one (moringa
+    leaves: NDB 11222, FDC 168416). IFCT foods have neither and use ``id``.
     """
     food = lookup.food
     ndb = food.id if food.table == "usda-sr28" else None
     return {
         "food": food.name,
-        "fdc_id": ndb,
+        "fdc_id": load_fdc_ids().get(ndb) if ndb is not None else None,
         "ndb_no": ndb,
         "id": food.id,
         "table": food.table,

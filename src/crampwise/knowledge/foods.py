@@ -5,8 +5,9 @@ Two national tables ship as package data (built by ``scripts/build_food_tables.p
 * ``usda-sr28`` — all 8,789 foods of the USDA National Nutrient Database for Standard
   Reference, Release 28, with every household portion and its gram weight. Food ids are SR28
   NDB numbers (kept as strings: ``"09040"``). FoodData Central gives the same foods new
-  "FDC ids" that cannot be derived from SR28 offline, so ``food_to_dict`` puts the NDB number
-  in ``fdc_id`` *and* in ``ndb_no`` (see docs/foods.md).
+  FDC IDs, a different number that cannot be derived from SR28 offline; the few we know
+  from a source are in ``food_fdc_ids.csv`` (:func:`load_fdc_ids`), and ``food_to_dict``
+  reports ``fdc_id: null`` for every other food (see docs/foods.md).
 * ``ifct2017`` — the 542 foods of the Indian Food Composition Tables 2017 (no portions).
 
 All nutrient values are mg per 100 g edible portion. A value a table does not report is
@@ -29,6 +30,7 @@ __all__ = [
     "find_portion",
     "food_source",
     "grams_for",
+    "load_fdc_ids",
     "load_food_synonyms",
     "load_ifct_foods",
     "load_usda_foods",
@@ -92,7 +94,7 @@ _UNIT_SPELLINGS = (
     "g=gram|grams|gr; kg=kilogram|kilograms; oz=ounce|ounces; lb=pound|pounds|lbs; "
     "l=litre|liter|litres|liters; ml=millilitre|milliliter|millilitres|milliliters; "
     "tbsp=tablespoon|tablespoons|tbs|tbsps; tsp=teaspoon|teaspoons|tsps; cup=cups; "
-    "fl oz=fluid ounce|fluid ounces|floz; serving=servings; slice=slices; piece=pieces"
+    "fl oz=fluid ounce|fluid ounces|floz; serving=servings; slice=slices; piece=pieces|pc|pcs|each"
 )
 _UNIT_ALIASES = {
     alias: spec.split("=")[0].strip()
@@ -277,6 +279,16 @@ def load_food_synonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
             (row["table"], row["food_id"], row["note"])
         )
     return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def load_fdc_ids() -> dict[str, int]:
+    """FoodData Central FDC IDs of the SR28 foods that have a sourced one: NDB number → FDC ID.
+
+    Deliberately small: an FDC ID is a different number from the NDB number and is shipped
+    only where our reference confirms it (source ``usda-fdc``); every other food has none.
+    """
+    return {row["ndb_no"]: int(row["fdc_id"]) for row in _rows("food_fdc_ids.csv")}
 
 
 def _table(table: str) -> dict[str, Food]:
@@ -502,6 +514,53 @@ def find_portion(food: Food, text: str) -> Portion | None:
     return None
 
 
+#: What "1 piece" of a food is, in order of preference: SR28 names one whole item this way.
+_WHOLE_ITEM_WORDS = ("piece", "medium", "fruit", "whole", "each")
+#: Words of a measure, not of one whole item ('cup, sliced'; 'fruit yields' is juice).
+_MEASURE_WORDS = frozenset(map(_stem, (
+    "cup", "tbsp", "tsp", "oz", "fl", "slice", "spear", "container", "package", "bunch",
+    "serving", "raw", "yields",
+)))  # fmt: skip
+
+
+def _whole_item(food: Food) -> Portion | None:
+    """One whole item of the food: a portion named 'piece', 'medium', 'fruit' … (a banana's
+    is 'medium (7" to 7-7/8" long)', 118 g), else one named after the food itself
+    ('almond', 'date, pitted'); None when the food has no such portion (milk)."""
+    heads = [(p, _words(re.split(r"[,(]", p.unit)[0])) for p in food.portions]
+    heads = [(p, head) for p, head in heads if not head & _MEASURE_WORDS]
+    for word in _WHOLE_ITEM_WORDS:
+        for portion, head in heads:
+            if word in head:
+                return portion
+    named = _words(" ".join(food.name.split(",")[:2])) - _MEASURE_WORDS
+    for portion, head in heads:
+        if head & named:
+            return portion
+    return None
+
+
+def _portion_label(portion: Portion) -> str:
+    """A portion as a person can type it back: 'medium (118 g)', 'cup sliced (150 g)'."""
+    label = re.split(r"\(", portion.unit)[0].replace(",", "").strip() or portion.unit
+    amount = "" if portion.amount == 1 else f"{portion.amount:g} "
+    return f"{amount}{label} ({portion.grams:g} g)"
+
+
+class _UnknownUnitError(UnknownNameError):
+    """An unknown unit for a food, saying what amounts would work instead."""
+
+    def __init__(self, food: Food, unit: str, suggestions: list[str]) -> None:
+        self.name = unit
+        self.suggestions = suggestions
+        labels = list(dict.fromkeys(_portion_label(p) for p in food.portions))
+        if labels:
+            how = "give the amount in g or one of: " + ", ".join(labels)
+        else:
+            how = "give the amount in g or ml (this food has no household portions)"
+        InputError.__init__(self, f"unit (for {food.name})", f"unknown unit {unit!r}; {how}")
+
+
 def _density(food: Food) -> float | None:
     """g per ml from a volume portion of the food (cup, fl oz, tbsp, tsp, ml)."""
     for portion in food.portions:
@@ -517,7 +576,9 @@ def grams_for(food: Food, amount: float, unit: str) -> float:
     Units: g, kg, oz (weight), lb; ml, l, fl oz, and cup/tbsp/tsp when the food has no such
     portion (converted with the food's own density from a volume portion, else 1 g/ml —
     right for water-like drinks, wrong for oils or honey); or any portion of the food
-    ('medium', 'cup, sliced', 'NLEA serving').
+    ('medium', 'cup, sliced', 'NLEA serving'). 'piece' (and 'serving' when the food has no
+    serving portion) is one whole item: its 'medium', 'fruit' … portion (a banana: 118 g).
+    An unknown unit raises :class:`UnknownNameError` listing the food's portions in grams.
     """
     if amount < 0:
         raise InputError("amount", f"must be zero or more, got {amount:g}")
@@ -525,13 +586,15 @@ def grams_for(food: Food, amount: float, unit: str) -> float:
     if u in _GRAMS_PER and not (u == "oz" and find_portion(food, "oz")):
         return amount * _GRAMS_PER[u]
     portion = find_portion(food, u)
+    if portion is None and u in ("piece", "serving"):
+        portion = _whole_item(food)  # '1 piece' of banana = 1 medium banana
     if portion is not None:
         return amount * portion.grams / portion.amount
     if u in _ML_PER:
         return amount * _ML_PER[u] * (_density(food) or 1.0)
     known = [p.unit for p in food.portions] + sorted(_GRAMS_PER) + sorted(_ML_PER)
     close = difflib.get_close_matches(u, known, n=5, cutoff=0.4) or known[:8]
-    raise UnknownNameError(f"unit (for {food.name})", unit, "unit", close)
+    raise _UnknownUnitError(food, unit, close)
 
 
 def nutrients_for(food: Food | str, amount: float, unit: str) -> dict[str, float]:
