@@ -38,6 +38,27 @@ LAST_DAY = dt.date(2026, 2, 28)
 #: Windows that straddle Berlin's daylight-saving switches (30 Mar and 26 Oct 2025).
 DST_WINDOWS = (dt.date(2025, 3, 20), dt.date(2025, 10, 16))
 RED_FLAGS = tuple(red_flags())
+#: A typical result of each lab test in each of its units (imports reject implausible ones).
+TYPICAL_LABS: dict[str, dict[str, float]] = {
+    "potassium": {"mmol/L": 4.1, "mEq/L": 4.1, "mg/dL": 16},
+    "sodium": {"mmol/L": 140, "mEq/L": 140, "mg/dL": 322},
+    "magnesium": {"mmol/L": 0.85, "mg/dL": 2.0, "mEq/L": 1.7},
+    "calcium": {"mmol/L": 2.35, "mg/dL": 9.4},
+    "calcium-ionized": {"mmol/L": 1.2, "mg/dL": 4.8},
+    "creatinine": {"umol/L": 80, "mg/dL": 0.9},
+    "egfr": {"mL/min/1.73m2": 85},
+    "vitamin-d": {"nmol/L": 75, "ng/mL": 30},
+    "tsh": {"mIU/L": 2.0},
+    "glucose": {"mmol/L": 5.5, "mg/dL": 99},
+    "ck": {"U/L": 120},
+    "ferritin": {"ng/mL": 100, "ug/L": 100},
+    "zinc": {"umol/L": 13, "ug/dL": 85},
+    "albumin": {"g/L": 42, "g/dL": 4.2},
+    "phosphate": {"mmol/L": 1.1, "mg/dL": 3.4},
+}
+assert {t: set(u) for t, u in TYPICAL_LABS.items()} == {
+    t: set(u) for t, u in vocab.LAB_TESTS.items()
+}
 
 SUPPLEMENTS = ("magnesium", "vitamin-d", "potassium-citrate", "b-complex", "calcium")
 ROUTINES = ("calf-stretch", "trigger-point-massage", "yoga")
@@ -101,6 +122,7 @@ texts = st.text(
     max_size=12,
 )
 amounts = st.one_of(
+    st.just(0),  # zero is data (a severity or dose of 0), not an empty field
     st.integers(min_value=0, max_value=5000),
     st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
 )
@@ -289,11 +311,12 @@ def lab_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
     )
     out = []
     for day, test in keys:
+        unit = draw(st.sampled_from(vocab.LAB_TESTS[test]))
         lab: dict[str, Any] = {
             "date": _iso(day),
             "test": test,
-            "value": draw(amounts),
-            "unit": draw(st.sampled_from(vocab.LAB_TESTS[test])),
+            "value": TYPICAL_LABS[test][unit] * draw(st.floats(0.75, 1.3)),
+            "unit": unit,
         }
         if draw(st.booleans()):
             low, high = sorted(draw(st.lists(amounts, min_size=2, max_size=2)))

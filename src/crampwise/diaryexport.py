@@ -28,7 +28,7 @@ def _num(value: float | None) -> float | int | None:
 
 def _is_empty(value: Any) -> bool:
     # Identity, not equality: 0 == False, and a severity or dose of 0 is data.
-    return value is None or value is False or value == "" or value == []
+    return value is None or value is False or value in ("", [])
 
 
 def _drop_empty(obj: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
