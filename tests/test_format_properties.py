@@ -315,7 +315,7 @@ def lab_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
         lab: dict[str, Any] = {
             "date": _iso(day),
             "test": test,
-            "value": TYPICAL_LABS[test][unit] * draw(st.floats(0.75, 1.3)),
+            "value": TYPICAL_LABS[test][unit] * draw(st.floats(0.9, 1.1)),
             "unit": unit,
         }
         if draw(st.booleans()):
