@@ -247,11 +247,88 @@ def test_zero_values_survive_the_round_trip(tracker: Tracker) -> None:
     doc = _doc(
         nights=[{"date": "2026-03-01", "cramps": 1, "sleep_quality": 0}],
         episodes=[{"night": "2026-03-01", "severity": 0, "woke": False}],
-        regimen=[{"item": "magnesium", "kind": "supplement", "dose": 0, "unit": "mg",
-                  "start": "2026-02-01", "end": None}],
+        regimen=[
+            {
+                "item": "magnesium",
+                "kind": "supplement",
+                "dose": 0,
+                "unit": "mg",
+                "start": "2026-02-01",
+                "end": None,
+            }
+        ],
     )
     tracker.import_diary(copy.deepcopy(doc))
     out = tracker.export_diary()
     assert out["nights"][0]["sleep_quality"] == 0
     assert out["episodes"][0]["severity"] == 0 and out["episodes"][0]["woke"] is False
     assert out["regimen"][0]["dose"] == 0
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda d: d["episodes"][0]["reliefs"].append({"method": "stretch"}),
+            "episodes[0].reliefs[1].method: stretch repeats reliefs[0]",
+        ),
+        (
+            lambda d: d["episodes"][0].update(
+                after_effects=[
+                    {"date": "2026-03-03", "kind": "knot", "rating": 3},
+                    {"date": "2026-03-03", "kind": "knot", "rating": 5},
+                ]
+            ),
+            "episodes[0].after_effects[1].date: 2026-03-03 knot repeats after_effects[0]",
+        ),
+        (lambda d: d["episodes"][0].update(notes="a\x00b"), "episodes[0].notes: contains a NUL"),
+        (lambda d: d["episodes"][0].update(notes="\ud800"), "episodes[0].notes: contains a broken"),
+        (
+            lambda d: d.update(
+                trigger_points=[
+                    {
+                        "muscle": "calf",
+                        "side": "left",
+                        "found": "2026-03-01",
+                        "ratings": [{"date": "2026-02-01", "tenderness": 3}],
+                    }
+                ]
+            ),
+            "trigger_points[0].ratings[0].date: 2026-02-01 is before found 2026-03-01",
+        ),
+    ],
+)
+def test_repeats_and_unstorable_text_are_format_errors(
+    tracker: Tracker, mutate: Any, message: str
+) -> None:
+    doc = copy.deepcopy(SMALL)
+    mutate(doc)
+    with pytest.raises(ImportFormatError) as caught:
+        tracker.import_diary(doc)
+    assert message in str(caught.value)
+    assert tracker.diary.nights() == []
+
+
+def test_trigger_point_ratings_in_any_order_import_once(tracker: Tracker) -> None:
+    doc = _doc(
+        trigger_points=[
+            {
+                "muscle": "calf",
+                "side": "left",
+                "found": "2025-01-01",
+                "ratings": [
+                    {"date": "2025-01-02", "tenderness": 0},
+                    {"date": "2025-01-01", "tenderness": 4},
+                ],
+            }
+        ]
+    )
+    tracker.import_diary(copy.deepcopy(doc))
+    assert tracker.import_diary(copy.deepcopy(doc)).added == {}
+
+
+def test_episodes_export_in_the_order_they_happened(tracker: Tracker) -> None:
+    tracker.diary.log_episode(at="01:00", night="2026-03-02")
+    tracker.diary.log_episode(at="23:00", night="2026-03-02")
+    times = [e["time"] for e in tracker.export_diary()["episodes"]]
+    assert times == ["23:00", "01:00"]

@@ -84,12 +84,27 @@ def check_trigger_point(tp: TriggerPoint, field: str, today: dt.date | None) -> 
     released = None if tp.released is None else v.iso_date(tp.released, f"{field}released", today)
     if released is not None and released < found:
         raise InputError(f"{field}released", f"{released} is before found {found}")
-    ratings = tuple(
-        TriggerPointRating(
-            date=v.iso_date(r.date, f"{field}ratings[{i}].date", today),
-            tenderness=v.int_range(r.tenderness, f"{field}ratings[{i}].tenderness", 0, 10),
+    seen: dict[str, int] = {}
+    for i, r in enumerate(tp.ratings):
+        day = v.iso_date(r.date, f"{field}ratings[{i}].date", today)
+        if day < found:
+            raise InputError(f"{field}ratings[{i}].date", f"{day} is before found {found}")
+        if day in seen:
+            raise InputError(
+                f"{field}ratings[{i}].date", f"{day} is rated twice (see ratings[{seen[day]}])"
+            )
+        seen[day] = i
+    ratings = tuple(  # stored and exported in date order, so keep them that way here too
+        sorted(
+            (
+                TriggerPointRating(
+                    date=r.date,
+                    tenderness=v.int_range(r.tenderness, f"{field}ratings[{i}].tenderness", 0, 10),
+                )
+                for i, r in enumerate(tp.ratings)
+            ),
+            key=lambda rating: rating.date,
         )
-        for i, r in enumerate(tp.ratings)
     )
     return replace(
         tp,

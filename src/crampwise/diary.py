@@ -80,6 +80,22 @@ _EDITABLE = (
 )
 
 
+def _reliefs(
+    given: list[tuple[str, str | None]] | tuple[tuple[str, str | None], ...],
+) -> tuple[Relief, ...]:
+    """Checked reliefs; each method once (its rating says how well it helped)."""
+    out: list[Relief] = []
+    for method, helped in given:
+        relief = Relief(
+            v.choice(method, "--relief", vocab.RELIEF_METHODS),
+            v.choice(helped, "--relief", vocab.RELIEF_HELPED) if helped else None,
+        )
+        if any(r.method == relief.method for r in out):
+            raise InputError("--relief", f"{relief.method!r} is given twice; give it once")
+        out.append(relief)
+    return tuple(out)
+
+
 def _overwritten(old: Episode, new: Episode) -> list[str]:
     """The fields whose recorded (non-empty) value an edit would change, as "a → b"."""
     changes = []
@@ -234,13 +250,7 @@ class DiaryModule:
             duration_min=None if duration_min is None else v.number(duration_min, "--duration"),
             waves=None if waves is None else v.int_range(waves, "--waves", 1, 100),
             woke=woke,
-            reliefs=tuple(
-                Relief(
-                    v.choice(m, "--relief", vocab.RELIEF_METHODS),
-                    v.choice(h, "--relief", vocab.RELIEF_HELPED) if h else None,
-                )
-                for m, h in reliefs
-            ),
+            reliefs=_reliefs(reliefs),
             notes=v.text(notes, "--note"),
             client_id=client_id,
         )

@@ -35,6 +35,15 @@ def _drop_empty(obj: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, An
     return {k: val for k, val in obj.items() if k in keep or not _is_empty(val)}
 
 
+def _night_order(episode: dict[str, Any]) -> tuple[str, bool, str]:
+    """Episodes in the order they happened: 23:00 comes before 01:00 of the same night."""
+    time = episode.get("time")
+    if time is None:
+        return episode["night"], True, ""
+    hour = int(time[:2])
+    return episode["night"], False, f"{hour + 24 if hour < 12 else hour:02d}{time[2:]}"
+
+
 def export_document(tracker: Tracker) -> dict[str, Any]:
     """The whole diary as a canonical ``crampwise-diary`` v1 document."""
     store = tracker.store
@@ -67,9 +76,7 @@ def export_document(tracker: Tracker) -> dict[str, Any]:
     for night in nights:  # cramps counted without details travel as bare episodes
         if night.undetailed_cramps and night.cramps != night.undetailed_cramps:
             episodes.extend({"night": night.date} for _ in range(night.undetailed_cramps))
-    doc["episodes"] = sorted(
-        episodes, key=lambda e: (e["night"], "time" not in e, e.get("time", ""))
-    )
+    doc["episodes"] = sorted(episodes, key=_night_order)
     doc["regimen"] = [
         _drop_empty(
             {

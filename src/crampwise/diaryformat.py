@@ -210,9 +210,10 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
     out.episodes = _rows(doc, "episodes", _parse_episode, today, tz)
     _check_counts(out, doc)
     out.regimen = _rows(doc, "regimen", _parse_regimen, today)
-    _check_overlaps(out.regimen)
+    _check_overlaps([(e.item, e.start, e.end) for e in out.regimen], "regimen")
     out.adherence = _rows(doc, "adherence", _parse_adherence, today)
     out.medications = _rows(doc, "medications", _parse_medication, today)
+    _check_overlaps([(m.name, m.start, m.end) for m in out.medications], "medications")
     out.labs = _rows(doc, "labs", _parse_lab, today)
     out.factors = _rows(doc, "factors", _parse_factor, today)
     out.trigger_points = _rows(doc, "trigger_points", _parse_trigger_point, today)
@@ -302,6 +303,7 @@ def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Epis
                 else v.choice(helped, f"{rpath}.helped", vocab.RELIEF_HELPED),
             )
         )
+    _no_repeats([r.method for r in reliefs], f"{path}.reliefs", "method")
     effects = []
     for j, effect in enumerate(_str_list(raw.get("after_effects"), f"{path}.after_effects")):
         epath = f"{path}.after_effects[{j}]"
@@ -316,6 +318,7 @@ def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Epis
                 rating=v.int_range(effect["rating"], f"{epath}.rating", 0, 10),
             )
         )
+    _no_repeats([f"{a.date} {a.kind}" for a in effects], f"{path}.after_effects", "date")
     severity, duration, waves = raw.get("severity"), raw.get("duration_min"), raw.get("waves")
     side = raw.get("side")
     return Episode(
@@ -335,6 +338,17 @@ def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Epis
         after_effects=tuple(effects),
         notes=v.text(raw.get("notes"), f"{path}.notes"),
     )
+
+
+def _no_repeats(values: list[str], path: str, key: str) -> None:
+    """A value may appear once in a list (one rating per relief, per day and kind)."""
+    seen: dict[str, int] = {}
+    for j, value in enumerate(values):
+        if value in seen:
+            raise ImportFormatError(
+                f"{path}[{j}].{key}", f"{value} repeats {path.rsplit('.', 1)[-1]}[{seen[value]}]"
+            )
+        seen[value] = j
 
 
 def _episode_instant(value: Any, night: str, tz: str, path: str) -> str | None:
@@ -389,19 +403,18 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
     )
 
 
-def _check_overlaps(entries: list[RegimenEntry]) -> None:
-    by_item: dict[str, list[tuple[int, RegimenEntry]]] = {}
-    for i, entry in enumerate(entries):
-        for j, other in by_item.get(entry.item, []):
-            if entry.start < (other.end or "9999-12-31") and other.start < (
-                entry.end or "9999-12-31"
-            ):
+def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
+    """Entries (name, start, end) of the same name may not overlap in time."""
+    by_name: dict[str, list[tuple[int, str, str | None]]] = {}
+    for i, (name, start, end) in enumerate(entries):
+        for j, other_start, other_end in by_name.get(name, []):
+            if start < (other_end or "9999-12-31") and other_start < (end or "9999-12-31"):
                 raise ImportFormatError(
-                    f"regimen[{i}].start",
-                    f"{entry.item} from {entry.start} overlaps regimen[{j}] ({other.start} – "
-                    f"{other.end or 'ongoing'})",
+                    f"{section}[{i}].start",
+                    f"{name} from {start} overlaps {section}[{j}] ({other_start} – "
+                    f"{other_end or 'ongoing'})",
                 )
-        by_item.setdefault(entry.item, []).append((i, entry))
+        by_name.setdefault(name, []).append((i, start, end))
 
 
 def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:

@@ -315,7 +315,7 @@ def check_medication(med: Medication, field: str, today: dt.date | None) -> Medi
     """Validate and normalise a medication record."""
     if not isinstance(med.name, str) or not med.name.strip():
         raise InputError(f"{field}name", "a medication needs a name")
-    name = " ".join(med.name.strip().lower().split())
+    name = v.free_text_name(med.name, f"{field}name")
     start = v.iso_date(med.start, f"{field}start", today)
     end = None if med.end is None else v.iso_date(med.end, f"{field}end")
     if end is not None and end <= start:

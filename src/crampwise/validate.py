@@ -119,6 +119,12 @@ def text(value: Any, field: str, limit: int = 2000) -> str:
         raise InputError(field, f"{value!r} is not text")
     if len(value) > limit:
         raise InputError(field, f"is {len(value)} characters long; at most {limit} allowed")
+    if "\x00" in value:
+        raise InputError(field, "contains a NUL character, which cannot be stored")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(field, "contains a broken character (a lone surrogate)") from None
     return value
 
 
@@ -136,7 +142,7 @@ def free_text_name(value: Any, field: str) -> str:
     """A free-text name such as a food (``coconut water``): lower case, spaces collapsed."""
     if not isinstance(value, str) or not value.strip():
         raise InputError(field, f"{value!r} is not a name")
-    normal = " ".join(value.strip().lower().split())
+    normal = " ".join(text(value, field, 200).strip().lower().split())
     if len(normal) > 80:
         raise InputError(field, f"is {len(normal)} characters long; at most 80 allowed")
     return normal
