@@ -243,7 +243,8 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
             if not evidence:
                 continue
             links = "; ".join(f"{label}: {ev.describe()}" for label, ev in evidence)
-            message = f"{med.name} ({drug.generic}) is linked with leg cramps. {links}"
+            named = med.name if med.name == drug.generic else f"{med.name} ({drug.generic})"
+            message = f"{named} is linked with leg cramps. {links}"
             message = message if message.endswith(".") else message + "."
             if any("garrison-2012" in ev.sources for _, ev in evidence):
                 message += _recent_start(ctx, med)
