@@ -10,4 +10,10 @@ echo
 echo
 .venv/bin/crampwise --db "$DEMO_DB" analyze
 echo
+echo "== Safety check as it was on 1 July 2025 (magnesium 200 mg twice a day, potassium 99 mg):"
+.venv/bin/crampwise --db "$DEMO_DB" safety --date 2025-07-01
+echo
+echo "== Safety check today:"
 .venv/bin/crampwise --db "$DEMO_DB" safety
+echo
+echo "crampwise is installed in .venv: 'source .venv/bin/activate' puts it on your PATH."
