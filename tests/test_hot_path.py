@@ -234,7 +234,6 @@ def test_to_local_reads_stored_instants() -> None:
     assert (local.hour, local.minute, local.utcoffset()) == (3, 30, dt.timedelta(hours=1))
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the hand-made rule is Unix's")
 @pytest.mark.parametrize("xdg", [None, "/srv/data", "relative/data"])
 def test_default_database_path_is_platformdirs(
     xdg: str | None, monkeypatch: pytest.MonkeyPatch
