@@ -170,7 +170,7 @@ def test_a_failure_while_writing_rolls_everything_back(demo_tracker: Tracker) ->
     tracker = demo_tracker
     tracker.context.set_profile(timezone="Europe/Berlin")
     doc = demo_document()
-    from crampwise.diaryformat import import_document
+    from crampwise.formats.diaryformat import import_document
 
     def import_then_fail() -> None:
         with tracker.store.write():

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from crampwise import knowledge as kb
-from crampwise.nutrition import age_candidates, daily_totals, supplement_amount
+from crampwise.safety.nutrition import age_candidates, daily_totals, supplement_amount
 
 DAY = date(2026, 3, 12)
 

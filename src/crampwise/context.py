@@ -296,7 +296,7 @@ class ContextModule:
         self, flag: str, present: bool, *, date: str | None = None
     ) -> RedFlagAnswer:
         """Record an answer to a red-flag question (ids: ``crampwise red-flags``)."""
-        from crampwise.diaryformat import check_red_flag
+        from crampwise.formats.diaryformat import check_red_flag
 
         answer = RedFlagAnswer(
             date=self._day(date), flag=check_red_flag(flag, "flag"), present=present

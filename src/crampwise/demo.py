@@ -328,8 +328,8 @@ def shift_dates(doc: Any, days: int) -> Any:
 def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) -> dict[str, Any]:
     """Load the demo story. Without ``db`` it goes into a separate demo database (replaced
     each time); a given ``db`` must be empty unless ``reset`` is true."""
-    from crampwise.diaryformat import import_document
     from crampwise.errors import ConflictError
+    from crampwise.formats.diaryformat import import_document
     from crampwise.storage import default_database_path
     from crampwise.tracker import Tracker
 

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
     from crampwise.diary import Summary
-    from crampwise.diaryformat import ImportReport
-    from crampwise.nutrition import NutritionTotals
+    from crampwise.formats.diaryformat import ImportReport
     from crampwise.regimen import RegimenModule
     from crampwise.safety import Finding, SafetyReport
+    from crampwise.safety.nutrition import NutritionTotals
     from crampwise.storage.store import Store
 
 __all__ = ["Tracker"]
@@ -117,7 +117,7 @@ class Tracker:
 
     def export_diary(self) -> dict[str, Any]:
         """The whole diary as a ``crampwise-diary`` v1 document."""
-        from crampwise.diaryexport import export_document
+        from crampwise.formats.export import export_document
 
         return export_document(self)
 
@@ -125,7 +125,7 @@ class Tracker:
         self, source: str | os.PathLike[str] | dict[str, Any], *, replace: bool = False
     ) -> ImportReport:
         """Import a ``crampwise-diary`` document (all or nothing; merges into this diary)."""
-        from crampwise.diaryformat import import_document, load_document
+        from crampwise.formats.diaryformat import import_document, load_document
 
         doc = source if isinstance(source, dict) else load_document(source)
         return import_document(self, doc, replace=replace)
@@ -151,7 +151,7 @@ class Tracker:
 
     def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
         """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""
-        from crampwise.nutrition import daily_totals
+        from crampwise.safety.nutrition import daily_totals
 
         return daily_totals(self.export_diary(), day or self.today())
 

@@ -58,7 +58,7 @@ def _validate(doc: Mapping[str, Any]) -> None:
     if doc.get("version") != 1:
         raise ImportFormatError("version", f"expected 1, got {doc.get('version')!r}")
     try:
-        from crampwise.diaryformat import validate  # type: ignore[import-not-found,unused-ignore]
+        from crampwise.formats.diaryformat import validate  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # the format module is optional for the analysis
         return
     # ``experiments`` is read by the analysis but not (yet) part of format v1.

@@ -4,7 +4,7 @@
 >>> report.to_dict()["findings"][0]["code"]
 'above-upper-limit'
 
-Rules are pure functions of a :class:`SafetyContext` (see :mod:`crampwise.safety_rules`);
+Rules are pure functions of a :class:`SafetyContext` (see :mod:`crampwise.safety.rules`);
 findings are sorted most serious first. crampwise is not medical advice: it checks a diary
 against a small shipped reference, and no finding does not mean "safe".
 
@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from crampwise.safety_context import SEVERITIES, Finding, SafetyContext
-from crampwise.safety_rules import RULES
+from crampwise.safety.context import SEVERITIES, Finding, SafetyContext
+from crampwise.safety.rules import RULES
 
 DISCLAIMER = (
     "crampwise is not medical advice and does not diagnose. It checks your entries against a "

@@ -539,7 +539,7 @@ def import_document(
     tracker: Tracker, doc: dict[str, Any], *, replace: bool = False
 ) -> ImportReport:
     """Validate and merge a document into the diary in one transaction (all or nothing)."""
-    from crampwise.importer import Merger
+    from crampwise.formats.importer import Merger
 
     parsed = parse_document(doc, today=tracker.today(), default_tz=tracker.timezone)
     return Merger(tracker.store, parsed, replace=replace).run()

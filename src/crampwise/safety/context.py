@@ -25,7 +25,7 @@ from typing import Any
 
 from crampwise import knowledge as kb
 from crampwise.errors import InputError
-from crampwise.nutrition import (
+from crampwise.safety.nutrition import (
     Intake,
     NutritionTotals,
     daily_totals,

@@ -31,14 +31,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from crampwise import knowledge as kb
-from crampwise.nutrition import Intake, NutrientTotal
-from crampwise.safety_context import (
+from crampwise.safety.context import (
     Finding,
     LabValue,
     MedicationUse,
     SafetyContext,
     SupplementUse,
 )
+from crampwise.safety.nutrition import Intake, NutrientTotal
 
 Rule = Callable[[SafetyContext], list[Finding]]
 

@@ -12,8 +12,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crampwise._record import replace as dc_replace
-from crampwise.diaryformat import ImportReport, NightEntry, ParsedDiary
 from crampwise.errors import ConflictError
+from crampwise.formats.diaryformat import ImportReport, NightEntry, ParsedDiary
 from crampwise.records import Episode, Profile
 
 if TYPE_CHECKING:

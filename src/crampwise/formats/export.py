@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crampwise.diaryformat import FORMAT, VERSION
+from crampwise.formats.diaryformat import FORMAT, VERSION
 from crampwise.timeparse import to_local
 
 if TYPE_CHECKING:
