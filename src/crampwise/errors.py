@@ -18,6 +18,7 @@ app turn these into one-line messages (never tracebacks)::
 from __future__ import annotations
 
 __all__ = [
+    "HINT_CODES",
     "AnalysisError",
     "ConfirmationRequired",
     "ConflictError",
@@ -35,15 +36,34 @@ class CrampwiseError(Exception):
     """Base class of every error crampwise raises on purpose."""
 
 
+#: Hint codes an :class:`InputError` may carry: what kind of problem, so that each face
+#: (CLI, web form, JSON API) can word it, highlight it or translate it in one place.
+HINT_CODES: tuple[str, ...] = (
+    "invalid",  # not readable as the kind of value wanted (a date, a number, a time …)
+    "out-of-range",  # a number or date outside what is allowed
+    "not-allowed",  # not one of a fixed list of values
+    "required",  # missing
+    "future",  # a date or time that has not happened yet
+    "too-long",  # text or a list over its limit
+    "unknown-name",  # a food, drug, nutrient … crampwise does not know
+    "conflict-with-field",  # two values given together that cannot both hold
+)
+
+
 class InputError(CrampwiseError, ValueError):
     """A value given by the user is not allowed.
 
-    ``field`` names the offending field (or JSON path); the message says what is allowed.
+    ``field`` is a *neutral* field name - the record's own field or JSON key
+    (``severity``, ``duration_min``, ``regimen[2].start``), never a CLI option - and the
+    message says what is allowed without naming commands or options. ``code`` is one of
+    :data:`HINT_CODES`. Each face maps fields to its own words in one place (the CLI:
+    ``crampwise.cli._fields``).
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, code: str = "invalid") -> None:
         self.field = field
         self.detail = message
+        self.code = code
         super().__init__(f"{field}: {message}" if field else message)
 
 
@@ -58,7 +78,7 @@ class UnknownNameError(InputError):
         self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(field, f"unknown {kind} {name!r}{hint}")
+        super().__init__(field, f"unknown {kind} {name!r}{hint}", code="unknown-name")
 
 
 class ConflictError(CrampwiseError):

@@ -13,6 +13,7 @@ from crampwise._record import Record
 __all__ = [
     "Adherence",
     "AfterEffect",
+    "DiaryData",
     "Episode",
     "Factor",
     "Lab",
@@ -182,3 +183,29 @@ class RedFlagAnswer(Record):
     date: str
     flag: str
     present: bool
+
+
+class DiaryData(Record):
+    """A typed, read-only snapshot of one diary: what safety, nutrition, analysis and the
+    export formats read (no dicts: those live only at the edges, in ``crampwise.formats``).
+
+    ``start``/``end`` (ISO dates, inclusive) bound the nights, episodes, factors and
+    adherence it holds; None = the whole diary. The regimen, medications, labs, trigger
+    points and red-flag answers are always whole: they are few, and a rule about today
+    needs to know what started years ago. ``timezone`` is the zone times are shown in: the
+    profile's when set, else the machine's (``profile.timezone`` tells which).
+    """
+
+    timezone: str
+    profile: Profile
+    nights: tuple[Night, ...]
+    episodes: tuple[Episode, ...]
+    regimen: tuple[RegimenEntry, ...]
+    adherence: tuple[Adherence, ...]
+    medications: tuple[Medication, ...]
+    labs: tuple[Lab, ...]
+    factors: tuple[Factor, ...]
+    trigger_points: tuple[TriggerPoint, ...]
+    red_flags: tuple[RedFlagAnswer, ...]
+    start: str | None = None
+    end: str | None = None

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from crampwise.context import ContextModule
     from crampwise.diary import Summary
     from crampwise.formats.diaryformat import ImportReport
+    from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
     from crampwise.safety import Finding, SafetyReport
     from crampwise.safety.nutrition import NutritionTotals
@@ -111,6 +112,12 @@ class Tracker:
         return ContextModule(self)
 
     # -- whole-diary operations ----------------------------------------------------------
+    def snapshot(self, start: str | None = None, end: str | None = None) -> DiaryData:
+        """The diary as typed records (nights, episodes, factors, adherence from ``start``
+        to ``end``, inclusive ISO dates; the rest whole). What safety, nutrition, analysis
+        and the export formats read."""
+        return self.store.snapshot(self.timezone, start, end)
+
     def summary(self) -> Summary:
         """The diary at a glance."""
         return self.diary.summary()

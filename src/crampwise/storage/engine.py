@@ -104,6 +104,10 @@ class Engine:
         """The single write path: everything inside is one transaction, all or nothing."""
         return _Transaction(self)
 
+    def read(self) -> _Transaction:
+        """A read-only transaction: everything read inside sees one consistent state."""
+        return _Transaction(self, read_only=True)
+
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement inside :meth:`write`; returns the affected row count."""
         self._require_transaction()
@@ -168,14 +172,23 @@ class _Transaction:
     on the ``log`` path. Nested use joins the outer transaction.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
         self._outer = False
+        self._read_only = read_only
 
     def __enter__(self) -> Engine:
         engine = self._engine
         if not engine._in_transaction:
-            engine._raw("BEGIN IMMEDIATE" if engine.dialect == "sqlite" else "BEGIN")
+            if self._read_only:  # a deferred SQLite read takes no write lock
+                begin = (
+                    "BEGIN"
+                    if engine.dialect == "sqlite"
+                    else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                )
+            else:
+                begin = "BEGIN IMMEDIATE" if engine.dialect == "sqlite" else "BEGIN"
+            engine._raw(begin)
             engine._in_transaction = self._outer = True
         return engine
 

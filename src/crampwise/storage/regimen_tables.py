@@ -103,14 +103,16 @@ class RegimenTables:
             (a.date, a.item, a.time, int(a.taken)),
         )
 
-    def list_adherence(self, item: str | None = None) -> list[Adherence]:
-        """Adherence records, by date."""
-        where, params = ("WHERE item = ?", (item,)) if item else ("", ())
-        rows = self.engine.query(
-            f"SELECT date, item, dose_time, taken FROM adherence {where} "
-            "ORDER BY date, item, dose_time",
-            params,
-        )
+    def list_adherence(
+        self, item: str | None = None, start: str | None = None, end: str | None = None
+    ) -> list[Adherence]:
+        """Adherence records (of one item; between two dates, inclusive), by date."""
+        sql = "SELECT date, item, dose_time, taken FROM adherence WHERE date >= ? AND date <= ?"
+        params: list[Any] = [start or "0000-01-01", end or "9999-12-31"]
+        if item:
+            sql += " AND item = ?"
+            params.append(item)
+        rows = self.engine.query(sql + " ORDER BY date, item, dose_time", params)
         return [Adherence(date=r[0], item=r[1], time=r[2], taken=bool(r[3])) for r in rows]
 
     # -- medications ---------------------------------------------------------------------

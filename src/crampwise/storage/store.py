@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
 from crampwise.storage.diary_tables import DiaryTables
 from crampwise.storage.engine import open_engine, resolve_url
@@ -72,6 +73,29 @@ class Store(DiaryTables, RegimenTables):
             (table,),
         )
         return [str(r[0]) for r in rows]
+
+    def snapshot(
+        self, timezone: str, start: str | None = None, end: str | None = None
+    ) -> DiaryData:
+        """The diary as typed records; nights, episodes, factors and adherence limited to
+        ``start``..``end`` (inclusive ISO dates; None = unbounded). One read transaction, so
+        the parts agree with each other."""
+        with self.engine.read():
+            return DiaryData(
+                timezone=timezone,
+                profile=self.get_profile(),
+                nights=tuple(self.list_nights(start, end)),
+                episodes=tuple(self.list_episodes(start, end)),
+                regimen=tuple(self.list_regimen()),
+                adherence=tuple(self.list_adherence(None, start, end)),
+                medications=tuple(self.list_medications()),
+                labs=tuple(self.list_labs()),
+                factors=tuple(self.list_factors(start, end)),
+                trigger_points=tuple(self.list_trigger_points()),
+                red_flags=tuple(self.list_red_flags()),
+                start=start,
+                end=end,
+            )
 
     def close(self) -> None:
         """Close the database."""
