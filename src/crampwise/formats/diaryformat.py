@@ -22,10 +22,12 @@ from crampwise.errors import ImportFormatError, InputError
 from crampwise.records import (
     Adherence,
     AfterEffect,
+    DiaryData,
     Episode,
     Factor,
     Lab,
     Medication,
+    Night,
     Profile,
     RedFlagAnswer,
     RegimenEntry,
@@ -47,9 +49,11 @@ __all__ = [
     "ImportReport",
     "ParsedDiary",
     "import_document",
+    "load_diary_data",
     "load_document",
     "parse_document",
     "parse_json",
+    "to_diary_data",
     "validate",
 ]
 
@@ -532,6 +536,52 @@ def _check_unique(out: ParsedDiary) -> None:
                     f"repeats {section}[{seen[key]}] ({', '.join(map(str, key))})",
                 )
             seen[key] = i
+
+
+def to_diary_data(parsed: ParsedDiary, timezone: str) -> DiaryData:
+    """A parsed document as the typed snapshot the analysis and safety read (no database)."""
+    per_night: dict[str, int] = {}
+    for ep in parsed.episodes:
+        per_night[ep.night] = per_night.get(ep.night, 0) + 1
+    nights = []
+    for date in sorted(set(parsed.nights) | set(per_night)):
+        entry = parsed.nights.get(date, NightEntry(date=date))
+        detailed = per_night.get(date, 0)
+        total = detailed if detailed else (entry.cramps or 0)
+        nights.append(
+            Night(
+                date=date,
+                cramps=total,
+                undetailed_cramps=total - detailed,
+                sleep_quality=entry.sleep_quality,
+                notes=entry.notes,
+            )
+        )
+    profile = parsed.profile or Profile()
+    return DiaryData(
+        timezone=profile.timezone or timezone,
+        profile=profile,
+        nights=tuple(nights),
+        episodes=tuple(sorted(parsed.episodes, key=lambda e: (e.night, e.occurred_at or "~"))),
+        regimen=tuple(sorted(parsed.regimen, key=lambda e: (e.start, e.item))),
+        adherence=tuple(sorted(parsed.adherence, key=lambda a: (a.date, a.item, a.time))),
+        medications=tuple(sorted(parsed.medications, key=lambda m: (m.start, m.name))),
+        labs=tuple(sorted(parsed.labs, key=lambda lab: (lab.date, lab.test))),
+        factors=tuple(sorted(parsed.factors, key=lambda f: (f.date, f.name))),
+        trigger_points=tuple(parsed.trigger_points),
+        red_flags=tuple(sorted(parsed.red_flags, key=lambda r: (r.date, r.flag))),
+    )
+
+
+def load_diary_data(
+    source: str | os.PathLike[str] | dict[str, Any],
+    *,
+    today: dt.date | None = None,
+    timezone: str = "UTC",
+) -> DiaryData:
+    """A ``crampwise-diary`` file (path, ``-``) or dict, validated, as a :class:`DiaryData`."""
+    doc = source if isinstance(source, dict) else load_document(source)
+    return to_diary_data(parse_document(doc, today=today, default_tz=timezone), timezone)
 
 
 # -- import ----------------------------------------------------------------------------------
