@@ -18,8 +18,10 @@ __all__ = [
     "EffectResult",
     "Interval",
     "JointEffect",
+    "MedicationEffect",
     "NightsSummary",
     "PeriodResult",
+    "Sensitivity",
     "Streaks",
     "TrendResult",
 ]
@@ -117,6 +119,27 @@ class JointEffect:
 
 
 @dataclass(frozen=True)
+class Sensitivity:
+    """The effect re-estimated another way; ``supports`` says whether it still backs a
+    `benefit` verdict (the verdict stands only when every sensitivity result agrees)."""
+
+    name: str  # without-weeks-before-starts | missing-as-cramp-free | per-protocol
+    rate_ratio: Interval
+    p_benefit: float | None
+    supports: bool
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rate_ratio": self.rate_ratio.to_dict(),
+            "p_benefit": _num(self.p_benefit),
+            "supports_benefit": self.supports,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class EffectResult:
     """What one regimen item did to the cramp rate (rate ratio on / off)."""
 
@@ -132,6 +155,10 @@ class EffectResult:
     note: str = ""
     joint: JointEffect | None = None
     summary: str = ""  # the plain-language line the text report prints for this item
+    sensitivity: tuple[Sensitivity, ...] = ()
+    held_back: tuple[str, ...] = ()  # why the verdict is no stronger (warning codes)
+    adherence: float | None = None  # share of recorded "on" nights it was taken
+    unadjusted: Interval = field(default_factory=lambda: Interval(None, None, None))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,6 +174,39 @@ class EffectResult:
             "note": self.note,
             "joint": None if self.joint is None else self.joint.to_dict(),
             "summary": self.summary,
+            "sensitivity": [x.to_dict() for x in self.sensitivity],
+            "held_back_by": list(self.held_back),
+            "adherence": _num(self.adherence),
+            "unadjusted_rate_ratio": self.unadjusted.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class MedicationEffect:
+    """How the cramp rate differed with a prescription medicine (rate ratio on / off).
+
+    Reported so that a medicine's change is not credited to (or blamed on) a supplement;
+    it is an observation, never advice to stop a medicine.
+    """
+
+    name: str
+    cramp_note: str  # why the knowledge base links it with cramps ('' = it does not)
+    rate_ratio: Interval
+    p_increase: float | None  # P(RR > 1)
+    identifiable: bool
+    nights_on: int
+    nights_off: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "cramp_associated": bool(self.cramp_note),
+            "cramp_note": self.cramp_note,
+            "rate_ratio": self.rate_ratio.to_dict(),
+            "p_increase": _num(self.p_increase),
+            "identifiable": self.identifiable,
+            "nights_on": self.nights_on,
+            "nights_off": self.nights_off,
         }
 
 
@@ -233,6 +293,7 @@ class AnalysisResult:
     warnings: tuple[Caveat, ...]
     changepoints: tuple[ChangepointResult, ...]
     streaks: Streaks
+    medications: tuple[MedicationEffect, ...] = ()
     severity_trend: TrendResult | None = None
     duration_trend: TrendResult | None = None
     dispersion: float | None = None
@@ -246,6 +307,7 @@ class AnalysisResult:
             "nights": self.nights.to_dict(),
             "periods": [p.to_dict() for p in self.periods],
             "effects": [e.to_dict() for e in self.effects],
+            "medications": [m.to_dict() for m in self.medications],
             "warnings": [w.to_dict() for w in self.warnings],
             "changepoints": [c.to_dict() for c in self.changepoints],
             "streaks": self.streaks.to_dict(),

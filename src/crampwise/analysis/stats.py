@@ -2,8 +2,9 @@
 
 Formulas and the published numbers they are tested against are in
 ``reference/stats-methods.md`` (§2.1 Gamma–Poisson rates, §2.2 over-dispersion, §2.3 exact
-rate-ratio probabilities, §2.4 Poisson GLM with Laplace posterior). Only ``scipy.special`` is
-used: ``scipy.stats`` costs ~0.3 s to import and adds nothing we need.
+rate-ratio probabilities, §2.4 Poisson GLM with Laplace posterior). The special functions
+come from :mod:`crampwise.analysis.special` (no scipy at run time: it costs more to import
+than the whole analysis takes).
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
-
+from crampwise.analysis import special
 from crampwise.analysis.series import FloatArray
 
 __all__ = [
@@ -36,7 +36,7 @@ JEFFREYS_SHAPE = 0.5
 
 def gamma_quantile(shape: float, rate: float, p: float) -> float:
     """Quantile ``p`` of Gamma(shape, rate) (rate = inverse scale)."""
-    return float(special.gammaincinv(shape, p)) / rate
+    return special.gammaincinv(shape, p) / rate
 
 
 def rate_interval(
@@ -71,12 +71,12 @@ def prob_rate_ratio_below(c: float, a_b: float, b_b: float, a_a: float, b_a: flo
     P = I_{q/(1+q)}(a_b, a_a) with q = c·b_b/b_a (regularized incomplete beta, §2.3).
     """
     q = c * b_b / b_a
-    return float(special.betainc(a_b, a_a, q / (1.0 + q)))
+    return special.betainc(a_b, a_a, q / (1.0 + q))
 
 
 def rate_ratio_quantile(p: float, a_b: float, b_b: float, a_a: float, b_a: float) -> float:
     """Quantile ``p`` of λ_B/λ_A: (b_a/b_b)·x/(1−x) with x = I⁻¹_p(a_b, a_a) (§2.3)."""
-    x = float(special.betaincinv(a_b, a_a, p))
+    x = special.betaincinv(a_b, a_a, p)
     if x >= 1.0:
         return math.inf
     return (b_a / b_b) * x / (1.0 - x)
@@ -87,7 +87,7 @@ def prob_below(threshold: float, estimate: float, se: float, df: float | None) -
     if se <= 0:
         return 1.0 if estimate < threshold else 0.0
     z = (threshold - estimate) / se
-    return float(special.ndtr(z) if df is None else special.stdtr(df, z))
+    return special.ndtr(z) if df is None else special.stdtr(df, z)
 
 
 def wald_interval(
@@ -95,7 +95,7 @@ def wald_interval(
 ) -> tuple[float, float]:
     """Equal-tailed ``level`` interval of estimate + se·T_df (normal when ``df`` is None)."""
     p = 0.5 + level / 2.0
-    q = float(special.ndtri(p) if df is None else special.stdtrit(df, p))
+    q = special.ndtri(p) if df is None else special.stdtrit(df, p)
     return estimate - q * se, estimate + q * se
 
 
