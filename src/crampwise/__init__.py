@@ -60,8 +60,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from crampwise.diaryseries import analyze
     from crampwise.demo import load_demo
+    from crampwise.diaryseries import analyze
     from crampwise.errors import (
         AnalysisError,
         ConfirmationRequired,

@@ -82,7 +82,9 @@ def experiments_from_document(doc: Mapping[str, Any]) -> list[ExperimentBlock]:
                 raise ImportFormatError(path, "must be an object with start, end and condition")
             cond = b.get("condition")
             if cond not in ("on", "off"):
-                raise ImportFormatError(f"{path}.condition", f"expected 'on' or 'off', got {cond!r}")
+                raise ImportFormatError(
+                    f"{path}.condition", f"expected 'on' or 'off', got {cond!r}"
+                )
             start, end = _date(b.get("start"), f"{path}.start"), _date(b.get("end"), f"{path}.end")
             if end <= start:
                 raise ImportFormatError(f"{path}.end", "must be after the block's start")
@@ -110,9 +112,9 @@ def _index(day: str, first: dt.date, n: int) -> int:
     return min(max((dt.date.fromisoformat(day) - first).days, 0), n)
 
 
-def _spans(entries: Iterable[tuple[str, str, str | None]], first: dt.date, n: int) -> dict[
-    str, np.ndarray[Any, np.dtype[np.bool_]]
-]:
+def _spans(
+    entries: Iterable[tuple[str, str, str | None]], first: dt.date, n: int
+) -> dict[str, np.ndarray[Any, np.dtype[np.bool_]]]:
     out: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
     for name, start, end in entries:
         on = out.setdefault(name, np.zeros(n, dtype=np.bool_))
@@ -122,9 +124,7 @@ def _spans(entries: Iterable[tuple[str, str, str | None]], first: dt.date, n: in
     return out
 
 
-def build_series(
-    data: DiaryData, experiments: Sequence[ExperimentBlock] = ()
-) -> DiarySeries:
+def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -> DiarySeries:
     """The nightly arrays of a diary snapshot (plus randomized blocks, if any)."""
     counts_by_night = {night.date: night.cramps for night in data.nights}
     for ep in data.episodes:  # an episode's night is observed even if not listed

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from crampwise.analysis.result import ChangepointResult
 from crampwise.analysis.series import DiarySeries, FloatArray, IntArray
 from crampwise.analysis.stats import rate_interval
@@ -134,8 +135,10 @@ def _enough_cramps(cps: list[int], series: DiarySeries) -> list[int]:
         bounds = [0, *kept, series.n]
         for i, c in enumerate(kept):
             lo, hi = bounds[i], bounds[i + 2]
-            sides = [(float(series.counts[a:b].sum()), float(series.observed[a:b].sum()))
-                     for a, b in ((lo, c), (c, hi))]
+            sides = [
+                (float(series.counts[a:b].sum()), float(series.observed[a:b].sum()))
+                for a, b in ((lo, c), (c, hi))
+            ]
             rates = [s / max(n, 1.0) for s, n in sides]
             if sides[int(np.argmax(rates))][0] < MIN_HIGH_CRAMPS:
                 kept.pop(i)

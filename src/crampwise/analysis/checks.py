@@ -109,9 +109,7 @@ def missing_findings(series: DiarySeries) -> list[MissingFinding]:
         se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_on + 1 / n_off))
         if abs(m_on - m_off) > MISSING_GAP and abs(m_on - m_off) / se > MISSING_Z:
             nights = np.nonzero(~on if m_off > m_on else on)[0]
-            out.append(
-                MissingFinding(item, int(nights[0]), int(nights[-1]) + 1, m_off, m_on)
-            )
+            out.append(MissingFinding(item, int(nights[0]), int(nights[-1]) + 1, m_off, m_on))
     return out
 
 

@@ -144,9 +144,7 @@ class Fits:
     trend_flagged: bool = False
 
 
-def _sensitivity(
-    name: str, fit: ModelFit | None, item: str, note_missing: str
-) -> Sensitivity:
+def _sensitivity(name: str, fit: ModelFit | None, item: str, note_missing: str) -> Sensitivity:
     est = estimate(fit, item)
     if est is None:
         return Sensitivity(name, Interval(None, None, None), None, False, note_missing)
@@ -384,15 +382,26 @@ def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
     if fit is None or est is None:
         note = "The experiment has no cramps, or no recorded nights on one side, yet."
         return EffectResult(
-            item, Interval(None, None, None), None, None, "inconclusive", "randomized", "none",
-            *counts, note,
+            item,
+            Interval(None, None, None),
+            None,
+            None,
+            "inconclusive",
+            "randomized",
+            "none",
+            *counts,
+            note,
         )
     v = verdict(est.p_benefit, est.p_meaningful)
     reasons: tuple[str, ...] = ()
     if float(series.counts[use].sum()) < SPARSE_CRAMPS:
         v, reasons = "inconclusive", ("too-few-cramps",)
     adjusted = [item_label(x) for labels, _ in cols for x in labels if x != item]
-    note = f"Other changes during the experiment; adjusted for {', '.join(adjusted)}." if adjusted else ""
+    note = (
+        f"Other changes during the experiment; adjusted for {', '.join(adjusted)}."
+        if adjusted
+        else ""
+    )
     return EffectResult(
         item,
         est.rate_ratio,

@@ -243,9 +243,15 @@ def _effect_summary(e: EffectResult, prior_shifts: Sequence[str] = ()) -> str:
     where = "on nights with it"
     if e.adherence is not None and e.adherence < 1.0:
         where = f"in the weeks you were on it (taken on {100 * e.adherence:.0f} % of those nights)"
-    observed = f"{_pct_fewer(rr.estimate)} cramps {where} (95 % range: {_pct_range(rr.low, rr.high)})"
+    observed = (
+        f"{_pct_fewer(rr.estimate)} cramps {where} (95 % range: {_pct_range(rr.low, rr.high)})"
+    )
     raw = e.unadjusted.estimate
-    if e.evidence == "uncontrolled" and raw is not None and abs(math.log(raw / rr.estimate)) > _DIFFERS:
+    if (
+        e.evidence == "uncontrolled"
+        and raw is not None
+        and abs(math.log(raw / rr.estimate)) > _DIFFERS
+    ):
         observed = (
             f"{_pct_fewer(raw)} cramps {where} than without, comparing the rates as they "
             f"were; but allowing for the slow drift of your cramps over the diary and the "
@@ -279,7 +285,7 @@ def _effect_summary(e: EffectResult, prior_shifts: Sequence[str] = ()) -> str:
     }[e.verdict]
     if e.held_back:
         caveat = (
-            f"; this is a before/after comparison, and the diary cannot say more: "
+            "; this is a before/after comparison, and the diary cannot say more: "
             + "; ".join(_HELD_BACK[r].format(name=name) for r in e.held_back)
             + "."
         )
@@ -301,8 +307,7 @@ _HELD_BACK = {
     ),
     "missing-nights": "the drop does not hold if the nights you skipped were cramp-free",
     "low-adherence": (
-        "you took {name} on too few of those nights, and the nights you took it show no "
-        "clear drop"
+        "you took {name} on too few of those nights, and the nights you took it show no clear drop"
     ),
 }
 

@@ -41,11 +41,11 @@ __all__ = [
     "Cells",
     "ModelFit",
     "fit_model",
-    "within_period_slope",
     "seasonal_basis",
     "state_cells",
     "trend_basis",
     "trend_df",
+    "within_period_slope",
 ]
 
 EFFECT_PRIOR_SD = 1.0  # N(0, 1²) on every log rate ratio, in every path (issue 10 item 9)
@@ -68,20 +68,22 @@ class Cells:
 
 
 def _state_ids(states: BoolArray) -> IntArray:
-    if states.shape[1] == 0:
+    """One integer per distinct row of ``states`` (the bits of the row, when they fit)."""
+    k = states.shape[1]
+    if k == 0:
         return np.zeros(states.shape[0], dtype=np.int64)
+    if k <= 40:
+        return np.asarray(states.astype(np.int64) @ (np.int64(1) << np.arange(k, dtype=np.int64)))
     _, ids = np.unique(states, axis=0, return_inverse=True)
     return np.asarray(ids, dtype=np.int64).reshape(-1)
 
 
-def state_cells(
-    states: BoolArray, use: BoolArray, counts: FloatArray, week_len: int = 7
-) -> Cells:
+def state_cells(states: BoolArray, use: BoolArray, counts: FloatArray, week_len: int = 7) -> Cells:
     """Sum the nights in ``use`` by (week, row of ``states``)."""
     nights = np.nonzero(use)[0]
     seg = _state_ids(states)[nights]
     week = nights // week_len
-    key = week * (int(seg.max(initial=0)) + 1) + seg
+    key = week * (int(seg.max(initial=0)) + 1) + seg if seg.size else week
     uniq, first_pos, inverse = np.unique(key, return_index=True, return_inverse=True)
     size = uniq.shape[0]
     exposure = np.bincount(inverse, minlength=size).astype(np.float64)
@@ -205,7 +207,7 @@ class Spells:
         return 1.0 + self.tau2 * weekly_mean * float(r.sum()) / weeks
 
 
-def _spells(week: IntArray, resid: FloatArray, mu: FloatArray) -> Spells:
+def _spells(week: IntArray, resid: FloatArray, mu: FloatArray, k: int) -> Spells:
     """Moment estimates of τ² and ρ from weekly residuals (ρ bias-corrected, in [0, 0.95])."""
     n_weeks = int(week.max()) + 1
     e = np.bincount(week, weights=resid, minlength=n_weeks)
@@ -219,8 +221,10 @@ def _spells(week: IntArray, resid: FloatArray, mu: FloatArray) -> Spells:
     norm = tau2 * float((u[1:] * u[:-1])[both].sum())
     rho = cross / norm if norm > 0 else 0.0
     t = max(int(present.sum()), 2)
-    rho = rho + (1.0 + 3.0 * max(rho, 0.0)) / t  # Kendall's small-sample bias of ρ̂
-    return Spells(tau2, float(min(max(rho, 0.0), 0.95)))
+    rho = min(max(rho + (1.0 + 3.0 * max(rho, 0.0)) / t, 0.0), 0.95)  # Kendall's bias of ρ̂
+    # Residuals around k fitted levels lose about k·(1 + ρ)/(1 − ρ) weeks of variance.
+    lost = min(k * (1.0 + rho) / (1.0 - rho) / t, 0.5)
+    return Spells(tau2 / (1.0 - lost), float(rho))
 
 
 def _widen(cov: FloatArray, meat: FloatArray) -> FloatArray:
@@ -302,12 +306,14 @@ def fit_model(
         np.log(cells.exposure),
         np.array([prec[0], *prec[first_effect:]]),
     )
-    spells = _spells(cells.week, cells.counts - plain.mu, plain.mu)
+    spells = _spells(cells.week, cells.counts - plain.mu, plain.mu, 1 + p - first_effect)
     cov = _widen(fit.cov, _meat(x, fit.mu, cells.week, spells))
-    full_spells = _spells(cells.week, cells.counts - fit.mu, fit.mu)
+    full_spells = _spells(cells.week, cells.counts - fit.mu, fit.mu, p)
     trend_cov = _widen(fit.cov, _meat(x, fit.mu, cells.week, full_spells))
     df = float(max(fit.df_resid, 2))
-    lr = full_spells.window_dispersion(float(fit.mu.sum()) / max(int(np.unique(cells.week).shape[0]), 1))
+    lr = full_spells.window_dispersion(
+        float(fit.mu.sum()) / max(int(np.unique(cells.week).shape[0]), 1)
+    )
     # Trend curve on every night, for the warning's wording.
     curve = np.zeros(series.n)
     if trend_cols:
@@ -349,9 +355,7 @@ def _trend_vif(
     hess = (xs.T * mu) @ xs + np.diag(prec[keep])
     sub = np.linalg.pinv(hess)
     pos = {j: i for i, j in enumerate(keep)}
-    return tuple(
-        float(cov[j, j] / max(sub[pos[j], pos[j]], 1e-300)) for j in effect_cols
-    )
+    return tuple(float(cov[j, j] / max(sub[pos[j], pos[j]], 1e-300)) for j in effect_cols)
 
 
 def within_period_slope(series: DiarySeries, use: BoolArray) -> tuple[float, float] | None:
@@ -381,5 +385,5 @@ def within_period_slope(series: DiarySeries, use: BoolArray) -> tuple[float, flo
     prec = np.full(x.shape[1], 1e-6)
     y, off, week = cells.counts[keep], np.log(cells.exposure[keep]), cells.week[keep]
     fit = fit_poisson(x, y, off, prec)
-    cov = _widen(fit.cov, _meat(x, fit.mu, week, _spells(week, y - fit.mu, fit.mu)))
+    cov = _widen(fit.cov, _meat(x, fit.mu, week, _spells(week, y - fit.mu, fit.mu, x.shape[1])))
     return float(fit.coef[-1]), math.sqrt(max(float(cov[-1, -1]), 0.0))

@@ -42,9 +42,10 @@ LEAVE_OUT_MAX = 42
 LEAVE_OUT_AT_DIARY_START = 28
 MIN_REFERENCE = 28  # observed nights in the longer run the window is compared with
 AFTER_REFERENCE = 182  # at most this many nights after a start, when that is the reference
-FLARE_ALPHA = 0.02  # family-wise, over all windows and starts of a diary
+FLARE_ALPHA = 0.01  # family-wise, over all windows and starts of a diary
 FLARE_RATIO = 1.5
 AFTER_RATIO = 2.5  # against the nights after a start, a working item alone gives a ratio
+
 
 @dataclass(frozen=True)
 class Flare:
@@ -135,16 +136,17 @@ def find_flares(series: DiarySeries, phi: float) -> list[Flare]:
     # above its reference (a significant 4-week window inside a 6-week spell would leave
     # two bad weeks in the "before").
     out: list[Flare] = []
-    for key, flare in best.items():
+    for key, found in best.items():
+        spell = found
         for item, start, lo, hi, kind, rlo, rhi in cands:
-            if (item, start) != key or hi - lo <= flare.end - flare.first:
+            if (item, start) != key or hi - lo <= spell.end - spell.first:
                 continue
             s1, n1 = _sums(series, lo, hi)
             s2, n2 = _sums(series, rlo, rhi)
-            wider = Flare(item, start, lo, hi, s1, n1, s2, n2, flare.p_higher, kind)
+            wider = Flare(item, start, lo, hi, s1, n1, s2, n2, found.p_higher, kind)
             if n1 >= (hi - lo) / 2 and n2 > 0 and wider.ratio >= FLARE_RATIO:
-                flare = wider
-        out.append(flare)
+                spell = wider
+        out.append(spell)
     return sorted(out, key=lambda fl: (fl.start, fl.item or ""))
 
 

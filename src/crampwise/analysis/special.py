@@ -12,6 +12,7 @@ quantile, and safeguarded Newton (bisection fallback) for the inverses.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 __all__ = [
     "betainc",
@@ -199,11 +200,7 @@ def _beta_cf(a: float, b: float, x: float) -> float:
 
 def _log_beta_front(a: float, b: float, x: float) -> float:
     return (
-        math.lgamma(a + b)
-        - math.lgamma(a)
-        - math.lgamma(b)
-        + a * math.log(x)
-        + b * math.log1p(-x)
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
     )
 
 
@@ -282,6 +279,7 @@ def stdtr(df: float, t: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+@lru_cache(maxsize=256)
 def stdtrit(df: float, p: float) -> float:
     """Student t quantile."""
     if p <= 0.0:

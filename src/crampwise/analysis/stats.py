@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
 from crampwise.analysis import special
 from crampwise.analysis.series import FloatArray
 
@@ -152,8 +153,12 @@ def fit_poisson(
     # Start the intercept-like direction at the overall rate: solve for a constant shift.
     total = float(y.sum())
     if total > 0:
-        start, *_ = np.linalg.lstsq(x, np.full(n_rows, math.log(total / np.exp(offset).sum())))
-        beta = np.asarray(start, dtype=np.float64)
+        level = math.log(total / float(np.exp(offset).sum()))
+        if np.all(x[:, 0] == 1.0):  # an intercept: start it at the overall rate
+            beta[0] = level
+        else:
+            start, *_ = np.linalg.lstsq(x, np.full(n_rows, level))
+            beta = np.asarray(start, dtype=np.float64)
     ll, mu = _loglik(x, y, offset, beta, prec)
     converged = False
     for _ in range(max_iter):
@@ -175,7 +180,12 @@ def fit_poisson(
             converged = True
             break
     hess = (x.T * mu) @ x + np.diag(prec)
-    cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
+    try:
+        cov = np.asarray(np.linalg.inv(hess), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
+    if not np.all(np.isfinite(cov)):
+        cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
     safe_mu = np.maximum(mu, 1e-300)
     pearson = float(np.sum((y - mu) ** 2 / safe_mu))
     return PoissonFit(beta, cov, mu, pearson, n_rows - n_cols, converged)

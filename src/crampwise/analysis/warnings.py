@@ -33,7 +33,6 @@ from crampwise.analysis.result import (
     PeriodResult,
 )
 from crampwise.analysis.rtm import Flare
-from crampwise.analysis.special import ndtr
 from crampwise.analysis.series import (
     Change,
     DiarySeries,
@@ -42,6 +41,7 @@ from crampwise.analysis.series import (
     fmt_rate,
     item_label,
 )
+from crampwise.analysis.special import ndtr
 
 __all__ = [
     "MONTHS",
@@ -210,7 +210,9 @@ def explanations(series: DiarySeries, item: str, fits: Fits) -> list[str]:
         parts.append(f"the way your cramps {'faded' if fading else 'grew'} over the whole diary")
     if not parts:
         return []
-    return [f"{_cap(' and '.join(parts))} may partly explain the change seen with {item_label(item)}."]
+    return [
+        f"{_cap(' and '.join(parts))} may partly explain the change seen with {item_label(item)}."
+    ]
 
 
 def _before_after(
@@ -252,7 +254,9 @@ def _before_after(
     return out
 
 
-def _rtm(series: DiarySeries, flares: Sequence[Flare], effects: Sequence[EffectResult]) -> list[Caveat]:
+def _rtm(
+    series: DiarySeries, flares: Sequence[Flare], effects: Sequence[EffectResult]
+) -> list[Caveat]:
     out: list[Caveat] = []
     for fl in flares:
         rate1 = 7 * fl.events / max(fl.nights, 1.0)
@@ -294,7 +298,11 @@ def trend_flagged(series: DiarySeries, model: ModelFit | None) -> bool:
         return False
     obs = np.nonzero(series.observed)[0]
     p = model.trend_p()
-    if p is not None and p < TREND_P and math.exp(float(np.ptp(model.trend_curve[obs]))) >= TREND_FACTOR:
+    if (
+        p is not None
+        and p < TREND_P
+        and math.exp(float(np.ptp(model.trend_curve[obs]))) >= TREND_FACTOR
+    ):
         return True
     slope = within_period_slope(series, series.observed)
     if slope is None or slope[1] <= 0:
@@ -443,8 +451,10 @@ def _missing_finding(
             f"({100 * f.other_share:.0f} % against {100 * f.share:.0f} %)."
         )
     eff = next((e for e in effects if e.item == f.item), None)
-    bound = None if eff is None else next(
-        (x for x in eff.sensitivity if x.name == "missing-as-cramp-free"), None
+    bound = (
+        None
+        if eff is None
+        else next((x for x in eff.sensitivity if x.name == "missing-as-cramp-free"), None)
     )
     if eff is not None and eff.rate_ratio.estimate is not None and bound is not None:
         text += (
@@ -478,7 +488,10 @@ def _low_adherence(effects: Sequence[EffectResult]) -> list[Caveat]:
             "(intention to treat)"
         )
         if pp is not None and pp.rate_ratio.estimate is not None:
-            text += f"; comparing the nights you took it with the rest gives {_rr_words(pp.rate_ratio)}."
+            text += (
+                "; comparing the nights you took it with the rest gives "
+                f"{_rr_words(pp.rate_ratio)}."
+            )
         else:
             text += "; the nights you took it are too few to compare on their own."
         out.append(Caveat("low-adherence", text, (eff.item,)))
@@ -521,7 +534,9 @@ def _medications(series: DiarySeries) -> list[Caveat]:
             "clinician."
         )
         out.append(
-            Caveat("medication-change", text, (med.name,), tuple(series.iso(c.night) for c in changes))
+            Caveat(
+                "medication-change", text, (med.name,), tuple(series.iso(c.night) for c in changes)
+            )
         )
     return out
 
