@@ -21,10 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from tests.calibration import SCENARIOS, STATISTICAL_WARNINGS, Outcome, Scenario, outcomes
 
+pytestmark = pytest.mark.slow
 SEEDS = 200
 
 
