@@ -237,7 +237,9 @@ def test_cli_prints_the_new_sections(cli: Any, tmp_path: Path) -> None:
         seed=4,
         regimen=[{"item": "magnesium", "kind": "supplement", "start": _day(100), "end": None}],
         medications=[{"name": "hydrochlorothiazide", "start": _day(150), "end": None}],
-        adherence=[{"date": _day(i), "item": "magnesium", "taken": i % 2 == 0} for i in range(100, n)],
+        adherence=[
+            {"date": _day(i), "item": "magnesium", "taken": i % 2 == 0} for i in range(100, n)
+        ],
     )
     path = tmp_path / "diary.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
