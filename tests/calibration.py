@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from crampwise._record import replace
 from crampwise.analysis import AnalysisResult, analyze_series
 from crampwise.analysis.series import Block, DiarySeries
 from crampwise.analysis.simulate import simulate_series
@@ -146,7 +147,7 @@ def _missing(rng: np.random.Generator, p_skip: float) -> DiarySeries:
         np.zeros(n), {"magnesium": _on(n, (n // 2, None))}, rng=rng, recorded=rec, start=START
     )
     counts = np.where(rec, lam_counts, 0).astype(np.float64)
-    return DiarySeries(**{**series.__dict__, "counts": counts})
+    return replace(series, counts=counts)
 
 
 def _seasonal(rng: np.random.Generator, summer: float) -> DiarySeries:

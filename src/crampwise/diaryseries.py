@@ -141,7 +141,13 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         counts[i] = c
     regimen = _spans(((e.item, e.start, e.end) for e in data.regimen), first, n)
     med_spans = _spans(((m.name, m.start, m.end) for m in data.medications), first, n)
-    medications = [MedicationSeries(name, on, cramp_note(name)) for name, on in med_spans.items()]
+    # Only medicines started or stopped inside the diary are changes; the knowledge base
+    # (slow to load on a cold start) is consulted for those alone.
+    medications = [
+        MedicationSeries(name, on, cramp_note(name))
+        for name, on in med_spans.items()
+        if on.any() and not on.all()
+    ]
     adherence: dict[str, AdherenceSeries] = {}
     for a in data.adherence:
         i = (dt.date.fromisoformat(a.date) - first).days

@@ -4,10 +4,10 @@ and which changes cannot be told apart (stats-methods §2.7, §2.7b)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis.model import seasonal_basis
 from crampwise.analysis.periods import period_bounds, weekly_cells
 from crampwise.analysis.series import BoolArray, Change, DiarySeries
@@ -76,8 +76,7 @@ def confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[
     return {n: tuple(g) for g in groups.values() for n in g}
 
 
-@dataclass(frozen=True)
-class MissingFinding:
+class MissingFinding(Record):
     """A period, or an item's on/off nights, with more unrecorded nights than the rest."""
 
     item: str | None  # None = a period
@@ -113,8 +112,7 @@ def missing_findings(series: DiarySeries) -> list[MissingFinding]:
     return out
 
 
-@dataclass(frozen=True)
-class Seasonality:
+class Seasonality(Record):
     """How much of an item's on/off the time of year explains."""
 
     r2: float
@@ -162,8 +160,7 @@ def adherence_share(series: DiarySeries, item: str) -> tuple[int, int] | None:
     return int((rec.taken & rec.recorded & on).sum()), recorded
 
 
-@dataclass(frozen=True)
-class BlockTrend:
+class BlockTrend(Record):
     """Log rate change per block of an experiment, adjusted for on/off."""
 
     estimate: float

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis.checks import (
     MissingFinding,
     Seasonality,
@@ -106,8 +106,7 @@ def _column(series: DiarySeries, name: str) -> BoolArray:
     return med.active
 
 
-@dataclass(frozen=True)
-class Estimate:
+class Estimate(Record):
     rate_ratio: Interval
     p_benefit: float
     p_meaningful: float
@@ -130,18 +129,17 @@ def estimate(fit: ModelFit | None, label: str | Sequence[str]) -> Estimate | Non
     )
 
 
-@dataclass(frozen=True, eq=False)
-class Fits:
+class Fits(Record):
     """The main fit and the sensitivity fits the verdicts are checked against."""
 
     main: ModelFit | None
     without_flares: dict[str, ModelFit | None]  # per item; None = not estimable
     flares_all_there_was: set[str]  # items whose exclusion would remove every cramp
-    flares: list[Flare] = field(default_factory=list)
-    zero_missing: ModelFit | None = None
-    missing: list[MissingFinding] = field(default_factory=list)
-    per_protocol: dict[str, ModelFit | None] = field(default_factory=dict)
-    trend_flagged: bool = False
+    flares: list[Flare]
+    zero_missing: ModelFit | None
+    missing: list[MissingFinding]
+    per_protocol: dict[str, ModelFit | None]
+    trend_flagged: bool
 
 
 def _sensitivity(name: str, fit: ModelFit | None, item: str, note_missing: str) -> Sensitivity:

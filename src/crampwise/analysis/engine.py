@@ -6,13 +6,13 @@ snapshot); ``crampwise.analyze(path_or_dict)`` and ``Tracker.analyze()`` go that
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
 
+from crampwise._record import replace
 from crampwise.analysis.changepoints import detect_changepoints
 from crampwise.analysis.checks import OVERDISPERSED, missing_findings
 from crampwise.analysis.effects import (
@@ -103,13 +103,19 @@ def fit_all(series: DiarySeries) -> Fits:
     flares = find_flares(series, 1.0 if main is None else main.long_run_dispersion)
     without: dict[str, ModelFit | None] = {}
     nothing_left: set[str] = set()
+    by_mask: dict[bytes, ModelFit | None] = {}
     for item in series.items:
-        if item in series.experiments:
+        if item in series.experiments or main is None or main.column_of(item) is None:
             continue
         mask = sensitivity_mask(series, flares, item)
         if mask is None:
             nothing_left.add(item)
-        without[item] = None if mask is None or main is None else _fit(series, mask)
+            without[item] = None
+            continue
+        key = mask.tobytes()
+        if key not in by_mask:
+            by_mask[key] = _fit(series, mask)
+        without[item] = by_mask[key]
     missing = missing_findings(series)
     zero = None
     if any(f.item is not None for f in missing):
@@ -146,7 +152,7 @@ def analyze_series(series: DiarySeries) -> AnalysisResult:
     periods = compute_periods(series, widen)
     changepoints = detect_changepoints(series, max(phi or 1.0, 1.0))
     effects = [
-        dataclasses.replace(
+        replace(
             e,
             summary=_effect_summary(
                 e,

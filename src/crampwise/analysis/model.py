@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray, IntArray
 from crampwise.analysis.special import chi2_sf
 from crampwise.analysis.stats import fit_poisson
@@ -56,8 +56,7 @@ SEASON_MIN_NIGHTS = 730  # sin/cos of the day of year with two years or more
 YEAR = 365.25
 
 
-@dataclass(frozen=True, eq=False)
-class Cells:
+class Cells(Record):
     """Observed nights summed by (calendar week of the diary × state)."""
 
     counts: FloatArray
@@ -141,8 +140,7 @@ def seasonal_basis(day_of_year: FloatArray) -> FloatArray:
     return np.column_stack([np.sin(angle), np.cos(angle)])
 
 
-@dataclass(frozen=True, eq=False)
-class ModelFit:
+class ModelFit(Record):
     """A fitted adjusted model with its widened covariance."""
 
     coef: FloatArray
@@ -157,8 +155,16 @@ class ModelFit:
     df: float | None  # t reference df (None = normal)
     cells: int
     cramps: float
-    trend_curve: FloatArray  # fitted f(t) on every night of the span (log scale)
     trend_vif: tuple[float, ...]  # variance added by the trend, per effect column
+    trend_spec: tuple[FloatArray, int, int]  # observed nights, spline df, nights in span
+
+    def trend_curve(self) -> FloatArray:
+        """The fitted drift f(t) on every night of the span (log scale; 0 without one)."""
+        knots_from, df, n = self.trend_spec
+        if not self.trend_cols:
+            return np.zeros(n)
+        basis = trend_basis(np.arange(n, dtype=np.float64), knots_from, df)
+        return np.asarray(basis @ self.coef[list(self.trend_cols)], dtype=np.float64)
 
     def column_of(self, label: str) -> int | None:
         for j, labels in enumerate(self.effect_labels):
@@ -192,8 +198,7 @@ class ModelFit:
         return chi2_sf(stat, len(idx))
 
 
-@dataclass(frozen=True)
-class Spells:
+class Spells(Record):
     """Lasting bad spells as a latent weekly AR(1) multiplier on the rate:
     Cov(Y_w, Y_v) = U_w·[w = v] + τ²·U_w·U_v·ρ^|w−v| for weekly expected counts U."""
 
@@ -314,11 +319,6 @@ def fit_model(
     lr = full_spells.window_dispersion(
         float(fit.mu.sum()) / max(int(np.unique(cells.week).shape[0]), 1)
     )
-    # Trend curve on every night, for the warning's wording.
-    curve = np.zeros(series.n)
-    if trend_cols:
-        tb_all = trend_basis(np.arange(series.n, dtype=np.float64), obs_t, k_trend)
-        curve = tb_all @ fit.coef[list(trend_cols)]
     effect_cols = tuple(range(first_effect, p))
     vif = _trend_vif(x, fit.mu, np.array(prec), effect_cols, trend_cols, fit.cov)
     return ModelFit(
@@ -334,8 +334,8 @@ def fit_model(
         df=df,
         cells=int(cells.counts.shape[0]),
         cramps=float(cells.counts.sum()),
-        trend_curve=np.asarray(curve, dtype=np.float64),
         trend_vif=vif,
+        trend_spec=(obs_t, k_trend, series.n),
     )
 
 

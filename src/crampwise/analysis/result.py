@@ -1,15 +1,17 @@
-"""Result objects of :func:`crampwise.analysis.analyze`.
+"""Result objects of :func:`crampwise.analysis.analyze_series`.
 
-Frozen dataclasses; ``AnalysisResult.to_dict()`` is exactly the JSON that
-``crampwise analyze --json`` prints. Every float goes through :func:`_num`, so the JSON never
-holds NaN or ±inf (unknown numbers are ``null``).
+Frozen records (:class:`crampwise._record.Record`: cheaper to define than dataclasses,
+which matters on a cold ``crampwise analyze``); ``AnalysisResult.to_dict()`` is exactly
+the JSON that ``crampwise analyze --json`` prints. Every float goes through :func:`_num`,
+so the JSON never holds NaN or ±inf (unknown numbers are ``null``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
+
+from crampwise._record import Record
 
 __all__ = [
     "AnalysisResult",
@@ -38,8 +40,7 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Record):
     """A point estimate with its 95 % interval; all None when the data cannot say."""
 
     estimate: float | None
@@ -56,8 +57,7 @@ class Interval:
         return {"estimate": _num(self.estimate), "low": _num(self.low), "high": _num(self.high)}
 
 
-@dataclass(frozen=True)
-class NightsSummary:
+class NightsSummary(Record):
     observed: int
     missing: int
     first: str | None
@@ -72,8 +72,7 @@ class NightsSummary:
         }
 
 
-@dataclass(frozen=True)
-class PeriodResult:
+class PeriodResult(Record):
     """Nights over which the set of active regimen items did not change (``end`` inclusive)."""
 
     start: str
@@ -100,8 +99,7 @@ class PeriodResult:
         }
 
 
-@dataclass(frozen=True)
-class JointEffect:
+class JointEffect(Record):
     """The combined effect of items that always changed together (only this is estimable)."""
 
     items: tuple[str, ...]
@@ -118,8 +116,7 @@ class JointEffect:
         }
 
 
-@dataclass(frozen=True)
-class Sensitivity:
+class Sensitivity(Record):
     """The effect re-estimated another way; ``supports`` says whether it still backs a
     `benefit` verdict (the verdict stands only when every sensitivity result agrees)."""
 
@@ -139,8 +136,7 @@ class Sensitivity:
         }
 
 
-@dataclass(frozen=True)
-class EffectResult:
+class EffectResult(Record):
     """What one regimen item did to the cramp rate (rate ratio on / off)."""
 
     item: str
@@ -158,7 +154,7 @@ class EffectResult:
     sensitivity: tuple[Sensitivity, ...] = ()
     held_back: tuple[str, ...] = ()  # why the verdict is no stronger (warning codes)
     adherence: float | None = None  # share of recorded "on" nights it was taken
-    unadjusted: Interval = field(default_factory=lambda: Interval(None, None, None))
+    unadjusted: Interval = Interval(None, None, None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -181,8 +177,7 @@ class EffectResult:
         }
 
 
-@dataclass(frozen=True)
-class MedicationEffect:
+class MedicationEffect(Record):
     """How the cramp rate differed with a prescription medicine (rate ratio on / off).
 
     Reported so that a medicine's change is not credited to (or blamed on) a supplement;
@@ -210,8 +205,7 @@ class MedicationEffect:
         }
 
 
-@dataclass(frozen=True)
-class Caveat:
+class Caveat(Record):
     """A warning in plain words, with the items and dates (ISO) it is about.
 
     ``message`` is self-contained (the JSON keeps it whole). ``shared`` lists sentences of
@@ -223,7 +217,7 @@ class Caveat:
     message: str
     items: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
-    shared: tuple[str, ...] = field(default=(), compare=False)
+    shared: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -234,8 +228,7 @@ class Caveat:
         }
 
 
-@dataclass(frozen=True)
-class ChangepointResult:
+class ChangepointResult(Record):
     """A night where the cramp rate seems to have shifted (rates per week)."""
 
     night: str
@@ -254,8 +247,7 @@ class ChangepointResult:
         }
 
 
-@dataclass(frozen=True)
-class Streaks:
+class Streaks(Record):
     """Cramp-free nights in a row (a missing night ends a streak: we do not know it)."""
 
     current: int
@@ -272,8 +264,7 @@ class Streaks:
         }
 
 
-@dataclass(frozen=True)
-class TrendResult:
+class TrendResult(Record):
     """Change of severity (points) or duration (minutes) per year, over all episodes."""
 
     slope_per_year: Interval
@@ -283,8 +274,7 @@ class TrendResult:
         return {"slope_per_year": self.slope_per_year.to_dict(), "episodes": self.episodes}
 
 
-@dataclass(frozen=True)
-class AnalysisResult:
+class AnalysisResult(Record):
     """Everything ``analyze`` found; ``to_dict()`` is the ``--json`` document."""
 
     nights: NightsSummary
@@ -300,7 +290,7 @@ class AnalysisResult:
     can_say: tuple[str, ...] = ()
     cannot_say: tuple[str, ...] = ()
     how_to_find_out: tuple[str, ...] = ()
-    disclaimer: str = field(default=DISCLAIMER)
+    disclaimer: str = DISCLAIMER
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -19,10 +19,9 @@ eases by itself, so a "before" that ends in a flare makes anything look like it 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis.series import BoolArray, DiarySeries, IntArray
 from crampwise.analysis.stats import JEFFREYS_SHAPE, prob_rate_ratio_below
 
@@ -47,8 +46,7 @@ FLARE_RATIO = 1.5
 AFTER_RATIO = 2.5  # against the nights after a start, a working item alone gives a ratio
 
 
-@dataclass(frozen=True)
-class Flare:
+class Flare(Record):
     """A window that ran well above the longer run around it."""
 
     item: str | None  # None = the diary's start

@@ -11,12 +11,13 @@ simulations build it from arrays): the statistics take data, not documents or da
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from crampwise._record import Record
 
 __all__ = [
     "AdherenceSeries",
@@ -39,8 +40,7 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Record):
     """One block of a randomized experiment, as night indices ``[start, end)``."""
 
     start: int
@@ -48,8 +48,7 @@ class Block:
     on: bool
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(Record):
     """A start or stop of a regimen item or medication inside the diary's span."""
 
     night: int  # index of the first night in the new state
@@ -58,8 +57,7 @@ class Change:
     source: Literal["regimen", "medication"]
 
 
-@dataclass(frozen=True, eq=False)
-class MedicationSeries:
+class MedicationSeries(Record):
     """A medicine's use over the span; ``cramp_note`` says why it is linked with cramps
     (from the knowledge base), or is empty when it is not known to be."""
 
@@ -68,16 +66,14 @@ class MedicationSeries:
     cramp_note: str = ""
 
 
-@dataclass(frozen=True, eq=False)
-class AdherenceSeries:
+class AdherenceSeries(Record):
     """Adherence records of one item: nights with a record, and nights it was taken."""
 
     recorded: BoolArray
     taken: BoolArray
 
 
-@dataclass(frozen=True, eq=False)
-class DiarySeries:
+class DiarySeries(Record):
     """Nightly arrays over the diary's span; see the module docstring."""
 
     first: date | None
@@ -88,10 +84,10 @@ class DiarySeries:
     ep_night: IntArray  # night index of every episode
     ep_severity: FloatArray  # NaN where not recorded
     ep_duration: FloatArray  # minutes; NaN where not recorded
-    experiments: Mapping[str, tuple[Block, ...]] = field(default_factory=dict)
-    changes: tuple[Change, ...] = ()
-    medications: tuple[MedicationSeries, ...] = ()
-    adherence: Mapping[str, AdherenceSeries] = field(default_factory=dict)
+    experiments: Mapping[str, tuple[Block, ...]]
+    changes: tuple[Change, ...]
+    medications: tuple[MedicationSeries, ...]
+    adherence: Mapping[str, AdherenceSeries]
 
     @property
     def n(self) -> int:

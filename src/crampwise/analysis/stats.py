@@ -10,10 +10,10 @@ than the whole analysis takes).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis import special
 from crampwise.analysis.series import FloatArray
 
@@ -100,8 +100,7 @@ def wald_interval(
     return estimate - q * se, estimate + q * se
 
 
-@dataclass(frozen=True, eq=False)
-class PoissonFit:
+class PoissonFit(Record):
     """A (penalized) Poisson GLM fit: mode, inverse Hessian, and goodness of fit."""
 
     coef: FloatArray
@@ -191,8 +190,7 @@ def fit_poisson(
     return PoissonFit(beta, cov, mu, pearson, n_rows - n_cols, converged)
 
 
-@dataclass(frozen=True)
-class Slope:
+class Slope(Record):
     """Least-squares slope with its equal-tailed 95 % t interval."""
 
     estimate: float

@@ -204,7 +204,7 @@ def explanations(series: DiarySeries, item: str, fits: Fits) -> list[str]:
             f"to {fmt_date(series.date(opening[0].end - 1))})"
         )
     if fits.trend_flagged and fits.main is not None:
-        curve = fits.main.trend_curve
+        curve = fits.main.trend_curve()
         obs = np.nonzero(series.observed)[0]
         fading = curve[int(obs[-1])] < curve[int(obs[0])]
         parts.append(f"the way your cramps {'faded' if fading else 'grew'} over the whole diary")
@@ -301,7 +301,7 @@ def trend_flagged(series: DiarySeries, model: ModelFit | None) -> bool:
     if (
         p is not None
         and p < TREND_P
-        and math.exp(float(np.ptp(model.trend_curve[obs]))) >= TREND_FACTOR
+        and math.exp(float(np.ptp(model.trend_curve()[obs]))) >= TREND_FACTOR
     ):
         return True
     slope = within_period_slope(series, series.observed)
@@ -316,7 +316,7 @@ def trend_flagged(series: DiarySeries, model: ModelFit | None) -> bool:
 def _trend(series: DiarySeries, model: ModelFit | None, flagged: bool) -> list[Caveat]:
     if not flagged or model is None:
         return []
-    curve = model.trend_curve
+    curve = model.trend_curve()
     obs = np.nonzero(series.observed)[0]
     first, last = int(obs[0]), int(obs[-1])
     change = math.exp(float(curve[last] - curve[first]))
