@@ -129,6 +129,7 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     and whether its "on" spells recur in the same months of different years."""
     if series.first is None or series.n < SEASON_MIN_SPAN:
         return None
+    month_index = _month_index(series)
     on = series.active[:, series.items.index(item)]
     nights = np.nonzero(series.observed)[0]
     x = on[nights].astype(np.float64)
@@ -140,12 +141,26 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     resid = x - basis @ coef
     r2 = 1.0 - float(resid @ resid) / float(((x - x.mean()) ** 2).sum())
     starts = np.nonzero(np.diff(np.concatenate([[0], on.astype(np.int8)])) == 1)[0]
-    years = {series.date(int(s)).year + (series.date(int(s)).month >= 7) for s in starts}
-    months = np.bincount(
-        [series.date(int(t)).month for t in np.nonzero(on & series.observed)[0]], minlength=13
-    )
+    month = _months(series)
+    first_year = series.first.year
+    # a "season year" runs July to June, so one winter is one season
+    years = {first_year + int(month_index[s] // 12) + (month[s] >= 7) for s in starts}
+    months = np.bincount(month[on & series.observed], minlength=13)
     top = tuple(int(m) for m in np.argsort(months)[::-1][:3] if months[m] > 0)
     return Seasonality(r2, len(starts) >= 2 and len(years) >= 2, tuple(sorted(top)))
+
+
+def _month_index(series: DiarySeries) -> np.ndarray:
+    """Months since January of the first night's year, for every night."""
+    assert series.first is not None
+    start = np.datetime64(series.first.isoformat(), "D")
+    months = (start + np.arange(series.n)).astype("datetime64[M]").astype(np.int64)
+    return np.asarray(months - (series.first.year - 1970) * 12, dtype=np.int64)
+
+
+def _months(series: DiarySeries) -> np.ndarray:
+    """Calendar month (1–12) of every night."""
+    return np.asarray(_month_index(series) % 12 + 1, dtype=np.int64)
 
 
 def adherence_share(series: DiarySeries, item: str) -> tuple[int, int] | None:

@@ -63,6 +63,7 @@ __all__ = [
 
 MEANINGFUL_RR = 0.75  # Cochrane magnesium review's "clinically meaningful" 25 % (§2.8)
 SPARSE_CRAMPS = 5
+LARGE_COUNTS = 50  # Gamma shapes above which the plain ratio uses the log-normal form
 TREND_VIF_MAX = 10.0
 TREND_VIF_SAY = 3.0  # an inconclusive item with a drift this entangled says so
 SUPPORT_P = 0.90
@@ -158,6 +159,12 @@ def unadjusted(series: DiarySeries, col: BoolArray) -> Interval:
     n_on, n_off = float((col & use).sum()), float((~col & use).sum())
     if n_on == 0 or n_off == 0:
         return Interval(None, None, None)
+    if (
+        min(a_on, a_off) >= LARGE_COUNTS
+    ):  # the normal approximation on the log scale is exact enough
+        est = math.log((a_on / n_on) / (a_off / n_off))
+        se = math.sqrt(1.0 / a_on + 1.0 / a_off)
+        return Interval.of((math.exp(est), math.exp(est - 1.96 * se), math.exp(est + 1.96 * se)))
     return Interval.of(
         tuple(rate_ratio_quantile(p, a_on, n_on, a_off, n_off) for p in (0.5, 0.025, 0.975))  # type: ignore[arg-type]
     )
@@ -178,17 +185,19 @@ def _held_back(
     """The verdict after the checks above, its sensitivity results, and what held it."""
     v = verdict(main.p_benefit, main.p_meaningful)
     reasons: list[str] = []
-    sens: list[Sensitivity] = [
-        _sensitivity(
-            "without-weeks-before-starts",
-            fits.without_flares.get(item),
-            item,
-            "Cannot be estimated: leaving out the weeks before each start leaves no cramps."
-            if item in fits.flares_all_there_was
-            else "Cannot be estimated: the weeks before the start were all there was to "
-            "compare with.",
+    sens: list[Sensitivity] = []
+    if item in fits.without_flares:
+        sens.append(
+            _sensitivity(
+                "without-weeks-before-starts",
+                fits.without_flares[item],
+                item,
+                "Cannot be estimated: leaving out the weeks before each start leaves no cramps."
+                if item in fits.flares_all_there_was
+                else "Cannot be estimated: the weeks before the start were all there was to "
+                "compare with.",
+            )
         )
-    ]
     if any(f.item == item for f in fits.missing):
         sens.append(
             _sensitivity("missing-as-cramp-free", fits.zero_missing, item, "Cannot be estimated.")

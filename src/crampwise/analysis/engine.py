@@ -20,7 +20,9 @@ from crampwise.analysis.effects import (
     Fits,
     compute_effects,
     effect_columns,
+    estimate,
     medication_effects,
+    verdict,
 )
 from crampwise.analysis.model import ModelFit, fit_model
 from crampwise.analysis.periods import compute_periods
@@ -80,8 +82,11 @@ def _names(series: DiarySeries) -> list[str]:
     return items + [m.name for m in series.medications]
 
 
-def _fit(series: DiarySeries, use: BoolArray, counts: np.ndarray | None = None) -> ModelFit | None:
-    return fit_model(series, use, effect_columns(series, use, _names(series)), counts=counts)
+def _fit(
+    series: DiarySeries, use: BoolArray, counts: np.ndarray | None = None, *, lean: bool = True
+) -> ModelFit | None:
+    cols = effect_columns(series, use, _names(series))
+    return fit_model(series, use, cols, counts=counts, lean=lean)
 
 
 def _per_protocol(series: DiarySeries, item: str) -> ModelFit | None:
@@ -99,13 +104,23 @@ def _per_protocol(series: DiarySeries, item: str) -> ModelFit | None:
 
 def fit_all(series: DiarySeries) -> Fits:
     """The main fit and every sensitivity fit the verdicts are checked against."""
-    main = _fit(series, series.observed)
+    main = _fit(series, series.observed, lean=False)
     flares = find_flares(series, 1.0 if main is None else main.long_run_dispersion)
     without: dict[str, ModelFit | None] = {}
     nothing_left: set[str] = set()
     by_mask: dict[bytes, ModelFit | None] = {}
+    flagged = {f.item for f in flares}
     for item in series.items:
-        if item in series.experiments or main is None or main.column_of(item) is None:
+        if item in series.experiments or main is None:
+            continue
+        est = estimate(main, item)
+        # Needed where a verdict rests on it (a `benefit`) or a flare was flagged before a
+        # start of this item (then it is shown beside the main result).
+        if est is None or (
+            verdict(est.p_benefit, est.p_meaningful) != "benefit"
+            and item not in flagged
+            and None not in flagged  # a flare at the diary's start: shown for every item
+        ):
             continue
         mask = sensitivity_mask(series, flares, item)
         if mask is None:

@@ -117,6 +117,29 @@ def _spline(x: FloatArray, knots: FloatArray) -> FloatArray:
     return np.column_stack(cols)
 
 
+_TREND_SETUP: dict[tuple[int, int, int, int], tuple[float, float, FloatArray, FloatArray]] = {}
+
+
+def _trend_setup(knots_from: FloatArray, df: int) -> tuple[float, float, FloatArray, FloatArray]:
+    """Centre, half-range, knots and column scale of a trend basis (cached: every fit of
+    one diary asks for the same few)."""
+    key = (hash(knots_from.tobytes()), int(knots_from.shape[0]), df, int(knots_from[0]))
+    found = _TREND_SETUP.get(key)
+    if found is not None:
+        return found
+    lo, hi = float(knots_from.min()), float(knots_from.max())
+    centre, half = 0.5 * (lo + hi), max(0.5 * (hi - lo), 1.0)
+    ref_x = (knots_from - centre) / half
+    knots = np.quantile(ref_x, np.linspace(0.0, 1.0, max(df, 1) + 1))
+    if df >= 2 and np.any(np.diff(knots) <= 0):
+        knots = np.linspace(-1.0, 1.0, df + 1)
+    sd = _spline(ref_x[:: max(1, ref_x.shape[0] // 2000)], knots).std(axis=0)
+    if len(_TREND_SETUP) > 64:
+        _TREND_SETUP.clear()
+    _TREND_SETUP[key] = (centre, half, knots, sd)
+    return centre, half, knots, sd
+
+
 def trend_basis(t: FloatArray, knots_from: FloatArray, df: int) -> FloatArray:
     """Natural cubic spline basis (without intercept) in ``t``, ``df`` columns.
 
@@ -124,13 +147,7 @@ def trend_basis(t: FloatArray, knots_from: FloatArray, df: int) -> FloatArray:
     boundary knots, so the drift is never extrapolated as a curve. Columns are scaled by
     their standard deviation over ``knots_from`` (the prior is per standard deviation).
     """
-    lo, hi = float(knots_from.min()), float(knots_from.max())
-    centre, half = 0.5 * (lo + hi), max(0.5 * (hi - lo), 1.0)
-    ref_x = (knots_from - centre) / half
-    knots = np.quantile(ref_x, np.linspace(0.0, 1.0, max(df, 1) + 1))
-    if df >= 2 and np.any(np.diff(knots) <= 0):
-        knots = np.linspace(-1.0, 1.0, df + 1)
-    sd = _spline(ref_x, knots).std(axis=0)
+    centre, half, knots, sd = _trend_setup(knots_from, df)
     basis = _spline((t - centre) / half, knots)
     return np.asarray(basis / np.where(sd > 0, sd, 1.0), dtype=np.float64)
 
@@ -240,6 +257,32 @@ def _widen(cov: FloatArray, meat: FloatArray) -> FloatArray:
     return np.asarray(cov * np.outer(root, root), dtype=np.float64)
 
 
+def _ar1_filter(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
+    """f_a = g_a + ρ·f_(a−1) for every row, in blocks (a triangular Toeplitz product per
+    block plus the carried row), so a 10-year diary needs ten small matrix products."""
+    n = g.shape[0]
+    size = min(block, n)
+    lags = np.arange(size)
+    diff = lags[:, None] - lags[None, :]
+    tri = np.where(diff >= 0, rho ** np.maximum(diff, 0), 0.0)
+    decay = rho ** (lags + 1.0)
+    out = np.empty_like(g)
+    carry = np.zeros(g.shape[1])
+    for lo in range(0, n, size):
+        hi = min(lo + size, n)
+        m = hi - lo
+        out[lo:hi] = tri[:m, :m] @ g[lo:hi] + np.outer(decay[:m], carry)
+        carry = out[hi - 1]
+    return out
+
+
+def _ar1_smooth(g: FloatArray, rho: float) -> FloatArray:
+    """R·g for R_ab = ρ^|a−b|: a forward and a backward AR(1) filter."""
+    if rho <= 0.0:
+        return g
+    return np.asarray(_ar1_filter(g, rho) + _ar1_filter(g[::-1], rho)[::-1] - g, dtype=np.float64)
+
+
 def _meat(x: FloatArray, mu: FloatArray, week: IntArray, spells: Spells) -> FloatArray:
     """Xᵀ Σ X for the working covariance of :class:`Spells` (cells of a week share it)."""
     meat = (x.T * mu) @ x
@@ -248,9 +291,7 @@ def _meat(x: FloatArray, mu: FloatArray, week: IntArray, spells: Spells) -> Floa
     n_weeks = int(week.max()) + 1
     g = np.zeros((n_weeks, x.shape[1]))
     np.add.at(g, week, x * mu[:, None])
-    lag = np.abs(np.arange(n_weeks)[:, None] - np.arange(n_weeks)[None, :])
-    r = spells.rho**lag
-    return np.asarray(meat + spells.tau2 * (g.T @ r @ g), dtype=np.float64)
+    return np.asarray(meat + spells.tau2 * (g.T @ _ar1_smooth(g, spells.rho)), dtype=np.float64)
 
 
 def fit_model(
@@ -261,12 +302,14 @@ def fit_model(
     counts: FloatArray | None = None,
     trend: int | None = None,
     seasonal: bool | None = None,
+    lean: bool = False,
 ) -> ModelFit | None:
     """Fit the adjusted model on the nights ``use`` (observed nights to analyse).
 
     ``effects``: (labels, nightly 0/1) per effect column. ``counts`` overrides the
     nightly counts (sensitivity analyses). ``trend``: spline df (default by span).
-    None when there are no cramps or no nights.
+    ``lean`` skips what only the main fit reports (the drift's own test and how much the
+    drift widens each effect). None when there are no cramps or no nights.
     """
     y_night = series.counts if counts is None else counts
     nights = np.nonzero(use)[0]
@@ -314,13 +357,17 @@ def fit_model(
     spells = _spells(cells.week, cells.counts - plain.mu, plain.mu, 1 + p - first_effect)
     cov = _widen(fit.cov, _meat(x, fit.mu, cells.week, spells))
     full_spells = _spells(cells.week, cells.counts - fit.mu, fit.mu, p)
-    trend_cov = _widen(fit.cov, _meat(x, fit.mu, cells.week, full_spells))
+    trend_cov = cov if lean else _widen(fit.cov, _meat(x, fit.mu, cells.week, full_spells))
     df = float(max(fit.df_resid, 2))
     lr = full_spells.window_dispersion(
         float(fit.mu.sum()) / max(int(np.unique(cells.week).shape[0]), 1)
     )
     effect_cols = tuple(range(first_effect, p))
-    vif = _trend_vif(x, fit.mu, np.array(prec), effect_cols, trend_cols, fit.cov)
+    vif = (
+        tuple(1.0 for _ in effect_cols)
+        if lean
+        else _trend_vif(x, fit.mu, np.array(prec), effect_cols, trend_cols, fit.cov)
+    )
     return ModelFit(
         coef=fit.coef,
         cov=cov,

@@ -121,13 +121,13 @@ def find_flares(series: DiarySeries, phi: float) -> list[Flare]:
     for item, start, lo, hi, kind, rlo, rhi in cands:
         s1, n1 = _sums(series, lo, hi)
         s2, n2 = _sums(series, rlo, rhi)
-        if n1 < (hi - lo) / 2 or n2 <= 0 or s1 < 3:
-            continue
+        bar = FLARE_RATIO if kind != "after" else AFTER_RATIO
+        if n1 < (hi - lo) / 2 or n2 <= 0 or s1 < 3 or s1 * n2 < bar * s2 * n1:
+            continue  # (too few nights or cramps, or not even the ratio: no test needed)
         a1, b1 = JEFFREYS_SHAPE + s1 / f, n1 / f
         a2, b2 = JEFFREYS_SHAPE + s2 / f, n2 / f
         p_higher = 1.0 - prob_rate_ratio_below(1.0, a1, b1, a2, b2)
         flare = Flare(item, start, lo, hi, s1, n1, s2, n2, p_higher, kind)
-        bar = FLARE_RATIO if kind != "after" else AFTER_RATIO
         if p_higher >= level and flare.ratio >= bar:
             best.setdefault((item, start), flare)
     # Once a start is flagged, leave out the whole spell: the longest window still well

@@ -288,10 +288,20 @@ def stdtrit(df: float, p: float) -> float:
         return math.inf
     if p == 0.5:
         return 0.0
-    tail = 2.0 * min(p, 1.0 - p)
-    x = betaincinv(0.5 * df, 0.5, tail)
-    t = math.sqrt(df * (1.0 - x) / x) if x > 0 else math.inf
-    t = t if p > 0.5 else -t
+    if df > 100.0:  # Cornish–Fisher expansion (error O(df⁻⁴)), then the Newton polish
+        z = ndtri(p)
+        z2 = z * z
+        t = z * (
+            1.0
+            + (z2 + 1.0) / (4.0 * df)
+            + (5.0 * z2 * z2 + 16.0 * z2 + 3.0) / (96.0 * df * df)
+            + (3.0 * z2**3 + 19.0 * z2 * z2 + 17.0 * z2 - 15.0) / (384.0 * df**3)
+        )
+    else:
+        tail = 2.0 * min(p, 1.0 - p)
+        x = betaincinv(0.5 * df, 0.5, tail)
+        t = math.sqrt(df * (1.0 - x) / x) if x > 0 else math.inf
+        t = t if p > 0.5 else -t
     if math.isfinite(t):
         # Newton polish on the CDF: 1 − x loses digits when p is near 0.5
         log_c = math.lgamma(0.5 * (df + 1.0)) - math.lgamma(0.5 * df) - 0.5 * math.log(df * math.pi)
