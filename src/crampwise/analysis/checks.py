@@ -4,6 +4,8 @@ and which changes cannot be told apart (stats-methods §2.7, §2.7b)."""
 from __future__ import annotations
 
 import math
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -153,9 +155,14 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
 def _month_index(series: DiarySeries) -> np.ndarray:
     """Months since January of the first night's year, for every night."""
     assert series.first is not None
-    start = np.datetime64(series.first.isoformat(), "D")
-    months = (start + np.arange(series.n)).astype("datetime64[M]").astype(np.int64)
-    return np.asarray(months - (series.first.year - 1970) * 12, dtype=np.int64)
+    return _month_index_of(series.first, series.n)
+
+
+@lru_cache(maxsize=8)
+def _month_index_of(first: date, n: int) -> np.ndarray:
+    start = np.datetime64(first.isoformat(), "D")
+    months = (start + np.arange(n)).astype("datetime64[M]").astype(np.int64)
+    return np.asarray(months - (first.year - 1970) * 12, dtype=np.int64)
 
 
 def _months(series: DiarySeries) -> np.ndarray:
