@@ -120,8 +120,7 @@ def main() -> None:
     tracemalloc.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"peak Python allocations {peak / 2**20:.1f} MB; process max RSS {rss_mb:.0f} MB "
-        "[≤ 150 MB]"
+        f"peak Python allocations {peak / 2**20:.1f} MB; process max RSS {rss_mb:.0f} MB [≤ 150 MB]"
     )
 
     # The main adjusted model alone, and the same design fitted by statsmodels.
