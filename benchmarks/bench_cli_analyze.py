@@ -41,9 +41,8 @@ def main() -> None:
         db = str(Path(tmp) / "demo.sqlite")
         env = {**os.environ, "CRAMPWISE_NOW": "2026-11-15T12:00:00Z"}
         subprocess.run([exe, "--db", db, "demo", "--yes"], env=env, check=True, capture_output=True)
-        print(
-            f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
-        )
+        load = os.getloadavg()[0]
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {load:.1f}")
         for label, cmd in (
             ("python -c pass", [sys.executable, "-c", "pass"]),
             ("python -c 'import numpy'", [sys.executable, "-c", "import numpy"]),
@@ -52,7 +51,8 @@ def main() -> None:
         ):
             wmin, wmed, cpu = _measure(cmd, {**env, "OPENBLAS_NUM_THREADS": "1"})
             print(
-                f"  {label:<34} wall min {1000 * wmin:.0f} / median {1000 * wmed:.0f} ms, cpu {1000 * cpu:.0f} ms"
+                f"  {label:<34} wall min {1000 * wmin:.0f} / median {1000 * wmed:.0f} ms, "
+                f"cpu {1000 * cpu:.0f} ms"
             )
 
 
