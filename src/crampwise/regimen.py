@@ -17,7 +17,8 @@ from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 
 if TYPE_CHECKING:
-    from crampwise.tracker import Tracker
+    from crampwise.clock import Clock
+    from crampwise.storage.store import Store
 
 __all__ = ["RegimenModule", "check_regimen_entry"]
 
@@ -62,12 +63,12 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
 class RegimenModule:
     """Start, stop and switch regimen items; adherence; medications (``tracker.regimen``)."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self._t = tracker
-        self._store = tracker.store
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
 
     def _day(self, date: str | None, field: str = "--date") -> str:
-        return self._t.day(date, field)
+        return self._clock.day(date, field)
 
     # -- regimen -------------------------------------------------------------------------
     def entries(self, *, active_on: str | None = None) -> list[RegimenEntry]:
@@ -115,7 +116,7 @@ class RegimenModule:
                 notes=notes,
             ),
             "--" if False else "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
             self._refuse_overlap(entry)
@@ -191,7 +192,7 @@ class RegimenModule:
                 notes=notes if notes is not None else current.notes,
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         if (changed.form, changed.dose, changed.unit, changed.times) == (
             current.form,
@@ -279,7 +280,7 @@ class RegimenModule:
                 notes=notes,
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
             for other in self._store.list_medications():

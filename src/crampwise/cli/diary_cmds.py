@@ -206,7 +206,7 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
         from crampwise.storage import default_database_path
 
         demo = default_database_path("demo.sqlite")
-        if demo.exists() and app.tracker.store.url != f"sqlite:///{demo}":
+        if demo.exists() and app.tracker.database_url != f"sqlite:///{demo}":
             app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
         return 0
     app.echo(app.style("crampwise summary", "bold"))
