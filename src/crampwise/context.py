@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import replace
-from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.records import (
     Factor,
     Lab,
@@ -17,6 +17,7 @@ from crampwise.records import (
     TriggerPoint,
     TriggerPointRating,
 )
+from crampwise.rules import same_trigger_point
 from crampwise.timeparse import zone
 
 if TYPE_CHECKING:
@@ -254,6 +255,14 @@ class ContextModule:
             self._clock.today(),
         )
         with self._store.write():
+            same = same_trigger_point(self._store.list_trigger_points(), tp)
+            if same is not None:
+                where = f" at {tp.spot!r}" if tp.spot else ""
+                raise ConflictError(
+                    f"a trigger point on the {tp.side} {tp.muscle}{where} found on {tp.found} "
+                    f"is already recorded (number {same.id}); rate that one, or describe "
+                    "where this one is (spot) to tell them apart"
+                )
             new_id = self._store.insert_trigger_point(tp)
         return self._trigger_point(new_id)
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from crampwise.storage.store import Store
 
 __all__ = [
+    "EMPTIED_NIGHT",
     "MAX_DURATION_MIN",
     "DiaryModule",
     "LoggedEpisode",
@@ -88,6 +89,9 @@ _EDITABLE = (
     "notes",
 )
 
+
+#: What a night becomes when its only cramp is deleted or moved away.
+EMPTIED_NIGHT: tuple[str, ...] = ("cramp-free", "missing")
 
 #: The longest cramp crampwise accepts (minutes): anything longer is a typo or an
 #: emergency, and a duration of 10²⁹ minutes must not reach the statistics.
@@ -472,8 +476,17 @@ class DiaryModule:
         return to_local(episode.occurred_at, episode.tz or self._clock.timezone)
 
     # -- changing ------------------------------------------------------------------------
-    def edit_episode(self, episode_id: int, *, confirm: bool = False, **changes: Any) -> Episode:
-        """Change fields of an episode (same names as :meth:`log_episode`); needs ``confirm``."""
+    def edit_episode(
+        self,
+        episode_id: int,
+        *,
+        confirm: bool = False,
+        emptied_night: str | None = None,
+        **changes: Any,
+    ) -> Episode:
+        """Change fields of an episode (same names as :meth:`log_episode`); overwriting a
+        recorded value needs ``confirm``. Moving a night's only cramp to another night needs
+        ``emptied_night`` (see :meth:`delete_episode`)."""
         current = self.episode(episode_id)
         fields: dict[str, Any] = {
             "side": current.side,
@@ -506,22 +519,51 @@ class DiaryModule:
         overwritten = _overwritten(current, updated)
         if overwritten and not confirm:  # filling in what was left empty needs no question
             raise ConfirmationRequired(f"episode {episode_id}: overwrite {'; '.join(overwritten)}?")
+        moved = updated.night != current.night
+        becomes = self._emptied_night(current, emptied_night) if moved else None
         with self._store.write():
-            if updated.night != current.night:
+            if moved:
                 self._store.ensure_night(updated.night)
             self._store.update_episode(episode_id, updated)
-            for effect in current.after_effects:
-                self._store.insert_after_effect(episode_id, effect)
+            if becomes == "missing":
+                self._store.delete_night(current.night)
         return self.episode(episode_id)
 
-    def delete_episode(self, episode_id: int, *, confirm: bool = False) -> Episode:
-        """Delete one episode (the night stays observed); needs ``confirm``."""
+    def delete_episode(
+        self, episode_id: int, *, confirm: bool = False, emptied_night: str | None = None
+    ) -> Episode:
+        """Delete one episode; needs ``confirm``.
+
+        When it is its night's only cramp, ``emptied_night`` says what the night becomes:
+        ``cramp-free`` (you know it had no other cramp) or ``missing`` (unknown).
+        """
         episode = self.episode(episode_id)
         if not confirm:
             raise ConfirmationRequired(f"delete episode {episode_id} (night {episode.night})?")
+        becomes = self._emptied_night(episode, emptied_night)
         with self._store.write():
             self._store.delete_episode(episode_id)
+            if becomes == "missing":
+                self._store.delete_night(episode.night)
         return episode
+
+    def _emptied_night(self, episode: Episode, answer: str | None) -> str | None:
+        """What a night becomes when ``episode``, its only cramp, leaves it (else None).
+
+        A night is observed because someone checked it in or logged a cramp on it; once
+        its last cramp is gone, only the person knows whether it was cramp-free.
+        """
+        night = self._store.get_night(episode.night)
+        if night is None or night.cramps != 1:
+            return None
+        if answer is None:
+            raise InputError(
+                "emptied_night",
+                f"it is the only cramp of the night of {episode.night}: was that night "
+                "otherwise cramp-free, or is it unknown? (cramp-free or missing)",
+                code="required",
+            )
+        return v.choice(answer, "emptied_night", EMPTIED_NIGHT)
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:
         """Delete a night and its episodes (it becomes missing); needs ``confirm``."""

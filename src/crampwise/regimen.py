@@ -15,6 +15,7 @@ from crampwise import vocab
 from crampwise._record import replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
+from crampwise.rules import medication_clashes, regimen_clashes, span_text
 
 if TYPE_CHECKING:
     from crampwise.clock import Clock
@@ -124,17 +125,13 @@ class RegimenModule:
         return replace(entry, id=new_id)
 
     def _refuse_overlap(self, entry: RegimenEntry, ignore_id: int | None = None) -> None:
-        for other in self._store.list_regimen(entry.item):
-            if other.id == ignore_id:
-                continue
-            other_end = other.end or "9999-12-31"
-            entry_end = entry.end or "9999-12-31"
-            if other.start < entry_end and entry.start < other_end:
-                span = f"{other.start} – {other.end or 'ongoing'}"
-                raise ConflictError(
-                    f"{entry.item} is already in your regimen for {span}; "
-                    f"stop it first or use 'regimen switch {entry.item}'"
-                )
+        clashes = regimen_clashes(self._store.list_regimen(entry.item), entry, ignore_id=ignore_id)
+        if clashes:
+            other = clashes[0]
+            raise ConflictError(
+                f"{entry.item} is already in your regimen for {span_text(other.start, other.end)}; "
+                f"stop it first or switch it to the new form or dose"
+            )
 
     def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
         """Stop an ongoing item; ``date`` is the first day without it (default today)."""
@@ -283,9 +280,13 @@ class RegimenModule:
             self._clock.today(),
         )
         with self._store.write():
-            for other in self._store.list_medications():
-                if other.name == med.name and other.end is None:
-                    raise ConflictError(f"{med.name} is already on your medication list")
+            clashes = medication_clashes(self._store.list_medications(), med)
+            if clashes:
+                other = clashes[0]
+                raise ConflictError(
+                    f"{med.name} is already on your medication list for "
+                    f"{span_text(other.start, other.end)}; stop that entry first"
+                )
             new_id = self._store.insert_medication(med)
         return replace(med, id=new_id)
 

@@ -29,6 +29,7 @@ OPTIONS: dict[str, str] = {
     "sleep_quality": "--sleep",
     "cramps": "--cramps",
     "out": "--out",
+    "emptied_night": "--then",
 }
 
 

@@ -37,6 +37,7 @@ from crampwise.records import (
     TriggerPointRating,
 )
 from crampwise.regimen import check_medication, check_regimen_entry
+from crampwise.rules import spans_overlap, trigger_point_key
 from crampwise.timeparse import NIGHT_BOUNDARY_HOUR, format_utc, zone
 
 T = TypeVar("T")
@@ -457,11 +458,12 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
 
 
 def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
-    """Entries (name, start, end) of the same name may not overlap in time."""
+    """Entries (name, start, end) of the same name may not overlap in time (the rule of
+    :func:`crampwise.rules.regimen_clashes` and ``medication_clashes``)."""
     by_name: dict[str, list[tuple[int, str, str | None]]] = {}
     for i, (name, start, end) in enumerate(entries):
         for j, other_start, other_end in by_name.get(name, []):
-            if start < (other_end or "9999-12-31") and other_start < (end or "9999-12-31"):
+            if spans_overlap(start, end, other_start, other_end):
                 raise ImportFormatError(
                     f"{section}[{i}].start",
                     f"{name} from {start} overlaps {section}[{j}] ({other_start} – "
@@ -574,7 +576,7 @@ def _check_unique(out: ParsedDiary) -> None:
         ("labs", [(lab.date, lab.test) for lab in out.labs]),
         ("factors", [(f.date, f.name) for f in out.factors]),
         ("red_flags", [(r.date, r.flag) for r in out.red_flags]),
-        ("trigger_points", [(t.muscle, t.side, t.spot, t.found) for t in out.trigger_points]),
+        ("trigger_points", [trigger_point_key(t) for t in out.trigger_points]),
     ]
     for section, keys in keyed:
         seen: dict[tuple[Any, ...], int] = {}
