@@ -123,9 +123,13 @@ def test_edit_and_delete_need_confirmation(tracker: Tracker) -> None:
     assert edited.occurred_at == episode.occurred_at
     with pytest.raises(ConfirmationRequired):
         tracker.diary.delete_episode(episode.id)
-    tracker.diary.delete_episode(episode.id, confirm=True)
+    with pytest.raises(InputError, match="was that night otherwise cramp-free") as asked:
+        tracker.diary.delete_episode(episode.id, confirm=True)  # its night's only cramp
+    assert asked.value.field == "emptied_night"
+    assert tracker.diary.episodes() != []  # nothing deleted before the answer
+    tracker.diary.delete_episode(episode.id, confirm=True, emptied_night="cramp-free")
     assert tracker.diary.episodes() == []
-    assert tracker.diary.nights()[0].cramps == 0  # the night stays observed
+    assert tracker.diary.nights()[0].cramps == 0  # the person said it was cramp-free
     tracker.diary.delete_night("2026-03-04", confirm=True)
     assert tracker.diary.nights() == []
     with pytest.raises(NotFoundError):
