@@ -557,3 +557,17 @@ def test_moving_the_only_cramp_to_another_night_asks_too(cli: Any) -> None:
     assert code == 0, err
     code, out, _ = cli("nights", "--json")
     assert json.loads(out) == [{"date": "2026-03-02", "observed": True, "cramps": 1}]
+
+
+def test_moving_a_cramp_after_its_own_after_effects_is_refused(tracker: Tracker) -> None:
+    """Found by the stateful test: the moved cramp's soreness would be rated before its
+    night, and the diary's export could not be imported any more."""
+    episode = tracker.diary.log_episode(at="22:30", night="2026-02-20").episode
+    assert episode.id is not None
+    tracker.diary.add_after_effect(episode.id, "soreness", 3, "2026-02-20")
+    with pytest.raises(InputError, match="2026-02-20 is before the night 2026-02-21"):
+        tracker.diary.edit_episode(
+            episode.id, night="2026-02-21", at="22:30", confirm=True, emptied_night="missing"
+        )
+    assert tracker.diary.episodes()[0].night == "2026-02-20"
+    _assert_export_restores(tracker)
