@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
@@ -17,6 +17,7 @@ from crampwise.formats.jsonrecords import (
     trigger_point_json,
 )
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.records import Medication, RegimenEntry
 
