@@ -24,10 +24,14 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("crampwise"))
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module.startswith("crampwise"):
-                found.add(node.module)
-                found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").startswith("crampwise")
+        ):
+            module = str(node.module)
+            found.add(module)
+            found.update(f"{module}.{a.name}" for a in node.names)
     return found
 
 
@@ -92,9 +96,9 @@ def test_sql_lives_only_in_storage() -> None:
         if _layer(path) == "storage":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value.lstrip().upper().startswith(starts):
-                    offenders.append(f"{path.relative_to(PACKAGE)}: {node.value[:40]!r}")
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and text.lstrip().upper().startswith(starts):
+                offenders.append(f"{path.relative_to(PACKAGE)}: {text[:40]!r}")
     assert offenders == []
 
 
