@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +32,7 @@ from crampwise.analysis.series import (
 )
 from crampwise.errors import ImportFormatError, InputError
 
+TYPE_CHECKING = False  # the project's convention (mypy treats any such name as true)
 if TYPE_CHECKING:
     from crampwise.analysis import AnalysisResult
     from crampwise.records import DiaryData
