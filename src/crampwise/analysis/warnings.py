@@ -41,7 +41,7 @@ from crampwise.analysis.series import (
     fmt_rate,
     item_label,
 )
-from crampwise.analysis.special import ndtr
+from crampwise.analysis.special import chi2_sf, ndtr
 
 __all__ = [
     "MONTHS",
@@ -58,7 +58,8 @@ __all__ = [
 MISSING_SHARE = 0.20
 MIN_NIGHTS = 14  # a period or comparison side with fewer recorded nights says little
 TREND_P = 0.02  # the whole drift (Wald, widened covariance) or the slope inside periods
-TREND_FACTOR = 1.5  # ... and the fitted drift changes the rate at least 1.5-fold
+TREND_FACTOR = 1.5
+OVERDISPERSION_P = 0.01  # ... and the fitted drift changes the rate at least 1.5-fold
 MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")  # fmt: skip
 # A shift with no regimen change nearby, at most this many nights before an item started,
@@ -399,8 +400,12 @@ def _changepoints(series: DiarySeries, changepoints: Sequence[ChangepointResult]
     return out
 
 
-def _overdispersion(phi: float | None) -> list[Caveat]:
-    if phi is None or phi <= OVERDISPERSED:
+def _overdispersion(phi: float | None, df: float | None) -> list[Caveat]:
+    """φ̂ > 1.5 and more than chance: Pearson χ² = φ̂·df beyond its 1 % tail (a short
+    diary's φ̂ wanders past 1.5 by itself)."""
+    if phi is None or phi <= OVERDISPERSED or df is None or df <= 0:
+        return []
+    if chi2_sf(phi * df, df) >= OVERDISPERSION_P:
         return []
     text = (
         f"Your cramps come in clusters (bad weeks and quiet weeks; dispersion {phi:.1f}, "
@@ -601,6 +606,6 @@ def build_warnings(
         *_low_adherence(effects),
         *_period_effect(series),
         *_changepoints(series, changepoints),
-        *_overdispersion(phi),
+        *_overdispersion(phi, None if fits.main is None else fits.main.df),
         *_too_few(periods, effects),
     ]
