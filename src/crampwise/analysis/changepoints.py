@@ -40,32 +40,36 @@ def _xlogy(x: FloatArray, y: FloatArray) -> FloatArray:
 def pelt_poisson(
     events: FloatArray, exposure: FloatArray, penalty: float, min_size: int = 1
 ) -> list[int]:
-    """Optimal segmentation by PELT; returns the start index of every new segment.
+    """Optimal segmentation (the answer PELT finds); the start of every new segment.
 
-    ``events``/``exposure`` are per position (night or bin). Exact: the pruning step only
-    drops candidates that can never be optimal again (the cost is sub-additive, K = 0).
+    ``events``/``exposure`` are per position (night or bin); segments are ≥ ``min_size``.
     """
     t_len = int(events.shape[0])
     if t_len < 2 * min_size:
         return []
     cs = np.concatenate([[0.0], np.cumsum(events)])
     ce = np.concatenate([[0.0], np.cumsum(exposure)])
+    # Every segment's cost at once (upper triangle s < t), then the exact dynamic program
+    # (optimal partitioning, Jackson et al. 2005) over it: what PELT's pruning saves is
+    # then a few microseconds per step, less than numpy's own overhead.
+    seg = cs[None, :] - cs[:, None]
+    expo = ce[None, :] - ce[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost = -2.0 * (
+            seg * np.log(np.where(seg > 0, seg / np.where(expo > 0, expo, 1.0), 1.0)) - seg
+        )
     best = np.full(t_len + 1, np.inf)
     best[0] = -penalty
     last = np.zeros(t_len + 1, dtype=np.int64)
-    cand = np.array([0], dtype=np.int64)
-    xlogy = _xlogy
+    allowed = np.zeros(t_len + 1, dtype=np.bool_)
+    allowed[0] = True
+    allowed[min_size:] = True
     for t in range(min_size, t_len + 1):
-        # Inline cost (hot loop: ~500 iterations on a 10-year diary).
-        seg_s = cs[t] - cs[cand]
-        total = best[cand] - 2.0 * (xlogy(seg_s, seg_s) - xlogy(seg_s, ce[t] - ce[cand]) - seg_s)
-        j = int(total.argmin())
-        best[t] = total[j] + penalty
-        last[t] = cand[j]
-        cand = cand[total <= best[t]]
-        new = t - min_size + 1
-        if new >= min_size:
-            cand = np.concatenate((cand, (new,)))
+        hi = t - min_size + 1
+        values = np.where(allowed[:hi], best[:hi] + cost[:hi, t], np.inf)
+        j = int(values.argmin())
+        best[t] = values[j] + penalty
+        last[t] = j
     cps: list[int] = []
     t = t_len
     while t > 0:

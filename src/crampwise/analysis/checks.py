@@ -137,8 +137,7 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     x = on[nights].astype(np.float64)
     if x.min() == x.max():
         return None
-    doy = (series.first.timetuple().tm_yday - 1) + nights.astype(np.float64)
-    basis = np.hstack([np.ones((nights.shape[0], 1)), seasonal_basis(doy), seasonal_basis(2 * doy)])
+    basis = _season_basis(series.first, series.n)[nights]
     coef, *_ = np.linalg.lstsq(basis, x)
     resid = x - basis @ coef
     r2 = 1.0 - float(resid @ resid) / float(((x - x.mean()) ** 2).sum())
@@ -163,6 +162,13 @@ def _month_index_of(first: date, n: int) -> np.ndarray:
     start = np.datetime64(first.isoformat(), "D")
     months = (start + np.arange(n)).astype("datetime64[M]").astype(np.int64)
     return np.asarray(months - (first.year - 1970) * 12, dtype=np.int64)
+
+
+@lru_cache(maxsize=8)
+def _season_basis(first: date, n: int) -> np.ndarray:
+    """[1, sin, cos, sin 2·, cos 2·] of the day of the year, for every night."""
+    doy = (first.timetuple().tm_yday - 1) + np.arange(n, dtype=np.float64)
+    return np.hstack([np.ones((n, 1)), seasonal_basis(doy), seasonal_basis(2 * doy)])
 
 
 def _months(series: DiarySeries) -> np.ndarray:

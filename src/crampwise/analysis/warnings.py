@@ -506,7 +506,9 @@ def _low_adherence(effects: Sequence[EffectResult]) -> list[Caveat]:
 def _seasonal(series: DiarySeries, effects: Sequence[EffectResult]) -> list[Caveat]:
     out: list[Caveat] = []
     for eff in effects:
-        season = seasonality(series, eff.item) if eff.evidence == "uncontrolled" else None
+        if "seasonal" not in eff.held_back:
+            continue
+        season = seasonality(series, eff.item)
         if season is None or not season.caps:
             continue
         months = ", ".join(MONTHS[m] for m in season.months)
