@@ -106,3 +106,20 @@ def test_seasonality_r2_matches_least_squares() -> None:
     once = on & (days < 500)  # a single winter: not recurring, whatever its R²
     single = seasonality(make_series(first, np.ones(n, bool), np.zeros(n), {"m": once}), "m")
     assert single is not None and not single.recurring and not single.caps
+
+
+def test_only_a_flagged_drift_is_named_as_what_holds_an_item_back() -> None:
+    """A stationary diary (no drift) with an inert item: the verdict is inconclusive, but
+    nothing says a drift made the change impossible to judge."""
+    from crampwise.analysis import analyze_series
+
+    n = 365
+    on = np.arange(n) >= 182
+    counts = np.random.default_rng(1).poisson(1.5 / 7, n).astype(float)
+    series = make_series(date(2025, 1, 1), np.ones(n, bool), counts, {"m": on})
+    result = analyze_series(series)
+    e = result.effect("m")
+    assert e.verdict == "inconclusive"
+    assert "trend" not in result.warning_codes()
+    assert "trend" not in e.held_back
+    assert "impossible to judge" not in e.summary
