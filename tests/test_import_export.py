@@ -191,7 +191,7 @@ def test_merge_conflicts_are_reported_and_replace_resolves_them(tracker: Tracker
     with pytest.raises(ConflictError) as caught:
         tracker.import_diary(copy.deepcopy(SMALL))
     assert "night 2026-03-02: diary has 3 cramp(s), file has 1" in str(caught.value)
-    assert "--replace" in str(caught.value)
+    assert caught.value.action == "replace" and "\n" not in str(caught.value)
     assert len(tracker.diary.nights()) == 1  # nothing written
     report = tracker.import_diary(copy.deepcopy(SMALL), replace=True)
     assert report.replaced["nights"] == 1
@@ -294,7 +294,7 @@ def test_zero_values_survive_the_round_trip(tracker: Tracker) -> None:
                     }
                 ]
             ),
-            "trigger_points[0].ratings[0].date: 2026-02-01 is before found 2026-03-01",
+            "trigger_points[0].ratings[0].date: 2026-02-01 is before it was found (2026-03-01)",
         ),
     ],
 )

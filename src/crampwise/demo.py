@@ -337,8 +337,9 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
     with Tracker(target) as tracker:
         if not tracker.store.is_empty() and db is not None and not reset:
             raise ConflictError(
-                f"--db: {tracker.store.url} already holds data; the demo only loads into an "
-                "empty database (add --yes to replace its contents with the demo)"
+                f"{tracker.store.url} already holds data; the demo only loads into an "
+                "empty database",
+                action="choose-another-db",
             )
         doc = demo_document()
         # On a machine whose clock is before the story's end, move the story back so that

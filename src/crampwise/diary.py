@@ -12,9 +12,9 @@ import datetime as dt
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import Record, record_to_dict, replace
-from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.records import AfterEffect, Episode, Night, Relief
-from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, to_local
+from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, relative, to_local
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms on this path
 if TYPE_CHECKING:
@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
     from crampwise.tracker import Tracker
 
-__all__ = ["DiaryModule", "LoggedEpisode", "NightStatus", "Summary", "streaks"]
+__all__ = ["MAX_DURATION_MIN", "DiaryModule", "LoggedEpisode", "NightStatus", "Summary", "streaks"]
+
+#: The longest cramp the diary accepts, in minutes (a day).
+MAX_DURATION_MIN = 1440.0
 
 
 class _AlreadyStored(Exception):
@@ -87,11 +90,13 @@ def _reliefs(
     out: list[Relief] = []
     for method, helped in given:
         relief = Relief(
-            v.choice(method, "--relief", vocab.RELIEF_METHODS),
-            v.choice(helped, "--relief", vocab.RELIEF_HELPED) if helped else None,
+            v.choice(method, "reliefs", vocab.RELIEF_METHODS),
+            v.choice(helped, "reliefs", vocab.RELIEF_HELPED) if helped else None,
         )
         if any(r.method == relief.method for r in out):
-            raise InputError("--relief", f"{relief.method!r} is given twice; give it once")
+            raise InputError(
+                "reliefs", f"{relief.method!r} is given twice; give it once", code="not-allowed"
+            )
         out.append(relief)
     return tuple(out)
 
@@ -104,6 +109,29 @@ def _overwritten(old: Episode, new: Episode) -> list[str]:
         if before not in (None, "", ()) and before != after:
             changes.append(f"{name.replace('_', ' ')} {_plain(before)} → {_plain(after)}")
     return changes
+
+
+#: What a retried submission (same client id) must repeat to be the same cramp; the time
+#: only when it was given as a clock time ("30 min ago" moves on between two tries).
+_DETAILS = (
+    "side",
+    "muscles",
+    "severity",
+    "duration_min",
+    "waves",
+    "woke",
+    "reliefs",
+    "notes",
+)
+
+
+def _differences(stored: Episode, new: Episode, fields: tuple[str, ...]) -> list[str]:
+    """The fields in which a retried submission differs from what is stored, "a → b"."""
+    return [
+        f"{name.replace('_', ' ')} {_plain(getattr(stored, name))} → {_plain(getattr(new, name))}"
+        for name in fields
+        if getattr(stored, name) != getattr(new, name)
+    ]
 
 
 def _plain(value: Any) -> str:
@@ -163,7 +191,15 @@ class DiaryModule:
         A retried submission with the same ``client_id`` is stored once.
         """
         if client_id is not None and not client_id.strip():
-            raise InputError("--client-id", "is empty; give a unique id for this submission")
+            raise InputError(
+                "client_id", "is empty; give a unique id for this submission", code="required"
+            )
+        if client_id is not None and len(client_id) > 200:
+            raise InputError(
+                "client_id",
+                f"is {len(client_id):,} characters long; at most 200 allowed",
+                code="too-long",
+            )
         episode = self._build_episode(
             at=at,
             night=night,
@@ -200,11 +236,31 @@ class DiaryModule:
                 total = self._store.get_night(episode.night)
         except _AlreadyStored:
             assert client_id is not None
-            existing = self._store.episode_by_client_id(client_id)
-            assert existing is not None
-            night_now = self._store.get_night(existing.night)
-            return LoggedEpisode(existing, night_now.cramps if night_now else 1, duplicate=True)
+            return self._retried(client_id, episode, at=at, night=night)
         return LoggedEpisode(replace(episode, id=new_id), total.cramps if total else 1)
+
+    def _retried(
+        self, client_id: str, episode: Episode, *, at: str | None, night: str | None
+    ) -> LoggedEpisode:
+        """A submission whose client id is stored: the same cramp again, or a conflict."""
+        existing = self._store.episode_by_client_id(client_id)
+        assert existing is not None
+        fields: tuple[str, ...] = _DETAILS
+        clock_time = at is not None and not relative(at)
+        if night is not None or clock_time:
+            fields = ("night", *fields)
+        if clock_time:
+            fields = ("occurred_at", "approximate", *fields)
+        differ = _differences(existing, episode, fields)
+        if differ:
+            raise ConflictError(
+                f"client id {v.shown(client_id)} was already used for cramp #{existing.id} "
+                f"with other details ({'; '.join(differ)}); nothing was changed",
+                action="edit-episode",
+                subject=str(existing.id),
+            )
+        night_now = self._store.get_night(existing.night)
+        return LoggedEpisode(existing, night_now.cramps if night_now else 1, duplicate=True)
 
     def _build_episode(
         self,
@@ -223,15 +279,18 @@ class DiaryModule:
     ) -> Episode:
         now = self._t.now()
         today = now.date()
-        night_date = parse_date(night, "--night", today) if night else None
+        earliest = self._t.earliest()
+        night_date = None if night is None else parse_date(night, "night", today, earliest)
         occurred: str | None = None
         approximate = False
         if at is not None or night_date is None:
-            when, approximate = parse_at(at or "now", now, night_date)
+            when, approximate = parse_at("now" if at is None else at, now, night_date, earliest)
             derived = night_of(when)
             if night_date is not None and derived != night_date:
                 raise InputError(
-                    "--at", f"{at!r} falls in the night of {derived}, not {night_date}"
+                    "at",
+                    f"{v.shown(at)} falls in the night of {derived}, not {night_date}",
+                    code="conflict-with-field",
                 )
             night_date = derived
             occurred = format_utc(when)
@@ -244,14 +303,16 @@ class DiaryModule:
             occurred_at=occurred,
             tz=self._t.timezone if occurred else None,
             approximate=approximate,
-            side=v.choice(side, "--side", vocab.SIDES) if side else None,
-            muscles=v.choices(muscles, "--muscle", vocab.MUSCLES, indexed=False),
-            severity=None if severity is None else v.int_range(severity, "--severity", 0, 10),
-            duration_min=None if duration_min is None else v.number(duration_min, "--duration"),
-            waves=None if waves is None else v.int_range(waves, "--waves", 1, 100),
+            side=None if side is None else v.choice(side, "side", vocab.SIDES),
+            muscles=v.choices(muscles, "muscles", vocab.MUSCLES, indexed=False),
+            severity=None if severity is None else v.int_range(severity, "severity", 0, 10),
+            duration_min=None
+            if duration_min is None
+            else v.number(duration_min, "duration_min", high=MAX_DURATION_MIN),
+            waves=None if waves is None else v.int_range(waves, "waves", 1, 100),
             woke=woke,
             reliefs=_reliefs(reliefs),
-            notes=v.text(notes, "--note"),
+            notes=v.text(notes, "notes"),
             client_id=client_id,
         )
 
@@ -274,33 +335,46 @@ class DiaryModule:
         """
         today = self._t.today()
         last_night = today - dt.timedelta(days=1)
-        night_date = parse_date(date, "date", today) if date else last_night
+        night_date = (
+            last_night if date is None else parse_date(date, "date", today, self._t.earliest())
+        )
         if night_date > last_night:
             raise InputError(
                 "date",
-                f"the night of {night_date} has not ended yet; check it in tomorrow "
-                "(log a cramp now with 'crampwise log')",
+                f"the night of {night_date} has not ended yet; check it in tomorrow",
+                code="future",
+                action="log-now",
             )
         day = night_date.isoformat()
-        count_field = "--none" if none else "--cramps"
         if none and cramps is not None:
-            raise InputError("--cramps", "give either --none or --cramps N, not both")
+            raise InputError(
+                "cramps",
+                "a count and a cramp-free night were both given; give one",
+                code="conflict-with-field",
+            )
         total = 0 if none else None
         if cramps is not None:
-            total = v.int_range(cramps, "--cramps", 0, 50)
-        quality = None if sleep_quality is None else v.int_range(sleep_quality, "--sleep", 0, 10)
+            total = v.int_range(cramps, "cramps", 0, 50)
+        quality = (
+            None if sleep_quality is None else v.int_range(sleep_quality, "sleep_quality", 0, 10)
+        )
         with self._store.write():
             existing = self._store.get_night(day)
             detailed = 0 if existing is None else existing.cramps - existing.undetailed_cramps
             if existing is None and total is None:
                 raise InputError(
-                    "--cramps", f"night {day} is not in the diary yet; give --none or --cramps N"
+                    "cramps",
+                    f"night {day} is not in the diary yet; give its number of cramps "
+                    "(0 for a cramp-free night)",
+                    code="required",
+                    action="give-count",
                 )
             if total is not None and total < detailed:
                 raise InputError(
-                    count_field,
+                    "cramps",
                     f"night {day} already has {detailed} logged cramp(s) with details; "
                     "delete episodes to lower the count",
+                    code="out-of-range",
                 )
             changes_count = existing is not None and total not in (None, existing.cramps)
             if changes_count and not confirm:
@@ -320,7 +394,7 @@ class DiaryModule:
                 sleep_quality=quality
                 if quality is not None
                 else (existing.sleep_quality if existing else None),
-                notes=v.text(notes, "--note")
+                notes=v.text(notes, "notes")
                 if notes is not None
                 else (existing.notes if existing else ""),
             )
@@ -333,13 +407,11 @@ class DiaryModule:
     ) -> Episode:
         """Rate soreness or a knot on a day on/after an episode's night."""
         episode = self.episode(episode_id)
-        day = (
-            parse_date(date, "--date", self._t.today()).isoformat()
-            if date
-            else (self._t.today().isoformat())
-        )
+        day = self._t.day(date)
         if day < episode.night:
-            raise InputError("--date", f"{day} is before the episode's night {episode.night}")
+            raise InputError(
+                "date", f"{day} is before the episode's night {episode.night}", code="out-of-range"
+            )
         effect = AfterEffect(
             date=day,
             kind=v.choice(kind, "kind", vocab.AFTER_EFFECT_KINDS),
@@ -352,17 +424,21 @@ class DiaryModule:
     # -- reading -------------------------------------------------------------------------
     def episode(self, episode_id: int) -> Episode:
         """One episode by id."""
+        if not 1 <= episode_id <= v.MAX_ID:  # the database cannot even look it up
+            raise NotFoundError(f"episode {v.shown(episode_id)} does not exist")
         found = self._store.get_episode(episode_id)
         if found is None:
             raise NotFoundError(f"episode {episode_id} does not exist")
         return found
 
     def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
-        """Episodes of the nights from ``start`` to ``end`` (inclusive)."""
-        return self._store.list_episodes(start, end)
+        """Episodes of the nights from ``start`` to ``end`` (inclusive; ISO dates, today or
+        yesterday)."""
+        return self._store.list_episodes(*self._t.date_range(start, end))
 
     def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
         """Every night of the diary's span (or the given range): observed or missing."""
+        start, end = self._t.date_range(start, end)
         observed = {n.date: n.cramps for n in self._store.list_nights()}
         if not observed:
             return []
@@ -450,7 +526,7 @@ class DiaryModule:
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:
         """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
-        day = parse_date(date, "date", self._t.today()).isoformat()
+        day = parse_date(date, "date", self._t.today(), self._t.earliest()).isoformat()
         night = self._store.get_night(day)
         if night is None:
             raise NotFoundError(f"night {day} is not in the diary")

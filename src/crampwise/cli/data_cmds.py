@@ -29,6 +29,7 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
 def cmd_import(args: argparse.Namespace, app: App) -> int:
     """Import a crampwise-diary JSON file (all or nothing)."""
     report = app.tracker.import_diary(args.file, replace=args.replace)
+    app.saved = f"the import of {args.file}"
     if args.json:
         app.json(report.to_dict())
         return 0

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Merger"]
 
-_MAX_LISTED = 20
+_MAX_LISTED = 3
 
 
 def _without_id(record: Any) -> Any:
@@ -48,14 +48,14 @@ class Merger:
             self._plan_keyed_sections()
             self._plan_trigger_points()
             if self.conflicts and not self.replace:
-                listed = self.conflicts[:_MAX_LISTED]
-                more = len(self.conflicts) - len(listed)
-                lines = "\n  ".join(listed) + (f"\n  … and {more} more" if more else "")
+                # One line (every error is): the first conflicts; all are in .conflicts.
+                listed = "; ".join(self.conflicts[:_MAX_LISTED])
+                more = len(self.conflicts) - _MAX_LISTED
                 raise ConflictError(
-                    f"{len(self.conflicts)} record(s) in the file differ from your diary; "
-                    f"nothing was imported:\n  {lines}\n"
-                    "Use --replace to let the file's version win.",
+                    f"{len(self.conflicts)} record(s) in the file differ from your diary, so "
+                    f"nothing was imported: {listed}{f' … and {more} more' if more > 0 else ''}",
                     self.conflicts,
+                    action="replace",
                 )
             for op in self.ops:
                 op()
