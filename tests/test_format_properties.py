@@ -490,6 +490,13 @@ def _unknown_muscle(draw: st.DrawFn, place: tuple[str, dict[str, Any]]) -> str:
     return f"{path}.muscles[{k}]"
 
 
+def _bad_first_time(draw: st.DrawFn, place: tuple[str, dict[str, Any]]) -> str:
+    """A dose time that does not exist: named by its index in ``times``."""
+    path, entry = place
+    entry["times"] = ["midnight"]
+    return f"{path}.times[0]"
+
+
 def _cramps_mismatch(draw: st.DrawFn, place: tuple[str, dict[str, Any]]) -> str:
     path, night = place
     night["cramps"] = draw(st.sampled_from((0, night["_count"] + 1)))
@@ -569,7 +576,7 @@ def _mutations(doc: dict[str, Any]) -> list[tuple[Callable[..., str], Places]]:
     add(_set("start", lambda d, _: bad_date(d)), regimen)
     add(_set("kind", lambda d, _: "drug"), regimen)
     add(_set("unit", lambda d, _: "bucket"), regimen)
-    add(_set("times", lambda d, _: ["midnight"]), regimen)
+    add(_bad_first_time, regimen)
     add(_set("end", lambda d, r: r["start"]), regimen)
     add(_overlap(doc), regimen)
     meds = _rows(doc, "medications")

@@ -17,6 +17,6 @@ def main() -> int:
         from crampwise.cli import main as cli_main
     except KeyboardInterrupt:
         if sys.stderr is not None:
-            sys.stderr.write("crampwise: interrupted; nothing was changed\n")
+            sys.stderr.write("crampwise: error: interrupted; nothing was changed\n")
         return 130
     return cli_main()

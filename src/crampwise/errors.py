@@ -46,6 +46,8 @@ class CrampwiseError(Exception):
         self, message: str = "", *, action: str | None = None, subject: str | None = None
     ) -> None:
         super().__init__(message)
+        if action is not None and action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")  # a bug in crampwise, not input
         self.action = action
         self.subject = subject
 
@@ -70,16 +72,11 @@ ACTIONS: tuple[str, ...] = (
     "start-regimen",  # start the item first [item]
     "delete-regimen",  # remove a regimen entry [entry id]
     "delete-medication",  # remove a medication [medication id]
-    "delete-episode",  # remove an episode [episode id]
     "edit-episode",  # change the stored episode [episode id]
     "log-now",  # log the cramp as it happens (the night is not over yet)
     "give-night",  # name the night, for a time on an earlier day
     "give-count",  # give the night's count (0 = cramp-free)
-    "choose-offset",  # say which of two equal wall times is meant [the two zone names]
-    "set-timezone",  # set the person's time zone in the profile
     "replace",  # let the incoming version win (import)
-    "confirm",  # repeat with confirmation
-    "retry",  # the same submission may be retried safely [client id]
     "choose-another-db",  # use another (empty) database
 )
 
@@ -103,6 +100,8 @@ class InputError(CrampwiseError, ValueError):
         action: str | None = None,
         subject: str | None = None,
     ) -> None:
+        if code not in HINT_CODES:
+            raise ValueError(f"unknown hint code {code!r}")  # a bug in crampwise, not input
         self.field = field
         self.detail = message
         self.code = code

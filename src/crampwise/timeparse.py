@@ -293,12 +293,12 @@ def parse_at(
     now_utc = now.astimezone(dt.UTC)
     if text.lower() == "now":
         return now, approximate
-    delta = _ago(text)
-    if delta is not None:
-        try:
-            when = (now_utc - delta).astimezone(tz)
-        except OverflowError:
-            raise _past_limit(phrase, earliest) from None
+    try:
+        delta = _ago(text)
+        when = None if delta is None else (now_utc - delta).astimezone(tz)
+    except OverflowError:  # "99999999999999999999 min ago"
+        raise _past_limit(phrase, earliest) from None
+    if when is not None:
         if when.date() < earliest:
             raise _past_limit(phrase, earliest)
         return when, approximate

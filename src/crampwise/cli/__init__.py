@@ -80,5 +80,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(build_parser(), args)
     except KeyboardInterrupt:  # Ctrl-C while starting up or parsing: nothing ran yet
         if sys.stderr is not None:
-            sys.stderr.write("crampwise: interrupted; nothing was changed\n")
+            sys.stderr.write("crampwise: error: interrupted; nothing was changed\n")
         return 130

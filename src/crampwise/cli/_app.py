@@ -185,7 +185,7 @@ def dispatch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if app.saved is not None:
             return _error_line(f"interrupted; {app.saved} WAS saved", 130)
-        return _error_line("interrupted; nothing was changed by the interrupted step", 130)
+        return _error_line("interrupted; nothing was changed", 130)
     except BrokenPipeError:  # `crampwise … | head`: the reader has what it wanted
         _silence_stdout()
         return 0

@@ -78,16 +78,11 @@ ACTION_HINTS: dict[str, str] = {
     "start-regimen": "start it with 'crampwise regimen start {subject}'",
     "delete-regimen": "to remove it use 'crampwise delete regimen {subject}'",
     "delete-medication": "to remove it use 'crampwise delete med {subject}'",
-    "delete-episode": "to remove it use 'crampwise delete episode {subject}'",
     "edit-episode": "to change it use 'crampwise edit {subject}'",
     "log-now": "log a cramp now with 'crampwise log'",
     "give-night": "for an earlier day add --night YYYY-MM-DD",
     "give-count": "give --none or --cramps N",
-    "choose-offset": "add the zone to the time, e.g. '01:30 {subject}'",
-    "set-timezone": "set yours with 'crampwise profile set --timezone Europe/Berlin'",
     "replace": "use --replace to let the file's version win",
-    "confirm": "add --yes to confirm",
-    "retry": "retrying with --client-id {subject} is safe",
     "choose-another-db": "give another --db, or add --yes to replace what it holds",
 }
 
