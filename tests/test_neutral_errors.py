@@ -127,7 +127,7 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
     [
         (("log", "--severity", "11"), "--severity: 11 is not in 0..10"),
         (("log", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
-        (("log", "--duration", "9999h"), "--duration: 599940 is over 1440, the most allowed"),
+        (("log", "--duration", "9999h"), "--duration: 599940 minutes is longer than a day"),
         (("log", "--waves", "0"), "--waves: 0 is not in 1..100"),
         (("log", "--client-id", "x" * 300), "--client-id: is 300 characters long"),
         (("night", "2026-03-01", "--sleep", "11"), "--sleep: 11 is not in 0..10"),

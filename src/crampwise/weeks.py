@@ -8,10 +8,10 @@ regimen items that started or stopped that week. Faces draw it as they like.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from crampwise._record import Record
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.diary import NightStatus
     from crampwise.records import RegimenEntry

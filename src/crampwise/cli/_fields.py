@@ -48,6 +48,8 @@ OPTIONS: dict[str, str] = {
     "kidney_disease": "--kidney-disease",
     "timezone": "--timezone",
     "db": "--db",
+    "out": "--out",
+    "emptied_night": "--then",
     "start": "--from",  # list filters; commands that start something override it below
     "end": "--to",
 }

@@ -97,7 +97,9 @@ def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
         )
         app.saved = f"the answer to {answer.flag}"
         if args.json:
-            app.json({"date": answer.date, "flag": answer.flag, "present": answer.present})
+            from crampwise.formats.jsonrecords import red_flag_json
+
+            app.json(red_flag_json(answer))
         elif answer.present:
             status = next(s for s in context.red_flag_status() if s.flag == answer.flag)
             app.echo(app.style(status.message, "bold", "red"))
