@@ -84,7 +84,7 @@ class RegimenModule:
     def _find_item(self, name: str) -> str:
         """The stored item a typed name means: "Vitamin D" finds ``vitamin-d``; foods keep
         their spaces ("coconut water"). An unknown name comes back normalised."""
-        text = v.free_text_name(name, "item")
+        text = v.lookup_name(name, "item")
         stored = {e.item for e in self._store.list_regimen()}
         slug = "-".join(text.split())
         return slug if text not in stored and slug in stored else text
@@ -315,7 +315,7 @@ class RegimenModule:
 
     def stop_medication(self, name: str, *, date: str | None = None) -> Medication:
         """Stop a medication; ``date`` is the first day without it."""
-        wanted = " ".join(name.strip().lower().split())
+        wanted = v.lookup_name(name, "name")
         ongoing = [m for m in self._store.list_medications() if m.name == wanted and m.end is None]
         if not ongoing:
             names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"

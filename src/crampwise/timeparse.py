@@ -60,9 +60,11 @@ def zone(name: str, field: str = "timezone") -> dt.tzinfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise InputError(
-            field, f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
+            field,
+            f"unknown time zone {shown(name)}; use an IANA name such as Europe/Berlin",
+            code="unknown-name",
         ) from exc
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "iso_date",
     "item_name",
     "lab_unit",
+    "lookup_name",
     "name_slug",
     "number",
     "record_id",
@@ -326,6 +327,15 @@ def free_text_name(value: Any, field: str) -> str:
             "- ' . , + ( ) / & % (no control characters, quotes or semicolons)",
         )
     return normal
+
+
+def lookup_name(value: Any, field: str) -> str:
+    """A name typed to find a stored record: lower case, spaces collapsed. Lenient (names
+    stored before the name rules must stay reachable); only empty and overlong are refused,
+    so that an error never repeats 120 KB."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(field, "is empty; give a name", code="required")
+    return " ".join(text(value, field, 200).strip().lower().split())
 
 
 def item_name(value: Any, field: str) -> str:

@@ -74,7 +74,13 @@ class App:
         """Print exactly one JSON document on stdout."""
         import json  # only for --json: not on the plain `log` path
 
-        text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+        try:
+            text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # inf or nan, from a value stored before numbers had bounds
+            raise CrampwiseError(
+                "the result holds a number too large to write as JSON; look for an "
+                "implausible amount in the diary (a dose, a factor) and correct it"
+            ) from None
         _stdout().write(text + "\n")
 
     def style(self, text: str, *codes: str) -> str:

@@ -150,7 +150,7 @@ def _confirms(stated: float, actual: float | None) -> bool | None:
 
 def check_claim(text: str) -> ClaimResult:
     """Judge ``text`` against USDA SR28 and IFCT 2017 (see the module docstring)."""
-    claim = _clean(checked_text(text, "claim", 300))
+    claim = _clean(checked_text(text, "claim", 200))
     if not claim:
         raise InputError("claim", "give a claim, e.g. " + " or ".join(map(repr, CLAIM_FORMS)))
     m = _AMOUNT.match(claim)
