@@ -6,6 +6,7 @@ import os
 
 from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
+from crampwise.storage.context_tables import ContextTables
 from crampwise.storage.diary_tables import DiaryTables
 from crampwise.storage.engine import open_engine, resolve_url
 from crampwise.storage.migrations import migrate, status
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Store", "open_store"]
 
 
-class Store(DiaryTables, RegimenTables):
+class Store(DiaryTables, RegimenTables, ContextTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`."""
 
     def __init__(self, engine: Engine) -> None:
