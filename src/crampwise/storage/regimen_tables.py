@@ -26,24 +26,26 @@ class RegimenTables:
     """Reads and writes of the regimen tables (mixed into :class:`Store`)."""
 
     engine: Engine
+    diary_id: int
 
     # -- regimen -------------------------------------------------------------------------
     def list_regimen(self, item: str | None = None) -> list[RegimenEntry]:
         """Regimen entries (optionally of one item), by start date."""
-        where, params = ("WHERE item = ?", (item,)) if item else ("", ())
+        where, params = (" AND item = ?", (item,)) if item else ("", ())
         rows = self.engine.query(
             "SELECT id, item, kind, form, dose, unit, times, start_date, end_date, notes "
-            f"FROM regimen {where} ORDER BY start_date, item, id",
-            params,
+            f"FROM regimen WHERE diary_id = ?{where} ORDER BY start_date, item, id",
+            (self.diary_id, *params),
         )
         return [self._regimen_from_row(r) for r in rows]
 
     def insert_regimen(self, e: RegimenEntry) -> int:
         """Store a regimen entry (inside a write)."""
         return self.engine.insert(
-            "INSERT INTO regimen (item, kind, form, dose, unit, times, start_date, end_date, "
-            "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO regimen (diary_id, item, kind, form, dose, unit, times, start_date, "
+            "end_date, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
+                self.diary_id,
                 e.item,
                 e.kind,
                 e.form,
@@ -59,11 +61,16 @@ class RegimenTables:
 
     def set_regimen_end(self, entry_id: int, end: str | None) -> None:
         """Set (or clear) the end date of a regimen entry (inside a write)."""
-        self.engine.execute("UPDATE regimen SET end_date = ? WHERE id = ?", (end, entry_id))
+        self.engine.execute(
+            "UPDATE regimen SET end_date = ? WHERE id = ? AND diary_id = ?",
+            (end, entry_id, self.diary_id),
+        )
 
     def delete_regimen(self, entry_id: int) -> int:
         """Delete a regimen entry (inside a write)."""
-        return self.engine.execute("DELETE FROM regimen WHERE id = ?", (entry_id,))
+        return self.engine.execute(
+            "DELETE FROM regimen WHERE id = ? AND diary_id = ?", (entry_id, self.diary_id)
+        )
 
     @staticmethod
     def _regimen_from_row(r: Row) -> RegimenEntry:
@@ -84,20 +91,23 @@ class RegimenTables:
     def put_adherence(self, a: Adherence) -> None:
         """Record (or overwrite) whether an item was taken (inside a write)."""
         self.engine.execute(
-            "DELETE FROM adherence WHERE date = ? AND item = ? AND dose_time = ?",
-            (a.date, a.item, a.time),
+            "DELETE FROM adherence WHERE diary_id = ? AND date = ? AND item = ? AND dose_time = ?",
+            (self.diary_id, a.date, a.item, a.time),
         )
         self.engine.execute(
-            "INSERT INTO adherence (date, item, dose_time, taken) VALUES (?, ?, ?, ?)",
-            (a.date, a.item, a.time, int(a.taken)),
+            "INSERT INTO adherence (diary_id, date, item, dose_time, taken) VALUES (?, ?, ?, ?, ?)",
+            (self.diary_id, a.date, a.item, a.time, int(a.taken)),
         )
 
     def list_adherence(
         self, item: str | None = None, start: str | None = None, end: str | None = None
     ) -> list[Adherence]:
         """Adherence records (of one item; between two dates, inclusive), by date."""
-        sql = "SELECT date, item, dose_time, taken FROM adherence WHERE date >= ? AND date <= ?"
-        params: list[Any] = [start or "0000-01-01", end or "9999-12-31"]
+        sql = (
+            "SELECT date, item, dose_time, taken FROM adherence "
+            "WHERE diary_id = ? AND date >= ? AND date <= ?"
+        )
+        params: list[Any] = [self.diary_id, start or "0000-01-01", end or "9999-12-31"]
         if item:
             sql += " AND item = ?"
             params.append(item)
@@ -109,7 +119,8 @@ class RegimenTables:
         """Prescription medications, by start date."""
         rows = self.engine.query(
             "SELECT id, name, dose, unit, times, start_date, end_date, notes FROM medications "
-            "ORDER BY start_date, name, id"
+            "WHERE diary_id = ? ORDER BY start_date, name, id",
+            (self.diary_id,),
         )
         return [
             Medication(
@@ -128,15 +139,30 @@ class RegimenTables:
     def insert_medication(self, m: Medication) -> int:
         """Store a medication (inside a write)."""
         return self.engine.insert(
-            "INSERT INTO medications (name, dose, unit, times, start_date, end_date, notes, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (m.name, m.dose, m.unit, ",".join(m.times), m.start, m.end, m.notes, utc_now()),
+            "INSERT INTO medications (diary_id, name, dose, unit, times, start_date, end_date, "
+            "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (
+                self.diary_id,
+                m.name,
+                m.dose,
+                m.unit,
+                ",".join(m.times),
+                m.start,
+                m.end,
+                m.notes,
+                utc_now(),
+            ),
         )
 
     def set_medication_end(self, med_id: int, end: str | None) -> None:
         """Set the end date of a medication (inside a write)."""
-        self.engine.execute("UPDATE medications SET end_date = ? WHERE id = ?", (end, med_id))
+        self.engine.execute(
+            "UPDATE medications SET end_date = ? WHERE id = ? AND diary_id = ?",
+            (end, med_id, self.diary_id),
+        )
 
     def delete_medication(self, med_id: int) -> int:
         """Delete a medication (inside a write)."""
-        return self.engine.execute("DELETE FROM medications WHERE id = ?", (med_id,))
+        return self.engine.execute(
+            "DELETE FROM medications WHERE id = ? AND diary_id = ?", (med_id, self.diary_id)
+        )
