@@ -60,8 +60,10 @@ class Tracker:
         *,
         clock: Callable[[], dt.datetime] | None = None,
         store: Store | None = None,
+        diary_id: int = 1,
     ) -> None:
-        self.store = store if store is not None else open_store(db)
+        """Open the diary ``diary_id`` (personal mode: 1) of the database ``db``."""
+        self.store = store if store is not None else open_store(db, diary_id=diary_id)
         self._clock = clock or _clock_from_env() or (lambda: dt.datetime.now(dt.UTC))
         self._timezone: str | None = None
 

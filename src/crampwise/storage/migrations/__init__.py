@@ -161,23 +161,34 @@ def migrate(engine: Engine, *, target: str | None = None) -> list[str]:
             "can be written (nothing was changed)"
         )
     names: list[str] = []
-    backed_up = False
     while True:
-        with engine.schema_write():
-            _ensure_table(engine)
-            current = status(engine)  # again, inside the lock: another process may have won
-            _refuse_unknown(current)
-            if not current.pending or (target is not None and target not in current.pending):
-                break
-            if current.applied and not backed_up:
-                _backup_sqlite(engine, current.applied[-1][0])
-                backed_up = True
-            name = current.pending[0]
-            _apply(engine, _load(f"m{name}"))
+        try:
+            name = _step(engine, target, backup=not names)
+        except StorageError:
+            raise  # already one clear line (a lock wait ran out, a foreign key check …)
+        except Exception as exc:
+            detail = " ".join(str(exc).split())  # PostgreSQL's messages span lines
+            raise MigrationError(f"migrating {engine.label} failed: {detail}") from exc
+        if name is None:
+            return names
         names.append(name)
         if name == target:
-            break
-    return names
+            return names
+
+
+def _step(engine: Engine, target: str | None, *, backup: bool) -> str | None:
+    """Apply the next pending migration under the migration lock; None when none is left."""
+    with engine.schema_write():
+        _ensure_table(engine)
+        current = status(engine)  # again, inside the lock: another process may have won
+        _refuse_unknown(current)
+        if not current.pending or (target is not None and target not in current.pending):
+            return None
+        if current.applied and backup:
+            _backup_sqlite(engine, current.applied[-1][0])
+        name = current.pending[0]
+        _apply(engine, _load(f"m{name}"))
+    return name
 
 
 def _ensure_table(engine: Engine) -> None:
@@ -192,9 +203,10 @@ def _apply(engine: Engine, migration: Migration) -> None:
     try:
         migration.run(engine)
     except StorageError:
-        raise  # already one clear line (a lock wait ran out, a foreign key check …)
+        raise
     except Exception as exc:
-        raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
+        detail = " ".join(str(exc).split())
+        raise MigrationError(f"migration {migration.name} failed: {detail}") from exc
     engine.execute(
         "INSERT INTO _crampwise_migrations (name, applied_at) VALUES (?, ?)",
         (migration.name, now),
