@@ -451,6 +451,9 @@ def _rollback_quietly(conn: Any) -> None:
         return  # no transaction open, or the connection is gone
 
 
+_Transaction = _Unit  # the name before units of work had their own connection
+
+
 def _to_pyformat(sql: str) -> str:
     """Translate ``?`` placeholders to psycopg's ``%s`` (escaping literal percent signs)."""
     return sql.replace("%", "%%").replace("?", "%s")
@@ -561,7 +564,7 @@ def _connect_sqlite_read_only(target: str, ms: int) -> Any:
             last = exc
             continue
         return conn
-    raise StorageError(f"--db: cannot open the read-only SQLite database {target!r}: {last}")
+    raise StorageError(f"cannot open the read-only SQLite database {target!r}: {last}")
 
 
 def _sqlite_open_error(target: str, exc: sqlite3.Error, timeout: float) -> StorageError:

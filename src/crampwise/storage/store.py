@@ -184,7 +184,7 @@ def open_store(
         if auto_migrate and not store.migration_status().up_to_date:
             store.migrate()
         if diary_id != PERSONAL_DIARY and auto_migrate and not store.diary_exists():
-            raise StorageError(f"--db: {engine.label} has no diary with id {diary_id}")
+            raise StorageError(f"the database {engine.label} has no diary with id {diary_id}")
     except BaseException:
         store.close()  # a refused or failed migration must not leak the connection
         raise
