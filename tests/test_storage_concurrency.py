@@ -138,6 +138,6 @@ def test_many_processes_logging_into_a_diary_that_does_not_exist_yet(
         assert {e.client_id for e in episodes} == {
             f"w{n}-{i}" for n in range(WORKERS) for i in range(LOGS_PER_WORKER)
         }
-        assert tracker.store.migration_status().up_to_date
-        night = tracker.store.get_night("2026-03-01")
+        assert tracker._store.migration_status().up_to_date
+        night = tracker._store.get_night("2026-03-01")
         assert night is not None and night.cramps == WORKERS * LOGS_PER_WORKER

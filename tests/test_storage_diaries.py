@@ -46,16 +46,16 @@ OTHER: dict[str, Any] = {
 
 
 def _rows(tracker: Tracker) -> dict[str, list[tuple[object, ...]]]:
-    return {t: list(tracker.store.table_rows(t)) for t in DATA_TABLES}
+    return {t: list(tracker._store.table_rows(t)) for t in DATA_TABLES}
 
 
 def test_two_diaries_in_one_database_never_see_each_others_rows(db_url: str) -> None:
     personal = Tracker(db_url, clock=lambda: AFTER_DEMO)
     try:
         personal.import_diary(demo_document())
-        other_id = personal.store.create_diary("second person")
+        other_id = personal._store.create_diary("second person")
         assert other_id != 1
-        assert [d[:2] for d in personal.store.list_diaries()] == [
+        assert [d[:2] for d in personal._store.list_diaries()] == [
             (1, "personal"),
             (other_id, "second person"),
         ]
@@ -63,7 +63,7 @@ def test_two_diaries_in_one_database_never_see_each_others_rows(db_url: str) -> 
         before_rows = _rows(personal)
         other = Tracker(db_url, clock=lambda: AFTER_DEMO, diary_id=other_id)
         try:
-            assert other.store.is_empty() and other.export_diary()["nights"] == []
+            assert other._store.is_empty() and other.export_diary()["nights"] == []
             other.import_diary(copy.deepcopy(OTHER))
             # the same client id is free in another diary (unique per diary, not per database)
             shared_id = personal.diary.episodes()[0].client_id or "shared-client-id"
@@ -78,14 +78,14 @@ def test_two_diaries_in_one_database_never_see_each_others_rows(db_url: str) -> 
             with pytest.raises(NotFoundError):
                 other.diary.delete_episode(demo_episode.id)
             demo_entry = personal.regimen.entries()[0]
-            with other.store.write():
-                assert other.store.delete_regimen(demo_entry.id or 0) == 0
+            with other._store.write():
+                assert other._store.delete_regimen(demo_entry.id or 0) == 0
             assert personal.export_diary() == before
             assert _rows(personal) == before_rows
             # wiping one diary leaves the other whole
-            with other.store.write():
-                other.store.wipe()
-            assert other.store.is_empty()
+            with other._store.write():
+                other._store.wipe()
+            assert other._store.is_empty()
             assert personal.export_diary() == before
         finally:
             other.close()
@@ -140,14 +140,14 @@ def _copy_into_old_schema(source: Tracker, target: Engine) -> None:
     next-id counters."""
     with target.write():
         for table in reversed(DATA_TABLES):  # parents first
-            columns = source.store.table_columns(table)
-            rows = list(source.store.table_rows(table))
+            columns = source._store.table_columns(table)
+            rows = list(source._store.table_rows(table))
             assert set(_columns(target, table)) - set(columns) <= {"id"}
             if table == "profile":
                 columns, rows = ["id", *columns], [(1, *row) for row in rows]
             marks = ", ".join("?" for _ in columns)
             target.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        _set_counters(target, _counters(source.store.engine))
+        _set_counters(target, _counters(source._store.engine))
 
 
 def test_the_migration_to_diary_ids_keeps_every_row_of_the_demo_diary(
@@ -172,10 +172,10 @@ def test_the_migration_to_diary_ids_keeps_every_row_of_the_demo_diary(
     try:
         source.import_diary(demo_document())
         gone = source.diary.log_episode(night="2026-10-30", severity=3)
-        source.diary.delete_episode(gone.episode.id or 0, confirm=True)
+        source.diary.delete_episode(gone.episode.id or 0, confirm=True, emptied_night="cramp-free")
         expected = source.export_diary()
         expected_rows = _rows(source)
-        expected_counters = _counters(source.store.engine)
+        expected_counters = _counters(source._store.engine)
         assert expected_counters["episodes"] > max(r[0] for r in expected_rows["episodes"])
 
         assert migrate(old, target=BEFORE_DIARY_IDS) == list(NAMES[:2])
@@ -185,12 +185,12 @@ def test_the_migration_to_diary_ids_keeps_every_row_of_the_demo_diary(
 
         migrated = Tracker(old_url, clock=lambda: AFTER_DEMO)
         try:
-            assert migrated.store.migration_status().up_to_date
+            assert migrated._store.migration_status().up_to_date
             assert migrated.export_diary() == expected
             assert _rows(migrated) == expected_rows
             assert _counters(old) == expected_counters
             for table in DATA_TABLES:
-                assert _columns(old, table) == _columns(source.store.engine, table), table
+                assert _columns(old, table) == _columns(source._store.engine, table), table
             # new rows get the same next ids in both
             a = source.diary.log_episode(night="2026-10-29", severity=2).episode.id
             b = migrated.diary.log_episode(night="2026-10-29", severity=2).episode.id

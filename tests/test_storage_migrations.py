@@ -50,7 +50,7 @@ def test_a_database_made_by_the_first_migration_reaches_head_with_its_data(db_ur
         engine.close()
     tracker = Tracker(db_url)  # opening an old database migrates it
     try:
-        assert tracker.store.migration_status().up_to_date
+        assert tracker.migration_status().up_to_date
         assert tracker.diary.nights()[0].to_dict() == {
             "date": "2025-01-01",
             "observed": True,
@@ -124,11 +124,17 @@ def test_a_schema_change_that_breaks_a_foreign_key_is_rolled_back(sqlite_url: st
     store = open_store(sqlite_url)
     engine = store.engine
     try:
-        with pytest.raises(StorageError, match="break a foreign key"), engine.schema_write():
-            engine.execute("CREATE TABLE scratch (x INTEGER)")
-            engine.execute(
-                "INSERT INTO episode_muscles (episode_id, muscle, position) VALUES (999, 'calf', 0)"
-            )
+
+        def dangling() -> None:
+            with engine.schema_write():
+                engine.execute("CREATE TABLE scratch (x INTEGER)")
+                engine.execute(
+                    "INSERT INTO episode_muscles (episode_id, muscle, position) "
+                    "VALUES (999, 'calf', 0)"
+                )
+
+        with pytest.raises(StorageError, match="break a foreign key"):
+            dangling()
         assert engine.scalar("SELECT COUNT(*) FROM episode_muscles") == 0
         assert engine.scalar("SELECT 1 FROM sqlite_master WHERE name = 'scratch'") is None
         assert engine.scalar("PRAGMA foreign_keys") == 1

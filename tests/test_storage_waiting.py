@@ -84,7 +84,12 @@ def test_a_lock_held_longer_than_the_limit_ends_in_one_clear_line(
     was NOT saved and how to retry; after the lock is released nothing was written."""
     started = time.monotonic()
     done = subprocess.run(
-        [SCRIPT, *LOG], env=_env(db_url, 1), capture_output=True, text=True, timeout=120
+        [SCRIPT, *LOG],
+        env=_env(db_url, 1),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     waited = time.monotonic() - started
     held.release()
@@ -130,7 +135,12 @@ def test_a_server_that_accepts_and_never_answers_is_a_clear_error(tmp_path: Path
         url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/diary"
         started = time.monotonic()
         done = subprocess.run(
-            [SCRIPT, *LOG], env=_env(url, 2), capture_output=True, text=True, timeout=120
+            [SCRIPT, *LOG],
+            env=_env(url, 2),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         waited = time.monotonic() - started
     assert done.returncode == 1, done.stderr
@@ -151,7 +161,7 @@ def test_a_server_that_is_not_there_is_retried_until_the_limit(tmp_path: Path) -
     url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/diary"
     started = time.monotonic()
     done = subprocess.run(
-        [SCRIPT, *LOG], env=_env(url, 1), capture_output=True, text=True, timeout=120
+        [SCRIPT, *LOG], env=_env(url, 1), capture_output=True, text=True, timeout=120, check=False
     )
     waited = time.monotonic() - started
     assert done.returncode == 1, done.stderr
@@ -163,7 +173,9 @@ def test_a_server_that_is_not_there_is_retried_until_the_limit(tmp_path: Path) -
 def test_a_bad_timeout_setting_is_named(tmp_path: Path) -> None:
     env = _env(str(tmp_path / "d.sqlite"), 1)
     env["CRAMPWISE_DB_TIMEOUT"] = "soon"
-    done = subprocess.run([SCRIPT, *LOG], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [SCRIPT, *LOG], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("crampwise: error: CRAMPWISE_DB_TIMEOUT: 'soon'")
     assert not (tmp_path / "d.sqlite").exists()
