@@ -183,8 +183,13 @@ def apply(engine: Engine) -> None:
 def _rebuild_sqlite(engine: Engine, table: str, body: str) -> None:
     """The SQLite table rebuild: new table, copy every row (as diary 1), drop, rename.
 
-    The AUTOINCREMENT counter is carried over, so an id once used (by a row since deleted)
-    is never handed out again.
+    SQLite's own recipe (lang_altertable.html, "other kinds of table schema changes"):
+    the *new* table is renamed to the old name, never the old one aside, so the text of
+    the children's ``REFERENCES table`` stays right whatever ``legacy_alter_table`` says
+    (renaming a parent away would rewrite those references to the doomed name). Foreign
+    keys are off here (the runner's schema unit), so ``DROP TABLE`` cascades nothing, and
+    ``PRAGMA foreign_key_check`` runs before COMMIT. The AUTOINCREMENT counter is carried
+    over, so an id once used (by a row since deleted) is never handed out again.
     """
     old = [str(r[1]) for r in engine.query(f"PRAGMA table_info({table})")]
     kept = [c for c in old if c != "id" or table != "profile"]  # the profile's id was 1
