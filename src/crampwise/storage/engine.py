@@ -301,7 +301,8 @@ class Engine:
                 return StorageError(self._busy_message(write))
             if "readonly" in text or "read-only" in text:
                 return StorageError(self._read_only_message())
-            return StorageError(f"database error on {self.label}: {text}")
+            lost = "; this change was NOT saved" if write else ""
+            return StorageError(f"database error on {self.label}: {text}{lost}")
         return _pg_error(exc, self, write=write)
 
     def _busy_message(self, write: bool) -> str:
