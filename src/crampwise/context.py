@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise import validate as v
 from crampwise import vocab
@@ -20,6 +20,7 @@ from crampwise.records import (
 from crampwise.rules import same_trigger_point
 from crampwise.timeparse import zone
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store

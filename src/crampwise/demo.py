@@ -17,7 +17,14 @@ import os
 import random
 from typing import Any
 
-__all__ = ["DEMO_SEED", "demo_document", "load_demo", "shift_dates"]
+__all__ = ["DEMO_SEED", "demo_database_path", "demo_document", "load_demo", "shift_dates"]
+
+
+def demo_database_path() -> str:
+    """Where ``crampwise demo`` puts the demo diary (beside the personal one)."""
+    from crampwise.storage import default_database_path
+
+    return str(default_database_path("demo.sqlite"))
 
 DEMO_SEED = 1958
 FIRST_NIGHT = dt.date(2024, 11, 1)
@@ -329,10 +336,9 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
     """Load the demo story. Without ``db`` it goes into a separate demo database (replaced
     each time); a given ``db`` must be empty unless ``reset`` is true."""
     from crampwise.errors import ConflictError
-    from crampwise.storage import default_database_path
     from crampwise.tracker import Tracker
 
-    target = db if db is not None else default_database_path("demo.sqlite")
+    target = db if db is not None else demo_database_path()
     with Tracker(target) as tracker:
         if not tracker.is_empty() and db is not None and not reset:
             raise ConflictError(

@@ -515,7 +515,13 @@ class DiaryModule:
             )
         else:
             built = self._build_episode(at=at, night=night, client_id=current.client_id, **fields)
-        updated = replace(built, id=episode_id, after_effects=current.after_effects)
+        # The whole episode is checked again: moving it to a later night must not leave
+        # soreness rated before its night (its export could not be imported).
+        updated = check_episode(
+            replace(built, id=episode_id, after_effects=current.after_effects),
+            "",
+            self._clock.today(),
+        )
         overwritten = _overwritten(current, updated)
         if overwritten and not confirm:  # filling in what was left empty needs no question
             raise ConfirmationRequired(f"episode {episode_id}: overwrite {'; '.join(overwritten)}?")

@@ -8,7 +8,6 @@ history of forms and doses stays visible.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from crampwise import validate as v
 from crampwise import vocab
@@ -17,6 +16,7 @@ from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 from crampwise.rules import medication_clashes, regimen_clashes, span_text
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
@@ -16,6 +16,7 @@ from crampwise.cli._argv import add_command
 from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
 from crampwise.errors import ConfirmationRequired, InputError
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -245,10 +246,12 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
             "The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
             "'crampwise night --none'; try 'crampwise demo' to see an example."
         )
-        from crampwise.storage import default_database_path
+        import os
 
-        demo = default_database_path("demo.sqlite")
-        if demo.exists() and app.tracker.database_url != f"sqlite:///{demo}":
+        from crampwise.demo import demo_database_path
+
+        demo = demo_database_path()
+        if os.path.exists(demo) and app.tracker.database_url != f"sqlite:///{demo}":
             app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
         return 0
     app.echo(app.style("crampwise summary", "bold"))

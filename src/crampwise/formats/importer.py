@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise._record import replace as with_fields
 from crampwise.errors import ConflictError
@@ -42,6 +42,7 @@ from crampwise.rules import (
     trigger_point_key,
 )
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.storage.store import Store
 
