@@ -65,9 +65,11 @@ class Tracker:
         *,
         clock: Callable[[], dt.datetime] | None = None,
         migrate: bool = True,
+        diary_id: int = 1,
     ) -> None:
+        """Open the diary ``diary_id`` (personal mode: 1) of the database ``db``."""
         clock = clock or clock_from_env()  # a bad CRAMPWISE_NOW stops before the diary opens
-        self._store = open_store(_database(db), auto_migrate=migrate)
+        self._store = open_store(_database(db), auto_migrate=migrate, diary_id=diary_id)
         self._clock = Clock(clock, self._store.get_profile)
 
     # -- time ----------------------------------------------------------------------------
