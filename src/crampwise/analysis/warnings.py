@@ -14,22 +14,24 @@ from datetime import date
 
 import numpy as np
 
+from crampwise.analysis.caveats import (
+    low_adherence_caveats,
+    medication_caveats,
+    missing_caveats,
+    seasonal_caveats,
+)
 from crampwise.analysis.checks import (
     COINCIDE_NIGHTS,
-    MISSING_PERIOD_SHARE,
     OVERDISPERSED,
-    MissingFinding,
     block_order_trend,
     coincide,
-    seasonality,
 )
-from crampwise.analysis.effects import LOW_ADHERENCE, Fits
+from crampwise.analysis.effects import Fits
 from crampwise.analysis.model import ModelFit, within_period_slope
 from crampwise.analysis.result import (
     Caveat,
     ChangepointResult,
     EffectResult,
-    Interval,
     PeriodResult,
 )
 from crampwise.analysis.rtm import Flare
@@ -44,7 +46,6 @@ from crampwise.analysis.series import (
 from crampwise.analysis.special import chi2_sf, ndtr
 
 __all__ = [
-    "MONTHS",
     "N_OF_1",
     "PLACEBO_SENTENCE",
     "PRIOR_SHIFT_NIGHTS",
@@ -55,13 +56,10 @@ __all__ = [
     "trend_flagged",
 ]
 
-MISSING_SHARE = 0.20
 MIN_NIGHTS = 14  # a period or comparison side with fewer recorded nights says little
 TREND_P = 0.02  # the whole drift (Wald, widened covariance) or the slope inside periods
-TREND_FACTOR = 1.5
-OVERDISPERSION_P = 0.01  # ... and the fitted drift changes the rate at least 1.5-fold
-MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
+TREND_FACTOR = 1.5  # ... and the fitted drift changes the rate at least 1.5-fold
+OVERDISPERSION_P = 0.01  # φ̂ > 1.5 must also be beyond the 1 % tail of Pearson's χ²
 # A shift with no regimen change nearby, at most this many nights before an item started,
 # is named in that item's line and warning: the "before" already included the shift.
 PRIOR_SHIFT_NIGHTS = 56
@@ -415,139 +413,6 @@ def _overdispersion(phi: float | None, df: float | None) -> list[Caveat]:
     return [Caveat("overdispersion", text)]
 
 
-def _missing(series: DiarySeries, fits: Fits, effects: Sequence[EffectResult]) -> list[Caveat]:
-    out: list[Caveat] = []
-    missing = series.n - series.n_observed
-    first, last = fmt_date(series.date(0)), fmt_date(series.date(series.n - 1))
-    if series.n and missing / series.n > MISSING_SHARE:
-        text = (
-            f"{missing} of the {series.n} nights between {first} and {last} "
-            f"{'was' if missing == 1 else 'were'} not recorded "
-            f"({100 * missing / series.n:.0f} %). Missing nights are left out, never counted "
-            "as cramp-free, but if the nights you skipped differ from the ones you recorded, "
-            "the rates can be off."
-        )
-        out.append(Caveat("missing-nights", text, (), (series.iso(0), series.iso(series.n - 1))))
-    for f in fits.missing:
-        out.append(_missing_finding(series, f, effects))
-    return out
-
-
-def _missing_finding(
-    series: DiarySeries, f: MissingFinding, effects: Sequence[EffectResult]
-) -> Caveat:
-    span = f"{fmt_date(series.date(f.start))} to {fmt_date(series.date(f.end - 1))}"
-    if f.item is None:
-        text = (
-            f"{100 * f.share:.0f} % of the nights from {span} were not recorded (over "
-            f"{100 * MISSING_PERIOD_SHARE:.0f} %; {100 * f.other_share:.0f} % in the rest of "
-            "the diary). If the nights you skipped were calmer (or worse) than the ones you "
-            "recorded, this period's rate is off."
-        )
-        return Caveat("missing-nights", text, (), (series.iso(f.start), series.iso(f.end - 1)))
-    name = item_label(f.item)
-    text = (
-        f"Nights without {name} were left unrecorded more often than nights with it "
-        f"({100 * f.share:.0f} % against {100 * f.other_share:.0f} %)."
-    )
-    if f.share < f.other_share:
-        text = (
-            f"Nights with {name} were left unrecorded more often than nights without it "
-            f"({100 * f.other_share:.0f} % against {100 * f.share:.0f} %)."
-        )
-    eff = next((e for e in effects if e.item == f.item), None)
-    bound = (
-        None
-        if eff is None
-        else next((x for x in eff.sensitivity if x.name == "missing-as-cramp-free"), None)
-    )
-    if eff is not None and eff.rate_ratio.estimate is not None and bound is not None:
-        text += (
-            f" Counting the missing nights as cramp-free gives {_rr_words(bound.rate_ratio)}; "
-            f"counting them at their period's own rate gives {_rr_words(eff.rate_ratio)} "
-            "(the main estimate). The truth depends on what those nights were like."
-        )
-    else:
-        text += " Skipped nights that differ from recorded ones would bias the comparison."
-    return Caveat("missing-nights", text, (f.item,), (series.iso(f.start), series.iso(f.end - 1)))
-
-
-def _rr_words(rr: Interval) -> str:
-    if rr.estimate is None or rr.low is None or rr.high is None:
-        return "no estimate"
-    change = 100.0 * (1.0 - rr.estimate)
-    head = f"{change:.0f} % fewer" if change >= 0 else f"{-change:.0f} % more"
-    return f"{head} cramps with it (95 % range {rr.low:.2f} to {rr.high:.2f} times the rate)"
-
-
-def _low_adherence(effects: Sequence[EffectResult]) -> list[Caveat]:
-    out: list[Caveat] = []
-    for eff in effects:
-        if eff.adherence is None or eff.adherence >= LOW_ADHERENCE:
-            continue
-        pp = next((x for x in eff.sensitivity if x.name == "per-protocol"), None)
-        text = (
-            f"{_cap(item_label(eff.item))} was recorded as taken on only "
-            f"{100 * eff.adherence:.0f} % of the nights it was meant to be (below 80 %). The "
-            "main numbers compare the weeks you were on it with the weeks you were not "
-            "(intention to treat)"
-        )
-        if pp is not None and pp.rate_ratio.estimate is not None:
-            text += (
-                "; comparing the nights you took it with the rest gives "
-                f"{_rr_words(pp.rate_ratio)}."
-            )
-        else:
-            text += "; the nights you took it are too few to compare on their own."
-        out.append(Caveat("low-adherence", text, (eff.item,)))
-    return out
-
-
-def _seasonal(series: DiarySeries, effects: Sequence[EffectResult]) -> list[Caveat]:
-    out: list[Caveat] = []
-    for eff in effects:
-        if "seasonal" not in eff.held_back:
-            continue
-        season = seasonality(series, eff.item)
-        if season is None or not season.caps:
-            continue
-        months = ", ".join(MONTHS[m] for m in season.months)
-        text = (
-            f"You used {item_label(eff.item)} at the same time of year, year after year "
-            f"(mostly {months}). Cramps change with the seasons, so its on and off nights "
-            "mostly compare seasons: no verdict stronger than 'cannot tell' is possible. "
-            "Trying it in the other half of the year too would tell them apart."
-        )
-        out.append(Caveat("seasonal", text, (eff.item,)))
-    return out
-
-
-def _medications(series: DiarySeries) -> list[Caveat]:
-    out: list[Caveat] = []
-    for med in series.medications:
-        changes = [c for c in series.changes if c.item == med.name and c.source == "medication"]
-        if not changes:
-            continue
-        what = "; ".join(
-            f"{'started' if c.kind == 'start' else 'stopped'} on {fmt_date(series.date(c.night))}"
-            for c in changes
-        )
-        text = f"Your medicine {med.name} {what}, inside this diary."
-        if med.cramp_note:
-            text += f" {_cap(med.cramp_note)}."
-        text += (
-            " Its change is part of the model, so it is not credited to (or blamed on) your "
-            "supplements or routines; never stop a prescribed medicine without your "
-            "clinician."
-        )
-        out.append(
-            Caveat(
-                "medication-change", text, (med.name,), tuple(series.iso(c.night) for c in changes)
-            )
-        )
-    return out
-
-
 def _too_few(periods: Sequence[PeriodResult], effects: Sequence[EffectResult]) -> list[Caveat]:
     out: list[Caveat] = []
     for p in periods:
@@ -599,13 +464,13 @@ def build_warnings(
     return [
         *_overlapping(series),
         *_no_comparison(effects),
-        *_medications(series),
+        *medication_caveats(series),
         *_before_after(series, effects, changepoints, fits),
         *_rtm(series, fits.flares, effects),
         *_trend(series, fits.main, fits.trend_flagged),
-        *_seasonal(series, effects),
-        *_missing(series, fits, effects),
-        *_low_adherence(effects),
+        *seasonal_caveats(series, effects),
+        *missing_caveats(series, fits, effects),
+        *low_adherence_caveats(effects),
         *_period_effect(series),
         *_changepoints(series, changepoints),
         *_overdispersion(phi, None if fits.main is None else fits.main.df),
