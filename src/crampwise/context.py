@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
-__all__ = ["ContextModule", "check_lab", "check_profile", "check_trigger_point"]
+__all__ = ["ContextModule", "check_bedtime", "check_lab", "check_profile", "check_trigger_point"]
 
 
 def _shown(value: float | bool | str, unit: str | None) -> str:
@@ -53,7 +53,26 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
         if not isinstance(tz, str):
             raise InputError(f"{field}timezone", f"{tz!r} is not a time zone name")
         zone(tz, f"{field}timezone")
-    return Profile(birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz)
+    bedtime = None if profile.bedtime is None else check_bedtime(profile.bedtime, f"{field}bedtime")
+    return Profile(
+        birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz, bedtime=bedtime
+    )
+
+
+def check_bedtime(value: Any, field: str) -> str:
+    """A local clock time ``HH:MM`` (``21:30``; ``9:30`` is read as 09:30)."""
+    hours, colon, minutes = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if (
+        colon
+        and hours.isdecimal()
+        and minutes.isdecimal()
+        and len(hours) <= 2
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return f"{int(hours):02d}:{minutes}"
+    raise InputError(field, f"{value!r} is not a time of day; use HH:MM, e.g. 22:30")
 
 
 def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
@@ -137,8 +156,8 @@ class ContextModule:
         return self._store.get_profile()
 
     def set_profile(self, **changes: Any) -> Profile:
-        """Change profile fields (birth_year, sex, kidney_disease, timezone)."""
-        allowed = {"birth_year", "sex", "kidney_disease", "timezone"}
+        """Change profile fields (birth_year, sex, kidney_disease, timezone, bedtime)."""
+        allowed = {"birth_year", "sex", "kidney_disease", "timezone", "bedtime"}
         unknown = set(changes) - allowed
         if unknown:
             raise InputError(", ".join(sorted(unknown)), f"unknown; allowed: {sorted(allowed)}")

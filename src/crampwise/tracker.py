@@ -18,6 +18,7 @@ from functools import cached_property
 
 from crampwise.clock import Clock
 from crampwise.diary import DiaryModule
+from crampwise.errors import InputError
 from crampwise.storage.store import open_store
 
 # Only what `log` and `night` need is imported at the top; regimen and context load on
@@ -136,19 +137,39 @@ class Tracker:
     def export_to_file(self, path: str, *, confirm: bool = False) -> None:
         """Write the ``crampwise-diary`` document to ``path`` (atomically; replacing a file
         needs ``confirm``)."""
-        import json
-
-        from crampwise.formats.files import check_targets, write_atomic
-
-        check_targets([path], field="out", confirm=confirm)
-        text = json.dumps(self.export_diary(), indent=2, ensure_ascii=False) + "\n"
-        write_atomic(path, text, field="out")
+        self.write_json(path, self.export_diary(), confirm=confirm)
 
     def export_csv(self, folder: str, *, confirm: bool = False) -> list[str]:
         """Write the diary as CSV files into ``folder`` (docs/export-csv.md); returns them."""
         from crampwise.formats.csvfiles import write_csv
 
         return write_csv(self.snapshot(), folder, confirm=confirm)
+
+    def export_fhir(self, *, bundle_id: str | None = None) -> dict[str, Any]:
+        """The diary as a FHIR R4 ``Bundle`` of type ``collection`` (docs/format.md).
+
+        ``bundle_id`` (a UUID) makes the resource ids reproducible; default: a new one."""
+        import uuid
+
+        from crampwise.formats.fhir import fhir_bundle
+
+        space = None
+        if bundle_id is not None:
+            try:
+                space = uuid.UUID(bundle_id)
+            except ValueError:
+                raise InputError("bundle_id", f"{bundle_id!r} is not a UUID") from None
+        return fhir_bundle(self.snapshot(), now=self.now(), today=self.today(), bundle_id=space)
+
+    def write_json(self, path: str, document: dict[str, Any], *, confirm: bool = False) -> None:
+        """Write a JSON document to ``path`` atomically (replacing a file needs ``confirm``)."""
+        import json
+
+        from crampwise.formats.files import check_targets, write_atomic
+
+        check_targets([path], field="out", confirm=confirm)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(path, text, field="out")
 
     def import_diary(
         self,

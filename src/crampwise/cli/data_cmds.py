@@ -61,15 +61,16 @@ def cmd_import(args: argparse.Namespace, app: App) -> int:
 
 
 def cmd_export(args: argparse.Namespace, app: App) -> int:
-    """Export the diary as crampwise-diary JSON or as CSV files."""
-    if args.format == "json":
+    """Export the diary as crampwise-diary JSON, CSV files or a FHIR R4 bundle."""
+    if args.format in ("json", "fhir"):
+        tracker = app.tracker
+        doc = tracker.export_diary() if args.format == "json" else tracker.export_fhir()
         if args.out and args.out != "-":
-            confirmable(app, lambda ok: app.tracker.export_to_file(args.out, confirm=ok))
+            confirmable(app, lambda ok: tracker.write_json(args.out, doc, confirm=ok))
             app.note(f"Wrote {args.out}")
         else:
             import json
 
-            doc = app.tracker.export_diary()
             sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     if not args.out:
@@ -178,9 +179,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print counts and conflicts as JSON")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export", parents=[common], help="export the diary (JSON or CSV)")
-    p.add_argument("--format", choices=("json", "csv"), default="json", help="default json")
-    p.add_argument("--out", help="file for JSON (default stdout); folder for CSV")
+    p = sub.add_parser(
+        "export", parents=[common], help="export the diary (JSON, CSV or a FHIR R4 bundle)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("json", "csv", "fhir"),
+        default="json",
+        help="json (crampwise-diary, default), csv (a folder of files), fhir (R4 Bundle)",
+    )
+    p.add_argument("--out", help="file for JSON and FHIR (default stdout); folder for CSV")
     p.add_argument("--yes", action="store_true", help="replace existing files without asking")
     p.set_defaults(handler=cmd_export)
 
