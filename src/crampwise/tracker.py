@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
     from crampwise.diary import Summary
-    from crampwise.formats.diaryformat import ImportReport
+    from crampwise.formats.diaryformat import ImportReport, ParsedDiary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
     from crampwise.safety import Finding, SafetyReport
@@ -184,13 +184,45 @@ class Tracker:
 
         ``replace``: the file's version wins where it differs. ``dry_run``: write nothing,
         report what would happen (conflicts included). ``wipe``: empty the diary first, in
-        the same transaction (the demo's reset).
+        the same transaction (the demo's reset and ``restore``).
         """
         from crampwise.formats.diaryformat import load_document, parse_document
-        from crampwise.formats.importer import Merger
 
         doc = source if isinstance(source, dict) else load_document(source)
         parsed = parse_document(doc, today=self.today(), default_tz=self.timezone)
+        return self._merge(parsed, replace=replace, dry_run=dry_run, wipe=wipe)
+
+    def import_csv(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        columns: dict[str, str] | None = None,
+        replace: bool = False,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Import CSV: a folder written by :meth:`export_csv`, or a table of nights (a row
+        per night with its date and cramp count; ``columns`` maps ``date``, ``cramps``,
+        ``sleep_quality``, ``notes`` to the table's column names). Validated whole, then
+        merged like a JSON import (all or nothing); errors name file, row and column."""
+        from crampwise.formats.csvimport import read_csv_folder, read_nights_csv
+
+        where = os.fspath(path)
+        if os.path.isdir(where):
+            if columns:
+                raise InputError(
+                    "map", "a column map is for a table of nights, not an export folder"
+                )
+            document = read_csv_folder(where)
+        else:
+            document = read_nights_csv(where, columns)
+        parsed = document.parse(today=self.today(), default_tz=self.timezone)
+        return self._merge(parsed, replace=replace, dry_run=dry_run)
+
+    def _merge(
+        self, parsed: ParsedDiary, *, replace: bool, dry_run: bool, wipe: bool = False
+    ) -> ImportReport:
+        from crampwise.formats.importer import Merger
+
         with self._store.write():
             if wipe and not dry_run:
                 self._store.wipe()

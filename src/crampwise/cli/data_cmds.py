@@ -25,10 +25,27 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def _is_csv(path: str, columns: str | None) -> bool:
+    import os
+
+    return bool(columns) or os.path.isdir(path) or path.lower().endswith((".csv", ".tsv"))
+
+
 def cmd_import(args: argparse.Namespace, app: App) -> int:
-    """Import a crampwise-diary JSON file (all or nothing)."""
+    """Import a crampwise-diary JSON file, a CSV export folder or a CSV of nights."""
+    tracker = app.tracker
     try:
-        report = app.tracker.import_diary(args.file, replace=args.replace, dry_run=args.check)
+        if _is_csv(args.file, args.map):
+            from crampwise.formats.csvimport import parse_column_map
+
+            report = tracker.import_csv(
+                args.file,
+                columns=parse_column_map(args.map),
+                replace=args.replace,
+                dry_run=args.check,
+            )
+        else:
+            report = tracker.import_diary(args.file, replace=args.replace, dry_run=args.check)
     except ConflictError as exc:
         raise ConflictError(
             f"{exc} (see them all: crampwise import {args.file} --check; "
@@ -163,9 +180,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser(
-        "import", parents=[common], help="import a crampwise-diary JSON file (all or nothing)"
+        "import",
+        parents=[common],
+        help="import a crampwise-diary JSON file, a CSV export folder or a CSV of nights "
+        "(all or nothing)",
     )
-    p.add_argument("file", help="path, or - for standard input")
+    p.add_argument(
+        "file",
+        help="JSON file (- for standard input), a folder written by export --format csv, "
+        "or a .csv table with a row per night",
+    )
+    p.add_argument(
+        "--map",
+        metavar="FIELD=COLUMN,…",
+        help="columns of a CSV of nights, e.g. date=Day,cramps=Count (also sleep_quality, "
+        "notes); default: columns named date, cramps …",
+    )
     p.add_argument(
         "--replace",
         action="store_true",
