@@ -161,6 +161,28 @@ class Tracker:
                 raise InputError("bundle_id", f"{bundle_id!r} is not a UUID") from None
         return fhir_bundle(self.snapshot(), now=self.now(), today=self.today(), bundle_id=space)
 
+    def reminders_calendar(self, *, uid_domain: str = "crampwise") -> str:
+        """The daily bedtime reminder as iCalendar text (what the web feed serves)."""
+        from crampwise.formats.ics import bedtime_calendar
+
+        return bedtime_calendar(
+            self.snapshot(), today=self.today(), now=self.now(), uid_domain=uid_domain
+        )
+
+    def bedtime_items(self) -> list[str]:
+        """What is due at bedtime tonight (regimen items and medicines)."""
+        from crampwise.formats.ics import bedtime_items
+
+        return bedtime_items(self.snapshot(), self.today())
+
+    def write_reminders(self, path: str, *, confirm: bool = False) -> None:
+        """Write the bedtime reminder calendar to ``path`` (atomically; replacing a file
+        needs ``confirm``)."""
+        from crampwise.formats.files import check_targets, write_atomic
+
+        check_targets([path], field="ics", confirm=confirm)
+        write_atomic(path, self.reminders_calendar(), field="ics")
+
     def write_json(self, path: str, document: dict[str, Any], *, confirm: bool = False) -> None:
         """Write a JSON document to ``path`` atomically (replacing a file needs ``confirm``)."""
         import json

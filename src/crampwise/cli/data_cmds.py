@@ -99,6 +99,26 @@ def cmd_export(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def cmd_reminders(args: argparse.Namespace, app: App) -> int:
+    """Write the daily bedtime reminder as an iCalendar file."""
+    from crampwise.formats.ics import DEFAULT_BEDTIME
+
+    tracker = app.tracker
+    if args.ics == "-":
+        sys.stdout.write(tracker.reminders_calendar())
+        return 0
+    confirmable(app, lambda ok: tracker.write_reminders(args.ics, confirm=ok))
+    bedtime = tracker.context.profile().bedtime or DEFAULT_BEDTIME
+    items = tracker.bedtime_items()
+    if args.json:
+        app.json({"file": args.ics, "bedtime": bedtime, "tonight": items})
+        return 0
+    app.echo(f"Wrote {args.ics}: a daily reminder at {bedtime} with an alarm.")
+    app.echo("Tonight at bedtime: " + (", ".join(items) if items else "nothing scheduled"))
+    app.echo("Import it into your calendar app; export again after your regimen changes.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
     """Load the demo story into a separate demo diary (or --db)."""
     from crampwise.demo import load_demo
@@ -221,6 +241,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", help="file for JSON and FHIR (default stdout); folder for CSV")
     p.add_argument("--yes", action="store_true", help="replace existing files without asking")
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "reminders", parents=[common], help="write a daily bedtime reminder (iCalendar file)"
+    )
+    p.add_argument(
+        "--ics",
+        required=True,
+        metavar="FILE",
+        help="the .ics file to write (- for standard output); bedtime from "
+        "'profile set --bedtime', default 22:00",
+    )
+    p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(handler=cmd_reminders)
 
     p = sub.add_parser(
         "demo", parents=[common], help="load the demo story into a separate demo diary"
