@@ -33,21 +33,23 @@ def _label(entry: RegimenEntry | Medication) -> str:
     return name
 
 
+def _at_bedtime(data: DiaryData) -> list[RegimenEntry | Medication]:
+    entries: list[RegimenEntry | Medication] = [*data.regimen, *data.medications]
+    return [e for e in entries if "bedtime" in e.times]
+
+
 def bedtime_items(data: DiaryData, day: dt.date) -> list[str]:
     """What is due at bedtime on ``day``: regimen items and medicines, in start order."""
     iso = day.isoformat()
-    due: list[RegimenEntry | Medication] = [
-        e for e in (*data.regimen, *data.medications) if "bedtime" in e.times and e.active_on(iso)
-    ]
+    due = [e for e in _at_bedtime(data) if e.active_on(iso)]
     return [_label(e) for e in sorted(due, key=lambda e: e.start)]
 
 
 def _changes(data: DiaryData) -> list[dt.date]:
     """Days on which the bedtime list changes (an item starts or stops)."""
-    days = set()
-    for e in (*data.regimen, *data.medications):
-        if "bedtime" in e.times:
-            days.update(dt.date.fromisoformat(d) for d in (e.start, e.end) if d is not None)
+    days: set[dt.date] = set()
+    for e in _at_bedtime(data):
+        days.update(dt.date.fromisoformat(d) for d in (e.start, e.end) if d is not None)
     return sorted(days)
 
 
