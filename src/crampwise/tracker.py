@@ -252,6 +252,47 @@ class Tracker:
         self.forget_timezone()
         return report
 
+    # -- backup and restore ----------------------------------------------------------------
+    def backup(self, path: str, *, confirm: bool = False) -> str:
+        """Write a consistent backup of the diary to ``path`` while it is in use; returns
+        its kind: ``"sqlite"`` (an SQLite diary file, copied whole with SQLite's backup
+        API) or ``"json"`` (PostgreSQL: the ``crampwise-diary`` document of this diary,
+        read in one snapshot). Replacing a file needs ``confirm``."""
+        from crampwise.formats.files import check_targets
+
+        check_targets([path], field="backup", confirm=confirm)
+        if self._store.sqlite_file is not None:
+            self._store.backup_sqlite(path)
+            return "sqlite"
+        self.write_json(path, self.export_diary(), confirm=True)
+        return "json"
+
+    def restore(self, path: str, *, confirm: bool = False) -> str:
+        """Replace the diary with a backup (an SQLite backup file or a ``crampwise-diary``
+        JSON document); a diary that holds data is replaced only with ``confirm``. All or
+        nothing. Returns how it was restored: ``"sqlite"`` (the whole file copied back) or
+        ``"json"`` (the document imported into the emptied diary)."""
+        from crampwise.errors import ConfirmationRequired
+        from crampwise.storage.backup import is_sqlite_file
+
+        if not os.path.isfile(path):
+            raise InputError("FILE", f"{path!r} does not exist")
+        if not confirm and not self.is_empty():
+            raise ConfirmationRequired(
+                f"replace everything in the diary {self.database_url} with the backup {path}?"
+            )
+        if not is_sqlite_file(path):
+            self.import_diary(path, wipe=True)
+            return "json"
+        # A whole-file copy keeps everything (ids, devices, retried-submission ids); it is
+        # used only where the file holds just this diary.
+        if self._store.sqlite_file is not None and len(self._store.list_diaries()) <= 1:
+            self._store.restore_sqlite(path)
+            self.forget_timezone()
+            return "sqlite"
+        self.import_diary(_document_of_sqlite_backup(path), wipe=True)
+        return "json"
+
     # -- insight (heavy modules, imported on first use) ------------------------------------
     def analyze(self) -> AnalysisResult:
         """Rates per period, effects with uncertainty, warnings, changepoints, streaks."""
@@ -286,3 +327,20 @@ class Tracker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document_of_sqlite_backup(path: str) -> dict[str, Any]:
+    """The personal diary of an SQLite backup as a document (for restoring it elsewhere):
+    read from a migrated temporary copy, so the backup itself is never changed."""
+    import shutil
+    import tempfile
+
+    from crampwise.storage.backup import check_sqlite_backup
+    from crampwise.storage.migrations import NAMES
+
+    check_sqlite_backup(path, NAMES)
+    with tempfile.TemporaryDirectory(prefix="crampwise-restore-") as folder:
+        copy = os.path.join(folder, "backup.sqlite")
+        shutil.copyfile(path, copy)
+        with Tracker(copy) as source:
+            return source.export_diary()

@@ -119,6 +119,34 @@ def cmd_reminders(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, app: App) -> int:
+    """Write a consistent backup of the diary while it is in use."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.backup(args.file, confirm=ok))
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "db": tracker.database_url})
+        return 0
+    what = "an SQLite copy of the database" if kind == "sqlite" else "the diary as JSON"
+    app.echo(f"Backed up {tracker.database_url} to {args.file} ({what}).")
+    app.echo(f"Restore it with: crampwise restore {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, app: App) -> int:
+    """Replace the diary with a backup (asks first when the diary holds data)."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.restore(args.file, confirm=ok))
+    summary = tracker.summary().to_dict()
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "summary": summary})
+        return 0
+    app.echo(
+        f"Restored {tracker.database_url} from {args.file}: {summary['nights_observed']} nights "
+        f"observed, {summary['cramps']} cramps."
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
     """Load the demo story into a separate demo diary (or --db)."""
     from crampwise.demo import load_demo
@@ -255,6 +283,26 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(handler=cmd_reminders)
+
+    p = sub.add_parser(
+        "backup", parents=[common], help="write a consistent backup while the diary is in use"
+    )
+    p.add_argument(
+        "file",
+        help="where to write it (SQLite: a copy of the database file; PostgreSQL: the diary "
+        "as crampwise-diary JSON)",
+    )
+    p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", parents=[common], help="replace the diary with a backup (all or nothing)"
+    )
+    p.add_argument("file", help="a file written by 'crampwise backup' (or a JSON export)")
+    p.add_argument("--yes", action="store_true", help="replace a diary that holds data")
+    p.add_argument("--json", action="store_true", help="print the restored diary's summary")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser(
         "demo", parents=[common], help="load the demo story into a separate demo diary"
