@@ -137,3 +137,13 @@ def test_a_file_that_is_not_a_backup_changes_nothing(cli: Any, tmp_path: Path) -
     code, _, err = cli("restore", str(tmp_path / "missing.sqlite"), "--yes")
     assert code == 1 and "does not exist" in err
     assert cli("export")[1] == mine
+
+
+def test_a_bad_backup_is_refused_before_anything_is_asked(cli: Any, tmp_path: Path) -> None:
+    """A diary holding data and a broken backup: the answer names the backup's problem,
+    not a question whose yes would fail anyway."""
+    assert cli("log", "--at", "3am")[0] == 0
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "crampwise-diary", "version": 2}', encoding="utf-8")
+    code, _, err = cli("restore", str(broken))
+    assert code == 1 and "version" in err and "--yes" not in err

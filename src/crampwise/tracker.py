@@ -310,16 +310,24 @@ class Tracker:
         nothing. Returns how it was restored: ``"sqlite"`` (the whole file copied back) or
         ``"json"`` (the document imported into the emptied diary)."""
         from crampwise.errors import ConfirmationRequired
-        from crampwise.storage.backup import is_sqlite_file
+        from crampwise.formats.diaryformat import load_document, parse_document
+        from crampwise.storage.backup import check_sqlite_backup, is_sqlite_file
+        from crampwise.storage.migrations import NAMES
 
         if not os.path.isfile(path):
             raise InputError("FILE", f"{path!r} does not exist")
+        document = None
+        if is_sqlite_file(path):  # a bad backup is refused before anything is asked
+            check_sqlite_backup(path, NAMES)
+        else:
+            document = load_document(path)
+            parse_document(document, today=self.today(), default_tz=self.timezone)
         if not confirm and not self.is_empty():
             raise ConfirmationRequired(
                 f"replace everything in the diary {self.database_url} with the backup {path}?"
             )
-        if not is_sqlite_file(path):
-            self.import_diary(path, wipe=True)
+        if document is not None:
+            self.import_diary(document, wipe=True)
             return "json"
         # A whole-file copy keeps everything (ids, devices, retried-submission ids); it is
         # used only where the file holds just this diary.
