@@ -92,7 +92,15 @@ class Guard:
                 return
             scope.setdefault("state", {})["device"] = device
 
-        await self.app(scope, _limited(receive, self.settings.max_body, send), send)
+        if length is None and method in _UNSAFE:
+            # A body streamed without a declared length: read it here, up to the limit,
+            # so an oversized one is refused before any handler starts on it.
+            body = await _read_limited(receive, self.settings.max_body)
+            if body is None:
+                await _plain(send, 413, "The request is too large.")
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
 
 
 def _cookie(header: str, name: str) -> str:
@@ -135,23 +143,39 @@ def _with_security_headers(send: Send) -> Send:
     return sender
 
 
-def _limited(receive: Receive, limit: int, send: Send) -> Receive:
+async def _read_limited(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None when it goes over ``limit`` bytes."""
+    parts: list[bytes] = []
     seen = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        seen += len(chunk)
+        if seen > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
 
     async def receiver() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise BodyTooLarge
-        return message
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # later: the disconnect message
 
     return receiver
 
 
 class BodyTooLarge(Exception):
-    """A streamed body went over the limit (turned into 413 by the app's handler)."""
+    """Kept for the app's handler: a body over the limit (normally refused here)."""
 
 
 async def _plain(send: Send, status: int, text: str) -> None:
