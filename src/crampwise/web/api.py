@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from crampwise.formats.jsonrecords import (
     adherence_json,
@@ -27,7 +27,7 @@ from crampwise.tracker import Tracker
 from crampwise.web import schemas as s
 from crampwise.web.inputs import date_range, instant_to_at, reliefs_from, split_names
 
-__all__ = ["ERROR_RESPONSES", "get_tracker", "router"]
+__all__ = ["ERROR_RESPONSES", "MAX_ID", "RecordId", "get_tracker", "router"]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "this device is not paired with the diary"},
@@ -48,6 +48,9 @@ def get_tracker(request: Request) -> Tracker:
 
 
 T = Annotated[Tracker, Depends(get_tracker)]
+#: Record ids are database integers: anything larger cannot name a record.
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 From = Annotated[str | None, Query(alias="from", max_length=40, description="first night")]
 To = Annotated[str | None, Query(alias="to", max_length=40, description="last night")]
 
@@ -87,7 +90,7 @@ def episodes(t: T, start: From = None, end: To = None) -> list[dict[str, Any]]:
 
 
 @router.get("/episodes/{episode_id}", summary="One cramp")
-def episode(t: T, episode_id: int) -> dict[str, Any]:
+def episode(t: T, episode_id: RecordId) -> dict[str, Any]:
     return _episode(t, t.diary.episode(episode_id))
 
 
@@ -119,7 +122,7 @@ def log_episode(t: T, body: s.EpisodeIn, response: Response) -> dict[str, Any]:
 
 
 @router.patch("/episodes/{episode_id}", summary="Change a cramp's details")
-def edit_episode(t: T, episode_id: int, body: s.EpisodeEdit) -> dict[str, Any]:
+def edit_episode(t: T, episode_id: RecordId, body: s.EpisodeEdit) -> dict[str, Any]:
     given = body.model_dump(exclude_unset=True, exclude={"confirm", "emptied_night"})
     if "reliefs" in given:
         given["reliefs"] = reliefs_from(body.reliefs)
@@ -136,7 +139,7 @@ def edit_episode(t: T, episode_id: int, body: s.EpisodeEdit) -> dict[str, Any]:
 @router.delete("/episodes/{episode_id}", summary="Delete a cramp (needs confirm)")
 def delete_episode(
     t: T,
-    episode_id: int,
+    episode_id: RecordId,
     confirm: bool = False,
     emptied_night: Annotated[str | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
@@ -212,12 +215,12 @@ def regimen_start(t: T, body: s.RegimenIn) -> dict[str, Any]:
 
 
 @router.post("/regimen/{item}/stop", summary="Stop an item")
-def regimen_stop(t: T, item: str, body: s.StopIn) -> dict[str, Any]:
+def regimen_stop(t: T, item: Annotated[str, Path(max_length=200)], body: s.StopIn) -> dict[str, Any]:
     return regimen_json(t.regimen.stop(item, date=body.date), compact=False)
 
 
 @router.post("/regimen/{item}/switch", summary="Change form, dose or times from a date")
-def regimen_switch(t: T, item: str, body: s.RegimenSwitchIn) -> dict[str, Any]:
+def regimen_switch(t: T, item: Annotated[str, Path(max_length=200)], body: s.RegimenSwitchIn) -> dict[str, Any]:
     old, new = t.regimen.switch(
         item,
         form=body.form,
@@ -255,7 +258,7 @@ def medication_add(t: T, body: s.MedicationIn) -> dict[str, Any]:
 
 
 @router.post("/medications/{name}/stop", summary="Stop a medicine")
-def medication_stop(t: T, name: str, body: s.StopIn) -> dict[str, Any]:
+def medication_stop(t: T, name: Annotated[str, Path(max_length=200)], body: s.StopIn) -> dict[str, Any]:
     return medication_json(t.regimen.stop_medication(name, date=body.date), compact=False)
 
 
@@ -316,7 +319,7 @@ def trigger_point_add(t: T, body: s.TriggerPointIn) -> dict[str, Any]:
 
 
 @router.post("/trigger-points/{tp_id}/ratings", summary="Rate a trigger point's tenderness")
-def trigger_point_rate(t: T, tp_id: int, body: s.TriggerPointRatingIn) -> dict[str, Any]:
+def trigger_point_rate(t: T, tp_id: RecordId, body: s.TriggerPointRatingIn) -> dict[str, Any]:
     tp = t.context.rate_trigger_point(
         tp_id, body.tenderness, date=body.date, confirm=body.confirm
     )
@@ -324,7 +327,7 @@ def trigger_point_rate(t: T, tp_id: int, body: s.TriggerPointRatingIn) -> dict[s
 
 
 @router.post("/trigger-points/{tp_id}/release", summary="Mark a trigger point released")
-def trigger_point_release(t: T, tp_id: int, body: s.StopIn) -> dict[str, Any]:
+def trigger_point_release(t: T, tp_id: RecordId, body: s.StopIn) -> dict[str, Any]:
     return trigger_point_json(t.context.release_trigger_point(tp_id, date=body.date), compact=False)
 
 
@@ -346,5 +349,5 @@ def red_flags(t: T) -> list[dict[str, Any]]:
 
 
 @router.post("/red-flags/{flag}", status_code=201, summary="Answer a red-flag question")
-def red_flag_answer(t: T, flag: str, body: s.RedFlagIn) -> dict[str, Any]:
+def red_flag_answer(t: T, flag: Annotated[str, Path(max_length=200)], body: s.RedFlagIn) -> dict[str, Any]:
     return red_flag_json(t.context.answer_red_flag(flag, body.present, date=body.date))

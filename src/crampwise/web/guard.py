@@ -10,7 +10,7 @@
   foreign page cannot send without a CORS preflight, and none is allowed). Forms carry
   a CSRF token as well (see ``forms.py``).
 * **Security headers** on every response: a CSP limited to the app's own origin,
-  ``frame-ancestors 'none'``, no sniffing, no referrer.
+  ``frame-ancestors 'none'``, no sniffing, no referrer to other sites.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # forms then send their real Origin
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from crampwise.errors import ConfirmationRequired, CrampwiseError, InputError, NotFoundError
 from crampwise.tracker import Tracker
 from crampwise.web import views
-from crampwise.web.api import get_tracker
+from crampwise.web.api import MAX_ID, RecordId, get_tracker
 from crampwise.web.forms import Form, failed, read_form
 from crampwise.web.guard import DEVICE_COOKIE
 from crampwise.web.render import render
@@ -111,7 +111,7 @@ def log_submit(request: Request, t: T, form: F) -> Response:
 
 
 @router.get("/episodes/{episode_id}/edit", response_class=HTMLResponse)
-def edit_form(request: Request, t: T, episode_id: int) -> Response:
+def edit_form(request: Request, t: T, episode_id: RecordId) -> Response:
     e = views.episode_view(t, t.diary.episode(episode_id))
     values = {
         "side": e["side"],
@@ -131,7 +131,7 @@ def edit_form(request: Request, t: T, episode_id: int) -> Response:
 
 
 @router.post("/episodes/{episode_id}/edit")
-def edit_submit(request: Request, t: T, episode_id: int, form: F) -> Response:
+def edit_submit(request: Request, t: T, episode_id: RecordId, form: F) -> Response:
     # Only what the form holds changes: an empty field keeps what was recorded.
     given: dict[str, object] = {
         "side": form.get("side"),
@@ -317,6 +317,14 @@ def trigger_points(request: Request, t: T) -> Response:
     return _list(request, t, "trigger-points")
 
 
+def _record_id(text: str | None) -> int:
+    """A record id from a form (ValueError when it cannot be one)."""
+    value = int(text or "")
+    if not 1 <= value <= MAX_ID:
+        raise ValueError(text)
+    return value
+
+
 def _save(t: Tracker, kind: str, form: Form) -> None:
     action = form.get("action") or "add"
     if kind == "medications":
@@ -351,10 +359,10 @@ def _save(t: Tracker, kind: str, form: Form) -> None:
         )
     elif action == "rate":
         t.context.rate_trigger_point(
-            int(form.get("id") or 0), form.get("tenderness") or "", confirm=form.flag("confirm")
+            _record_id(form.get("id")), form.get("tenderness") or "", confirm=form.flag("confirm")
         )
     elif action == "release":
-        t.context.release_trigger_point(int(form.get("id") or 0))
+        t.context.release_trigger_point(_record_id(form.get("id")))
     else:
         t.context.add_trigger_point(
             form.get("muscle") or "",
