@@ -67,9 +67,7 @@ def test_a_retry_with_the_same_client_id_is_stored_once(web: TestClient, cli: CL
 def test_an_entry_queued_offline_keeps_its_own_time(web: TestClient) -> None:
     """A phone that was offline sends the instant of the tap (UTC); it is filed at that
     local time (Berlin, UTC+1) in its night, not at the time it arrived."""
-    r = web.post(
-        "/api/episodes", json={"client_id": "q1", "occurred_at": "2026-03-04T22:40:00Z"}
-    )
+    r = web.post("/api/episodes", json={"client_id": "q1", "occurred_at": "2026-03-04T22:40:00Z"})
     assert r.status_code == 201, r.text
     assert (r.json()["night"], r.json()["time"]) == ("2026-03-04", "23:40")
     future = web.post("/api/episodes", json={"occurred_at": "2026-03-05T09:00:00Z"})
@@ -120,12 +118,27 @@ def test_regimen_and_context_through_the_api(web: TestClient, cli: CLI) -> None:
     )
     assert r.status_code == 201, r.text
     assert _cli_json(cli, "regimen", "list") == web.get("/api/regimen").json()
-    assert web.post("/api/adherence", json={"item": "magnesium", "time": "bedtime"}).status_code == 201
-    assert web.post("/api/medications", json={"name": "lisinopril", "dose": 10, "unit": "mg"}).status_code == 201
+    assert (
+        web.post("/api/adherence", json={"item": "magnesium", "time": "bedtime"}).status_code == 201
+    )
+    assert (
+        web.post(
+            "/api/medications", json={"name": "lisinopril", "dose": 10, "unit": "mg"}
+        ).status_code
+        == 201
+    )
     assert _cli_json(cli, "med", "list") == web.get("/api/medications").json()
-    assert web.post("/api/labs", json={"test": "potassium", "value": 4.1, "unit": "mmol/L"}).status_code == 201
+    assert (
+        web.post(
+            "/api/labs", json={"test": "potassium", "value": 4.1, "unit": "mmol/L"}
+        ).status_code
+        == 201
+    )
     assert _cli_json(cli, "lab", "list") == web.get("/api/labs").json()
-    assert web.post("/api/factors", json={"name": "fluids", "value": 2000, "unit": "ml"}).status_code == 201
+    assert (
+        web.post("/api/factors", json={"name": "fluids", "value": 2000, "unit": "ml"}).status_code
+        == 201
+    )
     tp = web.post("/api/trigger-points", json={"muscle": "calf", "side": "left", "tenderness": 6})
     assert tp.status_code == 201
     assert web.post(f"/api/trigger-points/{tp.json()['id']}/release", json={}).status_code == 200
@@ -156,7 +169,7 @@ def test_unpaired_refused_paired_works_revoked_refused(tracker: Tracker, cli: CL
         assert reused.status_code == 422 and "used already" in reused.text
         listed = _cli_json(cli, "devices", "list")
         assert [(d["name"], d["active"]) for d in listed] == [("bedside", True)]  # type: ignore[index,union-attr]
-        code_, out, err = cli("devices", "revoke", "1")
+        code_, _, err = cli("devices", "revoke", "1")
         assert code_ == 0, err
         assert phone.get("/").status_code == 401
         assert phone.get("/api/nights").status_code == 401
@@ -244,9 +257,15 @@ def test_details_form_logs_and_shows_errors_next_to_the_field(web: TestClient, c
     r = web.post("/log", data=form)
     assert r.status_code == 303, r.text
     (episode,) = _cli_json(cli, "episodes")  # type: ignore[misc]
-    assert (episode["side"], episode["muscles"], episode["severity"]) == ("left", ["calf", "foot"], 7)
+    assert (episode["side"], episode["muscles"], episode["severity"]) == (
+        "left",
+        ["calf", "foot"],
+        7,
+    )
     assert episode["reliefs"] == [{"method": "stretch", "helped": "a-lot"}]
-    bad = web.post("/log", data={**form, "client_id": "f-2", "severity": "11", "duration_min": "2.5"})
+    bad = web.post(
+        "/log", data={**form, "client_id": "f-2", "severity": "11", "duration_min": "2.5"}
+    )
     assert bad.status_code == 422
     assert 'id="severity-error"' in bad.text and "0..10" in bad.text
     assert 'value="2.5"' in bad.text  # what was typed is kept
@@ -258,7 +277,13 @@ def test_details_after_the_big_button(web: TestClient, cli: CLI) -> None:
     token = csrf_of(web, f"/episodes/{logged['id']}/edit")
     r = web.post(
         f"/episodes/{logged['id']}/edit",
-        data={"csrf": token, "side": "right", "muscles": ["calf"], "severity": "6", "severity_set": "1"},
+        data={
+            "csrf": token,
+            "side": "right",
+            "muscles": ["calf"],
+            "severity": "6",
+            "severity_set": "1",
+        },
     )
     assert r.status_code == 303, r.text
     (episode,) = _cli_json(cli, "episodes")  # type: ignore[misc]

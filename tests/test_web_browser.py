@@ -85,7 +85,17 @@ class Server:
         self.log = db.parent / f"{db.stem}-server.log"
         with self.log.open("w") as log:  # the child keeps its own copy of the descriptor
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "crampwise", "--db", str(db), "serve", "--port", str(port), *args],
+                [
+                    sys.executable,
+                    "-m",
+                    "crampwise",
+                    "--db",
+                    str(db),
+                    "serve",
+                    "--port",
+                    str(port),
+                    *args,
+                ],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -146,13 +156,13 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
 
 
 @pytest.fixture
-def phone(page: Any) -> Iterator[Any]:
+def phone(page: Any) -> Any:
     """A page whose clock shows the tests' "now", recording every request it makes."""
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.clock.set_fixed_time(NOW)
     page.requests = requests
-    yield page
+    return page
 
 
 def _same_origin(page: Any, server: Server) -> None:
@@ -216,9 +226,7 @@ def test_check_in_a_cramp_free_night(phone: Any, serve: Callable[..., Server]) -
     _same_origin(phone, server)
 
 
-def test_offline_cramps_are_queued_and_sent_once(
-    phone: Any, serve: Callable[..., Server]
-) -> None:
+def test_offline_cramps_are_queued_and_sent_once(phone: Any, serve: Callable[..., Server]) -> None:
     from playwright.sync_api import expect
 
     server = serve()
@@ -270,7 +278,9 @@ def test_pairing_unpaired_paired_revoked(phone: Any, serve: Callable[..., Server
 def _tab_to(page: Any, selector: str, limit: int = 80) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate(
+            "s => document.activeElement && document.activeElement.matches(s)", selector
+        ):
             return
     raise AssertionError(f"Tab never reached {selector}")
 

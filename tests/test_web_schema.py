@@ -4,10 +4,6 @@ through the whole app (the gate included: the client is a paired phone)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -15,6 +11,7 @@ from schemathesis.checks import not_a_server_error
 from crampwise.tracker import Tracker
 from crampwise.web import WebSettings, create_app
 from tests.conftest import NOW
+
 
 def _app() -> object:
     import tempfile
@@ -33,14 +30,10 @@ def _app() -> object:
 
 APP = _app()
 schema = schemathesis.openapi.from_asgi(
-    "/api/openapi.json", APP, cookies={"cw_device": APP.state.test_token}  # type: ignore[attr-defined]
+    "/api/openapi.json",
+    APP,
+    cookies={"cw_device": APP.state.test_token},  # type: ignore[attr-defined]
 )
-
-
-@pytest.fixture(autouse=True)
-def _pinned_clock() -> Iterator[None]:
-    assert dt.datetime.now(dt.UTC) > NOW  # the app's clock is pinned; this only documents it
-    yield
 
 
 @schema.parametrize()

@@ -17,9 +17,7 @@ LOCAL = ("127.0.0.1", 50000)
 REMOTE = ("192.0.2.10", 50000)
 
 
-def client_for(
-    tracker: Tracker, client: tuple[str, int] = LOCAL, **settings: object
-) -> TestClient:
+def client_for(tracker: Tracker, client: tuple[str, int] = LOCAL, **settings: object) -> TestClient:
     """A test client of the web app on ``tracker`` (the app does not close it)."""
     app = create_app(WebSettings(**settings), tracker)  # type: ignore[arg-type]
     return TestClient(app, client=client, follow_redirects=False)

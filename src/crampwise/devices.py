@@ -78,7 +78,9 @@ class DevicesModule:
         with self._store.write():
             found = self._store.pairing_code(wanted)
             if found is None:
-                raise InputError("code", "this pairing code is not known; check it or get a new one")
+                raise InputError(
+                    "code", "this pairing code is not known; check it or get a new one"
+                )
             expires_at, used_at = found
             if used_at is not None or not self._store.use_pairing_code(wanted, now):
                 raise InputError("code", "this pairing code was used already; get a new one")
@@ -96,9 +98,10 @@ class DevicesModule:
             return None
         now = self._now()
         seen = device.last_seen
-        if seen is None or dt.datetime.fromisoformat(seen.replace("Z", "+00:00")) + (
-            _SEEN_EVERY
-        ) <= now:
+        if (
+            seen is None
+            or dt.datetime.fromisoformat(seen.replace("Z", "+00:00")) + (_SEEN_EVERY) <= now
+        ):
             with self._store.write():
                 self._store.set_device_seen(device.id, _iso(now))
         return device

@@ -129,7 +129,13 @@ def cmd_devices_list(args: argparse.Namespace, app: App) -> int:
     app.table(
         ("id", "name", "paired", "last seen", "state"),
         [
-            (d.id, d.name, d.paired_at, d.last_seen or "", "active" if d.active else f"revoked {d.revoked_at}")
+            (
+                d.id,
+                d.name,
+                d.paired_at,
+                d.last_seen or "",
+                "active" if d.active else f"revoked {d.revoked_at}",
+            )
             for d in devices
         ],
     )

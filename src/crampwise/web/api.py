@@ -194,7 +194,7 @@ def claim(text: Annotated[str, Query(min_length=1, max_length=500)]) -> dict[str
 
 # -- regimen and medicines -----------------------------------------------------------------
 @router.get("/regimen", summary="Regimen entries (ongoing, or all with all=true)")
-def regimen(t: T, all: bool = False) -> list[dict[str, Any]]:  # noqa: A002 - the CLI's word
+def regimen(t: T, all: bool = False) -> list[dict[str, Any]]:
     entries = t.regimen.entries()
     return [regimen_json(e, compact=False) for e in entries if all or e.end is None]
 
@@ -215,12 +215,16 @@ def regimen_start(t: T, body: s.RegimenIn) -> dict[str, Any]:
 
 
 @router.post("/regimen/{item}/stop", summary="Stop an item")
-def regimen_stop(t: T, item: Annotated[str, Path(max_length=200)], body: s.StopIn) -> dict[str, Any]:
+def regimen_stop(
+    t: T, item: Annotated[str, Path(max_length=200)], body: s.StopIn
+) -> dict[str, Any]:
     return regimen_json(t.regimen.stop(item, date=body.date), compact=False)
 
 
 @router.post("/regimen/{item}/switch", summary="Change form, dose or times from a date")
-def regimen_switch(t: T, item: Annotated[str, Path(max_length=200)], body: s.RegimenSwitchIn) -> dict[str, Any]:
+def regimen_switch(
+    t: T, item: Annotated[str, Path(max_length=200)], body: s.RegimenSwitchIn
+) -> dict[str, Any]:
     old, new = t.regimen.switch(
         item,
         form=body.form,
@@ -230,7 +234,10 @@ def regimen_switch(t: T, item: Annotated[str, Path(max_length=200)], body: s.Reg
         date=body.date,
         notes=body.notes,
     )
-    return {"stopped": regimen_json(old, compact=False), "started": regimen_json(new, compact=False)}
+    return {
+        "stopped": regimen_json(old, compact=False),
+        "started": regimen_json(new, compact=False),
+    }
 
 
 @router.post("/adherence", status_code=201, summary="Record that an item was taken or missed")
@@ -258,7 +265,9 @@ def medication_add(t: T, body: s.MedicationIn) -> dict[str, Any]:
 
 
 @router.post("/medications/{name}/stop", summary="Stop a medicine")
-def medication_stop(t: T, name: Annotated[str, Path(max_length=200)], body: s.StopIn) -> dict[str, Any]:
+def medication_stop(
+    t: T, name: Annotated[str, Path(max_length=200)], body: s.StopIn
+) -> dict[str, Any]:
     return medication_json(t.regimen.stop_medication(name, date=body.date), compact=False)
 
 
@@ -320,9 +329,7 @@ def trigger_point_add(t: T, body: s.TriggerPointIn) -> dict[str, Any]:
 
 @router.post("/trigger-points/{tp_id}/ratings", summary="Rate a trigger point's tenderness")
 def trigger_point_rate(t: T, tp_id: RecordId, body: s.TriggerPointRatingIn) -> dict[str, Any]:
-    tp = t.context.rate_trigger_point(
-        tp_id, body.tenderness, date=body.date, confirm=body.confirm
-    )
+    tp = t.context.rate_trigger_point(tp_id, body.tenderness, date=body.date, confirm=body.confirm)
     return trigger_point_json(tp, compact=False)
 
 
@@ -349,5 +356,7 @@ def red_flags(t: T) -> list[dict[str, Any]]:
 
 
 @router.post("/red-flags/{flag}", status_code=201, summary="Answer a red-flag question")
-def red_flag_answer(t: T, flag: Annotated[str, Path(max_length=200)], body: s.RedFlagIn) -> dict[str, Any]:
+def red_flag_answer(
+    t: T, flag: Annotated[str, Path(max_length=200)], body: s.RedFlagIn
+) -> dict[str, Any]:
     return red_flag_json(t.context.answer_red_flag(flag, body.present, date=body.date))

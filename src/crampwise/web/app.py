@@ -159,7 +159,9 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def unexpected(request: Request, exc: Exception) -> Response:
-        message = "Something went wrong inside crampwise; nothing more was changed. Please report it."
+        message = (
+            "Something went wrong inside crampwise; nothing more was changed. Please report it."
+        )
         if _is_api(request):
             return _json(500, message)
         return render_error(request, 500, message)

@@ -48,7 +48,13 @@ def calendar_svg(statuses: Sequence[NightStatus], label: str = "") -> Markup:
     """One row per month, one cell per night: cramp-free, cramps (darker = more) or
     missing (hatched). Cells carry ``data-date`` and ``data-cramps`` for scripts/tests."""
     if not statuses:
-        return _svg(320, 30, "No nights recorded yet", ['<text x="4" y="20">No nights yet</text>'], "calendar")
+        return _svg(
+            320,
+            30,
+            "No nights recorded yet",
+            ['<text x="4" y="20">No nights yet</text>'],
+            "calendar",
+        )
     by_month: dict[str, list[NightStatus]] = {}
     for s in statuses:
         by_month.setdefault(s.date[:7], []).append(s)
@@ -124,7 +130,13 @@ def rates_svg(bands: Sequence[Band], first: str, last: str) -> Markup:
     """Cramps per week in each period: a line at the estimate over the period, a shaded
     band from the interval's low to high (95 %)."""
     if not bands:
-        return _svg(WIDTH, 30, "No periods to show yet", ['<text x="4" y="20">Not enough nights yet</text>'], "rates")
+        return _svg(
+            WIDTH,
+            30,
+            "No periods to show yet",
+            ['<text x="4" y="20">Not enough nights yet</text>'],
+            "rates",
+        )
     height, top, bottom = 150.0, 8.0, 128.0
     axis = _Axis(first, last, LEFT, WIDTH - 4)
     peak = max((b[4] if b[4] is not None else (b[2] or 0.0)) for b in bands) or 1.0
@@ -136,7 +148,9 @@ def rates_svg(bands: Sequence[Band], first: str, last: str) -> Markup:
     parts = [axis.ticks(height - 6)]
     for frac in (0.0, 0.5, 1.0):
         value = peak * frac
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>')
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>'
+        )
         parts.append(f'<text class="axis" x="0" y="{y(value) + 3}">{value:.1f}</text>')
     for start, end, est, low, high in bands:
         x0 = axis.x(start)
@@ -160,13 +174,17 @@ def rates_svg(bands: Sequence[Band], first: str, last: str) -> Markup:
     return _svg(WIDTH, height, label, parts, "rates")
 
 
-def timeline_svg(
-    items: Sequence[tuple[str, str, str | None]], first: str, last: str
-) -> Markup:
+def timeline_svg(items: Sequence[tuple[str, str, str | None]], first: str, last: str) -> Markup:
     """The regimen under the rates, on the same time axis: one row per item."""
     names = sorted({i[0] for i in items}, key=lambda n: min(s for m, s, _ in items if m == n))
     if not names:
-        return _svg(WIDTH, 30, "No regimen recorded", ['<text x="4" y="20">No regimen yet</text>'], "timeline")
+        return _svg(
+            WIDTH,
+            30,
+            "No regimen recorded",
+            ['<text x="4" y="20">No regimen yet</text>'],
+            "timeline",
+        )
     row, top = 16.0, 4.0
     height = top + row * len(names) + 18
     axis = _Axis(first, last, LEFT, WIDTH - 4)
@@ -193,17 +211,25 @@ def trend_svg(
 ) -> Markup:
     """Each cramp as a dot (x: night, y: severity or duration) and each month's mean."""
     if not points:
-        return _svg(WIDTH, 30, f"No {what} recorded", [f'<text x="4" y="20">No {_e(what)} yet</text>'], "trend")
+        return _svg(
+            WIDTH,
+            30,
+            f"No {what} recorded",
+            [f'<text x="4" y="20">No {_e(what)} yet</text>'],
+            "trend",
+        )
     height, top, bottom = 120.0, 6.0, 100.0
     axis = _Axis(first, last, LEFT, WIDTH - 4)
-    peak = max(top_value, max(v for _, v in points))
+    peak = max(top_value, *(v for _, v in points))
 
     def y(value: float) -> float:
         return round(bottom - (bottom - top) * value / peak, 1)
 
     parts = [axis.ticks(height - 4)]
     for value in (0.0, peak / 2, peak):
-        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>')
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>'
+        )
         parts.append(f'<text class="axis" x="0" y="{y(value) + 3}">{value:g}</text>')
     for night, value in points:
         parts.append(f'<circle class="dot" cx="{axis.x(night)}" cy="{y(value)}" r="2"/>')
@@ -251,7 +277,9 @@ def bodymap_svg(
     side in the form; the form's checkboxes stay the accessible controls)."""
     counts = counts or Counter()
     peak = max(counts.values(), default=0)
-    legs = (("right", 0.0), ("left", 110.0)) if view == "front" else (("left", 0.0), ("right", 110.0))
+    legs = (
+        (("right", 0.0), ("left", 110.0)) if view == "front" else (("left", 0.0), ("right", 110.0))
+    )
     parts = []
     for side, dx in legs:
         parts.append(f'<g transform="translate({dx + 5},14)">')
@@ -264,17 +292,19 @@ def bodymap_svg(
             words = f"{side} {muscle}" + (f": {n} cramp{'s' if n != 1 else ''}" if counts else "")
             data = f' data-muscle="{muscle}" data-side="{side}"' if interactive else ""
             parts.append(
-                f'<path class="region heat{level}" d="{shape}"{data}><title>{_e(words)}</title></path>'
+                f'<path class="region heat{level}" d="{shape}"{data}>'
+                f"<title>{_e(words)}</title></path>"
             )
         parts.append("</g>")
-    label = (
-        f"Legs seen from the {view}"
-        + (": where cramps hit, darker is more often" if counts else ": tap where it cramps")
+    label = f"Legs seen from the {view}" + (
+        ": where cramps hit, darker is more often" if counts else ": tap where it cramps"
     )
     return _svg(220, 256, label, parts, f"bodymap {view}" + (" pick" if interactive else ""))
 
 
-def side_muscle_counts(episodes: Iterable[tuple[str | None, Sequence[str]]]) -> Counter[tuple[str, str]]:
+def side_muscle_counts(
+    episodes: Iterable[tuple[str | None, Sequence[str]]],
+) -> Counter[tuple[str, str]]:
     """(side, muscle) → cramps, from (side, muscles) of each episode ("both": each side)."""
     counts: Counter[tuple[str, str]] = Counter()
     for side, muscles in episodes:

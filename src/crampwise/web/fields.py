@@ -82,7 +82,7 @@ def form_field(error: InputError, fields: Iterable[str]) -> str | None:
         return neutral
     first = _PART.findall(neutral.lstrip("."))
     if first and first[0][0] in names:
-        return first[0][0]
+        return str(first[0][0])
     for part in (p.strip() for p in neutral.split(",")):  # "a, b cannot be edited"
         if part in names:
             return part

@@ -70,7 +70,9 @@ async def read_form(request: Request) -> Form:
     sent = data.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie):
-        raise HTTPException(403, "This form has expired; go back, reload the page and send it again.")
+        raise HTTPException(
+            403, "This form has expired; go back, reload the page and send it again."
+        )
     return Form([(k, v) for k, v in data.multi_items() if isinstance(v, str)])
 
 

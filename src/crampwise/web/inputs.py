@@ -30,7 +30,9 @@ def instant_to_at(
     return night_of(local).isoformat(), at
 
 
-def date_range(tracker: Tracker, start: str | None, end: str | None) -> tuple[str | None, str | None]:
+def date_range(
+    tracker: Tracker, start: str | None, end: str | None
+) -> tuple[str | None, str | None]:
     """``from``/``to`` of a list: real dates (or today/yesterday), in order."""
 
     def one(text: str | None, field: str) -> str | None:

@@ -106,7 +106,9 @@ def log_submit(request: Request, t: T, form: F) -> Response:
             client_id=form.get("client_id"),
         )
     except InputError as error:
-        return render(request, "log.html", views.log_form_page(t, failed(form, error, LOG_FIELDS)), 422)
+        return render(
+            request, "log.html", views.log_form_page(t, failed(form, error, LOG_FIELDS)), 422
+        )
     return _see(f"/?done=logged&episode={logged.episode.id}")
 
 
@@ -161,9 +163,7 @@ def edit_submit(request: Request, t: T, episode_id: RecordId, form: F) -> Respon
         return render(request, "log.html", page, 409)
     except InputError as error:
         state = failed(form, error, LOG_FIELDS)
-        page = views.log_form_page(
-            t, state, episode_id, needs_then=error.field == "emptied_night"
-        )
+        page = views.log_form_page(t, state, episode_id, needs_then=error.field == "emptied_night")
         return render(request, "log.html", page, 422)
     return _see(f"/?done=saved&episode={episode_id}")
 
@@ -171,7 +171,9 @@ def edit_submit(request: Request, t: T, episode_id: RecordId, form: F) -> Respon
 @router.get("/night", response_class=HTMLResponse)
 def night_form(request: Request, t: T) -> Response:
     last = (t.today() - dt.timedelta(days=1)).isoformat()
-    page = views.NightPage(title="Check in a night", nav="home", form=FormState(values={"date": last}))
+    page = views.NightPage(
+        title="Check in a night", nav="home", form=FormState(values={"date": last})
+    )
     return render(request, "night.html", page)
 
 
@@ -206,7 +208,9 @@ def dashboard(request: Request, t: T) -> Response:
 
 
 @router.get("/diary", response_class=HTMLResponse)
-def diary(request: Request, t: T, month: Annotated[str | None, Query(max_length=7)] = None) -> Response:
+def diary(
+    request: Request, t: T, month: Annotated[str | None, Query(max_length=7)] = None
+) -> Response:
     return render(request, "diary.html", views.diary_page(t, month))
 
 
@@ -263,9 +267,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 date=form.get("date"),
             )
         elif action == "took":
-            t.regimen.took(
-                item, time=form.get("time"), taken=form.get("taken") != "no"
-            )
+            t.regimen.took(item, time=form.get("time"), taken=form.get("taken") != "no")
         else:
             t.regimen.start(
                 item,
@@ -429,7 +431,9 @@ def red_flags_submit(request: Request, t: T, form: F) -> Response:
 
 
 @router.get("/lookup", response_class=HTMLResponse)
-def lookup(request: Request, food: Short = None, claim: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+def lookup(
+    request: Request, food: Short = None, claim: Annotated[str | None, Query(max_length=500)] = None
+) -> Response:
     state = FormState(values={"food": food or "", "claim": claim or ""})
     found_food = found_claim = None
     try:
@@ -443,15 +447,23 @@ def lookup(request: Request, food: Short = None, claim: Annotated[str | None, Qu
 
             found_claim = check_claim(claim).to_dict()
     except InputError as error:
-        state.errors["claim" if claim and found_food is not None or not food else "food"] = error.detail
-    page = views.LookupPage(title="Food and claim look-up", nav="more", form=state, food=found_food, claim=found_claim)
+        state.errors["claim" if (claim and found_food is not None) or not food else "food"] = (
+            error.detail
+        )
+    page = views.LookupPage(
+        title="Food and claim look-up", nav="more", form=state, food=found_food, claim=found_claim
+    )
     return render(request, "lookup.html", page)
 
 
 # -- pairing -------------------------------------------------------------------------------
 @router.get("/pair", response_class=HTMLResponse)
 def pair_form(request: Request, code: Short = None) -> Response:
-    page = views.PairPage(title="Pair this device", nav="", form=FormState(values={"code": code or "", "name": "phone"}))
+    page = views.PairPage(
+        title="Pair this device",
+        nav="",
+        form=FormState(values={"code": code or "", "name": "phone"}),
+    )
     return render(request, "pair.html", page)
 
 
@@ -460,7 +472,9 @@ def pair_submit(request: Request, t: T, form: F) -> Response:
     try:
         device, token = t.devices.pair(form.get("code") or "", form.get("name") or "phone")
     except InputError as error:
-        page = views.PairPage(title="Pair this device", nav="", form=failed(form, error, ("code", "name")))
+        page = views.PairPage(
+            title="Pair this device", nav="", form=failed(form, error, ("code", "name"))
+        )
         return render(request, "pair.html", page, 422)
     page = views.PairPage(title="Paired", nav="", paired=True, device_name=device.name)
     response = render(request, "pair.html", page)
@@ -480,5 +494,3 @@ def pair_submit(request: Request, t: T, form: F) -> Response:
 @router.get("/api/", include_in_schema=False)
 def api_index() -> Response:
     return _see("/api/openapi.json")
-
-

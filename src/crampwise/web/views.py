@@ -58,6 +58,8 @@ __all__ = [
     "safety_page",
 ]
 
+_EMPTY = Markup("")  # a chart not drawn (empty diary)
+
 #: The bottom navigation: (key, path, label).
 NAV: tuple[tuple[str, str, str], ...] = (
     ("home", "/", "Log"),
@@ -131,8 +133,8 @@ class LogPage(Page):
     muscles: tuple[str, ...] = vocab.MUSCLES
     reliefs: tuple[str, ...] = vocab.RELIEF_METHODS
     helped: tuple[str, ...] = vocab.RELIEF_HELPED
-    bodymap_front: Markup = Markup("")
-    bodymap_back: Markup = Markup("")
+    bodymap_front: Markup = _EMPTY
+    bodymap_back: Markup = _EMPTY
     needs_confirm: bool = False
     needs_then: bool = False
 
@@ -146,13 +148,13 @@ class NightPage(Page):
 @dataclass(frozen=True)
 class DashboardPage(Page):
     summary: dict[str, Any] = field(default_factory=dict)
-    calendar: Markup = Markup("")
-    rates: Markup = Markup("")
-    timeline: Markup = Markup("")
-    bodymap_front: Markup = Markup("")
-    bodymap_back: Markup = Markup("")
-    severity: Markup = Markup("")
-    duration: Markup = Markup("")
+    calendar: Markup = _EMPTY
+    rates: Markup = _EMPTY
+    timeline: Markup = _EMPTY
+    bodymap_front: Markup = _EMPTY
+    bodymap_back: Markup = _EMPTY
+    severity: Markup = _EMPTY
+    duration: Markup = _EMPTY
     periods: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
     streaks: dict[str, Any] = field(default_factory=dict)
@@ -278,7 +280,12 @@ def home_page(t: Tracker, done: str = "", done_episode: int | None = None) -> Ho
 
 
 def log_form_page(
-    t: Tracker, form: FormState | None = None, episode_id: int | None = None, **flags: bool
+    t: Tracker,
+    form: FormState | None = None,
+    episode_id: int | None = None,
+    *,
+    needs_confirm: bool = False,
+    needs_then: bool = False,
 ) -> LogPage:
     return LogPage(
         title="Cramp details" if episode_id else "Log a cramp with details",
@@ -288,7 +295,8 @@ def log_form_page(
         client_id=new_client_id(),
         bodymap_front=charts.bodymap_svg(interactive=True, view="front"),
         bodymap_back=charts.bodymap_svg(interactive=True, view="back"),
-        **flags,
+        needs_confirm=needs_confirm,
+        needs_then=needs_then,
     )
 
 
@@ -449,9 +457,14 @@ def list_page(t: Tracker, kind: str, form: FormState | None = None) -> ListPage:
     elif kind == "labs":
         records = tuple(lab_json(x, compact=False) for x in reversed(t.context.labs()))
         findings = tuple(
-            f for f in t.safety().to_dict()["findings"] if "lab" in f["code"] or f["code"].startswith("serum")
+            f
+            for f in t.safety().to_dict()["findings"]
+            if "lab" in f["code"] or f["code"].startswith("serum")
         )
-        options = {"tests": tuple(vocab.LAB_TESTS), "units": tuple(sorted({u for us in vocab.LAB_TESTS.values() for u in us}))}
+        options = {
+            "tests": tuple(vocab.LAB_TESTS),
+            "units": tuple(sorted({u for us in vocab.LAB_TESTS.values() for u in us})),
+        }
         title = "Lab results"
     elif kind == "factors":
         from crampwise.formats.jsonrecords import factor_json
@@ -510,11 +523,14 @@ def safety_page(t: Tracker, day: dt.date | None = None) -> SafetyPage:
     report = t.safety(day).to_dict()
     n = len(report["findings"])
     headline = (
-        f"{n} thing{'s' if n != 1 else ''} to know about your regimen and medicines on {report['date']}."
+        f"{n} thing{'s' if n != 1 else ''} to know about your regimen and medicines "
+        f"on {report['date']}."
         if n
         else f"No safety findings on {report['date']} (which does not mean safe)."
     )
-    return SafetyPage(title="Safety", nav="more", headline=headline, report=report, day=report["date"])
+    return SafetyPage(
+        title="Safety", nav="more", headline=headline, report=report, day=report["date"]
+    )
 
 
 def analysis_page(t: Tracker) -> AnalysisPage:
@@ -547,6 +563,4 @@ MORE_LINKS: tuple[tuple[str, str, str], ...] = (
 
 
 def more_page(t: Tracker) -> MorePage:
-    return MorePage(
-        title="More", nav="more", links=MORE_LINKS, summary=t.summary().to_dict()
-    )
+    return MorePage(title="More", nav="more", links=MORE_LINKS, summary=t.summary().to_dict())
