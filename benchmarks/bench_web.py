@@ -183,8 +183,8 @@ def main() -> None:
             env,
         )
         median, p90 = _dashboard(folder, args.dashboard_runs)
-    load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}, Python {sys.version.split()[0]}")
+    load, python = os.getloadavg()[0], sys.version.split()[0]
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}, Python {python}")
     print(f"{args.clients} clients, {args.requests} POST /api/episodes each run")
     for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
         print(
