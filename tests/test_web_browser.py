@@ -170,10 +170,11 @@ def _same_origin(page: Any, server: Server) -> None:
     assert outside == [], "requests left the app's origin"
 
 
-def _shot(page: Any, name: str) -> None:
+def _shot(page: Any, name: str, *, full_page: bool = False) -> None:
+    """Save a screenshot when CRAMPWISE_SCREENSHOTS names a folder (docs/screenshots)."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=False)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=full_page)
 
 
 def test_log_a_cramp_with_details_and_see_it(phone: Any, serve: Callable[..., Server]) -> None:
@@ -363,7 +364,12 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
         ]
         if bad:
             problems[path] = bad
-        if name in ("home", "dashboard", "log", "regimen", "analysis", "safety"):
+        if name in ("home", "log", "regimen", "analysis", "safety"):
             _shot(phone, name)
+        if name == "dashboard" and SCREENSHOTS:
+            for section in ("cal", "rate", "where"):
+                phone.locator(f"section:has(#{section})").screenshot(
+                    path=str(Path(SCREENSHOTS) / f"dashboard-{section}.png")
+                )
     assert problems == {}
     _same_origin(phone, server)

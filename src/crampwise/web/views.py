@@ -157,6 +157,7 @@ class DashboardPage(Page):
     duration: Markup = _EMPTY
     periods: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
+    more_warnings: int = 0
     streaks: dict[str, Any] = field(default_factory=dict)
     where: tuple[tuple[str, int], ...] = ()
     empty: bool = False
@@ -359,7 +360,9 @@ def dashboard_page(t: Tracker) -> DashboardPage:
             3.0,
         ),
         periods=tuple(periods),
-        warnings=tuple(w["message"] for w in result["warnings"]),
+        # The first few, in full; the analysis page has them all.
+        warnings=tuple(w["message"] for w in result["warnings"][:3]),
+        more_warnings=max(0, len(result["warnings"]) - 3),
         streaks=result["streaks"],
         where=tuple(sorted(where.items(), key=lambda kv: -kv[1])),
     )
