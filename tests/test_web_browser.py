@@ -170,11 +170,19 @@ def _same_origin(page: Any, server: Server) -> None:
     assert outside == [], "requests left the app's origin"
 
 
-def _shot(page: Any, name: str, *, full_page: bool = False) -> None:
-    """Save a screenshot when CRAMPWISE_SCREENSHOTS names a folder (docs/screenshots)."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=full_page)
+def _shot(page: Any, name: str, element: str = "") -> None:
+    """Save a screenshot (of the page, or of one element without the bottom bar over it)
+    when CRAMPWISE_SCREENSHOTS names a folder (docs/screenshots)."""
+    if not SCREENSHOTS:
+        return
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    path = str(Path(SCREENSHOTS) / f"{name}.png")
+    if not element:
+        page.screenshot(path=path)
+        return
+    page.evaluate("document.querySelector('nav.bottom').style.display = 'none'")
+    page.locator(element).screenshot(path=path)
+    page.evaluate("document.querySelector('nav.bottom').style.display = ''")
 
 
 def test_log_a_cramp_with_details_and_see_it(phone: Any, serve: Callable[..., Server]) -> None:
@@ -190,6 +198,7 @@ def test_log_a_cramp_with_details_and_see_it(phone: Any, serve: Callable[..., Se
     phone.locator(".bodymap.back .region[data-side='left'][data-muscle='calf']").click()
     expect(phone.locator("input[name=side][value=left]")).to_be_checked()
     expect(phone.locator("input[name=muscles][value=calf]")).to_be_checked()
+    _shot(phone, "log-map", "fieldset.bodymaps")  # at night: the dark theme
     phone.locator("#f-severity").fill("8")
     expect(phone.locator("#f-severity-set")).to_be_checked()
     phone.get_by_label("How long (minutes)").fill("2")
@@ -364,12 +373,10 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
         ]
         if bad:
             problems[path] = bad
-        if name in ("home", "log", "regimen", "analysis", "safety"):
+        if name in ("home", "regimen", "analysis", "safety"):
             _shot(phone, name)
-        if name == "dashboard" and SCREENSHOTS:
+        if name == "dashboard":
             for section in ("cal", "rate", "where"):
-                phone.locator(f"section:has(#{section})").screenshot(
-                    path=str(Path(SCREENSHOTS) / f"dashboard-{section}.png")
-                )
+                _shot(phone, f"dashboard-{section}", f"section:has(#{section})")
     assert problems == {}
     _same_origin(phone, server)

@@ -249,19 +249,23 @@ def trend_svg(
 #: (view, muscle, shape) in a 100 x 240 box per leg, drawn for both legs. Front view
 #: regions first, then back view. Shapes are simple so each is a big enough target.
 BODY_REGIONS: tuple[tuple[str, str, str], ...] = (
-    ("front", "hip", "M22,4 h56 v22 h-56 z"),
-    ("front", "quadriceps", "M30,28 h34 v62 h-34 z"),
-    ("front", "inner-thigh", "M66,28 h16 v62 h-16 z"),
-    ("front", "outer-thigh", "M16,28 h12 v62 h-12 z"),
-    ("front", "knee", "M28,92 h44 v20 h-44 z"),
-    ("front", "shin", "M34,114 h32 v82 h-32 z"),
-    ("front", "ankle", "M34,198 h32 v12 h-32 z"),
-    ("front", "foot", "M30,212 h40 v14 h-40 z"),
-    ("front", "toes", "M30,228 h40 v10 h-40 z"),
-    ("back", "glute", "M22,4 h56 v30 h-56 z"),
-    ("back", "hamstring", "M26,36 h48 v56 h-48 z"),
-    ("back", "calf", "M28,96 h44 v88 h-44 z"),
-    ("back", "foot", "M30,212 h40 v24 h-40 z"),
+    # front: the leg drawn on the left (its inner side towards the middle, on the right)
+    ("front", "hip", "M16,2 H84 L85,24 H15 Z"),
+    ("front", "outer-thigh", "M15,26 H29 L33,92 H25 Z"),
+    ("front", "quadriceps", "M31,26 H63 L62,92 H35 Z"),
+    ("front", "inner-thigh", "M65,26 H85 L73,92 H64 Z"),
+    ("front", "knee", "M27,94 H73 L70,114 H30 Z"),
+    ("front", "shin", "M31,116 H69 C70,150 64,180 61,196 H41 C37,180 31,150 31,116 Z"),
+    ("front", "ankle", "M41,198 H61 V210 H41 Z"),
+    ("front", "foot", "M37,212 H65 L70,226 H32 Z"),
+    ("front", "toes", "M32,228 H70 L68,238 H34 Z"),
+    # back
+    ("back", "glute", "M15,2 H85 C87,20 84,30 80,34 H20 C16,30 13,20 15,2 Z"),
+    ("back", "hamstring", "M20,36 H80 L73,94 H27 Z"),
+    ("back", "knee", "M27,96 H73 L71,108 H29 Z"),
+    ("back", "calf", "M29,110 H71 C78,135 70,170 61,196 H41 C32,170 22,135 29,110 Z"),
+    ("back", "ankle", "M41,198 H61 V210 H41 Z"),
+    ("back", "foot", "M38,212 H62 C66,222 64,234 58,238 H42 C36,234 34,222 38,212 Z"),
 )
 
 
@@ -277,13 +281,18 @@ def bodymap_svg(
     side in the form; the form's checkboxes stay the accessible controls)."""
     counts = counts or Counter()
     peak = max(counts.values(), default=0)
+    # From the front the person's right leg is on the viewer's left; from the back, on the
+    # right. The shapes are drawn for the leg on the left; the other one is mirrored, so
+    # the inner thigh always faces the middle.
     legs = (
         (("right", 0.0), ("left", 110.0)) if view == "front" else (("left", 0.0), ("right", 110.0))
     )
     parts = []
     for side, dx in legs:
-        parts.append(f'<g transform="translate({dx + 5},14)">')
-        parts.append(f'<text class="axis" x="42" y="-4">{"R" if side == "right" else "L"}</text>')
+        label = "R" if side == "right" else "L"
+        parts.append(f'<text class="axis" x="{dx + 52:g}" y="10">{label}</text>')
+        place = f"translate({dx + 105:g},14) scale(-1,1)" if dx else "translate(5,14)"
+        parts.append(f'<g transform="{place}">')
         for region_view, muscle, shape in BODY_REGIONS:
             if region_view != view:
                 continue

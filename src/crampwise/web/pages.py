@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from crampwise.errors import ConfirmationRequired, CrampwiseError, InputError, NotFoundError
+from crampwise.errors import ConfirmationRequired, CrampwiseError, InputError
 from crampwise.tracker import Tracker
 from crampwise.web import views
 from crampwise.web.api import MAX_ID, RecordId, get_tracker
@@ -279,9 +279,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 date=form.get("date"),
                 notes=form.text("notes"),
             )
-    except (InputError, NotFoundError, CrampwiseError) as error:
-        if isinstance(error, ConfirmationRequired):
-            raise
+    except CrampwiseError as error:  # the form again, with the message where it belongs
         return _regimen_error(request, t, form, error)
     return _see("/regimen")
 
@@ -436,20 +434,21 @@ def lookup(
 ) -> Response:
     state = FormState(values={"food": food or "", "claim": claim or ""})
     found_food = found_claim = None
-    try:
-        if food and food.strip():
-            from crampwise.knowledge.foodreport import food_to_dict
-            from crampwise.knowledge.foods import lookup_food
+    if food and food.strip():
+        from crampwise.knowledge.foodreport import food_to_dict
+        from crampwise.knowledge.foods import lookup_food
 
+        try:
             found_food = food_to_dict(lookup_food(food))
-        if claim and claim.strip():
-            from crampwise.knowledge.claims import check_claim
+        except InputError as error:
+            state.errors["food"] = error.detail
+    if claim and claim.strip():
+        from crampwise.knowledge.claims import check_claim
 
+        try:
             found_claim = check_claim(claim).to_dict()
-    except InputError as error:
-        state.errors["claim" if (claim and found_food is not None) or not food else "food"] = (
-            error.detail
-        )
+        except InputError as error:
+            state.errors["claim"] = error.detail
     page = views.LookupPage(
         title="Food and claim look-up", nav="more", form=state, food=found_food, claim=found_claim
     )
