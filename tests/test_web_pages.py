@@ -11,7 +11,7 @@ import pytest
 
 from crampwise.errors import InputError
 from crampwise.tracker import Tracker
-from crampwise.web.fields import form_field, json_loc, neutral_field
+from crampwise.web.fields import action_link, form_field, json_loc
 from tests.conftest import AFTER_DEMO
 from tests.web_helpers import client_for
 
@@ -75,8 +75,8 @@ def test_an_empty_diary_has_pages_too(tracker: Tracker) -> None:
     ("field", "loc", "form"),
     [
         ("severity", ["body", "severity"], "severity"),
-        ("--duration", ["body", "duration_min"], "duration_min"),
-        ("--muscle", ["body", "muscles"], "muscles"),
+        ("duration_min", ["body", "duration_min"], "duration_min"),
+        ("muscles", ["body", "muscles"], "muscles"),
         ("reliefs[1].helped", ["body", "reliefs", 1, "helped"], "reliefs"),
         (".episodes[3].side", ["body", "episodes", 3, "side"], None),
         ("switch", ["body", "switch"], None),
@@ -86,4 +86,14 @@ def test_one_map_from_neutral_fields(field: str, loc: list[object], form: str | 
     error = InputError(field, "not allowed", code="not-allowed")
     assert json_loc(error) == loc
     assert form_field(error, ("severity", "duration_min", "muscles", "reliefs")) == form
-    assert not neutral_field(field).startswith("--")
+
+
+def test_actions_become_links() -> None:
+    from crampwise.errors import ACTIONS, ConflictError
+
+    switch = ConflictError("already taken", action="switch-regimen", subject="magnesium")
+    assert action_link(switch) == ("Switch magnesium to the new form or dose", "/regimen")
+    edit = InputError("night", "already logged", action="edit-episode", subject="12")
+    assert action_link(edit) == ("Change cramp #12", "/episodes/12/edit")
+    assert action_link(ConflictError("x", action="replace")) is None  # no page for it
+    assert all(a in ACTIONS for a in __import__("crampwise.web.fields").web.fields.ACTION_LINKS)

@@ -140,6 +140,7 @@ class Merger:
                     f"{len(conflicts)} record(s) in the file differ from your diary, e.g. "
                     f"{conflicts[0]}{more}; nothing was imported",
                     list(conflicts),
+                    action="replace",
                 )
             for op in self.ops:
                 op()

@@ -153,12 +153,12 @@ def summary(t: T) -> dict[str, Any]:
 
 
 # -- insight -------------------------------------------------------------------------------
-@router.get("/analysis", summary="Rates per period, effects, warnings (analyze --json)")
+@router.get("/analysis", summary="Rates per period, effects, warnings (as crampwise analyze)")
 def analysis(t: T) -> dict[str, Any]:
     return t.analyze().to_dict()
 
 
-@router.get("/safety", summary="Safety findings (safety --json)")
+@router.get("/safety", summary="Safety findings (as crampwise safety)")
 def safety(t: T, date: Annotated[str | None, Query(max_length=40)] = None) -> dict[str, Any]:
     import datetime as dt
 

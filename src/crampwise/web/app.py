@@ -30,7 +30,7 @@ from crampwise.errors import (
 )
 from crampwise.tracker import Tracker
 from crampwise.web import api, pages
-from crampwise.web.fields import error_text, json_detail
+from crampwise.web.fields import action_json, error_text, json_detail
 from crampwise.web.guard import BodyTooLarge, Guard
 from crampwise.web.render import render_error
 from crampwise.web.settings import WebSettings
@@ -56,7 +56,7 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
         title="crampwise",
         version=__version__,
         description="The JSON API of the crampwise web app: the same JSON shapes as the "
-        "CLI's --json. crampwise is not medical advice.",
+        "CLI's JSON output. crampwise is not medical advice.",
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
@@ -104,25 +104,25 @@ def _error_handlers(app: FastAPI) -> None:
             where = "query" if request.method in ("GET", "DELETE") else "body"
             if request.url.path.count("/") > 2 and exc.field in request.path_params:
                 where = "path"
-            return _json(422, json_detail(exc, where))
+            return _json(422, json_detail(exc, where), **action_json(exc))
         return render_error(request, 422, error_text(exc))
 
     @app.exception_handler(ConfirmationRequired)
     def question(request: Request, exc: ConfirmationRequired) -> Response:
         if _is_api(request):
-            return _json(409, str(exc), confirm=True)
+            return _json(409, str(exc), confirm=True, **action_json(exc))
         return render_error(request, 409, str(exc))
 
     @app.exception_handler(ConflictError)
     def conflict(request: Request, exc: ConflictError) -> Response:
         if _is_api(request):
-            return _json(409, str(exc), conflicts=exc.conflicts)
+            return _json(409, str(exc), conflicts=exc.conflicts, **action_json(exc))
         return render_error(request, 409, str(exc))
 
     @app.exception_handler(NotFoundError)
     def not_found(request: Request, exc: NotFoundError) -> Response:
         if _is_api(request):
-            return _json(404, str(exc))
+            return _json(404, str(exc), **action_json(exc))
         return render_error(request, 404, str(exc))
 
     @app.exception_handler(StorageError)
@@ -134,7 +134,7 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CrampwiseError)
     def other(request: Request, exc: CrampwiseError) -> Response:
         if _is_api(request):
-            return _json(400, str(exc))
+            return _json(400, str(exc), **action_json(exc))
         return render_error(request, 400, str(exc))
 
     @app.exception_handler(BodyTooLarge)

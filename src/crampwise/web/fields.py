@@ -1,13 +1,12 @@
 """The web app's words for the domain's neutral errors: the ONE place that maps them.
 
 Domain errors name record fields (``severity``, ``duration_min``, ``reliefs[1].helped``)
-with a hint ``code`` (:data:`crampwise.errors.HINT_CODES`). The web app shows them in
-two ways: next to a form field (:func:`form_field`) and, in the JSON API, as a FastAPI-
-style ``detail`` entry whose ``loc`` is the JSON path (:func:`json_detail`). The CLI does
-the same for its options in ``cli/_fields.py``.
-
-Older domain code still names some fields by their CLI option (``--severity``);
-:data:`LEGACY` turns those into the neutral name so neither face shows an option.
+with a hint ``code`` (:data:`crampwise.errors.HINT_CODES`), and may name an ``action``
+that would help next (:data:`crampwise.errors.ACTIONS`) with its ``subject``. The web app
+shows a field's error next to that form field (:func:`form_field`), in the JSON API as a
+``detail`` entry whose ``loc`` is the JSON path (:func:`json_detail`), and an action as a
+link to the page that does it (:func:`action_link`). The CLI does the same in its own
+words in ``cli/_fields.py``.
 """
 
 from __future__ import annotations
@@ -18,52 +17,36 @@ from typing import Any
 
 from crampwise.errors import CrampwiseError, InputError
 
-__all__ = ["LEGACY", "error_text", "form_field", "json_detail", "json_loc", "neutral_field"]
+__all__ = [
+    "ACTION_LINKS",
+    "action_json",
+    "action_link",
+    "error_text",
+    "form_field",
+    "json_detail",
+    "json_loc",
+]
 
-#: CLI option (as some domain errors still name a field) → the neutral field name.
-LEGACY: dict[str, str] = {
-    "--at": "at",
-    "--night": "night",
-    "--side": "side",
-    "--muscle": "muscles",
-    "--severity": "severity",
-    "--duration": "duration_min",
-    "--waves": "waves",
-    "--woke": "woke",
-    "--relief": "reliefs",
-    "--note": "notes",
-    "--client-id": "client_id",
-    "--sleep": "sleep_quality",
-    "--cramps": "cramps",
-    "--none": "cramps",
-    "--date": "date",
-    "--dose": "dose",
-    "--unit": "unit",
-    "--form": "form",
-    "--times": "times",
-    "--time": "time",
-    "--low": "range_low",
-    "--high": "range_high",
-    "--tenderness": "tenderness",
-    "--start": "start",
-    "--then": "emptied_night",
-    "--from": "start",
-    "--to": "end",
+#: Action → (link text, page); ``{subject}`` is filled in. Actions the web app has no page
+#: for (importing files, choosing a database) are not linked.
+ACTION_LINKS: dict[str, tuple[str, str]] = {
+    "switch-regimen": ("Switch {subject} to the new form or dose", "/regimen"),
+    "start-regimen": ("Start {subject} first", "/regimen"),
+    "delete-regimen": ("See the regimen", "/regimen"),
+    "delete-medication": ("See the medications", "/medications"),
+    "edit-episode": ("Change cramp #{subject}", "/episodes/{subject}/edit"),
+    "log-now": ("Log the cramp now", "/"),
+    "give-night": ("Log it with its night", "/log"),
+    "give-count": ("Check in the night", "/night"),
 }
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def neutral_field(field: str) -> str:
-    """The neutral name of an error's field (legacy ``--option`` names translated)."""
-    field = field.strip()
-    return LEGACY.get(field, field)
-
-
 def json_loc(error: InputError, where: str = "body") -> list[str | int]:
     """The JSON path of an error: ``reliefs[1].helped`` → ``["body", "reliefs", 1, "helped"]``."""
     loc: list[str | int] = [where]
-    for name, index in _PART.findall(neutral_field(error.field).lstrip(".")):
+    for name, index in _PART.findall(error.field.strip().lstrip(".")):
         loc.append(int(index) if index else name)
     return loc
 
@@ -73,17 +56,38 @@ def json_detail(error: InputError, where: str = "body") -> list[dict[str, Any]]:
     return [{"loc": json_loc(error, where), "msg": error.detail, "type": error.code}]
 
 
+def action_json(error: CrampwiseError) -> dict[str, Any]:
+    """``action`` and ``subject`` for an API error body (empty when there is none)."""
+    action = getattr(error, "action", None)
+    if not action:
+        return {}
+    return {"action": action, "subject": getattr(error, "subject", None)}
+
+
+def action_link(error: CrampwiseError) -> tuple[str, str] | None:
+    """(text, href) of the page that does what the error suggests, if the app has one."""
+    action = getattr(error, "action", None)
+    found = ACTION_LINKS.get(action or "")
+    if found is None:
+        return None
+    subject = str(getattr(error, "subject", None) or "")
+    if "{subject}" in found[1] and not subject.isdigit():
+        return None  # a record link needs the record's id
+    text, href = found
+    return text.format(subject=subject or "it").replace("  ", " "), href.format(subject=subject)
+
+
 def form_field(error: InputError, fields: Iterable[str]) -> str | None:
     """The form field an error belongs to (its first path part when that is one of the
     form's ``fields``), else None: the message is then shown above the form."""
     names = set(fields)
-    neutral = neutral_field(error.field)
-    if neutral in names:
-        return neutral
-    first = _PART.findall(neutral.lstrip("."))
+    field = error.field.strip()
+    if field in names:
+        return field
+    first = _PART.findall(field.lstrip("."))
     if first and first[0][0] in names:
         return str(first[0][0])
-    for part in (p.strip() for p in neutral.split(",")):  # "a, b cannot be edited"
+    for part in (p.strip() for p in field.split(",")):  # "a, b cannot be edited"
         if part in names:
             return part
     return None

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 
 from crampwise.errors import CrampwiseError, InputError
-from crampwise.web.fields import error_text, form_field
+from crampwise.web.fields import action_link, error_text, form_field
 from crampwise.web.render import CSRF_COOKIE, CSRF_FIELD
 from crampwise.web.views import FormState
 
@@ -84,4 +84,5 @@ def failed(form: Form, error: CrampwiseError, fields: tuple[str, ...]) -> FormSt
         state.errors[name] = error_text(error)
     else:
         state.general = error_text(error)
+    state.action = action_link(error)
     return state

@@ -78,6 +78,7 @@ class FormState:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     general: str = ""
+    action: tuple[str, str] | None = None  # (link text, href): what would help next
 
     def value(self, name: str, default: Any = "") -> Any:
         """The value of a field (for templates)."""
@@ -386,8 +387,9 @@ def diary_page(t: Tracker, month: str | None) -> DiaryPage:
     months = sorted({s.date[:7] for s in statuses})
     chosen = month if month in months else months[-1]
     index = months.index(chosen)
-    start = f"{chosen}-01"
-    end = f"{chosen}-31"
+    first_day = dt.date.fromisoformat(f"{chosen}-01")
+    start = first_day.isoformat()
+    end = ((first_day + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)).isoformat()
     by_night: dict[str, list[dict[str, Any]]] = {}
     for e in t.diary.episodes(start, end):
         by_night.setdefault(e.night, []).append(episode_view(t, e))
