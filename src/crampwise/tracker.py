@@ -226,9 +226,10 @@ class Tracker:
     # -- insight (heavy modules, imported on first use) ------------------------------------
     def analyze(self) -> AnalysisResult:
         """Rates per period, effects with uncertainty, warnings, changepoints, streaks."""
-        from crampwise.analysis import analyze
+        from crampwise.analysis import analyze_series
+        from crampwise.diaryseries import build_series
 
-        return analyze(self)
+        return analyze_series(build_series(self.snapshot()))
 
     def safety(self, day: dt.date | None = None) -> SafetyReport:
         """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
