@@ -8,9 +8,16 @@ from typing import Any
 import pytest
 
 from crampwise import knowledge as kb
-from crampwise.safety.nutrition import age_candidates, daily_totals, supplement_amount
+from crampwise.formats.diaryformat import load_diary_data
+from crampwise.safety import nutrition
+from crampwise.safety.nutrition import NutritionTotals, age_candidates, supplement_amount
 
 DAY = date(2026, 3, 12)
+
+
+def daily_totals(doc: dict[str, Any], day: date) -> NutritionTotals:
+    """The totals of a document, validated as the API and the importer validate it."""
+    return nutrition.daily_totals(load_diary_data(doc, today=max(day, DAY)), day)
 
 
 def diary(regimen: list[dict[str, Any]], birth_year: int | None = 1958,

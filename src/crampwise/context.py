@@ -42,15 +42,23 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
     if birth_year is not None:
         birth_year = v.int_range(birth_year, f"{field}birth_year", 1900, today.year)
     sex = None if profile.sex is None else v.choice(profile.sex, f"{field}sex", vocab.SEXES)
-    kidney = profile.kidney_disease
-    if kidney is not None and not isinstance(kidney, bool):
-        raise InputError(f"{field}kidney_disease", f"{kidney!r} is not true/false")
+    for name in ("kidney_disease", "pregnant", "breastfeeding"):
+        flag = getattr(profile, name)
+        if flag is not None and not isinstance(flag, bool):
+            raise InputError(f"{field}{name}", f"{flag!r} is not true/false")
     tz = profile.timezone
     if tz is not None:
         if not isinstance(tz, str):
             raise InputError(f"{field}timezone", f"{tz!r} is not a time zone name")
         zone(tz, f"{field}timezone")
-    return Profile(birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz)
+    return Profile(
+        birth_year=birth_year,
+        sex=sex,
+        kidney_disease=profile.kidney_disease,
+        timezone=tz,
+        pregnant=profile.pregnant,
+        breastfeeding=profile.breastfeeding,
+    )
 
 
 def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
@@ -134,8 +142,9 @@ class ContextModule:
         return self._store.get_profile()
 
     def set_profile(self, **changes: Any) -> Profile:
-        """Change profile fields (birth_year, sex, kidney_disease, timezone)."""
-        allowed = {"birth_year", "sex", "kidney_disease", "timezone"}
+        """Change profile fields (birth_year, sex, kidney_disease, timezone, pregnant,
+        breastfeeding)."""
+        allowed = {"birth_year", "sex", "kidney_disease", "timezone", "pregnant", "breastfeeding"}
         unknown = set(changes) - allowed
         if unknown:
             raise InputError(", ".join(sorted(unknown)), f"unknown; allowed: {sorted(allowed)}")

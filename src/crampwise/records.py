@@ -35,6 +35,8 @@ class Profile(Record):
     sex: str | None = None
     kidney_disease: bool | None = None
     timezone: str | None = None
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
 
 
 class Night(Record):

@@ -144,23 +144,34 @@ class Tracker:
 
         return analyze(self)
 
+    def _safety_snapshot(self, day: dt.date) -> DiaryData:
+        """What the safety rules read: the episodes of their red-flag window before ``day``
+        (long cramps, cramps outside the legs); regimen, medicines, labs and answers whole."""
+        from crampwise.safety.context import RED_FLAG_WINDOW_DAYS
+
+        start = day - dt.timedelta(days=RED_FLAG_WINDOW_DAYS)
+        return self.snapshot(start.isoformat(), day.isoformat())
+
     def safety(self, day: dt.date | None = None) -> SafetyReport:
         """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
         from crampwise.safety import check
 
-        return check(self.export_diary(), day or self.today())
+        day = day or self.today()
+        return check(self._safety_snapshot(day), day)
 
     def safety_for_new_item(self, item: str) -> list[Finding]:
         """Today's findings that involve a just-added regimen item or medication."""
         from crampwise.safety import check_new_item
 
-        return check_new_item(self.export_diary(), self.today(), item)
+        today = self.today()
+        return check_new_item(self._safety_snapshot(today), today, item)
 
     def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
         """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""
         from crampwise.safety.nutrition import daily_totals
 
-        return daily_totals(self.export_diary(), day or self.today())
+        day = day or self.today()
+        return daily_totals(self.snapshot(day.isoformat(), day.isoformat()), day)
 
     def close(self) -> None:
         """Close the database."""

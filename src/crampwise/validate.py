@@ -29,6 +29,7 @@ __all__ = [
     "name_slug",
     "number",
     "text",
+    "unit",
 ]
 
 # A set, not a regular expression: importing ``re`` costs ~5 ms on the ``log`` path.
@@ -126,6 +127,19 @@ def text(value: Any, field: str, limit: int = 2000) -> str:
     except UnicodeEncodeError:
         raise InputError(field, "contains a broken character (a lone surrogate)") from None
     return value
+
+
+def unit(value: Any, field: str) -> str:
+    """A dose unit of :data:`crampwise.vocab.UNITS`, in any of its spellings ("MEQ", "fl. oz",
+    "ug", "Tablets"), returned in its canonical spelling ("mEq", "fl oz", "mcg", "tablet")."""
+    allowed = ", ".join(vocab.REGIMEN_UNITS)
+    if not isinstance(value, str):
+        raise InputError(field, f"{value!r} is not allowed; allowed: {allowed}")
+    key = " ".join(value.strip().lower().replace("_", " ").split())
+    found = vocab.UNIT_SPELLINGS.get(key) or vocab.UNIT_SPELLINGS.get(key.rstrip("."))
+    if found is None:
+        raise InputError(field, f"{value!r} is not allowed; allowed: {allowed}")
+    return found
 
 
 def name_slug(value: Any, field: str) -> str:

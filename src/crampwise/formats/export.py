@@ -56,8 +56,14 @@ def export_document(tracker: Tracker) -> dict[str, Any]:
             "sex": profile.sex,
             "kidney_disease": profile.kidney_disease,
             "timezone": tz,
+            "pregnant": profile.pregnant,
+            "breastfeeding": profile.breastfeeding,
         },
-        keep=("kidney_disease",) if profile.kidney_disease is not None else (),
+        keep=tuple(  # an answered "no" is kept: false is data, unlike unknown
+            k
+            for k in ("kidney_disease", "pregnant", "breastfeeding")
+            if getattr(profile, k) is not None
+        ),
     )
     nights = store.list_nights()
     doc["nights"] = [

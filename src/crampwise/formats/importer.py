@@ -82,7 +82,7 @@ class Merger:
         stored = self.store.get_profile()
         merged: dict[str, Any] = {}
         clashes: list[str] = []
-        for name in ("birth_year", "sex", "kidney_disease", "timezone"):
+        for name in Profile.__record_fields__:
             new, old = getattr(incoming, name), getattr(stored, name)
             if new is None:
                 merged[name] = old

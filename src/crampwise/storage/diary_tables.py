@@ -45,23 +45,33 @@ class DiaryTables:
     def get_profile(self) -> Profile:
         """The stored profile (empty when never set)."""
         row = self.engine.query_one(
-            "SELECT birth_year, sex, kidney_disease, timezone FROM profile WHERE id = 1"
+            "SELECT birth_year, sex, kidney_disease, timezone, pregnant, breastfeeding "
+            "FROM profile WHERE id = 1"
         )
         if row is None:
             return Profile()
-        return Profile(birth_year=row[0], sex=row[1], kidney_disease=_bool(row[2]), timezone=row[3])
+        return Profile(
+            birth_year=row[0],
+            sex=row[1],
+            kidney_disease=_bool(row[2]),
+            timezone=row[3],
+            pregnant=_bool(row[4]),
+            breastfeeding=_bool(row[5]),
+        )
 
     def put_profile(self, profile: Profile) -> None:
         """Replace the profile (inside a write)."""
         self.engine.execute("DELETE FROM profile WHERE id = 1")
         self.engine.execute(
-            "INSERT INTO profile (id, birth_year, sex, kidney_disease, timezone, updated_at) "
-            "VALUES (1, ?, ?, ?, ?, ?)",
+            "INSERT INTO profile (id, birth_year, sex, kidney_disease, timezone, pregnant, "
+            "breastfeeding, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             (
                 profile.birth_year,
                 profile.sex,
                 _int(profile.kidney_disease),
                 profile.timezone,
+                _int(profile.pregnant),
+                _int(profile.breastfeeding),
                 utc_now(),
             ),
         )

@@ -29,7 +29,7 @@ __all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "st
 #: The migration modules, oldest first. Module ``mNNNN_name`` has NAME ``NNNN_name``, so
 #: the status check on every open needs only these names; the modules (their SQL) are
 #: imported when a migration runs or ``MIGRATIONS`` is read.
-_MODULES = ("m0001_diary", "m0002_regimen_context")
+_MODULES = ("m0001_diary", "m0002_regimen_context", "m0004_profile_pregnancy")
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
 
