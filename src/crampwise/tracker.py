@@ -112,11 +112,16 @@ class Tracker:
         return ContextModule(self)
 
     # -- whole-diary operations ----------------------------------------------------------
-    def snapshot(self, start: str | None = None, end: str | None = None) -> DiaryData:
+    def snapshot(
+        self,
+        start: str | None = None,
+        end: str | None = None,
+        sections: frozenset[str] | None = None,
+    ) -> DiaryData:
         """The diary as typed records (nights, episodes, factors, adherence from ``start``
         to ``end``, inclusive ISO dates; the rest whole). What safety, nutrition, analysis
-        and the export formats read."""
-        return self.store.snapshot(self.timezone, start, end)
+        and the export formats read. ``sections`` limits what is read (others are empty)."""
+        return self.store.snapshot(self.timezone, start, end, sections)
 
     def summary(self) -> Summary:
         """The diary at a glance."""
@@ -147,10 +152,10 @@ class Tracker:
     def _safety_snapshot(self, day: dt.date) -> DiaryData:
         """What the safety rules read: the episodes of their red-flag window before ``day``
         (long cramps, cramps outside the legs); regimen, medicines, labs and answers whole."""
-        from crampwise.safety.context import RED_FLAG_WINDOW_DAYS
+        from crampwise.safety.context import RED_FLAG_WINDOW_DAYS, SECTIONS
 
         start = day - dt.timedelta(days=RED_FLAG_WINDOW_DAYS)
-        return self.snapshot(start.isoformat(), day.isoformat())
+        return self.snapshot(start.isoformat(), day.isoformat(), SECTIONS)
 
     def safety(self, day: dt.date | None = None) -> SafetyReport:
         """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
@@ -171,7 +176,8 @@ class Tracker:
         from crampwise.safety.nutrition import daily_totals
 
         day = day or self.today()
-        return daily_totals(self.snapshot(day.isoformat(), day.isoformat()), day)
+        iso = day.isoformat()
+        return daily_totals(self.snapshot(iso, iso, frozenset({"regimen", "medications"})), day)
 
     def close(self) -> None:
         """Close the database."""

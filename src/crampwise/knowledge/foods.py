@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from crampwise.errors import InputError, UnknownNameError
+from crampwise.vocab import UNITS
 
 NUTRIENTS: tuple[str, ...] = ("potassium", "magnesium", "calcium", "sodium")
 #: Our CSV column for each nutrient.
@@ -87,8 +88,10 @@ _OTHER_NAME = 400
 #: A match in the other table counts as "the same food" only from this tier up.
 _COUNTERPART_MIN = _EXACT
 
-_ML_PER = {"ml": 1.0, "l": 1000.0, "cup": 236.588, "fl oz": 29.5735, "tbsp": 14.787, "tsp": 4.929}
-_GRAMS_PER = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
+# Volumes and masses come from the one unit table the diary validates doses with, so every
+# unit a food entry may be given in is one that nutrition can convert.
+_ML_PER = {u: s.factor for u, s in UNITS.items() if s.kind == "volume" and s.factor}
+_GRAMS_PER = {u: s.factor / 1000.0 for u, s in UNITS.items() if s.kind == "mass" and s.factor}
 # Spellings of units → our unit key.
 _UNIT_SPELLINGS = (
     "g=gram|grams|gr; kg=kilogram|kilograms; oz=ounce|ounces; lb=pound|pounds|lbs; "

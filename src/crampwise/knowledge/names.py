@@ -32,7 +32,7 @@ __all__ = [
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from crampwise import vocab
 from crampwise.errors import UnknownNameError
@@ -154,6 +154,7 @@ def _resolve(hit: tuple[str, str]) -> tuple[list[Drug], list[str], list[Product]
     return [table[i] for i in product.ingredients], list(product.other_ingredients), [product]
 
 
+@lru_cache(maxsize=2048)  # the tables are static, so a name always resolves the same way
 def match_medication(name: str) -> MedicationMatch:
     """Resolve a medication name (generic, brand or alias, any case, strength suffix allowed).
 
@@ -217,12 +218,22 @@ def _later_names(
 
 def medication_suggestions(name: str) -> list[str]:
     """Up to three known medication names closest to ``name``."""
-    key = _norm(name)
+    return list(_suggestions(_norm(name)))
+
+
+@cache
+def _suggestible() -> dict[str, str]:
     names = {_norm(n): n for d in drugs().values() for n in (d.generic, *d.brands, *d.aliases)}
     names |= {_norm(n): n for p in products().values() for n in (*p.brands, *p.aliases)}
-    first = key.split(" ")[0] if key else key
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _suggestions(key: str) -> tuple[str, ...]:
+    names = _suggestible()
+    first = key.split(" ", maxsplit=1)[0] if key else key
     close = _close(key, list(names)) or _close(first, list(names))
-    return [names[c] for c in close]
+    return tuple(names[c] for c in close)
 
 
 def lookup_medication(name: str, field: str = "name") -> tuple[Drug, ...]:
@@ -239,6 +250,7 @@ class NutrientMatch:
     form: SupplementForm | None
 
 
+@lru_cache(maxsize=2048)
 def match_nutrient(name: str, form: str | None = None) -> NutrientMatch | None:
     """Resolve a supplement name ("magnesium", "Mg glycinate", "Epsom salt") and optional form."""
     index = _nutrient_index()
@@ -300,11 +312,17 @@ def elemental_mg(nutrient: str, form: str, compound_mg: float) -> float:
     return compound_mg * chosen.elemental_fraction
 
 
+@lru_cache(maxsize=1024)
 def is_prescription_mineral(name: str) -> bool:
     """Whether ``name`` is a brand of a prescription mineral product ("K-Tab", "Klor-Con M20")."""
     key = _norm(name)
-    brands = {_norm(b.name): b.prescription for b in mineral_products()}
+    brands = _mineral_brands()
     return brands.get(key, False) or brands.get(_longest_prefix(key, brands), False)
+
+
+@cache
+def _mineral_brands() -> dict[str, bool]:
+    return {_norm(b.name): b.prescription for b in mineral_products()}
 
 
 @dataclass(frozen=True)

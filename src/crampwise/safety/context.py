@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "RED_FLAG_WINDOW_DAYS",
+    "SECTIONS",
     "SEVERITIES",
     "UNUSUAL_MUSCLES",
     "Finding",
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from crampwise import knowledge as kb
-from crampwise.records import DiaryData, Episode, RedFlagAnswer
+from crampwise.records import DiaryData, Episode, Lab, RedFlagAnswer
 from crampwise.safety.kidney import KidneyStatus, kidney_status
 from crampwise.safety.nutrition import (
     Intake,
@@ -48,6 +49,9 @@ RED_FLAG_WINDOW_DAYS = 90
 
 #: Episodes longer than this (minutes) answer the ``cramp-over-10-min`` red flag.
 LONG_CRAMP_MIN = 10
+
+#: The parts of a :class:`~crampwise.records.DiaryData` the rules read (with the profile).
+SECTIONS: frozenset[str] = frozenset({"episodes", "regimen", "medications", "labs", "red_flags"})
 
 #: Where a cramp is not a typical night *leg* cramp (answers ``cramps-outside-legs``).
 UNUSUAL_MUSCLES: tuple[str, ...] = ("hand", "abdomen", "other")
@@ -254,9 +258,12 @@ def _latest_labs(data: DiaryData, today: date) -> dict[str, LabValue]:
     latest: dict[str, LabValue] = {}
     tests = kb.labs()
     iso = today.isoformat()
-    for entry in sorted(data.labs, key=lambda lab: lab.date):
-        if entry.date > iso:
-            continue
+    newest: dict[str, Lab] = {}
+    for entry in data.labs:  # the newest result of each test up to today
+        seen = newest.get(entry.test)
+        if entry.date <= iso and (seen is None or seen.date <= entry.date):
+            newest[entry.test] = entry
+    for entry in newest.values():
         spec = tests[entry.test]
         canonical = kb.convert_lab(entry.test, entry.value, entry.unit)
         own = entry.range_low is not None or entry.range_high is not None

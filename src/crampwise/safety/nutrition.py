@@ -37,9 +37,9 @@ __all__ = [
     "supplement_amount",
 ]
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from crampwise import knowledge as kb
@@ -301,8 +301,9 @@ def _total_line(t: NutrientTotal) -> str:
     return text
 
 
+@lru_cache(maxsize=256)  # a pure function of the shipped limits table
 def _limits(
-    nutrient: str, ages: Iterable[int], sex: str | None, stage: str | None = None
+    nutrient: str, ages: tuple[int, ...], sex: str | None, stage: str | None = None
 ) -> kb.NutrientLimit | None:
     """The safest combination of the bands that may apply (lowest UL, highest reference)."""
     rows = [row for age in ages for row in kb.limit_rows(nutrient, age, sex, stage)]
