@@ -28,7 +28,8 @@ from crampwise._record import Record
 
 SIDES: tuple[str, ...] = ("left", "right", "both")
 
-#: Muscle groups a cramp or trigger point can be in (kebab-case ids).
+#: Muscle groups a cramp or trigger point can be in (kebab-case ids). Cramps outside the
+#: legs (hand, abdomen, other) can be logged too: they are a reason to see a clinician.
 MUSCLES: tuple[str, ...] = (
     "calf",
     "shin",
@@ -42,6 +43,9 @@ MUSCLES: tuple[str, ...] = (
     "hip",
     "glute",
     "knee",
+    "hand",
+    "abdomen",
+    "other",
 )
 
 #: What a person did during a cramp.

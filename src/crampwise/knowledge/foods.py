@@ -150,9 +150,10 @@ class Food:
 @dataclass(frozen=True, slots=True)
 class FoodMatch:
     food: Food
-    score: int
+    score: int  # tier + a small bonus that orders foods within it
     reason: str
     note: str = ""
+    tier: int = 0  # how the name matched (food id > synonym > exact name …); 0 = score
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,9 +343,15 @@ class _Entry:
 
 
 def _bonus(tokens: list[str], name: str) -> int:
-    """Prefer plain, raw, generic entries: 'Bananas, raw' over 'Babyfood, bananas, …'."""
+    """Prefer plain, raw, generic entries: 'Bananas, raw' over 'Babyfood, bananas, …', and
+    the unsalted one of a salted/unsalted pair ('Spinach, cooked, …, without salt')."""
     bonus = 40 if "raw" in tokens else 0
     bonus -= 8 * name.count(",") + len(name) // 10
+    lower = name.lower()
+    if "with salt" in lower:
+        bonus -= 12
+    elif "without salt" in lower or "no salt" in lower:
+        bonus += 12
     return max(-90, min(90, bonus))
 
 
@@ -399,10 +406,13 @@ def _phrase(query: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(map(re.escape, query.split())) + r"\b")
 
 
-def _sort_key(match: FoodMatch) -> tuple[int, int, int, str]:
-    # Deterministic: score, then USDA before IFCT, then shorter names, then id.
+def _sort_key(match: FoodMatch) -> tuple[int, int, int, int, str]:
+    # Deterministic: how the name matched, then USDA before IFCT (the tables agree on the
+    # food but USDA has portions and is the usual reference), then the bonus (plain, raw,
+    # unsalted first), then shorter names, then id.
     food = match.food
-    return (-match.score, TABLES.index(food.table), len(food.name), food.id)
+    tier = match.tier or match.score
+    return (-tier, TABLES.index(food.table), -match.score, len(food.name), food.id)
 
 
 def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[FoodMatch]:
@@ -427,10 +437,10 @@ def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[
     for t in tables:
         by_id = _table(t).get(query.strip().upper())
         if by_id is not None:
-            add(FoodMatch(by_id, _ID, "food id"))
+            add(FoodMatch(by_id, _ID, "food id", tier=_ID))
     for t, food_id, note in load_food_synonyms().get(q, ()):
         if t in tables:
-            add(FoodMatch(_table(t)[food_id], _SYNONYM, "synonym", note))
+            add(FoodMatch(_table(t)[food_id], _SYNONYM, "synonym", note, tier=_SYNONYM))
     words = _words(q)
     for entry in _index():
         # Cheap pre-filter: every tier needs all query words somewhere, or a prefix.
@@ -439,7 +449,7 @@ def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[
         ):
             score, reason = _score(entry, q, words)
             if score:
-                add(FoodMatch(entry.food, score + entry.bonus, reason))
+                add(FoodMatch(entry.food, score + entry.bonus, reason, tier=score))
     return sorted(found.values(), key=_sort_key)[:limit]
 
 
