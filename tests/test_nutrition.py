@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -184,3 +185,53 @@ def test_a_zero_dose_is_reported_as_dose_0_not_missing() -> None:
     missing = daily_totals(diary([{"item": "magnesium", "kind": "supplement",
                                    "start": "2026-03-01"}]), DAY)
     assert missing.uncounted == (("magnesium", "no dose given"),)
+
+
+# --------------------------------------------------------------------------- through the faces
+
+
+def test_tracker_nutrition_counts_each_intake_of_a_food(tracker: Any) -> None:
+    """A food eaten twice a day counts twice: 2 medium bananas (118 g, 358 mg K/100 g in SR28)
+    = 844.9 mg, not the 422.4 mg of one."""
+    tracker.regimen.start("banana", kind="food", dose=1, unit="piece",
+                          times=["morning", "evening"], date="2026-03-01")
+    tracker.regimen.start("potassium", dose=99, unit="mg", date="2026-03-01")
+    k = tracker.nutrition().nutrients["potassium"]
+    assert k.food == pytest.approx(2 * 118 * 3.58)
+    assert k.total == pytest.approx(2 * 118 * 3.58 + 99)
+    (banana,) = [c for c in k.contributions if c.item == "banana"]
+    assert banana.intakes == 2
+
+
+def test_tracker_nutrition_converts_the_units_the_api_accepts(tracker: Any) -> None:
+    tracker.regimen.add_medication("Klor-Con", dose=10, unit="MEQ", times=["morning", "evening"])
+    tracker.regimen.start("magnesium", dose=4, unit="mmol", date="2026-03-01")
+    tracker.regimen.start("pumpkin seeds", kind="food", dose=1, unit="oz", date="2026-03-01")
+    tracker.regimen.start("milk", kind="food", dose=8, unit="fl oz", date="2026-03-01")
+    totals = tracker.nutrition()
+    assert totals.nutrients["potassium"].supplements == pytest.approx(2 * 10 * 39.098)
+    assert totals.nutrients["magnesium"].supplements == pytest.approx(4 * 24.305)
+    assert totals.nutrients["magnesium"].food > 150  # 1 oz of pumpkin seeds: 168 mg (SR28)
+    assert totals.nutrients["calcium"].food > 250  # 8 fl oz of milk, a cup: 276 mg (SR28)
+    assert totals.uncounted == ()
+
+
+def test_cli_nutrition_text_and_json(cli: Any) -> None:
+    assert cli("profile", "set", "--birth-year", "1958", "--sex", "female")[0] == 0
+    assert cli("regimen", "start", "magnesium", "--dose", "200", "--unit", "mg",
+               "--times", "morning,bedtime", "--date", "2026-03-01")[0] == 0
+    assert cli("regimen", "start", "banana", "--kind", "food", "--dose", "1", "--unit",
+               "piece", "--times", "morning,evening", "--date", "2026-03-01")[0] == 0
+    code, out, err = cli("nutrition")
+    assert code == 0, err
+    assert "Daily totals for 2026-03-05 (age 67-68, female)" in out
+    assert "magnesium: food 64 mg + supplements 400 mg = 464 mg" in out
+    assert "upper limit 350 mg from supplements: OVER by 50 mg" in out
+    code, out, err = cli("nutrition", "--json", "--date", "2026-03-02")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["date"] == "2026-03-02"
+    assert data["nutrients"]["potassium"]["food"] == pytest.approx(844.9, abs=0.1)
+    assert data["nutrients"]["magnesium"]["over_upper_limit"] is True
+    code, _, err = cli("nutrition", "--date", "next year")
+    assert code != 0 and "date" in err

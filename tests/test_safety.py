@@ -519,3 +519,41 @@ def test_every_rule_is_pure_and_listed() -> None:
 def test_finding_rejects_unknown_severity() -> None:
     with pytest.raises(ValueError, match="severity"):
         Finding("x", "severe", "m", [], [])
+
+
+# --------------------------------------------------------------------------- through the Tracker
+
+
+def test_tracker_safety_reads_the_snapshot_not_the_export(
+    tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """safety(), nutrition() and the hint after adding an item read the typed snapshot."""
+    from crampwise.tracker import Tracker
+
+    def no_export(self: Tracker) -> dict[str, Any]:
+        raise AssertionError("safety must not export the diary")
+
+    monkeypatch.setattr(Tracker, "export_diary", no_export)
+    tracker.context.set_profile(birth_year=1958, sex="female")
+    tracker.regimen.start("magnesium glycinate 200 mg", times=["morning", "bedtime"],
+                          date="2026-03-01")
+    tracker.regimen.start("potassium", dose=99, unit="mg", times=["bedtime"], date="2026-03-01")
+    tracker.regimen.add_medication("Lisinopril 10mg", start="2026-01-01")
+    assert [f.code for f in tracker.safety_for_new_item("lisinopril")] == [
+        "hyperkalemia-risk", "cramp-associated-drug"]
+    codes_now = [f.code for f in tracker.safety().findings]
+    assert codes_now[:2] == ["above-upper-limit", "hyperkalemia-risk"]
+    assert tracker.nutrition().nutrients["magnesium"].supplements == 400
+
+
+def test_tracker_safety_on_an_earlier_day_sees_that_days_regimen_and_episodes(
+    tracker: Any,
+) -> None:
+    tracker.regimen.start("magnesium", dose=400, unit="mg", date="2026-01-01")
+    tracker.regimen.stop("magnesium", date="2026-02-01")
+    tracker.diary.log_episode(night="2025-11-20", duration_min=15)
+    assert "above-upper-limit" not in [f.code for f in tracker.safety().findings]
+    then = tracker.safety(date(2026, 1, 15)).findings
+    assert {"above-upper-limit", "red-flag"} <= {f.code for f in then}
+    # the long cramp is 105 days before today: outside the window, so not raised now
+    assert "red-flag" not in [f.code for f in tracker.safety().findings]

@@ -210,6 +210,15 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
 
 
 # -- labs, factors, profile ------------------------------------------------------------------
+def _lab_dict(lab: Any) -> dict[str, Any]:
+    """A lab result as JSON, with the LOINC code of the test (molar where kept molar)."""
+    from crampwise.knowledge import labs
+
+    data = record_to_dict(lab)
+    data["loinc"] = labs()[lab.test].loinc or None
+    return data
+
+
 def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
     """Record a lab result."""
     lab = confirmable(
@@ -225,7 +234,7 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
         ),
     )
     if args.json:
-        app.json(record_to_dict(lab))
+        app.json(_lab_dict(lab))
     else:
         app.echo(f"Recorded {lab.test} {lab.value:g} {lab.unit} on {lab.date}.")
     return 0
@@ -235,7 +244,7 @@ def cmd_lab_list(args: argparse.Namespace, app: App) -> int:
     """List lab results."""
     labs = app.tracker.context.labs(args.test)
     if args.json:
-        app.json([record_to_dict(lab) for lab in labs])
+        app.json([_lab_dict(lab) for lab in labs])
         return 0
     if not labs:
         app.echo("No lab results recorded.")
