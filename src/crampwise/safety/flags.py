@@ -29,8 +29,11 @@ _CONTEXT_WORDS = {
 
 
 def labs_out_of_range(ctx: SafetyContext) -> list[Finding]:
-    """Latest lab results outside the lab's own range (else our adult range); same-day
-    thresholds for very low or high potassium, sodium, calcium and magnesium."""
+    """Latest lab results outside their range; same-day thresholds for critical values.
+
+    The lab's own range when entered, else the shipped adult range; very low or high
+    potassium, sodium, calcium and magnesium are urgent.
+    """
     return [f for lab in ctx.labs.values() if (f := _lab_finding(lab)) is not None]
 
 
@@ -74,8 +77,10 @@ def _range_text(lab: LabValue) -> str:
 
 
 def red_flags(ctx: SafetyContext) -> list[Finding]:
-    """Red-flag answers, long cramps, cramps outside the legs: see a clinician, how soon
-    depends (an ambulance for a cold pale leg or breathlessness)."""
+    """Red-flag answers, long cramps, cramps outside the legs: see a clinician (how soon varies).
+
+    An ambulance for a cold pale leg or breathlessness; the same day for signs of a clot.
+    """
     by_flag: dict[str, list[str]] = {}
     for hit in ctx.red_flags:
         by_flag.setdefault(hit.flag.id, []).append(hit.detail)

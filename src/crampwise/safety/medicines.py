@@ -191,8 +191,11 @@ def _duplicate_nutrient(first: SupplementUse, later: SupplementUse) -> Finding:
 
 
 def unknown_medications(ctx: SafetyContext) -> list[Finding]:
-    """Medications crampwise does not know: say so, never treat them as safe; a name close to
-    a medicine that would interact with a supplement taken is raised to caution."""
+    """Medications crampwise does not know: never treated as safe; a likely typo is asked about.
+
+    A name close to a medicine that would interact with a supplement taken is raised to
+    caution and the person is asked to confirm the name.
+    """
     found: list[Finding] = []
     for med in ctx.medications:
         if med.match.known:
