@@ -533,3 +533,10 @@ def test_migration_0004_keeps_the_profile_and_adds_unknown_pregnancy(db_url: str
         assert tracker.context.profile().pregnant is True
     finally:
         tracker.close()
+
+
+def test_the_quinine_question_is_asked_of_people_who_take_it(cli: Cli) -> None:
+    setup(cli)
+    assert "quinine-bleeding" not in [q["flag"] for q in report(cli)["questions"]]
+    setup(cli, med("Qualaquin"), profile=False)
+    assert "quinine-bleeding" in [q["flag"] for q in report(cli)["questions"]]

@@ -140,9 +140,12 @@ def open_questions(ctx: SafetyContext) -> list[Question]:
     since = (ctx.today - timedelta(days=RED_FLAG_WINDOW_DAYS)).isoformat()
     found = {hit.flag.id for hit in ctx.red_flags}
     dvt = any(flag in found for flag in DVT_SIGNS)
+    quinine = any(m.has_class("quinine") or m.has_class("cinchona") for m in ctx.medications)
     questions: list[Question] = []
     for flag in kb.red_flags().values():
         answer = ctx.answers.get(flag.id)
+        if flag.id == "quinine-bleeding" and not quinine and answer is None:
+            continue  # asked of people who take quinine
         if flag.is_context:
             if dvt and flag.id in DVT_CONTEXT and (answer is None or answer.date < since):
                 questions.append(Question(flag, "it helps judge the signs in your leg"))
