@@ -235,3 +235,55 @@ def test_cli_nutrition_text_and_json(cli: Any) -> None:
     assert data["nutrients"]["magnesium"]["over_upper_limit"] is True
     code, _, err = cli("nutrition", "--date", "next year")
     assert code != 0 and "date" in err
+
+
+def test_unit_conversions_from_the_one_table() -> None:
+    """1 mEq = 1 mmol / valence: 2 mEq of magnesium (divalent) = 1 mmol = 24.305 mg; vitamin
+    D 0.025 mg = 25 mcg = 1,000 IU; vitamin K in mcg; IU only for vitamin D."""
+    n = kb.nutrients()
+    assert supplement_amount(n["magnesium"], 2, "mEq") == pytest.approx(24.305)
+    assert supplement_amount(n["calcium"], 1, "mmol") == pytest.approx(40.078)
+    assert supplement_amount(n["vitamin-d"], 0.025, "mg") == pytest.approx(1000)
+    assert supplement_amount(n["vitamin-d"], 800, "IU") == 800
+    assert supplement_amount(n["vitamin-k"], 0.18, "mg") == pytest.approx(180)
+    assert supplement_amount(n["magnesium"], 400, "IU") is None
+    assert supplement_amount(n["vitamin-d"], 5, "mmol") is None
+    assert supplement_amount(n["vitamin-k"], 5, "IU") is None
+    assert supplement_amount(n["magnesium"], 1, "cup") is None
+    assert supplement_amount(n["magnesium"], 1, None) is None
+    assert age_candidates(2026, DAY) == (0,)
+    assert age_candidates(2025, DAY) == (0, 1)
+
+
+def test_json_and_text_of_a_pregnant_profile_with_an_uncounted_food() -> None:
+    doc = diary([entry("magnesium", 200), entry("zzqx fruit", 1, unit="cup", kind="food"),
+                 {"item": "banana", "kind": "food", "start": "2026-03-01"}],
+                birth_year=1995, sex="female")
+    doc["profile"]["pregnant"] = True
+    totals = daily_totals(doc, DAY)
+    data = totals.to_dict()
+    assert data["life_stage"] == "pregnant"
+    assert data["sex"] == "female" and data["age"] == 31
+    reasons = {u["item"]: u["reason"] for u in data["uncounted"]}
+    assert reasons["banana"] == "no amount given"
+    assert reasons["zzqx fruit"].startswith("unknown food 'zzqx fruit'")
+    mg = data["nutrients"]["magnesium"]
+    assert mg["name"] == "magnesium" and mg["unit"] == "mg"
+    assert (mg["reference"], mg["reference_kind"]) == (360, "RDA")
+    assert (mg["upper_limit"], mg["upper_limit_kind"]) == (350, "UL")
+    assert (mg["total"], mg["food"], mg["supplements"]) == (200, 0, 200)
+    k = data["nutrients"]["potassium"]
+    assert (k["reference"], k["upper_limit_kind"]) == (2900, None)
+    text = totals.to_text()
+    assert text.splitlines()[0] == "Daily totals for 2026-03-12 (age 30-31, female, pregnant)"
+    assert "  not counted: banana: no amount given" in text
+    doc["profile"] = {"birth_year": 1995, "breastfeeding": True}
+    assert "sex unknown, breastfeeding)" in daily_totals(doc, DAY).to_text().splitlines()[0]
+
+
+def test_vitamin_d_is_named_plainly_in_totals() -> None:
+    totals = daily_totals(diary([entry("vitamin D3", 5000, unit="IU")]), DAY)
+    assert totals.nutrients["vitamin-d"].display_name == "vitamin D"
+    assert totals.to_dict()["nutrients"]["vitamin-d"]["name"] == "vitamin D"
+    assert "vitamin D: supplements 5,000 IU; RDA 600 IU; upper limit 4,000 IU from all " \
+           "sources: OVER by 1,000 IU" in totals.to_text()

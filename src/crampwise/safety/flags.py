@@ -121,13 +121,14 @@ def _clot_risks(ctx: SafetyContext) -> str:
 
 def meant_for_adults(ctx: SafetyContext) -> list[Finding]:
     """A profile under 18: crampwise's limits and rules are for adults."""
-    if not ctx.age_known or max(ctx.ages) >= 18:
+    if not ctx.age_known or min(ctx.ages) >= 18:  # born this year 18 years ago: maybe 17
         return []
     return [
         Finding(
             "for-adults",
             "caution",
-            "crampwise is meant for adults. Your profile's birth year says you are under 18: "
+            "crampwise is meant for adults. Your profile's birth year says you may be under "
+            "18: "
             "its interaction rules and red flags are written for adults (only the upper "
             "limits follow your age). Cramps in a child or teenager need a doctor's "
             "assessment, and any supplement needs a doctor's or pharmacist's advice.",
