@@ -84,9 +84,7 @@ SETTINGS = settings(
 # -- diaries ---------------------------------------------------------------------------------
 def _reset(t: Tracker) -> None:
     """Empty a diary and give it the ``tracker`` fixture's profile (Berlin)."""
-    with t.store.write():
-        t.store.wipe()
-    t.forget_timezone()
+    t.import_diary({"format": "crampwise-diary", "version": 1}, wipe=True)
     t.context.set_profile(timezone=TZ)
 
 
@@ -94,7 +92,7 @@ def _reset(t: Tracker) -> None:
 def other_tracker(tracker: Tracker, tmp_path: Path) -> Iterator[Tracker]:
     """A second, empty diary on the same backend as ``tracker``, set up like it."""
     schema = None
-    if tracker.store.engine.dialect == "sqlite":
+    if tracker.database_url.startswith("sqlite"):
         url = str(tmp_path / "other.sqlite")
     else:
         schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -125,6 +123,12 @@ amounts = st.one_of(
     st.just(0),  # zero is data (a severity or dose of 0), not an empty field
     st.integers(min_value=0, max_value=5000),
     st.floats(min_value=0, max_value=5000, allow_nan=False, allow_infinity=False),
+)
+
+#: Cramp lengths: up to a day (``diary.MAX_DURATION_MIN``), whole or fractional minutes.
+durations = st.one_of(
+    st.integers(min_value=0, max_value=1440),
+    st.floats(min_value=0, max_value=1440, allow_nan=False, allow_infinity=False),
 )
 
 
@@ -158,7 +162,7 @@ def episodes_of(draw: st.DrawFn, night: dt.date) -> dict[str, Any]:
     if muscles or draw(st.booleans()):
         ep["muscles"] = [_spelling(draw, m) for m in muscles]
     _maybe(draw, ep, "severity", st.integers(0, 10))
-    _maybe(draw, ep, "duration_min", amounts)
+    _maybe(draw, ep, "duration_min", durations)
     _maybe(draw, ep, "waves", st.integers(1, 100))
     _maybe(draw, ep, "woke", st.booleans())
     methods = draw(st.lists(st.sampled_from(vocab.RELIEF_METHODS), max_size=3, unique=True))
@@ -461,13 +465,16 @@ def _future(draw: st.DrawFn) -> str:
     return _iso(draw(st.dates(TODAY + dt.timedelta(days=1), dt.date(2027, 12, 31))))
 
 
-def _set(key: str, value: Callable[[st.DrawFn, dict[str, Any]], Any]) -> Callable[..., str]:
-    """A mutation setting ``key`` of a picked record to a bad value."""
+def _set(
+    key: str, value: Callable[[st.DrawFn, dict[str, Any]], Any], at: str = ""
+) -> Callable[..., str]:
+    """A mutation setting ``key`` of a picked record to a bad value (``at``: where in the
+    value the error is named, e.g. ``[0]`` for a list's first item)."""
 
     def mutate(draw: st.DrawFn, place: tuple[str, dict[str, Any]]) -> str:
         path, record = place
         record[key] = value(draw, record)
-        return f"{path}.{key}"
+        return f"{path}.{key}{at}"
 
     return mutate
 
@@ -566,7 +573,7 @@ def _mutations(doc: dict[str, Any]) -> list[tuple[Callable[..., str], Places]]:
     add(_set("start", lambda d, _: bad_date(d)), regimen)
     add(_set("kind", lambda d, _: "drug"), regimen)
     add(_set("unit", lambda d, _: "bucket"), regimen)
-    add(_set("times", lambda d, _: ["midnight"]), regimen)
+    add(_set("times", lambda d, _: ["midnight"], at="[0]"), regimen)
     add(_set("end", lambda d, r: r["start"]), regimen)
     add(_overlap(doc), regimen)
     meds = _rows(doc, "medications")

@@ -50,7 +50,7 @@ def test_a_database_made_by_the_first_migration_reaches_head_with_its_data(db_ur
         engine.close()
     tracker = Tracker(db_url)  # opening an old database migrates it
     try:
-        assert tracker.store.migration_status().up_to_date
+        assert tracker.migration_status().up_to_date
         assert tracker.diary.nights()[0].to_dict() == {
             "date": "2025-01-01",
             "observed": True,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import replace
-from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.records import (
     Factor,
     Lab,
@@ -17,10 +17,13 @@ from crampwise.records import (
     TriggerPoint,
     TriggerPointRating,
 )
+from crampwise.rules import same_trigger_point
 from crampwise.timeparse import zone
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
-    from crampwise.tracker import Tracker
+    from crampwise.clock import Clock
+    from crampwise.storage.store import Store
 
 __all__ = ["ContextModule", "check_lab", "check_profile", "check_trigger_point"]
 
@@ -129,12 +132,12 @@ def check_trigger_point(tp: TriggerPoint, field: str, today: dt.date | None) -> 
 class ContextModule:
     """Profile, labs, factors, trigger points and red flags (``tracker.context``)."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self._t = tracker
-        self._store = tracker.store
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
 
     def _day(self, date: str | None, field: str = "--date") -> str:
-        return self._t.day(date, field)
+        return self._clock.day(date, field)
 
     # -- profile -------------------------------------------------------------------------
     def profile(self) -> Profile:
@@ -149,10 +152,10 @@ class ContextModule:
         if unknown:
             raise InputError(", ".join(sorted(unknown)), f"unknown; allowed: {sorted(allowed)}")
         merged = replace(self.profile(), **{k: c for k, c in changes.items() if c is not None})
-        checked = check_profile(merged, "", self._t.today())
+        checked = check_profile(merged, "", self._clock.today())
         with self._store.write():
             self._store.put_profile(checked)
-        self._t.forget_timezone()
+        self._clock.forget_zone()
         return checked
 
     # -- labs ----------------------------------------------------------------------------
@@ -179,7 +182,7 @@ class ContextModule:
                 range_high=None if range_high is None else v.number(range_high, "--high"),
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
             old = next((x for x in self._store.list_labs(lab.test) if x.date == lab.date), None)
@@ -259,9 +262,17 @@ class ContextModule:
                 muscle=muscle, side=side, spot=spot, found=day, notes=notes, ratings=ratings
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
+            same = same_trigger_point(self._store.list_trigger_points(), tp)
+            if same is not None:
+                where = f" at {tp.spot!r}" if tp.spot else ""
+                raise ConflictError(
+                    f"a trigger point on the {tp.side} {tp.muscle}{where} found on {tp.found} "
+                    f"is already recorded (number {same.id}); rate that one, or describe "
+                    "where this one is (spot) to tell them apart"
+                )
             new_id = self._store.insert_trigger_point(tp)
         return self._trigger_point(new_id)
 

@@ -17,7 +17,14 @@ import os
 import random
 from typing import Any
 
-__all__ = ["DEMO_SEED", "demo_document", "load_demo", "shift_dates"]
+__all__ = ["DEMO_SEED", "demo_database_path", "demo_document", "load_demo", "shift_dates"]
+
+
+def demo_database_path() -> str:
+    """Where ``crampwise demo`` puts the demo diary (beside the personal one)."""
+    from crampwise.storage import default_database_path
+
+    return str(default_database_path("demo.sqlite"))
 
 DEMO_SEED = 1958
 FIRST_NIGHT = dt.date(2024, 11, 1)
@@ -329,16 +336,14 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
     """Load the demo story. Without ``db`` it goes into a separate demo database (replaced
     each time); a given ``db`` must be empty unless ``reset`` is true."""
     from crampwise.errors import ConflictError
-    from crampwise.formats.diaryformat import import_document
-    from crampwise.storage import default_database_path
     from crampwise.tracker import Tracker
 
-    target = db if db is not None else default_database_path("demo.sqlite")
+    target = db if db is not None else demo_database_path()
     with Tracker(target) as tracker:
-        if not tracker.store.is_empty() and db is not None and not reset:
+        if not tracker.is_empty() and db is not None and not reset:
             raise ConflictError(
-                f"--db: {tracker.store.url} already holds data; the demo only loads into an "
-                "empty database (add --yes to replace its contents with the demo)"
+                f"{tracker.database_url} already holds data; the demo only loads into an "
+                "empty database unless you confirm replacing its contents"
             )
         doc = demo_document()
         # On a machine whose clock is before the story's end, move the story back so that
@@ -346,10 +351,7 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
         lag = (tracker.today() - dt.timedelta(days=1) - LAST_NIGHT).days
         if lag < 0:
             doc = shift_dates(doc, lag)
-        with tracker.store.write():
-            tracker.store.wipe()
-            tracker.forget_timezone()
-            import_document(tracker, doc)
+        tracker.import_diary(doc, wipe=True)
         summary = tracker.summary().to_dict()
-        url = tracker.store.url
+        url = tracker.database_url
     return {"db": url, "db_arg": os.fspath(target), "summary": summary}

@@ -20,9 +20,19 @@ TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms 
 if TYPE_CHECKING:
     from typing import Any
 
-    from crampwise.tracker import Tracker
+    from crampwise.clock import Clock
+    from crampwise.storage.store import Store
 
-__all__ = ["DiaryModule", "LoggedEpisode", "NightStatus", "Summary", "streaks"]
+__all__ = [
+    "EMPTIED_NIGHT",
+    "MAX_DURATION_MIN",
+    "DiaryModule",
+    "LoggedEpisode",
+    "NightStatus",
+    "Summary",
+    "check_episode",
+    "streaks",
+]
 
 
 class _AlreadyStored(Exception):
@@ -80,20 +90,84 @@ _EDITABLE = (
 )
 
 
-def _reliefs(
-    given: list[tuple[str, str | None]] | tuple[tuple[str, str | None], ...],
-) -> tuple[Relief, ...]:
-    """Checked reliefs; each method once (its rating says how well it helped)."""
-    out: list[Relief] = []
-    for method, helped in given:
-        relief = Relief(
-            v.choice(method, "--relief", vocab.RELIEF_METHODS),
-            v.choice(helped, "--relief", vocab.RELIEF_HELPED) if helped else None,
+#: What a night becomes when its only cramp is deleted or moved away.
+EMPTIED_NIGHT: tuple[str, ...] = ("cramp-free", "missing")
+
+#: The longest cramp crampwise accepts (minutes): anything longer is a typo or an
+#: emergency, and a duration of 10²⁹ minutes must not reach the statistics.
+MAX_DURATION_MIN = 24 * 60.0
+
+
+def check_episode(e: Episode, field: str, today: dt.date | None) -> Episode:
+    """Validate and normalise an episode: the one rule for the API and the import format.
+
+    ``field`` prefixes error names (``""`` for the API, ``".``" inside a document, where
+    list items are then named by index: ``.muscles[2]``).
+    """
+    night = v.iso_date(e.night, f"{field}night", today)
+    reliefs: list[Relief] = []
+    for j, relief in enumerate(e.reliefs):
+        method_field = f"{field}reliefs[{j}].method" if field else "reliefs"
+        helped_field = f"{field}reliefs[{j}].helped" if field else "reliefs"
+        checked = Relief(
+            v.choice(relief.method, method_field, vocab.RELIEF_METHODS),
+            None
+            if relief.helped is None
+            else v.choice(relief.helped, helped_field, vocab.RELIEF_HELPED),
         )
-        if any(r.method == relief.method for r in out):
-            raise InputError("--relief", f"{relief.method!r} is given twice; give it once")
-        out.append(relief)
-    return tuple(out)
+        if any(r.method == checked.method for r in reliefs):
+            raise InputError(
+                method_field,
+                f"{checked.method} is given twice; rate each relief once",
+                code="conflict-with-field",
+            )
+        reliefs.append(checked)
+    effects: list[AfterEffect] = []
+    for j, effect in enumerate(e.after_effects):
+        where = f"{field}after_effects[{j}]" if field else "after_effects"
+        day = v.iso_date(effect.date, f"{where}.date", today)
+        if day < night:
+            raise InputError(
+                f"{where}.date", f"{day} is before the night {night}", code="out-of-range"
+            )
+        checked_effect = AfterEffect(
+            date=day,
+            kind=v.choice(effect.kind, f"{where}.kind", vocab.AFTER_EFFECT_KINDS),
+            rating=v.int_range(effect.rating, f"{where}.rating", 0, 10),
+            id=effect.id,
+        )
+        if any((a.date, a.kind) == (day, checked_effect.kind) for a in effects):
+            raise InputError(
+                f"{where}.date",
+                f"{checked_effect.kind} on {day} is rated twice; rate it once a day",
+                code="conflict-with-field",
+            )
+        effects.append(checked_effect)
+    if e.woke is not None and not isinstance(e.woke, bool):
+        raise InputError(f"{field}woke", f"{e.woke!r} is not true/false")
+    if not isinstance(e.approximate, bool):
+        raise InputError(f"{field}approximate", f"{e.approximate!r} is not true/false")
+    duration = e.duration_min
+    if duration is not None:
+        duration = v.number(duration, f"{field}duration_min")
+        if duration > MAX_DURATION_MIN:
+            raise InputError(
+                f"{field}duration_min",
+                f"{duration:g} minutes is longer than a day; give the cramp's length in minutes",
+                code="out-of-range",
+            )
+    return replace(
+        e,
+        night=night,
+        side=None if e.side is None else v.choice(e.side, f"{field}side", vocab.SIDES),
+        muscles=v.choices(e.muscles, f"{field}muscles", vocab.MUSCLES, indexed=bool(field)),
+        severity=None if e.severity is None else v.int_range(e.severity, f"{field}severity", 0, 10),
+        duration_min=duration,
+        waves=None if e.waves is None else v.int_range(e.waves, f"{field}waves", 1, 100),
+        reliefs=tuple(reliefs),
+        after_effects=tuple(effects),
+        notes=v.text(e.notes, f"{field}notes"),
+    )
 
 
 def _overwritten(old: Episode, new: Episode) -> list[str]:
@@ -137,9 +211,9 @@ def _span(first: str, last: str) -> list[str]:
 class DiaryModule:
     """Record and read nights and episodes (``tracker.diary``)."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self._t = tracker
-        self._store = tracker.store
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
 
     # -- recording -----------------------------------------------------------------------
     def log_episode(
@@ -221,7 +295,7 @@ class DiaryModule:
         notes: str,
         client_id: str | None,
     ) -> Episode:
-        now = self._t.now()
+        now = self._clock.now()
         today = now.date()
         night_date = parse_date(night, "--night", today) if night else None
         occurred: str | None = None
@@ -239,21 +313,22 @@ class DiaryModule:
             from crampwise.timeparse import parse_duration
 
             duration_min = parse_duration(duration_min)
-        return Episode(
+        raw = Episode(
             night=night_date.isoformat(),
             occurred_at=occurred,
-            tz=self._t.timezone if occurred else None,
+            tz=self._clock.timezone if occurred else None,
             approximate=approximate,
-            side=v.choice(side, "--side", vocab.SIDES) if side else None,
-            muscles=v.choices(muscles, "--muscle", vocab.MUSCLES, indexed=False),
-            severity=None if severity is None else v.int_range(severity, "--severity", 0, 10),
-            duration_min=None if duration_min is None else v.number(duration_min, "--duration"),
-            waves=None if waves is None else v.int_range(waves, "--waves", 1, 100),
+            side=side or None,
+            muscles=tuple(muscles),
+            severity=severity,  # type: ignore[arg-type]  # checked (and converted) below
+            duration_min=duration_min,
+            waves=waves,  # type: ignore[arg-type]
             woke=woke,
-            reliefs=_reliefs(reliefs),
-            notes=v.text(notes, "--note"),
+            reliefs=tuple(Relief(method, helped) for method, helped in reliefs),
+            notes=notes,
             client_id=client_id,
         )
+        return check_episode(raw, "", self._clock.today())
 
     def record_night(
         self,
@@ -272,7 +347,7 @@ class DiaryModule:
         that has not ended yet cannot be checked in. Changing an existing count needs
         ``confirm``.
         """
-        today = self._t.today()
+        today = self._clock.today()
         last_night = today - dt.timedelta(days=1)
         night_date = parse_date(date, "date", today) if date else last_night
         if night_date > last_night:
@@ -334,9 +409,9 @@ class DiaryModule:
         """Rate soreness or a knot on a day on/after an episode's night."""
         episode = self.episode(episode_id)
         day = (
-            parse_date(date, "--date", self._t.today()).isoformat()
+            parse_date(date, "--date", self._clock.today()).isoformat()
             if date
-            else (self._t.today().isoformat())
+            else (self._clock.today().isoformat())
         )
         if day < episode.night:
             raise InputError("--date", f"{day} is before the episode's night {episode.night}")
@@ -356,6 +431,10 @@ class DiaryModule:
         if found is None:
             raise NotFoundError(f"episode {episode_id} does not exist")
         return found
+
+    def night(self, date: str) -> Night | None:
+        """One observed night with its total, or None when it is missing."""
+        return self._store.get_night(date)
 
     def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
         """Episodes of the nights from ``start`` to ``end`` (inclusive)."""
@@ -394,11 +473,20 @@ class DiaryModule:
         """An episode's time in the zone it was recorded in."""
         if episode.occurred_at is None:
             return None
-        return to_local(episode.occurred_at, episode.tz or self._t.timezone)
+        return to_local(episode.occurred_at, episode.tz or self._clock.timezone)
 
     # -- changing ------------------------------------------------------------------------
-    def edit_episode(self, episode_id: int, *, confirm: bool = False, **changes: Any) -> Episode:
-        """Change fields of an episode (same names as :meth:`log_episode`); needs ``confirm``."""
+    def edit_episode(
+        self,
+        episode_id: int,
+        *,
+        confirm: bool = False,
+        emptied_night: str | None = None,
+        **changes: Any,
+    ) -> Episode:
+        """Change fields of an episode (same names as :meth:`log_episode`); overwriting a
+        recorded value needs ``confirm``. Moving a night's only cramp to another night needs
+        ``emptied_night`` (see :meth:`delete_episode`)."""
         current = self.episode(episode_id)
         fields: dict[str, Any] = {
             "side": current.side,
@@ -427,30 +515,65 @@ class DiaryModule:
             )
         else:
             built = self._build_episode(at=at, night=night, client_id=current.client_id, **fields)
-        updated = replace(built, id=episode_id, after_effects=current.after_effects)
+        # The whole episode is checked again: moving it to a later night must not leave
+        # soreness rated before its night (its export could not be imported).
+        updated = check_episode(
+            replace(built, id=episode_id, after_effects=current.after_effects),
+            "",
+            self._clock.today(),
+        )
         overwritten = _overwritten(current, updated)
         if overwritten and not confirm:  # filling in what was left empty needs no question
             raise ConfirmationRequired(f"episode {episode_id}: overwrite {'; '.join(overwritten)}?")
+        moved = updated.night != current.night
+        becomes = self._emptied_night(current, emptied_night) if moved else None
         with self._store.write():
-            if updated.night != current.night:
+            if moved:
                 self._store.ensure_night(updated.night)
             self._store.update_episode(episode_id, updated)
-            for effect in current.after_effects:
-                self._store.insert_after_effect(episode_id, effect)
+            if becomes == "missing":
+                self._store.delete_night(current.night)
         return self.episode(episode_id)
 
-    def delete_episode(self, episode_id: int, *, confirm: bool = False) -> Episode:
-        """Delete one episode (the night stays observed); needs ``confirm``."""
+    def delete_episode(
+        self, episode_id: int, *, confirm: bool = False, emptied_night: str | None = None
+    ) -> Episode:
+        """Delete one episode; needs ``confirm``.
+
+        When it is its night's only cramp, ``emptied_night`` says what the night becomes:
+        ``cramp-free`` (you know it had no other cramp) or ``missing`` (unknown).
+        """
         episode = self.episode(episode_id)
         if not confirm:
             raise ConfirmationRequired(f"delete episode {episode_id} (night {episode.night})?")
+        becomes = self._emptied_night(episode, emptied_night)
         with self._store.write():
             self._store.delete_episode(episode_id)
+            if becomes == "missing":
+                self._store.delete_night(episode.night)
         return episode
+
+    def _emptied_night(self, episode: Episode, answer: str | None) -> str | None:
+        """What a night becomes when ``episode``, its only cramp, leaves it (else None).
+
+        A night is observed because someone checked it in or logged a cramp on it; once
+        its last cramp is gone, only the person knows whether it was cramp-free.
+        """
+        night = self._store.get_night(episode.night)
+        if night is None or night.cramps != 1:
+            return None
+        if answer is None:
+            raise InputError(
+                "emptied_night",
+                f"it is the only cramp of the night of {episode.night}: was that night "
+                "otherwise cramp-free, or is it unknown? (cramp-free or missing)",
+                code="required",
+            )
+        return v.choice(answer, "emptied_night", EMPTIED_NIGHT)
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:
         """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
-        day = parse_date(date, "date", self._t.today()).isoformat()
+        day = parse_date(date, "date", self._clock.today()).isoformat()
         night = self._store.get_night(day)
         if night is None:
             raise NotFoundError(f"night {day} is not in the diary")

@@ -8,16 +8,18 @@ history of forms and doses stays visible.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import Record, replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
+from crampwise.rules import medication_clashes, regimen_clashes, span_text
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
-    from crampwise.tracker import Tracker
+    from crampwise.clock import Clock
+    from crampwise.storage.store import Store
 
 __all__ = ["RegimenModule", "check_regimen_entry"]
 
@@ -106,12 +108,12 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
 class RegimenModule:
     """Start, stop and switch regimen items; adherence; medications (``tracker.regimen``)."""
 
-    def __init__(self, tracker: Tracker) -> None:
-        self._t = tracker
-        self._store = tracker.store
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
 
     def _day(self, date: str | None, field: str = "--date") -> str:
-        return self._t.day(date, field)
+        return self._clock.day(date, field)
 
     # -- regimen -------------------------------------------------------------------------
     def entries(self, *, active_on: str | None = None) -> list[RegimenEntry]:
@@ -166,7 +168,7 @@ class RegimenModule:
                 notes=notes,
             ),
             "--" if False else "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
             self._refuse_overlap(entry)
@@ -174,17 +176,13 @@ class RegimenModule:
         return replace(entry, id=new_id)
 
     def _refuse_overlap(self, entry: RegimenEntry, ignore_id: int | None = None) -> None:
-        for other in self._store.list_regimen(entry.item):
-            if other.id == ignore_id:
-                continue
-            other_end = other.end or "9999-12-31"
-            entry_end = entry.end or "9999-12-31"
-            if other.start < entry_end and entry.start < other_end:
-                span = f"{other.start} – {other.end or 'ongoing'}"
-                raise ConflictError(
-                    f"{entry.item} is already in your regimen for {span}; "
-                    f"stop it first or use 'regimen switch {entry.item}'"
-                )
+        clashes = regimen_clashes(self._store.list_regimen(entry.item), entry, ignore_id=ignore_id)
+        if clashes:
+            other = clashes[0]
+            raise ConflictError(
+                f"{entry.item} is already in your regimen for {span_text(other.start, other.end)}; "
+                f"stop it first or switch it to the new form or dose"
+            )
 
     def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
         """Stop an ongoing item; ``date`` is the first day without it (default today)."""
@@ -242,7 +240,7 @@ class RegimenModule:
                 notes=notes if notes is not None else current.notes,
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         if (changed.form, changed.dose, changed.unit, changed.times) == (
             current.form,
@@ -330,12 +328,16 @@ class RegimenModule:
                 notes=notes,
             ),
             "",
-            self._t.today(),
+            self._clock.today(),
         )
         with self._store.write():
-            for other in self._store.list_medications():
-                if other.name == med.name and other.end is None:
-                    raise ConflictError(f"{med.name} is already on your medication list")
+            clashes = medication_clashes(self._store.list_medications(), med)
+            if clashes:
+                other = clashes[0]
+                raise ConflictError(
+                    f"{med.name} is already on your medication list for "
+                    f"{span_text(other.start, other.end)}; stop that entry first"
+                )
             new_id = self._store.insert_medication(med)
         return replace(med, id=new_id)
 

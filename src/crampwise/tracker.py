@@ -16,9 +16,9 @@ import datetime as dt
 import os
 from functools import cached_property
 
+from crampwise.clock import Clock
 from crampwise.diary import DiaryModule
 from crampwise.storage.store import open_store
-from crampwise.timeparse import local_zone_name, parse_date, zone
 
 # Only what `log` and `night` need is imported at the top; regimen and context load on
 # first use. TYPE_CHECKING is our own constant: importing typing costs ~8 ms.
@@ -35,20 +35,9 @@ if TYPE_CHECKING:
     from crampwise.regimen import RegimenModule
     from crampwise.safety import Finding, SafetyReport
     from crampwise.safety.nutrition import NutritionTotals
-    from crampwise.storage.store import Store
+    from crampwise.storage.migrations import MigrationStatus
 
 __all__ = ["Tracker"]
-
-
-def _clock_from_env() -> Callable[[], dt.datetime] | None:
-    """``CRAMPWISE_NOW`` pins the clock (ISO instant) for reproducible demos and tests."""
-    pinned = os.environ.get("CRAMPWISE_NOW")
-    if not pinned:
-        return None
-    instant = dt.datetime.fromisoformat(pinned.replace("Z", "+00:00"))
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=dt.UTC)
-    return lambda: instant
 
 
 class Tracker:
@@ -59,57 +48,71 @@ class Tracker:
         db: str | os.PathLike[str] | None = None,
         *,
         clock: Callable[[], dt.datetime] | None = None,
-        store: Store | None = None,
+        migrate: bool = True,
     ) -> None:
-        self.store = store if store is not None else open_store(db)
-        self._clock = clock or _clock_from_env() or (lambda: dt.datetime.now(dt.UTC))
-        self._timezone: str | None = None
+        self._store = open_store(db, auto_migrate=migrate)
+        self._clock = Clock(clock, lambda: self._store.get_profile().timezone)
 
     # -- time ----------------------------------------------------------------------------
     @property
     def timezone(self) -> str:
         """The person's IANA time zone: the profile's, else the machine's."""
-        if self._timezone is None:
-            self._timezone = self.store.get_profile().timezone or local_zone_name()
-        return self._timezone
+        return self._clock.timezone
 
     def forget_timezone(self) -> None:
         """Re-read the time zone after the profile changed."""
-        self._timezone = None
+        self._clock.forget_zone()
 
     def now(self) -> dt.datetime:
         """Now, in the person's time zone."""
-        return self._clock().astimezone(zone(self.timezone))
+        return self._clock.now()
 
-    def day(self, date: str | None, field: str = "--date") -> str:
+    def day(self, date: str | None, field: str = "date") -> str:
         """An ISO date the person typed (YYYY-MM-DD, today, yesterday; never in the future),
         or today when none was given."""
-        today = self.today()
-        return (parse_date(date, field, today) if date else today).isoformat()
+        return self._clock.day(date, field)
 
     def today(self) -> dt.date:
         """Today's date where the person is."""
-        return self.now().date()
+        return self._clock.today()
+
+    # -- the database --------------------------------------------------------------------
+    @property
+    def database_url(self) -> str:
+        """The URL of the diary's database."""
+        return self._store.url
+
+    def migration_status(self) -> MigrationStatus:
+        """Applied and pending schema migrations."""
+        return self._store.migration_status()
+
+    def migrate(self) -> list[str]:
+        """Apply pending schema migrations; returns their names."""
+        return self._store.migrate()
+
+    def is_empty(self) -> bool:
+        """True when the diary holds no data at all."""
+        return self._store.is_empty()
 
     # -- modules -------------------------------------------------------------------------
     @cached_property
     def diary(self) -> DiaryModule:
         """Nights and episodes."""
-        return DiaryModule(self)
+        return DiaryModule(self._store, self._clock)
 
     @cached_property
     def regimen(self) -> RegimenModule:
         """Supplements, foods, routines, therapies, adherence and medications."""
         from crampwise.regimen import RegimenModule
 
-        return RegimenModule(self)
+        return RegimenModule(self._store, self._clock)
 
     @cached_property
     def context(self) -> ContextModule:
         """Profile, labs, factors, trigger points and red flags."""
         from crampwise.context import ContextModule
 
-        return ContextModule(self)
+        return ContextModule(self._store, self._clock)
 
     # -- whole-diary operations ----------------------------------------------------------
     def snapshot(
@@ -121,7 +124,7 @@ class Tracker:
         """The diary as typed records (nights, episodes, factors, adherence from ``start``
         to ``end``, inclusive ISO dates; the rest whole). What safety, nutrition, analysis
         and the export formats read. ``sections`` limits what is read (others are empty)."""
-        return self.store.snapshot(self.timezone, start, end, sections)
+        return self._store.snapshot(self.timezone, start, end, sections)
 
     def summary(self) -> Summary:
         """The diary at a glance."""
@@ -131,16 +134,51 @@ class Tracker:
         """The whole diary as a ``crampwise-diary`` v1 document."""
         from crampwise.formats.export import export_document
 
-        return export_document(self)
+        return export_document(self.snapshot())
+
+    def export_to_file(self, path: str, *, confirm: bool = False) -> None:
+        """Write the ``crampwise-diary`` document to ``path`` (atomically; replacing a file
+        needs ``confirm``)."""
+        import json
+
+        from crampwise.formats.files import check_targets, write_atomic
+
+        check_targets([path], field="out", confirm=confirm)
+        text = json.dumps(self.export_diary(), indent=2, ensure_ascii=False) + "\n"
+        write_atomic(path, text, field="out")
+
+    def export_csv(self, folder: str, *, confirm: bool = False) -> list[str]:
+        """Write the diary as CSV files into ``folder`` (docs/export-csv.md); returns them."""
+        from crampwise.formats.csvfiles import write_csv
+
+        return write_csv(self.snapshot(), folder, confirm=confirm)
 
     def import_diary(
-        self, source: str | os.PathLike[str] | dict[str, Any], *, replace: bool = False
+        self,
+        source: str | os.PathLike[str] | dict[str, Any],
+        *,
+        replace: bool = False,
+        dry_run: bool = False,
+        wipe: bool = False,
     ) -> ImportReport:
-        """Import a ``crampwise-diary`` document (all or nothing; merges into this diary)."""
-        from crampwise.formats.diaryformat import import_document, load_document
+        """Import a ``crampwise-diary`` document: validated whole first, then merged record
+        by record in one transaction (all or nothing).
+
+        ``replace``: the file's version wins where it differs. ``dry_run``: write nothing,
+        report what would happen (conflicts included). ``wipe``: empty the diary first, in
+        the same transaction (the demo's reset).
+        """
+        from crampwise.formats.diaryformat import load_document, parse_document
+        from crampwise.formats.importer import Merger
 
         doc = source if isinstance(source, dict) else load_document(source)
-        return import_document(self, doc, replace=replace)
+        parsed = parse_document(doc, today=self.today(), default_tz=self.timezone)
+        with self._store.write():
+            if wipe and not dry_run:
+                self._store.wipe()
+            report = Merger(self._store, parsed, replace=replace).run(apply=not dry_run)
+        self.forget_timezone()
+        return report
 
     # -- insight (heavy modules, imported on first use) ------------------------------------
     def analyze(self) -> AnalysisResult:
@@ -181,7 +219,7 @@ class Tracker:
 
     def close(self) -> None:
         """Close the database."""
-        self.store.close()
+        self._store.close()
 
     def __enter__(self) -> Tracker:
         return self

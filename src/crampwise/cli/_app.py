@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
-from crampwise.errors import ConfirmationRequired, CrampwiseError
+from crampwise.cli._fields import cli_message
+from crampwise.errors import ConfirmationRequired, CrampwiseError, InputError
 
 TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true
 if TYPE_CHECKING:
@@ -127,6 +128,8 @@ def dispatch(args: argparse.Namespace) -> int:
     app = App(args)
     try:
         return int(fn(args, app) or 0)
+    except InputError as exc:
+        return _error_line(cli_message(exc), 1)
     except CrampwiseError as exc:
         return _error_line(str(exc), 1)
     except KeyboardInterrupt:

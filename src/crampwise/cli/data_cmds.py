@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import os
 import sys
-from pathlib import Path
 from typing import Any
 
-from crampwise.cli._app import App
+from crampwise.cli._app import App, confirmable
+from crampwise.errors import ConflictError
 
 __all__ = ["register"]
 
@@ -18,66 +15,70 @@ __all__ = ["register"]
 def cmd_init(args: argparse.Namespace, app: App) -> int:
     """Create (and migrate) the diary database explicitly."""
     tracker = app.tracker  # opening creates and migrates
-    status = tracker.store.migration_status()
+    status = tracker.migration_status()
     if args.json:
-        app.json({"db": tracker.store.url, "migrations": [n for n, _ in status.applied]})
+        app.json({"db": tracker.database_url, "migrations": [n for n, _ in status.applied]})
     else:
-        app.echo(f"Diary ready at {tracker.store.url} ({len(status.applied)} migrations applied).")
+        app.echo(
+            f"Diary ready at {tracker.database_url} ({len(status.applied)} migrations applied)."
+        )
     return 0
 
 
 def cmd_import(args: argparse.Namespace, app: App) -> int:
     """Import a crampwise-diary JSON file (all or nothing)."""
-    report = app.tracker.import_diary(args.file, replace=args.replace)
+    try:
+        report = app.tracker.import_diary(args.file, replace=args.replace, dry_run=args.check)
+    except ConflictError as exc:
+        raise ConflictError(
+            f"{exc} (see them all: crampwise import {args.file} --check; "
+            "--replace lets the file's version win)",
+            exc.conflicts,
+        ) from None
     if args.json:
         app.json(report.to_dict())
         return 0
+    verb = "Would import" if args.check else "Imported"
     added = ", ".join(f"{n} {k}" for k, n in sorted(report.added.items()) if n) or "nothing new"
-    app.echo(f"Imported {args.file}: added {added}.")
+    app.echo(f"{verb} {args.file}: added {added}.")
+    updated = ", ".join(f"{n} {k}" for k, n in sorted(report.updated.items()) if n)
+    if updated:
+        app.echo(f"Details filled in from the file: {updated}.")
     skipped = sum(report.skipped.values())
     if skipped:
         app.echo(f"{skipped} record(s) were already in the diary and were left as they are.")
     replaced = ", ".join(f"{n} {k}" for k, n in sorted(report.replaced.items()) if n)
     if replaced:
         app.echo(f"Replaced with the file's version: {replaced}.")
+    if args.check and report.conflicts:
+        app.echo(f"{len(report.conflicts)} record(s) differ from your diary:")
+        for conflict in report.conflicts:
+            app.echo(f"  {conflict}")
+        app.echo("Nothing was written. --replace lets the file's version win.")
+    elif args.check:
+        app.echo("Nothing was written (--check).")
     return 0
 
 
 def cmd_export(args: argparse.Namespace, app: App) -> int:
     """Export the diary as crampwise-diary JSON or as CSV files."""
     if args.format == "json":
-        doc = app.tracker.export_diary()
-        text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         if args.out and args.out != "-":
-            _atomic_write(Path(args.out), text)
+            confirmable(app, lambda ok: app.tracker.export_to_file(args.out, confirm=ok))
             app.note(f"Wrote {args.out}")
         else:
-            sys.stdout.write(text)
+            import json
+
+            doc = app.tracker.export_diary()
+            sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     if not args.out:
-        app.fail("--out: CSV export writes one file per table into a folder; give --out DIR", 2)
-    folder = Path(args.out)
-    folder.mkdir(parents=True, exist_ok=True)
-    from crampwise.storage import DATA_TABLES
-
-    store = app.tracker.store
-    for table in DATA_TABLES:
-        rows = list(store.table_rows(table))
-        target = folder / f"{table}.csv"
-        tmp = target.with_suffix(".csv.tmp")
-        with tmp.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(store.table_columns(table))
-            writer.writerows(rows)
-        os.replace(tmp, target)
-    app.note(f"Wrote {len(DATA_TABLES)} CSV files to {folder} (columns: docs/export-csv.md)")
+        app.fail(
+            "--out: CSV export writes one file per kind of record into a folder; give --out DIR", 2
+        )
+    written = confirmable(app, lambda ok: app.tracker.export_csv(args.out, confirm=ok))
+    app.note(f"Wrote {len(written)} CSV files to {args.out} (columns: docs/export-csv.md)")
     return 0
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
@@ -114,20 +115,17 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
 
 def cmd_db_status(args: argparse.Namespace, app: App) -> int:
     """Show applied and pending migrations."""
-    from crampwise.storage import open_store
+    from crampwise.tracker import Tracker
 
-    store = open_store(args.db, auto_migrate=False)
-    try:
-        status = store.migration_status()
+    with Tracker(args.db, migrate=False) as tracker:
+        status = tracker.migration_status()
         data: dict[str, Any] = {
-            "db": store.url,
+            "db": tracker.database_url,
             "applied": [{"name": n, "applied_at": at} for n, at in status.applied],
             "pending": list(status.pending),
             "unknown": list(status.unknown),
             "up_to_date": status.up_to_date,
         }
-    finally:
-        store.close()
     if args.json:
         app.json(data)
         return 0
@@ -144,13 +142,10 @@ def cmd_db_status(args: argparse.Namespace, app: App) -> int:
 
 def cmd_db_migrate(args: argparse.Namespace, app: App) -> int:
     """Apply pending migrations."""
-    from crampwise.storage import open_store
+    from crampwise.tracker import Tracker
 
-    store = open_store(args.db, auto_migrate=False)
-    try:
-        applied = store.migrate()
-    finally:
-        store.close()
+    with Tracker(args.db, migrate=False) as tracker:
+        applied = tracker.migrate()
     if args.json:
         app.json({"applied": applied})
     elif applied:
@@ -175,12 +170,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let the file's version win where it differs from the diary",
     )
-    p.add_argument("--json", action="store_true", help="print counts as JSON")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; list what would be added and every record that differs",
+    )
+    p.add_argument("--json", action="store_true", help="print counts and conflicts as JSON")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help="export the diary (JSON or CSV)")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="default json")
     p.add_argument("--out", help="file for JSON (default stdout); folder for CSV")
+    p.add_argument("--yes", action="store_true", help="replace existing files without asking")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(

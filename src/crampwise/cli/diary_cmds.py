@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+import sys
+from typing import Any, TypeVar
 
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
 from crampwise.cli._argv import add_command
 from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
+from crampwise.errors import ConfirmationRequired, InputError
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crampwise.diary import NightStatus
     from crampwise.records import Episode
 
-__all__ = ["register"]
+__all__ = ["register", "with_emptied_night"]
+
+T = TypeVar("T")
 
 
 def _episode_line(app: App, e: Episode) -> str:
@@ -152,7 +159,13 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
     before = app.tracker.diary.episode(args.id)
     app.note(f"before: {_episode_line(app, before)}")
     updated = confirmable(
-        app, lambda ok: app.tracker.diary.edit_episode(args.id, confirm=ok, **changes)
+        app,
+        lambda ok: with_emptied_night(
+            app,
+            lambda then: app.tracker.diary.edit_episode(
+                args.id, confirm=ok, emptied_night=then, **changes
+            ),
+        ),
     )
     if args.json:
         app.json(episode_dict(app, updated))
@@ -165,7 +178,14 @@ def cmd_delete(args: argparse.Namespace, app: App) -> int:
     """Delete a record (asks for confirmation, or --yes)."""
     t = app.tracker
     if args.kind == "episode":
-        confirmable(app, lambda ok: t.diary.delete_episode(_int_id(app, args.id), confirm=ok))
+        episode_id = _int_id(app, args.id)
+        confirmable(
+            app,
+            lambda ok: with_emptied_night(
+                app,
+                lambda then: t.diary.delete_episode(episode_id, confirm=ok, emptied_night=then),
+            ),
+        )
     elif args.kind == "night":
         confirmable(app, lambda ok: t.diary.delete_night(args.id, confirm=ok))
     elif args.kind == "regimen":
@@ -174,6 +194,29 @@ def cmd_delete(args: argparse.Namespace, app: App) -> int:
         confirmable(app, lambda ok: t.context.delete(args.kind, _int_id(app, args.id), confirm=ok))
     app.echo(f"Deleted {args.kind} {args.id}.")
     return 0
+
+
+_THEN_HELP = (
+    "when this is its night's only cramp: was the night otherwise cramp-free, or is it "
+    "unknown (missing)? Asked when not given"
+)
+
+
+def with_emptied_night(app: App, action: Callable[[str | None], T]) -> T:
+    """Run ``action(then)``; when a night would lose its only cramp and ``--then`` was not
+    given, ask on a terminal (else the error says to give ``--then``)."""
+    try:
+        return action(app.args.then)
+    except InputError as error:
+        if error.field != "emptied_night" or not sys.stdin.isatty():
+            raise
+        sys.stderr.write(f"{error.detail} [c/m] ")
+        sys.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()
+        then = {"c": "cramp-free", "m": "missing"}.get(answer[:1])
+        if then is None:
+            raise ConfirmationRequired("cancelled; nothing was changed") from None
+        return action(then)
 
 
 def _int_id(app: App, value: str) -> int:
@@ -203,10 +246,12 @@ def cmd_summary(args: argparse.Namespace, app: App) -> int:
             "The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
             "'crampwise night --none'; try 'crampwise demo' to see an example."
         )
-        from crampwise.storage import default_database_path
+        import os
 
-        demo = default_database_path("demo.sqlite")
-        if demo.exists() and app.tracker.store.url != f"sqlite:///{demo}":
+        from crampwise.demo import demo_database_path
+
+        demo = demo_database_path()
+        if os.path.exists(demo) and app.tracker.database_url != f"sqlite:///{demo}":
             app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
         return 0
     app.echo(app.style("crampwise summary", "bold"))
@@ -267,6 +312,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--woke", action="store_true", help="it woke you up")
     p.add_argument("--no-woke", action="store_true", help="it did not wake you")
     p.add_argument("--yes", action="store_true", help="confirm without asking")
+    p.add_argument("--then", help=_THEN_HELP, metavar="cramp-free|missing")
     p.add_argument("--json", action="store_true", help="print the edited episode as JSON")
     p.set_defaults(handler=cmd_edit)
 
@@ -278,6 +324,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("id", help="its id (a date for a night)")
     p.add_argument("--yes", action="store_true", help="confirm without asking")
+    p.add_argument("--then", help=_THEN_HELP, metavar="cramp-free|missing")
     p.set_defaults(handler=cmd_delete)
 
     p = sub.add_parser(

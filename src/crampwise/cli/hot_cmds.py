@@ -51,25 +51,11 @@ def woke_flag(args: argparse.Namespace) -> bool | None:
 
 
 def episode_dict(app: App, e: Episode) -> dict[str, Any]:
-    """An episode as the CLI's JSON shows it (local time in the zone it was logged in)."""
-    local = app.tracker.diary.local_time(e)
-    return {
-        "id": e.id,
-        "night": e.night,
-        "time": local.strftime("%H:%M") if local else None,
-        "approximate": e.approximate,
-        "side": e.side,
-        "muscles": list(e.muscles),
-        "severity": e.severity,
-        "duration_min": e.duration_min,
-        "waves": e.waves,
-        "woke": e.woke,
-        "reliefs": [{"method": r.method, "helped": r.helped} for r in e.reliefs],
-        "after_effects": [
-            {"date": a.date, "kind": a.kind, "rating": a.rating} for a in e.after_effects
-        ],
-        "notes": e.notes,
-    }
+    """An episode as ``--json`` shows it: the diary format's episode shape, every key
+    present, with its id (local time in the zone it was logged in)."""
+    from crampwise.formats.jsonrecords import episode_json  # only for --json: off the hot path
+
+    return episode_json(e, app.tracker.timezone, compact=False)
 
 
 def _pretty_night(date: str) -> str:

@@ -103,7 +103,9 @@ def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
             args.flag, args.answer == "yes", date=args.date
         )
         if args.json:
-            app.json({"date": answer.date, "flag": answer.flag, "present": answer.present})
+            from crampwise.formats.jsonrecords import red_flag_json
+
+            app.json(red_flag_json(answer))
         elif answer.present:
             question = questions[answer.flag]
             app.echo(app.style(question.message, "bold", "red"))

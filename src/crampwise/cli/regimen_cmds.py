@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise import vocab
-from crampwise._record import record_to_dict
 from crampwise.cli._app import App, confirmable
+from crampwise.formats.jsonrecords import (
+    adherence_json,
+    factor_json,
+    lab_json,
+    medication_json,
+    profile_json,
+    regimen_json,
+    trigger_point_json,
+)
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.records import Medication, RegimenEntry
 
@@ -27,9 +36,7 @@ def _factor_value(value: float | bool | str) -> str:
 
 
 def _entry_dict(e: RegimenEntry) -> dict[str, Any]:
-    d = record_to_dict(e)
-    d["times"] = list(e.times)
-    return d
+    return regimen_json(e, compact=False)
 
 
 def _dose_text(dose: float | None, unit: str | None, times: tuple[str, ...]) -> str:
@@ -145,7 +152,7 @@ def cmd_took(args: argparse.Namespace, app: App) -> int:
         args.item, date=args.date, time=args.time, taken=not args.missed
     )
     if args.json:
-        app.json(record_to_dict(record))
+        app.json(adherence_json(record, compact=False))
     else:
         verb = "Missed" if args.missed else "Took"
         app.echo(
@@ -156,9 +163,7 @@ def cmd_took(args: argparse.Namespace, app: App) -> int:
 
 # -- medications -----------------------------------------------------------------------------
 def _med_dict(m: Medication) -> dict[str, Any]:
-    d = record_to_dict(m)
-    d["times"] = list(m.times)
-    return d
+    return medication_json(m, compact=False)
 
 
 def cmd_med_add(args: argparse.Namespace, app: App) -> int:
@@ -214,7 +219,7 @@ def _lab_dict(lab: Any) -> dict[str, Any]:
     """A lab result as JSON, with the LOINC code of the test (molar where kept molar)."""
     from crampwise.knowledge import labs
 
-    data = record_to_dict(lab)
+    data = lab_json(lab, compact=False)
     data["loinc"] = labs()[lab.test].loinc or None
     return data
 
@@ -277,7 +282,7 @@ def cmd_factor_add(args: argparse.Namespace, app: App) -> int:
         ),
     )
     if args.json:
-        app.json(record_to_dict(factor))
+        app.json(factor_json(factor, compact=False))
     else:
         unit = f" {factor.unit}" if factor.unit else ""
         app.echo(f"Recorded {factor.name} = {_factor_value(factor.value)}{unit} on {factor.date}.")
@@ -288,7 +293,7 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
     """List daily factors."""
     factors = app.tracker.context.factors(args.start, args.end, args.name)
     if args.json:
-        app.json([record_to_dict(f) for f in factors])
+        app.json([factor_json(f, compact=False) for f in factors])
         return 0
     if not factors:
         app.echo("No factors recorded. Built-in: " + ", ".join(vocab.BUILTIN_FACTORS))
@@ -314,7 +319,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
         breastfeeding=yes_no(args.breastfeeding),
     )
     if args.json:
-        app.json(record_to_dict(profile))
+        app.json(profile_json(profile, compact=False))
     else:
         app.echo("Profile saved.")
     return 0
@@ -323,7 +328,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
 def cmd_profile_show(args: argparse.Namespace, app: App) -> int:
     """Show the profile."""
     profile = app.tracker.context.profile()
-    data = record_to_dict(profile)
+    data = profile_json(profile, compact=False)
     data["timezone_in_use"] = app.tracker.timezone
     if args.json:
         app.json(data)
@@ -335,9 +340,7 @@ def cmd_profile_show(args: argparse.Namespace, app: App) -> int:
 
 # -- trigger points --------------------------------------------------------------------------
 def _tp_dict(tp: Any) -> dict[str, Any]:
-    d = record_to_dict(tp)
-    d["ratings"] = [record_to_dict(r) for r in tp.ratings]
-    return d
+    return trigger_point_json(tp, compact=False)
 
 
 def cmd_tp_add(args: argparse.Namespace, app: App) -> int:

@@ -13,11 +13,12 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise.context import check_lab, check_profile, check_trigger_point
+from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
 from crampwise.records import (
     Adherence,
@@ -36,10 +37,8 @@ from crampwise.records import (
     TriggerPointRating,
 )
 from crampwise.regimen import check_medication, check_regimen_entry
+from crampwise.rules import spans_overlap, trigger_point_key
 from crampwise.timeparse import NIGHT_BOUNDARY_HOUR, format_utc, zone
-
-if TYPE_CHECKING:
-    from crampwise.tracker import Tracker
 
 T = TypeVar("T")
 
@@ -48,7 +47,6 @@ __all__ = [
     "VERSION",
     "ImportReport",
     "ParsedDiary",
-    "import_document",
     "load_diary_data",
     "load_document",
     "parse_document",
@@ -102,19 +100,34 @@ class ParsedDiary:
 
 @dataclass
 class ImportReport:
-    """What an import added, skipped as already present, and replaced."""
+    """What an import added, filled in, skipped as already present, and replaced.
+
+    ``conflicts`` lists, record by record, where the file and the diary disagree (with
+    ``replace`` the file's version won there; without, nothing was written).
+    """
 
     added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, int] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    applied: bool = True
 
     def count(self, bucket: dict[str, int], section: str, n: int = 1) -> None:
         """Add ``n`` to a section's count in one bucket."""
-        bucket[section] = bucket.get(section, 0) + n
+        if n:
+            bucket[section] = bucket.get(section, 0) + n
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        return {"added": self.added, "skipped": self.skipped, "replaced": self.replaced}
+        return {
+            "applied": self.applied,
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "replaced": self.replaced,
+            "conflicts": list(self.conflicts),
+        }
 
 
 # -- loading and validating ----------------------------------------------------------------
@@ -203,15 +216,15 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
     if doc["version"] != VERSION or isinstance(doc["version"], bool):
         raise ImportFormatError("version", f"{doc['version']!r}; this crampwise reads version 1")
     out = ParsedDiary()
-    tz = default_tz
+    file_zone = None
     if "profile" in doc:
         out.profile = _parse_profile(doc["profile"], today)
-        tz = out.profile.timezone or tz
+        file_zone = out.profile.timezone
     for i, night in enumerate(_rows(doc, "nights", _parse_night, today)):
         if night.date in out.nights:
             raise ImportFormatError(f"nights[{i}].date", f"{night.date} is listed twice")
         out.nights[night.date] = night
-    out.episodes = _rows(doc, "episodes", _parse_episode, today, tz)
+    out.episodes = _rows(doc, "episodes", _parse_episode, today, default_tz, file_zone)
     _check_counts(out, doc)
     out.regimen = _rows(doc, "regimen", _parse_regimen, today)
     _check_overlaps([(e.item, e.start, e.end) for e in out.regimen], "regimen")
@@ -270,6 +283,7 @@ def _parse_night(raw: Any, path: str, today: dt.date) -> NightEntry:
 
 _EPISODE_KEYS = (
     "time",
+    "utc_offset",
     "approximate",
     "timezone",
     "side",
@@ -284,61 +298,50 @@ _EPISODE_KEYS = (
 )
 
 
-def _parse_episode(raw: Any, path: str, today: dt.date, default_tz: str) -> Episode:
+def _parse_episode(
+    raw: Any, path: str, today: dt.date, default_tz: str, file_zone: str | None
+) -> Episode:
     _keys(raw, path, ("night",), _EPISODE_KEYS)
     night = v.iso_date(raw["night"], f"{path}.night", today)
-    tz = raw.get("timezone") or default_tz
-    if not isinstance(tz, str):
-        raise ImportFormatError(f"{path}.timezone", f"{tz!r} is not a time zone name")
+    own_zone = raw.get("timezone")
+    if own_zone is not None and not isinstance(own_zone, str):
+        raise ImportFormatError(f"{path}.timezone", f"{own_zone!r} is not a time zone name")
+    tz = own_zone or file_zone or default_tz
     zone(tz, f"{path}.timezone")
-    occurred = _episode_instant(raw.get("time"), night, tz, f"{path}.time")
+    occurred = _episode_instant(
+        raw.get("time"),
+        raw.get("utc_offset"),
+        night,
+        tz,
+        path,
+        checked_zone=own_zone is not None or file_zone is not None,
+    )
     reliefs = []
     for j, relief in enumerate(_str_list(raw.get("reliefs"), f"{path}.reliefs")):
-        rpath = f"{path}.reliefs[{j}]"
-        _keys(relief, rpath, ("method",), ("helped",))
-        helped = relief.get("helped")
-        reliefs.append(
-            Relief(
-                v.choice(relief["method"], f"{rpath}.method", vocab.RELIEF_METHODS),
-                None
-                if helped is None
-                else v.choice(helped, f"{rpath}.helped", vocab.RELIEF_HELPED),
-            )
-        )
-    _no_repeats([r.method for r in reliefs], f"{path}.reliefs", "method")
+        _keys(relief, f"{path}.reliefs[{j}]", ("method",), ("helped",))
+        reliefs.append(Relief(relief["method"], relief.get("helped")))
     effects = []
     for j, effect in enumerate(_str_list(raw.get("after_effects"), f"{path}.after_effects")):
-        epath = f"{path}.after_effects[{j}]"
-        _keys(effect, epath, ("date", "kind", "rating"), ())
-        day = v.iso_date(effect["date"], f"{epath}.date", today)
-        if day < night:
-            raise ImportFormatError(f"{epath}.date", f"{day} is before the night {night}")
-        effects.append(
-            AfterEffect(
-                date=day,
-                kind=v.choice(effect["kind"], f"{epath}.kind", vocab.AFTER_EFFECT_KINDS),
-                rating=v.int_range(effect["rating"], f"{epath}.rating", 0, 10),
-            )
-        )
-    _no_repeats([f"{a.date} {a.kind}" for a in effects], f"{path}.after_effects", "date")
-    severity, duration, waves = raw.get("severity"), raw.get("duration_min"), raw.get("waves")
-    side = raw.get("side")
-    return Episode(
-        night=night,
-        occurred_at=occurred,
-        tz=tz if occurred else None,
-        approximate=bool(_bool_or_none(raw.get("approximate"), f"{path}.approximate")),
-        side=None if side is None else v.choice(side, f"{path}.side", vocab.SIDES),
-        muscles=v.choices(
-            _str_list(raw.get("muscles"), f"{path}.muscles"), f"{path}.muscles", vocab.MUSCLES
+        _keys(effect, f"{path}.after_effects[{j}]", ("date", "kind", "rating"), ())
+        effects.append(AfterEffect(effect["date"], effect["kind"], effect["rating"]))
+    return check_episode(
+        Episode(
+            night=night,
+            occurred_at=occurred,
+            tz=tz if occurred else None,
+            approximate=bool(_bool_or_none(raw.get("approximate"), f"{path}.approximate")),
+            side=raw.get("side"),
+            muscles=tuple(_str_list(raw.get("muscles"), f"{path}.muscles")),
+            severity=raw.get("severity"),
+            duration_min=raw.get("duration_min"),
+            waves=raw.get("waves"),
+            woke=_bool_or_none(raw.get("woke"), f"{path}.woke"),
+            reliefs=tuple(reliefs),
+            after_effects=tuple(effects),
+            notes=raw.get("notes") or "",
         ),
-        severity=None if severity is None else v.int_range(severity, f"{path}.severity", 0, 10),
-        duration_min=None if duration is None else v.number(duration, f"{path}.duration_min"),
-        waves=None if waves is None else v.int_range(waves, f"{path}.waves", 1, 100),
-        woke=_bool_or_none(raw.get("woke"), f"{path}.woke"),
-        reliefs=tuple(reliefs),
-        after_effects=tuple(effects),
-        notes=v.text(raw.get("notes"), f"{path}.notes"),
+        f"{path}.",
+        today,
     )
 
 
@@ -353,20 +356,67 @@ def _no_repeats(values: list[str], path: str, key: str) -> None:
         seen[value] = j
 
 
-def _episode_instant(value: Any, night: str, tz: str, path: str) -> str | None:
-    """Local ``HH:MM`` within a night → UTC instant (before noon = the next morning)."""
+def _utc_offset(value: Any, path: str) -> dt.timedelta:
+    """``+01:00`` / ``-05:00`` → a timedelta (within ±18 h, whole minutes)."""
+    text = value if isinstance(value, str) else ""
+    sign = {"+": 1, "-": -1}.get(text[:1])
+    hours, colon, minutes = text[1:3], text[3:4], text[4:]
+    if (
+        sign is None
+        or len(text) != 6
+        or colon != ":"
+        or not (hours.isdecimal() and minutes.isdecimal())
+        or int(hours) > 18
+        or int(minutes) > 59
+    ):
+        raise ImportFormatError(path, f"{value!r} is not a UTC offset; use +HH:MM or -HH:MM")
+    return sign * dt.timedelta(hours=int(hours), minutes=int(minutes))
+
+
+def _episode_instant(
+    value: Any, offset: Any, night: str, tz: str, path: str, *, checked_zone: bool
+) -> str | None:
+    """Local ``HH:MM`` within a night → UTC instant (before noon = the next morning).
+
+    With ``utc_offset`` the instant is exact (the repeated hour of a DST change has two
+    01:30s); the offset must then be one the zone had at that time, when the file names
+    the zone. Without it, an ambiguous time is the first pass and a time that does not
+    exist in the zone (the skipped hour) is refused.
+    """
     if value is None:
+        if offset is not None:
+            raise ImportFormatError(f"{path}.utc_offset", "is given without a time")
         return None
     if not isinstance(value, str):
-        raise ImportFormatError(path, f"{value!r} is not a time; use HH:MM")
+        raise ImportFormatError(f"{path}.time", f"{value!r} is not a time; use HH:MM")
     try:
         clock = dt.time.fromisoformat(value)
     except ValueError:
-        raise ImportFormatError(path, f"{value!r} is not a time; use HH:MM") from None
+        raise ImportFormatError(f"{path}.time", f"{value!r} is not a time; use HH:MM") from None
     day = dt.date.fromisoformat(night)
     if clock.hour < NIGHT_BOUNDARY_HOUR:
         day += dt.timedelta(days=1)
-    return format_utc(dt.datetime.combine(day, clock, tzinfo=zone(tz)))
+    naive = dt.datetime.combine(day, clock)
+    place = zone(tz)
+    if offset is not None:
+        delta = _utc_offset(offset, f"{path}.utc_offset")
+        instant = (naive - delta).replace(tzinfo=dt.UTC)
+        back = instant.astimezone(place)
+        if checked_zone and (back.replace(tzinfo=None) != naive or back.utcoffset() != delta):
+            raise ImportFormatError(
+                f"{path}.utc_offset",
+                f"{offset} is not the offset of {tz} at {value} on {day}",
+                code="conflict-with-field",
+            )
+        return format_utc(instant)
+    local = naive.replace(tzinfo=place)
+    if local.astimezone(dt.UTC).astimezone(place).replace(tzinfo=None) != naive:
+        raise ImportFormatError(
+            f"{path}.time",
+            f"{value} on {day} does not exist in {tz} (the clocks skipped it); "
+            "give the time before or after the change",
+        )
+    return format_utc(local)
 
 
 def _check_counts(out: ParsedDiary, doc: dict[str, Any]) -> None:
@@ -406,11 +456,12 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
 
 
 def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
-    """Entries (name, start, end) of the same name may not overlap in time."""
+    """Entries (name, start, end) of the same name may not overlap in time (the rule of
+    :func:`crampwise.rules.regimen_clashes` and ``medication_clashes``)."""
     by_name: dict[str, list[tuple[int, str, str | None]]] = {}
     for i, (name, start, end) in enumerate(entries):
         for j, other_start, other_end in by_name.get(name, []):
-            if start < (other_end or "9999-12-31") and other_start < (end or "9999-12-31"):
+            if spans_overlap(start, end, other_start, other_end):
                 raise ImportFormatError(
                     f"{section}[{i}].start",
                     f"{name} from {start} overlaps {section}[{j}] ({other_start} – "
@@ -523,7 +574,7 @@ def _check_unique(out: ParsedDiary) -> None:
         ("labs", [(lab.date, lab.test) for lab in out.labs]),
         ("factors", [(f.date, f.name) for f in out.factors]),
         ("red_flags", [(r.date, r.flag) for r in out.red_flags]),
-        ("trigger_points", [(t.muscle, t.side, t.spot, t.found) for t in out.trigger_points]),
+        ("trigger_points", [trigger_point_key(t) for t in out.trigger_points]),
     ]
     for section, keys in keyed:
         seen: dict[tuple[Any, ...], int] = {}
@@ -580,14 +631,3 @@ def load_diary_data(
     """A ``crampwise-diary`` file (path, ``-``) or dict, validated, as a :class:`DiaryData`."""
     doc = source if isinstance(source, dict) else load_document(source)
     return to_diary_data(parse_document(doc, today=today, default_tz=timezone), timezone)
-
-
-# -- import ----------------------------------------------------------------------------------
-def import_document(
-    tracker: Tracker, doc: dict[str, Any], *, replace: bool = False
-) -> ImportReport:
-    """Validate and merge a document into the diary in one transaction (all or nothing)."""
-    from crampwise.formats.importer import Merger
-
-    parsed = parse_document(doc, today=tracker.today(), default_tz=tracker.timezone)
-    return Merger(tracker.store, parsed, replace=replace).run()
