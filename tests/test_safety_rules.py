@@ -356,3 +356,147 @@ def test_magnesium_message_uses_the_nutrients_name_and_its_scope() -> None:
                                       "350 mg a day from supplements and medicines "
                                       "(magnesium in food does not count); above it, "
                                       "diarrhoea becomes likely.")
+
+
+# --------------------------------------------------------------------------- survivors of the
+# first mutation run that mattered (docs/testing.md, "safety"): each test kills some
+
+
+def test_kidney_disease_in_the_profile_does_not_hide_a_severe_egfr() -> None:
+    report = check(profile={"birth_year": 1958, "kidney_disease": True},
+                   regimen=[supplement("potassium")], labs=[lab("egfr", 12, "mL/min/1.73m2")])
+    message = only(report, "hyperkalemia-risk").message
+    assert message.startswith("Your eGFR was 12 mL/min/1.73m2 on 2026-03-01: kidney function "
+                              "is severely reduced.")
+
+
+def test_a_creatinine_based_warning_cites_the_equation() -> None:
+    finding = only(check(regimen=[supplement("potassium")],
+                         labs=[lab("creatinine", 3.9, "mg/dL")]), "hyperkalemia-risk")
+    assert any("Inker" in s for s in finding.sources)
+    umol = only(check(regimen=[supplement("potassium")],
+                      labs=[lab("creatinine", 345, "umol/L")]), "hyperkalemia-risk")
+    assert "estimated GFR of about 12" in umol.message  # 345 umol/L = 3.9 mg/dL
+
+
+def test_an_urgent_value_inside_the_labs_own_wide_range_is_still_urgent() -> None:
+    wide = {**lab("potassium", 5.8, "mmol/L"), "range_low": 3.5, "range_high": 6.0}
+    finding = only(check(labs=[wide]), "lab-out-of-range")
+    assert finding.severity == "urgent"
+    assert finding.message == (
+        "potassium 5.8 mmol/L on 2026-03-01. A value above 5.5 mmol/L needs prompt "
+        "attention: contact your clinician today.")
+    shipped = only(check(labs=[lab("potassium", 5.8, "mmol/L")]), "lab-out-of-range")
+    assert any("MedlinePlus" in s for s in shipped.sources)
+    assert any("Palmer" in s for s in shipped.sources)
+
+
+def test_a_lab_range_with_only_an_upper_end_is_the_labs_own() -> None:
+    high_only = {**lab("sodium", 147, "mmol/L"), "range_high": 146}
+    message = only(check(labs=[high_only]), "lab-out-of-range").message
+    assert "is above the range up to 146 mmol/L (the lab's own range)" in message
+
+
+def test_clot_risks_are_added_to_the_message_not_in_its_place() -> None:
+    message = only(check(red_flags=[flag("one-sided-calf-swelling-warmth"),
+                                    flag("long-journey")]), "red-flag").message
+    assert message.startswith("Swelling, pain, warmth or redness in one leg")
+    statin = only(check(red_flags=[flag("dark-urine-muscle-pain")],
+                        medications=[med("atorvastatin")]), "red-flag").message
+    assert statin.startswith("Muscle pain or weakness with dark urine")
+
+
+def test_the_quinine_question_follows_quinine_or_cinchona() -> None:
+    def asked(report: SafetyReport) -> bool:
+        return "quinine-bleeding" in {q.flag.id for q in report.questions}
+
+    assert not asked(check())
+    assert asked(check(medications=[med("quinine")]))
+    assert asked(check(medications=[med("cinchona")]))
+    assert not asked(check(red_flags=[flag("quinine-bleeding", present=False)]))
+
+
+def test_food_items_are_listed_only_where_the_limit_counts_food() -> None:
+    milk = {"item": "milk", "kind": "food", "dose": 2, "unit": "cup", "times": ["morning"],
+            "start": "2026-03-01"}
+    seeds = {"item": "pumpkin seeds", "kind": "food", "dose": 100, "unit": "g",
+             "times": ["morning"], "start": "2026-03-01"}
+    calcium = only(check(regimen=[milk, supplement("calcium", 1500)]), "above-upper-limit")
+    assert sorted(calcium.items) == ["calcium", "milk"]
+    magnesium = only(check(regimen=[seeds, supplement("magnesium", 400)]), "above-upper-limit")
+    assert magnesium.items == ["magnesium"]
+
+
+def test_every_entry_is_looked_at_whatever_comes_before_it() -> None:
+    """A food, a known medicine, an unknown name or a known form listed first must not end
+    the look at the others (sorted by start and name, these come first)."""
+    banana = {"item": "banana", "kind": "food", "dose": 1, "unit": "piece",
+              "start": "2026-03-01"}
+    report = check(regimen=[banana, supplement("aaa-herb"), supplement("magnesium", 500),
+                            supplement("potassium", form="unobtainium"),
+                            supplement("calcium", 500, form="carbonate")],
+                   medications=[med("amlodipine"), med("atorvastatin"), med("lisinopril"),
+                                med("metformin"), med("ciprofloxacin"), med("ofloxacin")])
+    found = codes(report)
+    assert "hyperkalemia-risk" in found  # potassium after a food
+    assert "above-upper-limit" in found  # magnesium after an unknown supplement
+    assert found.count("spacing") >= 4  # Ca and Mg with both quinolones
+    assert {f.items[0] for f in report.findings if f.code == "unknown-medication"} == {
+        "amlodipine", "metformin"}
+    assert [f.items for f in report.findings if f.code == "unknown-form"] == [["potassium"]]
+    linked = {f.items[0] for f in report.findings if f.code == "cramp-associated-drug"}
+    assert {"atorvastatin", "lisinopril"} <= linked
+
+
+def test_an_unknown_medicine_is_not_an_uncounted_nutrient() -> None:
+    report = check(medications=[med("metformin")], regimen=[supplement("magnesium", 100)])
+    assert "not-counted" not in codes(report)
+
+
+def test_unknown_names_say_which_part_and_suggest_only_when_close() -> None:
+    caduet = only(check(medications=[med("Caduet")]), "unknown-medication").message
+    assert caduet.startswith("crampwise does not know 'amlodipine' (in caduet) and cannot "
+                             "check it")
+    far = only(check(medications=[med("zzqxplorin")]), "unknown-medication").message
+    assert far == ("crampwise does not know 'zzqxplorin' and cannot check it for interactions "
+                   "or for a link with cramps. That does not mean it is safe: ask your "
+                   "pharmacist.")
+    close = only(check(medications=[med("Lipitorr")]), "unknown-medication").message
+    assert close.endswith("ask your pharmacist. Did you mean: Lipitor?")
+    slash = only(check(medications=[med("lisinopril/zzqxplorin")]), "unknown-medication")
+    assert "(in " not in slash.message
+
+
+def test_cramp_link_names_a_generic_once() -> None:
+    message = only(check(medications=[med("salmeterol")]), "cramp-associated-drug").message
+    assert message.startswith("salmeterol is linked with leg cramps. long-acting "
+                              "beta2-agonist (inhaled): evidence grade A")
+
+
+def test_a_past_day_sees_neither_later_labs_nor_later_answers() -> None:
+    doc: dict[str, Any] = {
+        "format": "crampwise-diary", "version": 1,
+        "regimen": [supplement("potassium")],
+        "labs": [lab("potassium", 4.0, "mmol/L", "2026-01-10"),
+                 lab("potassium", 5.4, "mmol/L", "2026-03-01")],
+        "red_flags": [flag("palpitations", day="2026-03-01")],
+    }
+    data = load_diary_data(doc, today=TODAY)
+    earlier = safety.check(data, date(2026, 2, 1))
+    assert [f.code for f in earlier.findings] == []
+    now = safety.check(data, TODAY)
+    assert {"hyperkalemia-risk", "lab-out-of-range", "red-flag"} <= set(codes(now))
+
+
+def test_of_several_cramps_outside_the_legs_the_latest_is_named() -> None:
+    report = check(episodes=[{"night": "2026-03-01", "muscles": ["hand"]},
+                             {"night": "2026-03-05", "muscles": ["abdomen"]},
+                             {"night": "2026-03-03", "muscles": ["other"]}])
+    assert only(report, "red-flag").message.endswith(
+        "(you logged a cramp in the abdomen on the night of 2026-03-05.)")
+
+
+def test_an_oestrogen_medicine_is_a_clot_risk() -> None:
+    message = only(check(red_flags=[flag("one-sided-calf-swelling-warmth")],
+                         medications=[med("Premarin")]), "red-flag").message
+    assert message.endswith("apply to you: an oestrogen-type medicine (premarin).")
