@@ -239,9 +239,6 @@ class SafetyContext:
     def supplements_of(self, nutrient: str) -> list[SupplementUse]:
         return [s for s in self.supplements if s.nutrient is not None and s.nutrient.id == nutrient]
 
-    def has_flag(self, flag_id: str) -> bool:
-        return any(hit.flag.id == flag_id for hit in self.red_flags)
-
 
 def _unknown_form(nutrient: kb.Nutrient, form: str | None) -> str | None:
     """``form`` if it names neither a known salt form nor an alias of the nutrient ("D3")."""
