@@ -283,7 +283,7 @@ def test_long_spans_show_a_week_calendar_with_regimen_changes(cli: Any) -> None:
         (("episodes", "--to", "soon"), "--to: 'soon' is not a date"),
         (
             ("nights", "--from", "2025-10-10", "--to", "2025-09-01"),
-            "--to: 2025-09-01 is before --from 2025-10-10",
+            "--to: 2025-09-01 is before 2025-10-10, where the range starts",
         ),
     ],
 )

@@ -50,8 +50,8 @@ def test_a_backfilled_bare_episode_needs_only_the_night(tracker: Tracker) -> Non
         ({"severity": 11}, "severity", "11 is not in 0..10"),
         ({"muscles": ["elbow"]}, "muscles", "allowed: calf"),
         ({"side": "middle"}, "side", "allowed: left, right, both"),
-        ({"at": "banana"}, "--at", "not a time"),
-        ({"night": "2026-03-09"}, "--night", "in the future"),
+        ({"at": "banana"}, "at", "not a time"),
+        ({"night": "2026-03-09"}, "night", "in the future"),
         ({"duration_min": -2}, "duration_min", "negative"),
         ({"at": "23:30", "night": "2026-03-01", "waves": 0}, "waves", "0 is not in 1..100"),
     ],
@@ -252,7 +252,7 @@ def test_a_check_in_without_a_date_is_about_the_night_just_gone(db_url: str) -> 
         t.diary.log_episode(at="03:00", night="2026-03-03")
         with pytest.raises(InputError) as caught:
             t.diary.record_night("2026-03-03", none=True)
-        assert caught.value.field == "--none"
+        assert caught.value.field == "cramps"
     finally:
         t.close()
 
@@ -296,5 +296,5 @@ def test_adherence_dose_time_must_be_a_scheduled_time(tracker: Tracker) -> None:
     with pytest.raises(InputError, match="potassium is taken at bedtime, not noon"):
         tracker.regimen.took("potassium", time="noon")
     assert tracker.regimen.took("potassium", time="bedtime").time == "bedtime"
-    with pytest.raises(InputError, match="--client-id: is empty"):
+    with pytest.raises(InputError, match="client_id: is empty"):
         tracker.diary.log_episode(client_id=" ")

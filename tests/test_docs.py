@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,15 @@ def test_readme_quick_start_is_the_two_scripts_ci_runs() -> None:
 def test_readme_python_example_runs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    # A pinned clock: "around 3am" typed between midnight and 3 a.m. is in the future.
+    env = {**os.environ, "CRAMPWISE_NOW": "2026-03-05T12:00:00Z"}
     result = subprocess.run(
-        [sys.executable, "-c", block], cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-c", block],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "'nights_observed': 2" in result.stdout

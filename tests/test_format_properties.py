@@ -28,6 +28,7 @@ from crampwise import vocab
 from crampwise.errors import ImportFormatError
 from crampwise.knowledge import red_flags
 from crampwise.tracker import Tracker
+from crampwise.validate import factor_limit
 
 from .conftest import NOW, PG_URL, _pg_admin
 
@@ -362,9 +363,11 @@ def factor_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
         elif spec.kind == "text":
             factor["value"] = draw(st.sampled_from(("flat", "heels", "barefoot", "")))
         else:
-            factor["value"] = draw(amounts)
-            if draw(st.booleans()):
-                factor["unit"] = draw(st.sampled_from(spec.units))
+            unit = draw(st.sampled_from(spec.units))
+            if unit != spec.units[0] or draw(st.booleans()):  # the first unit is the default
+                factor["unit"] = unit
+            limit = factor_limit(unit)  # a day has 24 hours: amounts have upper bounds
+            factor["value"] = draw(st.floats(0, limit) | st.integers(0, int(limit)))
         out.append(factor)
     return out
 

@@ -51,9 +51,15 @@ print(json.dumps({"code": code, "modules": modules}))
 """
 
 
+#: A pinned clock (04:00 UTC, whatever the zone, after 3 a.m. in the zones tests run in):
+#: "--at 3am" typed between midnight and 3 a.m. would be in the future.
+PINNED = "2026-03-05T12:00:00+00:00"
+
+
 def _loaded(tmp_path: Path, *args: str) -> set[str]:
     # TZ unset: the person's zone is then the machine's (no profile zone), as at home.
     env = {k: v for k, v in os.environ.items() if k != "TZ"}
+    env["CRAMPWISE_NOW"] = PINNED
     result = subprocess.run(
         [sys.executable, "-c", _PROBE, "--db", str(tmp_path / "d.sqlite"), *args],
         capture_output=True,
@@ -94,7 +100,8 @@ def test_log_json_loads_json_only_then(tmp_path: Path) -> None:
 
 
 # -- the fast path reads a command line exactly as argparse does ---------------------------
-_ARGV = [
+#: Plain command lines: the fast path takes them and must read them as argparse does.
+_TAKEN = [
     ["log"],
     ["log", "--at", "around 3am", "--severity", "7", "--muscle", "calf"],
     ["--db", "x.sqlite", "log", "--at", "3am"],
@@ -108,38 +115,70 @@ _ARGV = [
     ["night", "--none", "2026-03-04", "--json"],
     ["night", "", "--none"],
     ["--db", "a", "night", "--db=b", "yesterday"],
-    # argparse's business (the fast path must decline): help, abbreviations, errors …
-    [],
-    ["--help"],
-    ["log", "-h"],
-    ["log", "--sev", "7"],
-    ["log", "--severity", "-5"],
-    ["log", "--at", "-30 min"],
-    ["log", "--woke=yes"],
-    ["log", "--at"],
-    ["log", "--", "--at"],
-    ["log", "extra"],
-    ["night", "2026-03-04", "2026-03-05"],
-    ["--db", "-x", "log"],
-    ["--dbx", "y", "log"],
-    ["--version"],
-    ["nights"],
-    ["episodes", "--json"],
+]
+
+#: Argparse's business: the fast path declines, and argparse then exits with this code
+#: (0 help/version, 2 a usage error) or reads the line itself into these values.
+_DECLINED: list[tuple[list[str], int | dict[str, str]]] = [
+    ([], {}),  # no command: main prints the help
+    (["--help"], 0),
+    (["log", "-h"], 0),
+    (["log", "--sev", "7"], {"severity": "7"}),  # an abbreviation argparse accepts
+    (["log", "--severity", "-5"], {"severity": "-5"}),  # a value that looks like an option
+    (["log", "--at", "-30 min"], {"at": "-30 min"}),  # … with a space, argparse takes it
+    (["log", "--woke=yes"], 2),
+    (["log", "--at"], 2),
+    (["log", "--", "--at"], 2),
+    (["log", "extra"], 2),
+    (["night", "2026-03-04", "2026-03-05"], 2),
+    (["--db", "-x", "log"], 2),
+    (["--dbx", "y", "log"], 2),
+    (["--version"], 0),
+    (["nights"], {"handler": "cmd_nights"}),  # not a fast command
+    (["episodes", "--json"], {"handler": "cmd_episodes"}),
 ]
 
 
-@pytest.mark.parametrize("argv", _ARGV, ids=lambda a: " ".join(a) or "(none)")
+def _argparse(argv: list[str]) -> argparse.Namespace | int:
+    """What argparse makes of ``argv``: a namespace, or the exit code it stops with."""
+    try:
+        return build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+@pytest.mark.parametrize("argv", _TAKEN, ids=lambda a: " ".join(a) or "(none)")
 def test_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     fast = parse_fast(argv, COMMANDS)
-    if fast is None:
-        return  # argparse decides, as for every other command
-    expected = build_parser().parse_args(argv)
+    assert fast is not None
+    expected = _argparse(argv)
+    assert isinstance(expected, argparse.Namespace)
     assert vars(fast) == vars(expected)
 
 
-def test_fast_path_takes_the_plain_command_lines() -> None:
-    taken = [a for a in _ARGV if parse_fast(a, COMMANDS) is not None]
-    assert len(taken) == 13
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    _DECLINED,
+    ids=[" ".join(argv) or "(none)" for argv, _ in _DECLINED],
+)
+def test_fast_path_leaves_the_rest_to_argparse(
+    argv: list[str], code: int | dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert parse_fast(argv, COMMANDS) is None
+    outcome = _argparse(argv)
+    capsys.readouterr()
+    if isinstance(code, int):
+        assert outcome == code
+        return
+    assert isinstance(outcome, argparse.Namespace)
+    values = vars(outcome)
+    if "handler" in values:
+        values["handler"] = values["handler"].__name__
+    assert {k: values[k] for k in code} == code
+
+
+def test_fast_path_cases_cover_both_sides() -> None:
+    assert len(_TAKEN) == 13 and len(_DECLINED) == 16
 
 
 def test_fast_specs_match_the_full_parser() -> None:

@@ -197,6 +197,7 @@ def test_merge_conflicts_are_reported_and_replace_resolves_them(tracker: Tracker
         "labs 2026-02-20 potassium: value 4.4 in your diary, 4.1 in the file",
     ]
     assert "2 record(s) in the file differ" in str(caught.value)
+    assert caught.value.action == "replace" and "\n" not in str(caught.value)
     assert len(tracker.diary.nights()) == 1  # nothing written
     report = tracker.import_diary(copy.deepcopy(doc), replace=True)
     assert report.replaced == {"nights": 1, "labs": 1}
@@ -308,7 +309,7 @@ def test_zero_values_survive_the_round_trip(tracker: Tracker) -> None:
                     }
                 ]
             ),
-            "trigger_points[0].ratings[0].date: 2026-02-01 is before found 2026-03-01",
+            "trigger_points[0].ratings[0].date: 2026-02-01 is before it was found (2026-03-01)",
         ),
     ],
 )

@@ -571,3 +571,279 @@ def test_moving_a_cramp_after_its_own_after_effects_is_refused(tracker: Tracker)
         )
     assert tracker.diary.episodes()[0].night == "2026-02-20"
     _assert_export_restores(tracker)
+
+
+# -- every kind of record merges the same way: add, fill in, conflict, replace ---------------
+def test_trigger_points_merge_ratings_by_day(tracker: Tracker) -> None:
+    tp = tracker.context.add_trigger_point(
+        "calf", side="left", spot="mid", tenderness=7, date="2026-03-01"
+    )
+    assert tp.id is not None
+    base = {"muscle": "calf", "side": "left", "spot": "mid", "found": "2026-03-01"}
+    same = _doc(trigger_points=[{**base, "ratings": [{"date": "2026-03-01", "tenderness": 7}]}])
+    assert tracker.import_diary(copy.deepcopy(same)).skipped == {"trigger_points": 1}
+    more = _doc(
+        trigger_points=[
+            {
+                **base,
+                "notes": "found by the physio",
+                "released": "2026-03-04",
+                "ratings": [
+                    {"date": "2026-03-01", "tenderness": 7},
+                    {"date": "2026-03-03", "tenderness": 3},
+                ],
+            }
+        ]
+    )
+    report = tracker.import_diary(copy.deepcopy(more))
+    assert report.updated == {"trigger_points": 1} and report.conflicts == []
+    (point,) = tracker.context.trigger_points()
+    assert (point.notes, point.released) == ("found by the physio", "2026-03-04")
+    assert [(r.date, r.tenderness) for r in point.ratings] == [
+        ("2026-03-01", 7),
+        ("2026-03-03", 3),
+    ]
+    other = _doc(
+        trigger_points=[
+            {**base, "notes": "other words", "ratings": [{"date": "2026-03-01", "tenderness": 5}]}
+        ]
+    )
+    with pytest.raises(ConflictError) as caught:
+        tracker.import_diary(copy.deepcopy(other))
+    assert caught.value.conflicts == [
+        "trigger point calf left found 2026-03-01: notes found by the physio in your diary, "
+        "other words in the file",
+        "trigger point calf left found 2026-03-01: tenderness on 2026-03-01 7 in your diary, "
+        "5 in the file",
+    ]
+    report = tracker.import_diary(copy.deepcopy(other), replace=True)
+    assert report.replaced == {"trigger_points": 1}
+    (point,) = tracker.context.trigger_points()
+    assert point.notes == "other words"
+    assert [(r.date, r.tenderness) for r in point.ratings] == [
+        ("2026-03-01", 5),
+        ("2026-03-03", 3),  # kept: the file says nothing about that day
+    ]
+
+
+def test_keyed_records_fill_in_conflict_and_replace(tracker: Tracker) -> None:
+    tracker.context.add_lab("potassium", 4.1, "mmol/L", date="2026-02-20")
+    tracker.context.add_factor("fluids", "2000", "ml", date="2026-03-01")
+    tracker.context.answer_red_flag("leg-swelling", False, date="2026-03-02")
+    tracker.regimen.start("magnesium", dose=200, unit="mg", date="2026-02-01")
+    tracker.regimen.took("magnesium", date="2026-03-01", taken=True)
+    doc = _doc(
+        labs=[
+            {
+                "date": "2026-02-20",
+                "test": "potassium",
+                "value": 4.1,
+                "unit": "mmol/L",
+                "range_low": 3.5,
+                "range_high": 5.1,
+            }
+        ],
+        factors=[{"date": "2026-03-01", "name": "fluids", "value": 1500, "unit": "ml"}],
+        red_flags=[{"date": "2026-03-02", "flag": "leg-swelling", "present": True}],
+        adherence=[{"date": "2026-03-01", "item": "magnesium", "taken": False}],
+    )
+    with pytest.raises(ConflictError) as caught:
+        tracker.import_diary(copy.deepcopy(doc))
+    assert caught.value.conflicts == [
+        "adherence 2026-03-01 magnesium: taken True in your diary, False in the file",
+        "factors 2026-03-01 fluids: value 2000 in your diary, 1500 in the file",
+        "red_flags 2026-03-02 leg-swelling: present False in your diary, True in the file",
+    ]
+    assert tracker.context.labs()[0].range_low is None  # nothing written, not even fills
+    report = tracker.import_diary(copy.deepcopy(doc), replace=True)
+    assert report.updated == {"labs": 1}
+    assert report.replaced == {"adherence": 1, "factors": 1, "red_flags": 1}
+    lab = tracker.context.labs()[0]
+    assert (lab.range_low, lab.range_high) == (3.5, 5.1)
+    assert tracker.context.factors()[0].value == 1500
+    assert tracker.context.red_flags()[0].present is True
+    assert tracker.regimen.adherence()[0].taken is False
+    _assert_export_restores(tracker)
+
+
+def test_regimen_and_medicines_fill_in_and_an_ended_entry_is_a_conflict(
+    tracker: Tracker,
+) -> None:
+    tracker.regimen.start("magnesium", dose=200, unit="mg", date="2026-02-01")
+    tracker.regimen.add_medication("lisinopril", start="2024-01-01")
+    filled = _doc(
+        regimen=[
+            {
+                "item": "magnesium",
+                "kind": "supplement",
+                "dose": 200,
+                "unit": "mg",
+                "start": "2026-02-01",
+                "end": None,
+                "notes": "glycinate, 2 capsules",
+            }
+        ],
+        medications=[
+            {"name": "lisinopril", "dose": 10, "unit": "mg", "start": "2024-01-01", "end": None}
+        ],
+    )
+    report = tracker.import_diary(copy.deepcopy(filled))
+    assert report.updated == {"regimen": 1, "medications": 1} and report.conflicts == []
+    assert tracker.regimen.entries()[0].notes == "glycinate, 2 capsules"
+    assert (tracker.regimen.medications()[0].dose, tracker.regimen.medications()[0].unit) == (
+        10.0,
+        "mg",
+    )
+    ended = copy.deepcopy(filled)
+    ended["regimen"][0]["end"] = "2026-03-01"
+    ended["regimen"][0]["dose"] = 250
+    with pytest.raises(ConflictError) as caught:
+        tracker.import_diary(copy.deepcopy(ended))
+    assert caught.value.conflicts == [
+        "regimen magnesium from 2026-02-01: dose 200 in your diary, 250 in the file",
+        "regimen magnesium from 2026-02-01: end ongoing in your diary, 2026-03-01 in the file",
+    ]
+    report = tracker.import_diary(copy.deepcopy(ended), replace=True)
+    assert report.replaced == {"regimen": 1}
+    (entry,) = tracker.regimen.entries()
+    assert (entry.dose, entry.end) == (250.0, "2026-03-01")
+    _assert_export_restores(tracker)
+
+
+def test_night_details_fill_in_or_conflict_and_counts_grow(tracker: Tracker) -> None:
+    tracker.diary.record_night("2026-03-01", none=True)
+    tracker.diary.log_episode(night="2026-03-02", at="03:10", severity=4)
+    doc = _doc(
+        profile=BERLIN,
+        nights=[
+            {"date": "2026-03-01", "cramps": 0, "sleep_quality": 6, "notes": "slept well"},
+            {"date": "2026-03-02", "cramps": 3},
+        ],
+        episodes=[
+            {"night": "2026-03-02", "time": "03:10", "severity": 4},
+            {"night": "2026-03-02"},
+            {"night": "2026-03-02"},
+        ],
+    )
+    report = tracker.import_diary(copy.deepcopy(doc))
+    assert report.conflicts == []
+    assert report.updated == {"nights": 2}
+    first, second = tracker.diary.night("2026-03-01"), tracker.diary.night("2026-03-02")
+    assert first is not None and (first.sleep_quality, first.notes) == (6, "slept well")
+    # the file knows of two more cramps (without details) on the second night
+    assert second is not None and (second.cramps, second.undetailed_cramps) == (3, 2)
+    changed = copy.deepcopy(doc)
+    changed["nights"][0]["sleep_quality"] = 2
+    with pytest.raises(ConflictError, match="night 2026-03-01: sleep quality 6 in your diary"):
+        tracker.import_diary(copy.deepcopy(changed))
+    report = tracker.import_diary(copy.deepcopy(changed), replace=True)
+    assert tracker.diary.night("2026-03-01").sleep_quality == 2  # type: ignore[union-attr]
+    _assert_export_restores(tracker)
+
+
+def test_untimed_cramps_are_matched_in_order(tracker: Tracker) -> None:
+    tracker.diary.log_episode(night="2026-03-02", severity=5)
+    tracker.diary.log_episode(night="2026-03-02", severity=6)
+    doc = _doc(
+        episodes=[
+            {"night": "2026-03-02", "severity": 5, "side": "left"},
+            {"night": "2026-03-02", "severity": 6},
+        ]
+    )
+    report = tracker.import_diary(copy.deepcopy(doc))
+    assert report.updated == {"episodes": 1} and report.skipped.get("episodes") == 1
+    assert [(e.severity, e.side) for e in tracker.diary.episodes()] == [(5, "left"), (6, None)]
+
+
+def test_a_dry_run_reports_without_writing(tracker: Tracker) -> None:
+    tracker.context.add_lab("potassium", 4.4, "mmol/L", date="2026-02-20")
+    doc = _doc(
+        profile={"birth_year": 1958},
+        labs=[{"date": "2026-02-20", "test": "potassium", "value": 4.1, "unit": "mmol/L"}],
+        factors=[{"date": "2026-03-01", "name": "heat", "value": True}],
+    )
+    report = tracker.import_diary(copy.deepcopy(doc), dry_run=True)
+    assert report.to_dict() == {
+        "applied": False,
+        "added": {"factors": 1},
+        "updated": {"profile": 1},
+        "skipped": {},
+        "replaced": {},
+        "conflicts": ["labs 2026-02-20 potassium: value 4.4 in your diary, 4.1 in the file"],
+    }
+    assert tracker.context.factors() == [] and tracker.context.profile().birth_year is None
+    with pytest.raises(ConflictError, match=r"^1 record\(s\) in the file differ"):
+        tracker.import_diary(copy.deepcopy(doc))
+    doc["factors"][0]["value"] = False
+    tracker.context.add_factor("heat", "yes", date="2026-03-01")
+    with pytest.raises(ConflictError, match=r"\(and 1 more\); nothing was imported$"):
+        tracker.import_diary(copy.deepcopy(doc))
+
+
+def test_new_cramps_detail_counted_ones_and_extra_counts_are_added(tracker: Tracker) -> None:
+    """Killed mutants: the arithmetic of counts without details in a merge."""
+    tracker.diary.record_night("2026-03-02", cramps=3)
+    tracker.import_diary(
+        _doc(
+            profile=BERLIN,
+            episodes=[
+                {"night": "2026-03-02", "time": "03:10", "severity": 4},
+                {"night": "2026-03-02", "time": "04:00", "severity": 5},
+            ],
+        )
+    )
+    night = tracker.diary.night("2026-03-02")
+    assert night is not None and (night.cramps, night.undetailed_cramps) == (3, 1)
+    tracker.diary.log_episode(night="2026-03-03", at="03:10", severity=2)
+    tracker.diary.record_night("2026-03-03", cramps=2, confirm=True)
+    tracker.import_diary(
+        _doc(
+            profile=BERLIN,
+            episodes=[
+                {"night": "2026-03-03", "time": "03:10", "severity": 2},
+                *[{"night": "2026-03-03"}] * 3,
+            ],
+        )
+    )
+    night = tracker.diary.night("2026-03-03")
+    assert night is not None and (night.cramps, night.undetailed_cramps) == (4, 3)
+
+
+def test_replace_of_a_count_alone_changes_the_count(tracker: Tracker) -> None:
+    tracker.diary.record_night("2026-03-02", cramps=3)
+    doc = _doc(nights=[{"date": "2026-03-02", "cramps": 1}])
+    report = tracker.import_diary(copy.deepcopy(doc), replace=True)
+    assert report.replaced == {"nights": 1}
+    assert tracker.diary.night("2026-03-02").cramps == 1  # type: ignore[union-attr]
+
+
+def test_replacing_a_cramp_keeps_its_client_id_and_its_other_after_effects(
+    tracker: Tracker,
+) -> None:
+    logged = tracker.diary.log_episode(
+        at="03:10", night="2026-03-02", severity=5, client_id="phone-1"
+    ).episode
+    assert logged.id is not None
+    tracker.diary.add_after_effect(logged.id, "soreness", 4, "2026-03-03")
+    doc = _doc(
+        profile=BERLIN,
+        episodes=[
+            {
+                "night": "2026-03-02",
+                "time": "03:10",
+                "severity": 8,
+                "after_effects": [{"date": "2026-03-04", "kind": "knot", "rating": 2}],
+            }
+        ],
+    )
+    tracker.import_diary(copy.deepcopy(doc), replace=True)
+    (episode,) = tracker.diary.episodes()
+    assert (episode.id, episode.severity, episode.client_id) == (logged.id, 8, "phone-1")
+    assert [(a.date, a.kind) for a in episode.after_effects] == [
+        ("2026-03-03", "soreness"),
+        ("2026-03-04", "knot"),
+    ]
+    again = tracker.diary.log_episode(
+        at="03:10", night="2026-03-02", severity=8, client_id="phone-1"
+    )
+    assert again.duplicate  # a retry from the phone is still recognised

@@ -106,3 +106,41 @@ def test_db_status_and_migrate_commands(cli: Any) -> None:
     assert code == 0 and "Applied" in out
     code, out, _ = cli("db", "status", "--json")
     assert json.loads(out)["up_to_date"] is True
+
+
+def test_migrations_may_be_python_functions() -> None:
+    """0003 rebuilds tables, which SQL strings alone cannot say portably."""
+    kinds = {m.name: (m.apply is not None, bool(m.statements)) for m in MIGRATIONS}
+    assert kinds["0001_diary"] == (False, True)
+    assert kinds["0003_diary_ids"] == (True, False)
+
+
+def test_a_schema_change_that_breaks_a_foreign_key_is_rolled_back(sqlite_url: str) -> None:
+    """Inside a schema unit SQLite's foreign keys are off (tables are dropped and renamed);
+    ``PRAGMA foreign_key_check`` before COMMIT refuses a change that left a dangling
+    reference, nothing of it stays, and foreign keys are enforced again afterwards."""
+    from crampwise.errors import StorageError
+
+    store = open_store(sqlite_url)
+    engine = store.engine
+    try:
+
+        def dangling() -> None:
+            with engine.schema_write():
+                engine.execute("CREATE TABLE scratch (x INTEGER)")
+                engine.execute(
+                    "INSERT INTO episode_muscles (episode_id, muscle, position) "
+                    "VALUES (999, 'calf', 0)"
+                )
+
+        with pytest.raises(StorageError, match="break a foreign key"):
+            dangling()
+        assert engine.scalar("SELECT COUNT(*) FROM episode_muscles") == 0
+        assert engine.scalar("SELECT 1 FROM sqlite_master WHERE name = 'scratch'") is None
+        assert engine.scalar("PRAGMA foreign_keys") == 1
+        with pytest.raises(sqlite3.IntegrityError), store.write():
+            engine.execute(
+                "INSERT INTO episode_muscles (episode_id, muscle, position) VALUES (999, 'calf', 0)"
+            )
+    finally:
+        store.close()

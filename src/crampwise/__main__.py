@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from crampwise.cli import main
+from crampwise._entry import main
 
 if __name__ == "__main__":
     sys.exit(main())

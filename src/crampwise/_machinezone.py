@@ -12,6 +12,13 @@ Library code never sets ``TZ`` or calls ``tzset`` (a server serves many zones).
 
 Semantics follow ZoneInfo and PEP 495: a wall time in a DST gap or overlap is resolved by
 ``fold`` (fold=0: the offset before the transition), so the two give the same answers.
+
+The machine's IANA name comes from ``TZ`` (an IANA name such as ``Europe/Berlin`` or a
+tzdata name such as ``EST5EDT``), else from ``/etc/localtime``: the zone file it links to,
+or - when it is a plain copy, as in many containers - ``/etc/timezone`` or the tzdata
+file with the same bytes. When none of these tells it (Windows, a POSIX rule in ``TZ``)
+and the C library's local time is not UTC, :func:`zone_warning` says so rather than
+letting the zone silently become UTC.
 """
 
 from __future__ import annotations
@@ -20,27 +27,185 @@ import datetime as dt
 import os
 import time
 
-__all__ = ["MachineZone", "machine_zone", "machine_zone_name"]
+__all__ = [
+    "MachineZone",
+    "detect_localtime_name",
+    "machine_zone",
+    "machine_zone_name",
+    "symlinked_zone_name",
+    "zone_from_environment",
+    "zone_warning",
+]
 
 _EPOCH = dt.datetime(1970, 1, 1)
 _SECOND = dt.timedelta(seconds=1)
 _ZERO = dt.timedelta(0)
 
 
-_SYMLINKED: list[str | None] = []  # resolved once per process: imports call this per row
+#: Where the system keeps its tzdata files (zoneinfo's default TZPATH).
+TZDIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
+
+_LOCALTIME: list[str | None] = []  # resolved once per process: imports call this per row
+
+
+def _after_marker(path: str) -> str | None:
+    """``…/zoneinfo/Europe/Berlin`` (or ``…/zoneinfo/posix/Europe/Berlin``) → the name."""
+    marker = "zoneinfo/"
+    if marker not in path:
+        return None
+    name = path.split(marker, 1)[1]
+    for prefix in ("posix/", "right/"):
+        name = name.removeprefix(prefix)
+    return name or None
+
+
+def _zone_file(name: str, tzdirs: tuple[str, ...] = TZDIRS) -> str | None:
+    """The tzdata file of an IANA name, if the system has one."""
+    if not name or name.startswith(("/", ".")) or ".." in name.split("/"):
+        return None
+    for folder in tzdirs:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(1 << 20)
+    except OSError:
+        return None
+
+
+def _canonical(tzdir: str) -> set[str]:
+    """The region zones tzdata lists (Europe/Berlin rather than its link Europe/Oslo)."""
+    names: set[str] = set()
+    for table in ("zone1970.tab", "zone.tab"):
+        try:
+            with open(os.path.join(tzdir, table), encoding="utf-8") as handle:
+                for line in handle:
+                    fields = line.split("\t")
+                    if not line.startswith("#") and len(fields) >= 3:
+                        names.add(fields[2].strip())
+        except OSError:
+            continue
+    return names
+
+
+def _same_bytes(data: bytes, tzdirs: tuple[str, ...]) -> str | None:
+    """The tzdata name whose file has exactly ``data``; canonical names first."""
+    for tzdir in tzdirs:
+        if not os.path.isdir(tzdir):
+            continue
+        matches = []
+        for folder, subfolders, files in os.walk(tzdir):
+            subfolders[:] = [f for f in subfolders if f not in ("posix", "right")]
+            for file in files:
+                path = os.path.join(folder, file)
+                try:
+                    if os.path.getsize(path) != len(data) or _read(path) != data:
+                        continue
+                except OSError:
+                    continue
+                matches.append(os.path.relpath(path, tzdir).replace(os.sep, "/"))
+        if matches:
+            canonical = _canonical(tzdir)
+            return min(
+                matches,
+                key=lambda n: (
+                    n not in canonical,
+                    n != "UTC",
+                    "/" not in n,
+                    n.startswith("Etc/"),
+                    n,
+                ),
+            )
+    return None
+
+
+def detect_localtime_name(
+    localtime: str = "/etc/localtime",
+    timezone_file: str = "/etc/timezone",
+    tzdirs: tuple[str, ...] = TZDIRS,
+) -> str | None:
+    """The IANA name of the zone in ``localtime``: where it links to, else the name in
+    ``timezone_file`` (Debian) when that zone's file has the same bytes, else the tzdata
+    file with the same bytes. None when it cannot be told."""
+    target = os.path.realpath(localtime)  # os.path, not pathlib: ~6 ms on `log`
+    name = _after_marker(target)
+    if name is not None:
+        return name
+    data = _read(localtime)
+    if not data or not data.startswith(b"TZif"):
+        return None
+    try:
+        with open(timezone_file, encoding="utf-8") as handle:
+            named = handle.read(200).strip()
+    except (OSError, UnicodeDecodeError):
+        named = ""
+    zone_path = _zone_file(named, tzdirs)
+    if zone_path is not None and _read(zone_path) == data:
+        return named
+    return _same_bytes(data, tzdirs)
 
 
 def symlinked_zone_name() -> str | None:
-    """The IANA name ``/etc/localtime`` links to (``…/zoneinfo/Europe/Berlin``), or None."""
-    if not _SYMLINKED:
-        target = os.path.realpath("/etc/localtime")  # os.path, not pathlib: ~6 ms on `log`
-        marker = "zoneinfo/"
-        _SYMLINKED.append(target.split(marker, 1)[1] if marker in target else None)
-    return _SYMLINKED[0]
+    """The IANA name of ``/etc/localtime`` (a link into tzdata, or a copy of a zone file)."""
+    if not _LOCALTIME:
+        _LOCALTIME.append(detect_localtime_name())
+    return _LOCALTIME[0]
+
+
+def _tz_variable(value: str) -> str | None:
+    """The IANA name a ``TZ`` value gives, or None (a POSIX rule, an unknown name)."""
+    name = value.removeprefix(":")
+    if not name:
+        return "UTC"  # TZ set but empty: the C library uses UTC
+    if name.startswith("/"):
+        return detect_localtime_name(name) if os.path.isfile(name) else None
+    if _zone_file(name) is not None:
+        return name
+    from zoneinfo import ZoneInfo  # the tzdata package, for a system without tzdata files
+
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return None
+    return name
+
+
+def _environment_zone() -> tuple[str, str | None]:
+    """(zone name, why it may be wrong)."""
+    raw = os.environ.get("TZ")
+    if raw is not None:
+        name = _tz_variable(raw)
+        if name is not None:
+            return name, None
+        reason = f"TZ={raw[:40]!r} is not a time zone name crampwise knows"
+    else:
+        name = symlinked_zone_name()
+        if name is not None:
+            return name, None
+        if not (time.timezone or time.daylight):
+            return "UTC", None  # no zone information, and the C library says UTC too
+        reason = "this machine's time zone could not be read"
+    return "UTC", f"{reason}; times are taken as UTC until a time zone is set"
+
+
+def zone_from_environment() -> str:
+    """The machine's zone name: ``TZ``, else ``/etc/localtime``, else UTC (see
+    :func:`zone_warning`)."""
+    return _environment_zone()[0]
+
+
+def zone_warning() -> str | None:
+    """Why :func:`zone_from_environment` fell back to UTC when that may be wrong, else None."""
+    return _environment_zone()[1]
 
 
 def machine_zone_name() -> str | None:
-    """The zone the C library is known to use (TZ unset, /etc/localtime a link), or None."""
+    """The zone the C library is known to use (TZ unset, /etc/localtime known), or None."""
     if "TZ" in os.environ:
         return None
     return symlinked_zone_name()

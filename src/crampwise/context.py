@@ -7,7 +7,7 @@ from typing import Any
 
 from crampwise import validate as v
 from crampwise import vocab
-from crampwise._record import replace
+from crampwise._record import Record, replace
 from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.records import (
     Factor,
@@ -25,7 +25,24 @@ if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
-__all__ = ["ContextModule", "check_lab", "check_profile", "check_trigger_point"]
+__all__ = [
+    "ContextModule",
+    "RedFlagStatus",
+    "check_lab",
+    "check_profile",
+    "check_trigger_point",
+]
+
+
+class RedFlagStatus(Record):
+    """A red-flag question with the latest answer to it (``answer`` None: not answered)."""
+
+    flag: str
+    question: str
+    urgency: str
+    message: str
+    answer: bool | None = None
+    answered_on: str | None = None
 
 
 def _shown(value: float | bool | str, unit: str | None) -> str:
@@ -48,11 +65,15 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
     for name in ("kidney_disease", "pregnant", "breastfeeding"):
         flag = getattr(profile, name)
         if flag is not None and not isinstance(flag, bool):
-            raise InputError(f"{field}{name}", f"{flag!r} is not true/false")
+            raise InputError(f"{field}{name}", f"{v.shown(flag)} is not true/false")
     tz = profile.timezone
     if tz is not None:
         if not isinstance(tz, str):
-            raise InputError(f"{field}timezone", f"{tz!r} is not a time zone name")
+            raise InputError(f"{field}timezone", f"{v.shown(tz)} is not a time zone name")
+        if not tz.strip():
+            raise InputError(
+                f"{field}timezone", "is empty; give a name such as Europe/Berlin", code="required"
+            )
         zone(tz, f"{field}timezone")
     return Profile(
         birth_year=birth_year,
@@ -70,14 +91,18 @@ def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
     low = None if lab.range_low is None else v.number(lab.range_low, f"{field}range_low")
     high = None if lab.range_high is None else v.number(lab.range_high, f"{field}range_high")
     if low is not None and high is not None and low > high:
-        raise InputError(f"{field}range_high", f"{high:g} is below range_low {low:g}")
+        raise InputError(
+            f"{field}range_high",
+            f"{high:g} is below the range's lower end {low:g}",
+            code="conflict-with-field",
+        )
     value = v.number(lab.value, f"{field}value")
     unit = v.lab_unit(test, lab.unit, f"{field}unit")
     from crampwise.knowledge import plausible_lab
 
     problem = plausible_lab(test, value, unit)  # catches unit mix-ups, not health limits
     if problem is not None:
-        raise InputError(f"{field}value", problem)
+        raise InputError(f"{field}value", problem, code="out-of-range")
     return replace(
         lab,
         date=v.iso_date(lab.date, f"{field}date", today),
@@ -94,15 +119,23 @@ def check_trigger_point(tp: TriggerPoint, field: str, today: dt.date | None) -> 
     found = v.iso_date(tp.found, f"{field}found", today)
     released = None if tp.released is None else v.iso_date(tp.released, f"{field}released", today)
     if released is not None and released < found:
-        raise InputError(f"{field}released", f"{released} is before found {found}")
+        raise InputError(
+            f"{field}released", f"{released} is before it was found ({found})", code="out-of-range"
+        )
     seen: dict[str, int] = {}
     for i, r in enumerate(tp.ratings):
         day = v.iso_date(r.date, f"{field}ratings[{i}].date", today)
         if day < found:
-            raise InputError(f"{field}ratings[{i}].date", f"{day} is before found {found}")
+            raise InputError(
+                f"{field}ratings[{i}].date",
+                f"{day} is before it was found ({found})",
+                code="out-of-range",
+            )
         if day in seen:
             raise InputError(
-                f"{field}ratings[{i}].date", f"{day} is rated twice (see ratings[{seen[day]}])"
+                f"{field}ratings[{i}].date",
+                f"{day} is rated twice (see ratings[{seen[day]}])",
+                code="not-allowed",
             )
         seen[day] = i
     ratings = tuple(  # stored and exported in date order, so keep them that way here too
@@ -136,7 +169,7 @@ class ContextModule:
         self._store = store
         self._clock = clock
 
-    def _day(self, date: str | None, field: str = "--date") -> str:
+    def _day(self, date: str | None, field: str = "date") -> str:
         return self._clock.day(date, field)
 
     # -- profile -------------------------------------------------------------------------
@@ -150,7 +183,11 @@ class ContextModule:
         allowed = {"birth_year", "sex", "kidney_disease", "timezone", "pregnant", "breastfeeding"}
         unknown = set(changes) - allowed
         if unknown:
-            raise InputError(", ".join(sorted(unknown)), f"unknown; allowed: {sorted(allowed)}")
+            raise InputError(
+                ", ".join(sorted(unknown)),
+                f"unknown; allowed: {', '.join(sorted(allowed))}",
+                code="not-allowed",
+            )
         merged = replace(self.profile(), **{k: c for k, c in changes.items() if c is not None})
         checked = check_profile(merged, "", self._clock.today())
         with self._store.write():
@@ -178,8 +215,8 @@ class ContextModule:
                 test=test,
                 value=v.number(value, "value"),
                 unit=unit,
-                range_low=None if range_low is None else v.number(range_low, "--low"),
-                range_high=None if range_high is None else v.number(range_high, "--high"),
+                range_low=None if range_low is None else v.number(range_low, "range_low"),
+                range_high=None if range_high is None else v.number(range_high, "range_high"),
             ),
             "",
             self._clock.today(),
@@ -213,7 +250,7 @@ class ContextModule:
         """Record a daily context factor; replacing a different value of the same factor
         and day needs ``confirm``."""
         slug = v.name_slug(name, "name")
-        checked_value, checked_unit = v.factor_value(slug, value, unit, "factor")
+        checked_value, checked_unit = v.factor_value(slug, value, unit)
         factor = Factor(date=self._day(date), name=slug, value=checked_value, unit=checked_unit)
         with self._store.write():
             old = next(iter(self._store.list_factors(factor.date, factor.date, slug)), None)
@@ -228,8 +265,11 @@ class ContextModule:
     def factors(
         self, start: str | None = None, end: str | None = None, name: str | None = None
     ) -> list[Factor]:
-        """Daily factors in a date range."""
-        return self._store.list_factors(start, end, name)
+        """Daily factors in a date range (ISO dates, today or yesterday)."""
+        first, last = self._clock.date_range(start, end)
+        return self._store.list_factors(
+            first, last, None if name is None else v.name_slug(name, "name")
+        )
 
     # -- trigger points ------------------------------------------------------------------
     def trigger_points(self) -> list[TriggerPoint]:
@@ -253,10 +293,10 @@ class ContextModule:
         notes: str = "",
     ) -> TriggerPoint:
         """Record a tender spot found on a muscle (with a first tenderness rating)."""
-        day = self._day(date)
+        day = self._day(date, "found")
         ratings: tuple[TriggerPointRating, ...] = ()
         if tenderness is not None:
-            ratings = (TriggerPointRating(day, v.int_range(tenderness, "--tenderness", 0, 10)),)
+            ratings = (TriggerPointRating(day, v.int_range(tenderness, "tenderness", 0, 10)),)
         tp = check_trigger_point(
             TriggerPoint(
                 muscle=muscle, side=side, spot=spot, found=day, notes=notes, ratings=ratings
@@ -289,7 +329,9 @@ class ContextModule:
         tp = self._trigger_point(tp_id)
         day = self._day(date)
         if day < tp.found:
-            raise InputError("--date", f"{day} is before the point was found ({tp.found})")
+            raise InputError(
+                "date", f"{day} is before the point was found ({tp.found})", code="out-of-range"
+            )
         rating = TriggerPointRating(day, v.int_range(tenderness, "tenderness", 0, 10))
         old = next((r for r in tp.ratings if r.date == day), None)
         if old is not None and old != rating and not confirm:
@@ -304,30 +346,64 @@ class ContextModule:
     def release_trigger_point(self, tp_id: int, *, date: str | None = None) -> TriggerPoint:
         """Mark a trigger point released (no longer tender) on a date."""
         tp = self._trigger_point(tp_id)
-        day = self._day(date)
+        day = self._day(date, "released")
         if day < tp.found:
-            raise InputError("--date", f"{day} is before the point was found ({tp.found})")
+            raise InputError(
+                "released", f"{day} is before the point was found ({tp.found})", code="out-of-range"
+            )
         with self._store.write():
             self._store.set_trigger_point_released(tp_id, day)
         return self._trigger_point(tp_id)
 
     # -- red flags -----------------------------------------------------------------------
     def answer_red_flag(
-        self, flag: str, present: bool, *, date: str | None = None
+        self, flag: str, present: bool, *, date: str | None = None, confirm: bool = False
     ) -> RedFlagAnswer:
-        """Record an answer to a red-flag question (ids: ``crampwise red-flags``)."""
+        """Record an answer to a red-flag question (ids: :meth:`red_flag_status`); changing
+        that day's other answer needs ``confirm``."""
         from crampwise.formats.diaryformat import check_red_flag
 
         answer = RedFlagAnswer(
             date=self._day(date), flag=check_red_flag(flag, "flag"), present=present
         )
         with self._store.write():
+            old = next(
+                (
+                    a
+                    for a in self._store.list_red_flags()
+                    if (a.date, a.flag) == (answer.date, answer.flag)
+                ),
+                None,
+            )
+            if old is not None and old.present != present and not confirm:
+                said = "yes" if old.present else "no"
+                raise ConfirmationRequired(
+                    f"{answer.flag} on {answer.date} is answered {said}; "
+                    f"replace it with {'yes' if present else 'no'}?"
+                )
             self._store.put_red_flag(answer)
         return answer
 
     def red_flags(self) -> list[RedFlagAnswer]:
         """Red-flag answers."""
         return self._store.list_red_flags()
+
+    def red_flag_status(self) -> list[RedFlagStatus]:
+        """Every red-flag question with its latest answer."""
+        from crampwise.knowledge import red_flags
+
+        latest = {a.flag: a for a in sorted(self.red_flags(), key=lambda a: a.date)}
+        return [
+            RedFlagStatus(
+                flag=q.id,
+                question=q.question,
+                urgency=q.urgency,
+                message=q.message,
+                answer=latest[q.id].present if q.id in latest else None,
+                answered_on=latest[q.id].date if q.id in latest else None,
+            )
+            for q in red_flags().values()
+        ]
 
     # -- deleting ------------------------------------------------------------------------
     def delete(self, kind: str, record_id: int, *, confirm: bool = False) -> str:
@@ -339,7 +415,9 @@ class ContextModule:
             "med": self._store.delete_medication,
         }
         if kind not in deleters:
-            raise InputError("kind", f"{kind!r}; allowed: {', '.join(deleters)}")
+            raise InputError(
+                "kind", f"{v.shown(kind)}; allowed: {', '.join(deleters)}", code="not-allowed"
+            )
         if not confirm:
             raise ConfirmationRequired(f"delete {kind} {record_id}?")
         with self._store.write():

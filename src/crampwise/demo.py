@@ -343,7 +343,8 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
         if not tracker.is_empty() and db is not None and not reset:
             raise ConflictError(
                 f"{tracker.database_url} already holds data; the demo only loads into an "
-                "empty database unless you confirm replacing its contents"
+                "empty database unless you confirm replacing its contents",
+                action="choose-another-db",
             )
         doc = demo_document()
         # On a machine whose clock is before the story's end, move the story back so that

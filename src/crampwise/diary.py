@@ -12,9 +12,9 @@ import datetime as dt
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import Record, record_to_dict, replace
-from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.records import AfterEffect, Episode, Night, Relief
-from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, to_local
+from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, relative, to_local
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms on this path
 if TYPE_CHECKING:
@@ -180,6 +180,29 @@ def _overwritten(old: Episode, new: Episode) -> list[str]:
     return changes
 
 
+#: What a retried submission (same client id) must repeat to be the same cramp; the time
+#: only when it was given as a clock time ("30 min ago" moves on between two tries).
+_DETAILS = (
+    "side",
+    "muscles",
+    "severity",
+    "duration_min",
+    "waves",
+    "woke",
+    "reliefs",
+    "notes",
+)
+
+
+def _differences(stored: Episode, new: Episode, fields: tuple[str, ...]) -> list[str]:
+    """The fields in which a retried submission differs from what is stored, "a → b"."""
+    return [
+        f"{name.replace('_', ' ')} {_plain(getattr(stored, name))} → {_plain(getattr(new, name))}"
+        for name in fields
+        if getattr(stored, name) != getattr(new, name)
+    ]
+
+
 def _plain(value: Any) -> str:
     if isinstance(value, tuple):
         return ", ".join(_plain(v) for v in value) or "none"
@@ -237,7 +260,15 @@ class DiaryModule:
         A retried submission with the same ``client_id`` is stored once.
         """
         if client_id is not None and not client_id.strip():
-            raise InputError("--client-id", "is empty; give a unique id for this submission")
+            raise InputError(
+                "client_id", "is empty; give a unique id for this submission", code="required"
+            )
+        if client_id is not None and len(client_id) > 200:
+            raise InputError(
+                "client_id",
+                f"is {len(client_id):,} characters long; at most 200 allowed",
+                code="too-long",
+            )
         episode = self._build_episode(
             at=at,
             night=night,
@@ -274,11 +305,31 @@ class DiaryModule:
                 total = self._store.get_night(episode.night)
         except _AlreadyStored:
             assert client_id is not None
-            existing = self._store.episode_by_client_id(client_id)
-            assert existing is not None
-            night_now = self._store.get_night(existing.night)
-            return LoggedEpisode(existing, night_now.cramps if night_now else 1, duplicate=True)
+            return self._retried(client_id, episode, at=at, night=night)
         return LoggedEpisode(replace(episode, id=new_id), total.cramps if total else 1)
+
+    def _retried(
+        self, client_id: str, episode: Episode, *, at: str | None, night: str | None
+    ) -> LoggedEpisode:
+        """A submission whose client id is stored: the same cramp again, or a conflict."""
+        existing = self._store.episode_by_client_id(client_id)
+        assert existing is not None
+        fields: tuple[str, ...] = _DETAILS
+        clock_time = at is not None and not relative(at)
+        if night is not None or clock_time:
+            fields = ("night", *fields)
+        if clock_time:
+            fields = ("occurred_at", "approximate", *fields)
+        differ = _differences(existing, episode, fields)
+        if differ:
+            raise ConflictError(
+                f"client id {v.shown(client_id)} was already used for cramp #{existing.id} "
+                f"with other details ({'; '.join(differ)}); nothing was changed",
+                action="edit-episode",
+                subject=str(existing.id),
+            )
+        night_now = self._store.get_night(existing.night)
+        return LoggedEpisode(existing, night_now.cramps if night_now else 1, duplicate=True)
 
     def _build_episode(
         self,
@@ -297,15 +348,18 @@ class DiaryModule:
     ) -> Episode:
         now = self._clock.now()
         today = now.date()
-        night_date = parse_date(night, "--night", today) if night else None
+        earliest = self._clock.earliest()
+        night_date = None if night is None else parse_date(night, "night", today, earliest)
         occurred: str | None = None
         approximate = False
         if at is not None or night_date is None:
-            when, approximate = parse_at(at or "now", now, night_date)
+            when, approximate = parse_at("now" if at is None else at, now, night_date, earliest)
             derived = night_of(when)
             if night_date is not None and derived != night_date:
                 raise InputError(
-                    "--at", f"{at!r} falls in the night of {derived}, not {night_date}"
+                    "at",
+                    f"{v.shown(at)} falls in the night of {derived}, not {night_date}",
+                    code="conflict-with-field",
                 )
             night_date = derived
             occurred = format_utc(when)
@@ -318,7 +372,7 @@ class DiaryModule:
             occurred_at=occurred,
             tz=self._clock.timezone if occurred else None,
             approximate=approximate,
-            side=side or None,
+            side=side,
             muscles=tuple(muscles),
             severity=severity,  # type: ignore[arg-type]  # checked (and converted) below
             duration_min=duration_min,
@@ -349,33 +403,46 @@ class DiaryModule:
         """
         today = self._clock.today()
         last_night = today - dt.timedelta(days=1)
-        night_date = parse_date(date, "date", today) if date else last_night
+        night_date = (
+            last_night if date is None else parse_date(date, "date", today, self._clock.earliest())
+        )
         if night_date > last_night:
             raise InputError(
                 "date",
-                f"the night of {night_date} has not ended yet; check it in tomorrow "
-                "(log a cramp now with 'crampwise log')",
+                f"the night of {night_date} has not ended yet; check it in tomorrow",
+                code="future",
+                action="log-now",
             )
         day = night_date.isoformat()
-        count_field = "--none" if none else "--cramps"
         if none and cramps is not None:
-            raise InputError("--cramps", "give either --none or --cramps N, not both")
+            raise InputError(
+                "cramps",
+                "a count and a cramp-free night were both given; give one",
+                code="conflict-with-field",
+            )
         total = 0 if none else None
         if cramps is not None:
-            total = v.int_range(cramps, "--cramps", 0, 50)
-        quality = None if sleep_quality is None else v.int_range(sleep_quality, "--sleep", 0, 10)
+            total = v.int_range(cramps, "cramps", 0, 50)
+        quality = (
+            None if sleep_quality is None else v.int_range(sleep_quality, "sleep_quality", 0, 10)
+        )
         with self._store.write():
             existing = self._store.get_night(day)
             detailed = 0 if existing is None else existing.cramps - existing.undetailed_cramps
             if existing is None and total is None:
                 raise InputError(
-                    "--cramps", f"night {day} is not in the diary yet; give --none or --cramps N"
+                    "cramps",
+                    f"night {day} is not in the diary yet; give its number of cramps "
+                    "(0 for a cramp-free night)",
+                    code="required",
+                    action="give-count",
                 )
             if total is not None and total < detailed:
                 raise InputError(
-                    count_field,
+                    "cramps",
                     f"night {day} already has {detailed} logged cramp(s) with details; "
                     "delete episodes to lower the count",
+                    code="out-of-range",
                 )
             changes_count = existing is not None and total not in (None, existing.cramps)
             if changes_count and not confirm:
@@ -395,7 +462,7 @@ class DiaryModule:
                 sleep_quality=quality
                 if quality is not None
                 else (existing.sleep_quality if existing else None),
-                notes=v.text(notes, "--note")
+                notes=v.text(notes, "notes")
                 if notes is not None
                 else (existing.notes if existing else ""),
             )
@@ -408,13 +475,11 @@ class DiaryModule:
     ) -> Episode:
         """Rate soreness or a knot on a day on/after an episode's night."""
         episode = self.episode(episode_id)
-        day = (
-            parse_date(date, "--date", self._clock.today()).isoformat()
-            if date
-            else (self._clock.today().isoformat())
-        )
+        day = self._clock.day(date)
         if day < episode.night:
-            raise InputError("--date", f"{day} is before the episode's night {episode.night}")
+            raise InputError(
+                "date", f"{day} is before the episode's night {episode.night}", code="out-of-range"
+            )
         effect = AfterEffect(
             date=day,
             kind=v.choice(kind, "kind", vocab.AFTER_EFFECT_KINDS),
@@ -427,6 +492,8 @@ class DiaryModule:
     # -- reading -------------------------------------------------------------------------
     def episode(self, episode_id: int) -> Episode:
         """One episode by id."""
+        if not 1 <= episode_id <= v.MAX_ID:  # the database cannot even look it up
+            raise NotFoundError(f"episode {v.shown(episode_id)} does not exist")
         found = self._store.get_episode(episode_id)
         if found is None:
             raise NotFoundError(f"episode {episode_id} does not exist")
@@ -437,11 +504,13 @@ class DiaryModule:
         return self._store.get_night(date)
 
     def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
-        """Episodes of the nights from ``start`` to ``end`` (inclusive)."""
-        return self._store.list_episodes(start, end)
+        """Episodes of the nights from ``start`` to ``end`` (inclusive; ISO dates, today or
+        yesterday)."""
+        return self._store.list_episodes(*self._clock.date_range(start, end))
 
     def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
         """Every night of the diary's span (or the given range): observed or missing."""
+        start, end = self._clock.date_range(start, end)
         observed = {n.date: n.cramps for n in self._store.list_nights()}
         if not observed:
             return []
@@ -573,7 +642,7 @@ class DiaryModule:
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:
         """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
-        day = parse_date(date, "date", self._clock.today()).isoformat()
+        day = parse_date(date, "date", self._clock.today(), self._clock.earliest()).isoformat()
         night = self._store.get_night(day)
         if night is None:
             raise NotFoundError(f"night {day} is not in the diary")

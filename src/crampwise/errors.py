@@ -9,7 +9,7 @@ app turn these into one-line messages (never tracebacks)::
     │   └── UnknownNameError  an unknown food, drug, nutrient, unit … (lists the closest names)
     ├── ConflictError         data already stored disagrees with what was given
     ├── NotFoundError         a record that was asked for does not exist
-    ├── ConfirmationRequired  a destructive action needs confirmation (``--yes``)
+    ├── ConfirmationRequired  a destructive action needs confirmation
     ├── StorageError          the database cannot be opened or used
     │   └── MigrationError    the database schema is older/newer than this crampwise
     └── AnalysisError         an analysis cannot be computed from the data given
@@ -18,6 +18,7 @@ app turn these into one-line messages (never tracebacks)::
 from __future__ import annotations
 
 __all__ = [
+    "ACTIONS",
     "HINT_CODES",
     "AnalysisError",
     "ConfirmationRequired",
@@ -33,7 +34,22 @@ __all__ = [
 
 
 class CrampwiseError(Exception):
-    """Base class of every error crampwise raises on purpose."""
+    """Base class of every error crampwise raises on purpose.
+
+    ``action`` (one of :data:`ACTIONS`) names, neutrally, what would help next, and
+    ``subject`` what it applies to (an item, a record id); each face words it in its own
+    terms (the CLI as a command to type, the web app as a button). Messages themselves
+    never name a CLI command or option.
+    """
+
+    def __init__(
+        self, message: str = "", *, action: str | None = None, subject: str | None = None
+    ) -> None:
+        super().__init__(message)
+        if action is not None and action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")  # a bug in crampwise, not input
+        self.action = action
+        self.subject = subject
 
 
 #: Hint codes an :class:`InputError` may carry: what kind of problem, so that each face
@@ -50,6 +66,21 @@ HINT_CODES: tuple[str, ...] = (
 )
 
 
+#: What may help next, for :attr:`CrampwiseError.action` (``subject`` in brackets).
+ACTIONS: tuple[str, ...] = (
+    "switch-regimen",  # change the ongoing entry instead of starting another [item]
+    "start-regimen",  # start the item first [item]
+    "delete-regimen",  # remove a regimen entry [entry id]
+    "delete-medication",  # remove a medication [medication id]
+    "edit-episode",  # change the stored episode [episode id]
+    "log-now",  # log the cramp as it happens (the night is not over yet)
+    "give-night",  # name the night, for a time on an earlier day
+    "give-count",  # give the night's count (0 = cramp-free)
+    "replace",  # let the incoming version win (import)
+    "choose-another-db",  # use another (empty) database
+)
+
+
 class InputError(CrampwiseError, ValueError):
     """A value given by the user is not allowed.
 
@@ -60,11 +91,23 @@ class InputError(CrampwiseError, ValueError):
     ``crampwise.cli._fields``).
     """
 
-    def __init__(self, field: str, message: str, *, code: str = "invalid") -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        code: str = "invalid",
+        action: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        if code not in HINT_CODES:
+            raise ValueError(f"unknown hint code {code!r}")  # a bug in crampwise, not input
         self.field = field
         self.detail = message
         self.code = code
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(
+            f"{field}: {message}" if field else message, action=action, subject=subject
+        )
 
 
 class ImportFormatError(InputError):
@@ -78,15 +121,23 @@ class UnknownNameError(InputError):
         self.name = name
         self.suggestions = suggestions
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(field, f"unknown {kind} {name!r}{hint}", code="unknown-name")
+        shown = repr(name) if len(name) <= 60 else f"{name[:60]!r}… ({len(name):,} characters)"
+        super().__init__(field, f"unknown {kind} {shown}{hint}", code="unknown-name")
 
 
 class ConflictError(CrampwiseError):
     """Stored data disagrees with new data; nothing was written."""
 
-    def __init__(self, message: str, conflicts: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        conflicts: list[str] | None = None,
+        *,
+        action: str | None = None,
+        subject: str | None = None,
+    ) -> None:
         self.conflicts = conflicts or []
-        super().__init__(message)
+        super().__init__(message, action=action, subject=subject)
 
 
 class NotFoundError(CrampwiseError, LookupError):

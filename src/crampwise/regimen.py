@@ -70,7 +70,9 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
     start = v.iso_date(entry.start, f"{field}start", today)
     end = None if entry.end is None else v.iso_date(entry.end, f"{field}end")
     if end is not None and end <= start:
-        raise InputError(f"{field}end", f"{end} is not after start {start}")
+        raise InputError(
+            f"{field}end", f"{end} is not after the start {start}", code="conflict-with-field"
+        )
     dose = None if entry.dose is None else v.number(entry.dose, f"{field}dose")
     unit = None
     if entry.unit is not None:
@@ -86,7 +88,9 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
         item = v.name_slug(name, f"{field}item")
     if dose is not None and unit is None:
         raise InputError(
-            f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}"
+            f"{field}unit",
+            f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}",
+            code="required",
         )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
     if form:
@@ -112,7 +116,7 @@ class RegimenModule:
         self._store = store
         self._clock = clock
 
-    def _day(self, date: str | None, field: str = "--date") -> str:
+    def _day(self, date: str | None, field: str) -> str:
         return self._clock.day(date, field)
 
     # -- regimen -------------------------------------------------------------------------
@@ -124,7 +128,7 @@ class RegimenModule:
     def _find_item(self, name: str) -> str:
         """The stored item a typed name means: "Vitamin D" finds ``vitamin-d``; foods keep
         their spaces ("coconut water"). An unknown name comes back normalised."""
-        text = v.free_text_name(name, "item")
+        text = v.lookup_name(name, "item")
         stored = {e.item for e in self._store.list_regimen()}
         if text in stored:
             return text
@@ -160,14 +164,14 @@ class RegimenModule:
                 item=item,
                 kind=kind,
                 form=form,
-                dose=None if dose is None else v.number(dose, "--dose"),
+                dose=None if dose is None else v.number(dose, "dose"),
                 unit=unit,
                 times=tuple(times),
-                start=self._day(date),
+                start=self._day(date, "start"),
                 end=end,
                 notes=notes,
             ),
-            "--" if False else "",
+            "",
             self._clock.today(),
         )
         with self._store.write():
@@ -181,7 +185,9 @@ class RegimenModule:
             other = clashes[0]
             raise ConflictError(
                 f"{entry.item} is already in your regimen for {span_text(other.start, other.end)}; "
-                f"stop it first or switch it to the new form or dose"
+                "stop it first, or change its form, dose or times from a date instead",
+                action="switch-regimen",
+                subject=entry.item,
             )
 
     def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
@@ -190,15 +196,18 @@ class RegimenModule:
         entry = self.current(name)
         if entry is None:
             raise NotFoundError(f"{name} is not an ongoing regimen item")
-        day = self._day(date)
+        day = self._day(date, "end")
         if day == entry.start:
             raise InputError(
-                "--date",
+                "end",
                 f"{name} started on {day}, so stopping it the same day means it never happened; "
-                f"to remove it use 'crampwise delete regimen {entry.id}'",
+                f"delete regimen entry {entry.id} instead",
+                code="conflict-with-field",
+                action="delete-regimen",
+                subject=str(entry.id),
             )
         if day < entry.start:
-            raise InputError("--date", f"{day} is before its start {entry.start}")
+            raise InputError("end", f"{day} is before its start {entry.start}", code="out-of-range")
         with self._store.write():
             assert entry.id is not None
             self._store.set_regimen_end(entry.id, day)
@@ -223,10 +232,14 @@ class RegimenModule:
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
-            raise NotFoundError(f"{name} is not an ongoing regimen item; use 'regimen start'")
-        day = self._day(date)
+            raise NotFoundError(
+                f"{name} is not an ongoing regimen item", action="start-regimen", subject=name
+            )
+        day = self._day(date, "start")
         if day < current.start:
-            raise InputError("--date", f"{day} is before its start {current.start}")
+            raise InputError(
+                "start", f"{day} is before its start {current.start}", code="out-of-range"
+            )
         changed = check_regimen_entry(
             replace(
                 current,
@@ -234,7 +247,7 @@ class RegimenModule:
                 start=day,
                 end=None,
                 form=form if form is not None else current.form,
-                dose=v.number(dose, "--dose") if dose is not None else current.dose,
+                dose=v.number(dose, "dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
                 times=tuple(times) if times is not None else current.times,
                 notes=notes if notes is not None else current.notes,
@@ -248,7 +261,9 @@ class RegimenModule:
             current.unit,
             current.times,
         ):
-            raise InputError("switch", "nothing changes; give --form, --dose, --unit or --times")
+            raise InputError(
+                "", "nothing changes; give a new form, dose, unit or times", code="required"
+            )
         assert current.id is not None
         with self._store.write():
             if day == current.start:
@@ -280,17 +295,25 @@ class RegimenModule:
     ) -> Adherence:
         """Record that an item was taken (or missed) on a date, optionally one dose time."""
         name = self._find_item(item)
-        day = self._day(date)
+        day = self._day(date, "date")
         known = [e for e in self._store.list_regimen(name) if e.active_on(day)]
         if not known:
             items = sorted({e.item for e in self._store.list_regimen() if e.active_on(day)})
-            allowed = ", ".join(items) if items else "none — start one with 'regimen start'"
-            raise InputError("item", f"{name!r} is not in your regimen on {day}; active: {allowed}")
-        dose_time = v.choice(time, "--time", vocab.DOSE_TIMES) if time else ""
+            raise InputError(
+                "item",
+                f"{v.shown(name)} is not in your regimen on {day}; "
+                f"active: {', '.join(items) if items else 'none'}",
+                code="unknown-name",
+                action="start-regimen",
+                subject=name,
+            )
+        dose_time = "" if time is None else v.choice(time, "time", vocab.DOSE_TIMES)
         scheduled = {t for entry in known for t in entry.times}
         if dose_time and scheduled and dose_time not in scheduled:
             raise InputError(
-                "--time", f"{name} is taken at {', '.join(sorted(scheduled))}, not {dose_time}"
+                "time",
+                f"{name} is taken at {', '.join(sorted(scheduled))}, not {dose_time}",
+                code="not-allowed",
             )
         record = Adherence(date=day, item=name, taken=taken, time=dose_time)
         with self._store.write():
@@ -321,10 +344,10 @@ class RegimenModule:
         med = check_medication(
             Medication(
                 name=name,
-                dose=None if dose is None else v.number(dose, "--dose"),
+                dose=None if dose is None else v.number(dose, "dose"),
                 unit=unit,
                 times=tuple(times),
-                start=self._day(start, "--start"),
+                start=self._day(start, "start"),
                 notes=notes,
             ),
             "",
@@ -345,8 +368,8 @@ class RegimenModule:
         """Stop a medication; ``date`` is the first day without it."""
         from crampwise.knowledge import parse_typed_name
 
-        wanted = " ".join(name.strip().lower().split())
-        bare = " ".join(parse_typed_name(wanted, "medication").name.split())
+        wanted = v.lookup_name(name, "name")
+        bare = v.lookup_name(parse_typed_name(wanted, "medication").name, "name")
         ongoing = [
             m
             for m in self._store.list_medications()
@@ -356,15 +379,18 @@ class RegimenModule:
             names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"
             raise NotFoundError(f"{wanted} is not on your medication list (ongoing: {names})")
         med = ongoing[-1]
-        day = self._day(date)
+        day = self._day(date, "end")
         if day == med.start:
             raise InputError(
-                "--date",
+                "end",
                 f"{med.name} was added for {day}, so stopping it the same day means it was "
-                f"never taken; to remove it use 'crampwise delete med {med.id}'",
+                f"never taken; delete medication {med.id} instead",
+                code="conflict-with-field",
+                action="delete-medication",
+                subject=str(med.id),
             )
         if day < med.start:
-            raise InputError("--date", f"{day} is before its start {med.start}")
+            raise InputError("end", f"{day} is before its start {med.start}", code="out-of-range")
         assert med.id is not None
         with self._store.write():
             self._store.set_medication_end(med.id, day)
@@ -374,18 +400,22 @@ class RegimenModule:
 def check_medication(med: Medication, field: str, today: dt.date | None) -> Medication:
     """Validate and normalise a medication record ("Lisinopril 10mg" is lisinopril, 10 mg)."""
     if not isinstance(med.name, str) or not med.name.strip():
-        raise InputError(f"{field}name", "a medication needs a name")
+        raise InputError(f"{field}name", "a medication needs a name", code="required")
     start = v.iso_date(med.start, f"{field}start", today)
     end = None if med.end is None else v.iso_date(med.end, f"{field}end")
     if end is not None and end <= start:
-        raise InputError(f"{field}end", f"{end} is not after start {start}")
+        raise InputError(
+            f"{field}end", f"{end} is not after the start {start}", code="conflict-with-field"
+        )
     unit = None if med.unit is None else v.unit(med.unit, f"{field}unit")
     dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
     typed = _typed(med.name, dose, unit, None, "medication", field)
     name, dose, unit = v.free_text_name(typed.name, f"{field}name"), typed.dose, typed.unit
     if dose is not None and unit is None:
         raise InputError(
-            f"{field}unit", f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}"
+            f"{field}unit",
+            f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}",
+            code="required",
         )
     return replace(
         med,

@@ -16,8 +16,9 @@ import datetime as dt
 import os
 from functools import cached_property
 
-from crampwise.clock import Clock
+from crampwise.clock import Clock, clock_from_env
 from crampwise.diary import DiaryModule
+from crampwise.errors import InputError
 from crampwise.storage.store import open_store
 
 # Only what `log` and `night` need is imported at the top; regimen and context load on
@@ -36,8 +37,23 @@ if TYPE_CHECKING:
     from crampwise.safety import Finding, SafetyReport
     from crampwise.safety.nutrition import NutritionTotals
     from crampwise.storage.migrations import MigrationStatus
+    from crampwise.weeks import Week
 
 __all__ = ["Tracker"]
+
+
+def _database(db: str | os.PathLike[str] | None) -> str | os.PathLike[str] | None:
+    """``db`` as given; an empty name is an error, never the personal diary in disguise."""
+    if db is not None and not os.fspath(db).strip():
+        raise InputError("db", "is empty; give a file path or a database URL", code="required")
+    if db is None and "CRAMPWISE_DB" in os.environ and not os.environ["CRAMPWISE_DB"].strip():
+        raise InputError(
+            "CRAMPWISE_DB",
+            "is set but empty; give a file path or a database URL, or unset it to use "
+            "your personal diary",
+            code="required",
+        )
+    return db
 
 
 class Tracker:
@@ -49,15 +65,32 @@ class Tracker:
         *,
         clock: Callable[[], dt.datetime] | None = None,
         migrate: bool = True,
+        diary_id: int = 1,
     ) -> None:
-        self._store = open_store(db, auto_migrate=migrate)
-        self._clock = Clock(clock, lambda: self._store.get_profile().timezone)
+        """Open the diary ``diary_id`` (personal mode: 1) of the database ``db``."""
+        clock = clock or clock_from_env()  # a bad CRAMPWISE_NOW stops before the diary opens
+        self._store = open_store(_database(db), auto_migrate=migrate, diary_id=diary_id)
+        self._clock = Clock(clock, self._store.get_profile)
 
     # -- time ----------------------------------------------------------------------------
     @property
     def timezone(self) -> str:
         """The person's IANA time zone: the profile's, else the machine's."""
         return self._clock.timezone
+
+    @property
+    def timezone_warning(self) -> str | None:
+        """Why the time zone in use may be wrong (the machine's could not be read), or
+        None; a zone set in the profile always wins."""
+        return self._clock.timezone_warning
+
+    def earliest(self) -> dt.date:
+        """The earliest date the diary accepts: 1 January of the birth year, else 1900."""
+        return self._clock.earliest()
+
+    def date_range(self, start: str | None, end: str | None) -> tuple[str | None, str | None]:
+        """A from/to filter the person typed, checked (fields ``start`` and ``end``)."""
+        return self._clock.date_range(start, end)
 
     def forget_timezone(self) -> None:
         """Re-read the time zone after the profile changed."""
@@ -129,6 +162,13 @@ class Tracker:
     def summary(self) -> Summary:
         """The diary at a glance."""
         return self.diary.summary()
+
+    def calendar(self, start: str | None = None, end: str | None = None) -> list[Week]:
+        """The nights week by week (Monday first), with what started or stopped in the
+        regimen each week."""
+        from crampwise.weeks import weeks
+
+        return weeks(self.diary.nights(start, end), self.regimen.entries())
 
     def export_diary(self) -> dict[str, Any]:
         """The whole diary as a ``crampwise-diary`` v1 document."""

@@ -71,9 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crampwise`` console script."""
     args = sys.argv[1:] if argv is None else list(argv)
-    fast = parse_fast(args, COMMANDS)
-    if fast is not None:
-        return dispatch(fast)
-    from crampwise.cli._parser import run
+    try:
+        fast = parse_fast(args, COMMANDS)
+        if fast is not None:
+            return dispatch(fast)
+        from crampwise.cli._parser import run
 
-    return run(build_parser(), args)
+        return run(build_parser(), args)
+    except KeyboardInterrupt:  # Ctrl-C while starting up or parsing: nothing ran yet
+        if sys.stderr is not None:
+            sys.stderr.write("crampwise: error: interrupted; nothing was changed\n")
+        return 130

@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from crampwise.cli._fields import cli_message
-from crampwise.errors import ConfirmationRequired, CrampwiseError, InputError
+from crampwise.errors import ConfirmationRequired, CrampwiseError
 
 TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     Handler: TypeAlias = Callable[[argparse.Namespace, "App"], int | None]
 
-__all__ = ["App", "confirmable", "dispatch", "handler"]
+__all__ = ["App", "confirmable", "dispatch", "error_message", "handler"]
 
 
 def handler(fn: Handler) -> Handler:
@@ -33,12 +32,19 @@ def handler(fn: Handler) -> Handler:
 
 
 class App:
-    """What a command handler needs: the tracker (opened lazily) and output helpers."""
+    """What a command handler needs: the tracker (opened lazily) and output helpers.
+
+    A handler that changed the diary says what it saved in :attr:`saved` before it prints,
+    so that an error while printing (a full disk, a closed pipe) can say that the change
+    was kept.
+    """
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._tracker: Tracker | None = None
-        self.color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        self.saved: str | None = None
+        out = sys.stdout
+        self.color = out is not None and out.isatty() and not os.environ.get("NO_COLOR")
 
     @property
     def tracker(self) -> Tracker:
@@ -57,17 +63,25 @@ class App:
     # -- output --------------------------------------------------------------------------
     def echo(self, text: str = "") -> None:
         """Print a line to stdout."""
-        sys.stdout.write(text + "\n")
+        _stdout().write(text + "\n")
 
     def note(self, text: str) -> None:
         """Print a hint to stderr (never pollutes --json output)."""
-        sys.stderr.write(text + "\n")
+        if sys.stderr is not None:
+            sys.stderr.write(text + "\n")
 
     def json(self, obj: Any) -> None:
         """Print exactly one JSON document on stdout."""
         import json  # only for --json: not on the plain `log` path
 
-        sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+        try:
+            text = json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False)
+        except ValueError:  # inf or nan, from a value stored before numbers had bounds
+            raise CrampwiseError(
+                "the result holds a number too large to write as JSON; look for an "
+                "implausible amount in the diary (a dose, a factor) and correct it"
+            ) from None
+        _stdout().write(text + "\n")
 
     def style(self, text: str, *codes: str) -> str:
         """ANSI styling when writing to a terminal (bold, dim, red, green, yellow, cyan)."""
@@ -96,13 +110,53 @@ class App:
         raise SystemExit(_error_line(message, code))
 
 
-class _Exit(Exception):
-    pass
+def _stdout() -> Any:
+    if sys.stdout is None:  # started with standard output closed
+        import errno
+
+        raise OSError(errno.EBADF, "standard output is closed")
+    return sys.stdout
 
 
 def _error_line(message: str, code: int) -> int:
-    sys.stderr.write(f"crampwise: error: {message}\n")
+    if sys.stderr is not None:
+        try:
+            sys.stderr.write(f"crampwise: error: {message}\n")
+            sys.stderr.flush()
+        except OSError:
+            pass  # nowhere left to say it; the exit code still does
     return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _output_failed(app: App, exc: OSError) -> int:
+    """Printing failed after the command ran: say what was kept, and whether a retry is safe."""
+    _silence_stdout()
+    reason = exc.strerror or str(exc)
+    if app.saved is None:
+        return _error_line(f"cannot write the output: {reason}", 74)
+    client_id = getattr(app.args, "client_id", None)
+    if client_id:
+        retry = f"retrying with --client-id {client_id} is safe (it is stored once)"
+    else:
+        retry = "do not repeat the command, or it is saved twice"
+    return _error_line(f"{app.saved} WAS saved, but printing failed ({reason}); {retry}", 74)
+
+
+def error_message(exc: CrampwiseError, args: Any) -> str:
+    """An error in the CLI's words (see :mod:`crampwise.cli._fields`)."""
+    from crampwise.cli._fields import error_line
+
+    handler = getattr(getattr(args, "handler", None), "__name__", "")
+    return error_line(exc, handler)
 
 
 def confirmable(app: App, action: Callable[[bool], T]) -> T:
@@ -112,7 +166,7 @@ def confirmable(app: App, action: Callable[[bool], T]) -> T:
     try:
         return action(False)
     except ConfirmationRequired as question:
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():
             raise ConfirmationRequired(f"{question} Add --yes to confirm.") from None
         sys.stderr.write(f"{question} [y/N] ")
         sys.stderr.flush()
@@ -127,22 +181,56 @@ def dispatch(args: argparse.Namespace) -> int:
     fn: Handler = args.handler
     app = App(args)
     try:
-        return int(fn(args, app) or 0)
-    except InputError as exc:
-        return _error_line(cli_message(exc), 1)
+        code = int(fn(args, app) or 0)
+        _warn_about_zone(app)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit: a full disk must be reported
+        return code
     except CrampwiseError as exc:
-        return _error_line(str(exc), 1)
+        return _error_line(error_message(exc, args), 1)
     except KeyboardInterrupt:
-        return _error_line("interrupted; nothing was changed by the interrupted step", 130)
-    except BrokenPipeError:
+        if app.saved is not None:
+            return _error_line(f"interrupted; {app.saved} WAS saved", 130)
+        return _error_line("interrupted; nothing was changed", 130)
+    except BrokenPipeError:  # `crampwise … | head`: the reader has what it wanted
+        _silence_stdout()
         return 0
+    except OSError as exc:
+        if _is_output_error(exc):
+            return _output_failed(app, exc)
+        return _unexpected(exc)
     except Exception as exc:
-        if os.environ.get("CRAMPWISE_DEBUG"):
-            raise
-        return _error_line(
-            f"unexpected {type(exc).__name__}: {exc} (set CRAMPWISE_DEBUG=1 for details; "
-            "please report it)",
-            70,
-        )
+        return _unexpected(exc)
     finally:
         app.close()
+
+
+def _is_output_error(exc: OSError) -> bool:
+    """Whether writing to stdout failed (and not, say, reading a file)."""
+    import errno
+
+    codes = {errno.ENOSPC, errno.EBADF, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    return exc.filename is None and exc.errno in codes
+
+
+def _warn_about_zone(app: App) -> None:
+    """Say (on stderr) when the time zone in use had to be guessed."""
+    if app._tracker is None:
+        return
+    warning = app._tracker.timezone_warning
+    if warning:
+        app.note(
+            f"crampwise: warning: {warning}; set yours with "
+            "'crampwise profile set --timezone Europe/Berlin'"
+        )
+
+
+def _unexpected(exc: Exception) -> int:
+    if os.environ.get("CRAMPWISE_DEBUG"):
+        raise exc
+    message = " ".join(str(exc).split())[:200]
+    return _error_line(
+        f"unexpected {type(exc).__name__}: {message} (set CRAMPWISE_DEBUG=1 for details; "
+        "please report it)",
+        70,
+    )

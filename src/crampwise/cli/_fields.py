@@ -1,19 +1,23 @@
-"""The CLI's words for the domain's neutral field names, in one place.
+"""The CLI's words for the domain's neutral errors: the one place that maps them.
 
-Domain errors name record fields (``severity``, ``duration_min``, ``reliefs``); the person
-typed options (``--severity``, ``--duration``, ``--relief``). :func:`cli_message` turns an
-:class:`~crampwise.errors.InputError` into the one line the CLI prints. Stdlib only: it is
-on the ``log`` path.
+Domain errors name record fields (``severity``, ``duration_min``, ``end``) and a neutral
+``action`` (``switch-regimen``); the person typed options (``--severity``,
+``--duration``, ``--date``) and wants a command to type next. :func:`error_line` turns
+one into the other. Most fields map to the same option in every command
+(:data:`OPTIONS`); where a command names a field differently - the stop date of
+``regimen stop`` is the entry's ``end`` - :data:`PER_COMMAND` says so, keyed by the
+handler that ran. Loaded only when an error is shown (not on the ``log`` path).
 """
 
 from __future__ import annotations
 
-from crampwise.errors import InputError
+TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true; no typing import
+if TYPE_CHECKING:
+    from crampwise.errors import CrampwiseError
 
-__all__ = ["OPTIONS", "cli_message", "option_for"]
+__all__ = ["ACTION_HINTS", "OPTIONS", "PER_COMMAND", "error_line", "option_for"]
 
-#: Neutral field → the option a person types (when the option's name differs, or to add
-#: the dashes). Fields not listed (positional arguments such as ``date``) are shown as is.
+#: Field → option, wherever the field is typed as that option.
 OPTIONS: dict[str, str] = {
     "at": "--at",
     "night": "--night",
@@ -26,19 +30,93 @@ OPTIONS: dict[str, str] = {
     "reliefs": "--relief",
     "notes": "--note",
     "client_id": "--client-id",
-    "sleep_quality": "--sleep",
     "cramps": "--cramps",
+    "sleep_quality": "--sleep",
+    "kind": "--kind",
+    "form": "--form",
+    "dose": "--dose",
+    "unit": "--unit",
+    "times": "--times",
+    "time": "--time",
+    "date": "--date",
+    "range_low": "--low",
+    "range_high": "--high",
+    "spot": "--spot",
+    "tenderness": "--tenderness",
+    "birth_year": "--birth-year",
+    "sex": "--sex",
+    "kidney_disease": "--kidney-disease",
+    "timezone": "--timezone",
+    "db": "--db",
     "out": "--out",
     "emptied_night": "--then",
+    "start": "--from",  # list filters; commands that start something override it below
+    "end": "--to",
+}
+
+_POSITIONAL = "(positional)"  # the field is typed as a positional argument: keep its name
+
+#: Handler name → field → option, where a command differs from :data:`OPTIONS`.
+PER_COMMAND: dict[str, dict[str, str]] = {
+    "cmd_night": {"date": _POSITIONAL},
+    "cmd_after_effect": {"kind": _POSITIONAL, "rating": _POSITIONAL},
+    "cmd_regimen_start": {"start": "--date", "end": _POSITIONAL},
+    "cmd_regimen_stop": {"end": "--date"},
+    "cmd_regimen_switch": {"start": "--date"},
+    "cmd_med_add": {"start": "--start", "end": _POSITIONAL},
+    "cmd_med_stop": {"end": "--date"},
+    "cmd_lab_add": {"unit": _POSITIONAL},
+    "cmd_lab_list": {"test": "--test"},
+    "cmd_factor_add": {"unit": _POSITIONAL},
+    "cmd_factor_list": {"name": "--name"},
+    "cmd_tp_add": {"found": "--date"},
+    "cmd_tp_rate": {"tenderness": _POSITIONAL},
+    "cmd_tp_release": {"released": "--date"},
+}
+
+#: What to type next, by the error's neutral action (``{subject}`` filled in).
+ACTION_HINTS: dict[str, str] = {
+    "switch-regimen": "use 'crampwise regimen switch {subject}'",
+    "start-regimen": "start it with 'crampwise regimen start {subject}'",
+    "delete-regimen": "to remove it use 'crampwise delete regimen {subject}'",
+    "delete-medication": "to remove it use 'crampwise delete med {subject}'",
+    "edit-episode": "to change it use 'crampwise edit {subject}'",
+    "log-now": "log a cramp now with 'crampwise log'",
+    "give-night": "for an earlier day add --night YYYY-MM-DD",
+    "give-count": "give --none or --cramps N",
+    "replace": "use --replace to let the file's version win",
+    "choose-another-db": "give another --db, or add --yes to replace what it holds",
 }
 
 
-def option_for(field: str) -> str:
-    """The option for a neutral field (``muscles`` → ``--muscle``), else the field."""
-    return OPTIONS.get(field, field)
+def option_for(field: str, handler: str = "") -> str:
+    """The option (or positional name) a neutral field is typed as in a command."""
+    base = field.split("[", 1)[0]
+    if "." in base or not base:  # a JSON path from a file: the file's own words
+        return field
+    option = PER_COMMAND.get(handler, {}).get(base) or OPTIONS.get(base)
+    if option is None or option == _POSITIONAL:
+        return field
+    return option
 
 
-def cli_message(error: InputError) -> str:
-    """The error as the CLI says it: ``--severity: 11 is not in 0..10``."""
-    field = option_for(error.field)
-    return f"{field}: {error.detail}" if field else error.detail
+def hint(exc: CrampwiseError) -> str:
+    """The command-line hint for an error's action ("" when it has none)."""
+    template = ACTION_HINTS.get(exc.action or "")
+    if template is None:
+        return ""
+    return template.format(subject=exc.subject or "")
+
+
+def error_line(exc: CrampwiseError, handler: str = "") -> str:
+    """An error in the CLI's words: ``--severity: 11 is not in 0..10``, one line."""
+    from crampwise.errors import InputError
+
+    if isinstance(exc, InputError) and exc.field:
+        text = f"{option_for(exc.field, handler)}: {exc.detail}"
+    else:
+        text = str(exc)
+    extra = hint(exc)
+    if extra:
+        text = f"{text.rstrip('.')}; {extra}"
+    return " ".join(text.split())  # one line, whatever the message held

@@ -7,6 +7,7 @@ Kept apart from ``_app`` because importing argparse costs ~10 ms, which the fast
 from __future__ import annotations
 
 import argparse
+import re
 
 from crampwise.cli._app import dispatch
 
@@ -22,7 +23,14 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line naming the problem."""
 
     def error(self, message: str) -> NoReturn:
-        """Print one line and exit with status 2."""
+        """Print one line and exit with status 2 (a huge bad argument is not echoed whole)."""
+        message = re.sub(
+            r"'([^']{61,})'",
+            lambda m: f"{m.group(1)[:60]!r}… ({len(m.group(1)):,} characters)",
+            " ".join(message.split()),
+        )
+        if len(message) > 500:
+            message = message[:400] + "…"
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -35,6 +35,8 @@ def cmd_import(args: argparse.Namespace, app: App) -> int:
             "--replace lets the file's version win)",
             exc.conflicts,
         ) from None
+    if not args.check:
+        app.saved = f"the import of {args.file}"
     if args.json:
         app.json(report.to_dict())
         return 0

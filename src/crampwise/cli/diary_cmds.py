@@ -15,13 +15,14 @@ from crampwise.cli._app import App, confirmable
 from crampwise.cli._argv import add_command
 from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
 from crampwise.errors import ConfirmationRequired, InputError
+from crampwise.timeparse import repeated_hour
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from crampwise.diary import NightStatus
     from crampwise.records import Episode
+    from crampwise.weeks import Week
 
 __all__ = ["register", "with_emptied_night"]
 
@@ -30,7 +31,10 @@ T = TypeVar("T")
 
 def _episode_line(app: App, e: Episode) -> str:
     local = app.tracker.diary.local_time(e)
-    when = ("~" if e.approximate else "") + local.strftime("%H:%M") if local else "time ?"
+    when = "time ?"
+    if local is not None:  # the zone only where the clocks repeat an hour: which 01:30
+        zone = f" {local.tzname()}" if repeated_hour(local) else ""
+        when = f"{'~' if e.approximate else ''}{local:%H:%M}{zone}"
     parts = [f"#{e.id}", e.night, when]
     if e.side:
         parts.append(e.side)
@@ -46,7 +50,7 @@ def _episode_line(app: App, e: Episode) -> str:
 # -- handlers --------------------------------------------------------------------------------
 def cmd_nights(args: argparse.Namespace, app: App) -> int:
     """List nights over the diary's span, missing ones included."""
-    statuses = app.tracker.diary.nights(*_date_range(app, args))
+    statuses = app.tracker.diary.nights(args.start, args.end)
     if args.json:
         app.json([s.to_dict() for s in statuses])
         return 0
@@ -64,37 +68,26 @@ def cmd_nights(args: argparse.Namespace, app: App) -> int:
         ]
         app.table(("night", "day", "cramps"), rows)
         return 0
-    changes: dict[str, list[str]] = {}
-    for entry in app.tracker.regimen.entries():
-        changes.setdefault(entry.start, []).append(f"+{entry.item}")
-        if entry.end:
-            changes.setdefault(entry.end, []).append(f"-{entry.item}")
-    _calendar(app, statuses, changes)
+    _calendar(app, app.tracker.calendar(args.start, args.end))
     return 0
 
 
-def _calendar(app: App, statuses: list[NightStatus], changes: dict[str, list[str]]) -> None:
+_CELL = {"outside": " ", "missing": "?"}
+
+
+def _calendar(app: App, weeks: list[Week]) -> None:
     """One line per week: · cramp-free, a digit per cramp count, ? missing; and what
     started (+) or stopped (-) in the regimen that week."""
-    by_date = {s.date: s for s in statuses}
-    first = dt.date.fromisoformat(statuses[0].date)
-    last = dt.date.fromisoformat(statuses[-1].date)
-    monday = first - dt.timedelta(days=first.weekday())
     rows = []
-    while monday <= last:
-        cells, total, seen, week_changes = [], 0, 0, []
-        for offset in range(7):
-            day = (monday + dt.timedelta(days=offset)).isoformat()
-            week_changes += changes.get(day, [])
-            night = by_date.get(day)
-            if night is None or not night.observed:
-                cells.append(" " if night is None else "?")
-                continue
-            seen += 1
-            total += night.cramps or 0
-            cells.append("·" if not night.cramps else str(min(night.cramps, 9)))
-        rows.append((monday.isoformat(), " ".join(cells), total, seen, " ".join(week_changes)))
-        monday += dt.timedelta(days=7)
+    for week in weeks:
+        cells = [
+            _CELL.get(d.status) or ("·" if not d.cramps else str(min(d.cramps, 9)))
+            for d in week.days
+        ]
+        changes = [f"+{item}" for item in week.started] + [f"-{item}" for item in week.stopped]
+        rows.append(
+            (week.monday, " ".join(cells), week.cramps, week.nights_observed, " ".join(changes))
+        )
     app.table(("week of", "M T W T F S S", "cramps", "nights", "regimen"), rows)
     app.echo(
         app.style(
@@ -105,27 +98,9 @@ def _calendar(app: App, statuses: list[NightStatus], changes: dict[str, list[str
     )
 
 
-def _date_range(app: App, args: argparse.Namespace) -> tuple[str | None, str | None]:
-    """``--from``/``--to`` checked: real dates (or today/yesterday), in order."""
-    from crampwise.errors import InputError
-    from crampwise.validate import iso_date
-
-    def one(text: str | None, field: str) -> str | None:
-        if text is None:
-            return None
-        if text.strip().lower() in ("today", "yesterday"):
-            return app.tracker.day(text, field)
-        return iso_date(text.strip(), field)
-
-    start, end = one(args.start, "--from"), one(args.end, "--to")
-    if start and end and start > end:
-        raise InputError("--to", f"{end} is before --from {start}")
-    return start, end
-
-
 def cmd_episodes(args: argparse.Namespace, app: App) -> int:
     """List episodes (cramps with details)."""
-    episodes = app.tracker.diary.episodes(*_date_range(app, args))
+    episodes = app.tracker.diary.episodes(args.start, args.end)
     if args.json:
         app.json([episode_dict(app, e) for e in episodes])
         return 0
@@ -157,7 +132,6 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
     if not changes:
         app.fail("nothing to change; give e.g. --severity 7 or --muscle calf", 2)
     before = app.tracker.diary.episode(args.id)
-    app.note(f"before: {_episode_line(app, before)}")
     updated = confirmable(
         app,
         lambda ok: with_emptied_night(
@@ -167,9 +141,11 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
             ),
         ),
     )
+    app.saved = f"the change to cramp #{args.id}"
     if args.json:
         app.json(episode_dict(app, updated))
-    else:
+    else:  # both lines only once the edit is stored: an error stays one line
+        app.note(f"before: {_episode_line(app, before)}")
         app.echo(f"after:  {_episode_line(app, updated)}")
     return 0
 
@@ -192,6 +168,7 @@ def cmd_delete(args: argparse.Namespace, app: App) -> int:
         confirmable(app, lambda ok: t.regimen.delete_entry(_int_id(app, args.id), confirm=ok))
     else:
         confirmable(app, lambda ok: t.context.delete(args.kind, _int_id(app, args.id), confirm=ok))
+    app.saved = f"the deletion of {args.kind} {args.id}"
     app.echo(f"Deleted {args.kind} {args.id}.")
     return 0
 
@@ -220,14 +197,19 @@ def with_emptied_night(app: App, action: Callable[[str | None], T]) -> T:
 
 
 def _int_id(app: App, value: str) -> int:
-    if not value.isdigit():
-        app.fail(f"id: {value!r} is not a record id (a whole number; see the list commands)", 2)
-    return int(value)
+    from crampwise.validate import record_id, shown
+
+    if not value.strip().isdigit():
+        app.fail(
+            f"id: {shown(value)} is not a record id (a whole number; see the list commands)", 2
+        )
+    return record_id(value)
 
 
 def cmd_after_effect(args: argparse.Namespace, app: App) -> int:
     """Rate soreness or a knot on a day after a cramp."""
     episode = app.tracker.diary.add_after_effect(args.id, args.kind, args.rating, args.date)
+    app.saved = f"the {args.kind} rating"
     if args.json:
         app.json(episode_dict(app, episode))
     else:

@@ -13,6 +13,7 @@ import datetime as dt
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
 from crampwise.cli._argv import Command, Opt
+from crampwise.timeparse import repeated_hour
 
 TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true; no typing import
 if TYPE_CHECKING:
@@ -21,21 +22,36 @@ if TYPE_CHECKING:
 
     from crampwise.records import Episode
 
-__all__ = ["COMMANDS", "LOG", "NIGHT", "episode_dict", "split_list", "split_reliefs", "woke_flag"]
+__all__ = [
+    "COMMANDS",
+    "LOG",
+    "NIGHT",
+    "clock_text",
+    "episode_dict",
+    "split_list",
+    "split_reliefs",
+    "woke_flag",
+]
 
 
-def split_list(values: list[str] | None) -> list[str]:
-    """Accept both ``--muscle calf --muscle foot`` and ``--muscle calf,foot``."""
+def split_list(values: list[str] | None, field: str = "muscles") -> list[str]:
+    """Accept both ``--muscle calf --muscle foot`` and ``--muscle calf,foot``; an empty
+    value is an error, as for every option (not silently nothing)."""
     out: list[str] = []
     for value in values or []:
-        out.extend(part.strip() for part in value.split(",") if part.strip())
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if not parts:
+            from crampwise.errors import InputError
+
+            raise InputError(field, "is empty; give at least one value", code="required")
+        out.extend(parts)
     return out
 
 
 def split_reliefs(values: list[str] | None) -> list[tuple[str, str | None]]:
     """``--relief stretch:a-lot`` → ``("stretch", "a-lot")`` (the rating is optional)."""
     out: list[tuple[str, str | None]] = []
-    for value in split_list(values):
+    for value in split_list(values, "reliefs"):
         method, _, helped = value.partition(":")
         out.append((method, helped or None))
     return out
@@ -46,7 +62,7 @@ def woke_flag(args: argparse.Namespace) -> bool | None:
     if args.woke and args.no_woke:
         from crampwise.errors import InputError
 
-        raise InputError("--woke", "give --woke or --no-woke, not both")
+        raise InputError("woke", "give --woke or --no-woke, not both", code="conflict-with-field")
     return True if args.woke else False if args.no_woke else None
 
 
@@ -59,7 +75,21 @@ def episode_dict(app: App, e: Episode) -> dict[str, Any]:
 
 
 def _pretty_night(date: str) -> str:
-    return dt.date.fromisoformat(date).strftime("%a %-d %b %Y")
+    day = dt.date.fromisoformat(date)
+    return f"{day:%a} {day.day} {day:%b %Y}"  # not %-d: glibc only
+
+
+def clock_text(local: dt.datetime, approximate: bool = False) -> str:
+    """``03:10``, ``~03:10``; in an hour the clocks repeat, which of the two it is."""
+    text = f"{'~' if approximate else ''}{local:%H:%M}"
+    if not repeated_hour(local):
+        return text
+    other = local.replace(fold=1 - local.fold).tzname()
+    which = "second" if local.fold else "first"
+    return (
+        f"{text} {local.tzname()} (the {which} {local:%H:%M} that night: the clocks went "
+        f"back; for the other one type '{local:%H:%M} {other}')"
+    )
 
 
 # -- handlers --------------------------------------------------------------------------------
@@ -78,6 +108,7 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
         notes=args.note or "",
         client_id=args.client_id,
     )
+    app.saved = f"cramp #{logged.episode.id}"
     if args.json:
         app.json(
             {
@@ -89,7 +120,7 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
         return 0
     e = logged.episode
     local = app.tracker.diary.local_time(e)
-    when = f" at {'~' if e.approximate else ''}{local:%H:%M}" if local else ""
+    when = f" at {clock_text(local, e.approximate)}" if local else ""
     verb = "Already logged" if logged.duplicate else "Logged"
     app.echo(
         f"{verb} cramp #{e.id}{when}, night of {_pretty_night(e.night)} "
@@ -119,6 +150,7 @@ def cmd_night(args: argparse.Namespace, app: App) -> int:
             confirm=ok,
         ),
     )
+    app.saved = f"night {night.date}"
     if args.json:
         app.json(
             {

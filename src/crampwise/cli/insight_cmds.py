@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any, Protocol
 
-from crampwise.cli._app import App
+from crampwise.cli._app import App, confirmable
 
 __all__ = ["register"]
 
@@ -27,10 +27,7 @@ def _report(app: App, args: argparse.Namespace, result: _Reportable) -> int:
 
 def _day(app: App, args: argparse.Namespace) -> dt.date:
     """``--date`` in the person's calendar, default today."""
-    from crampwise.timeparse import parse_date
-
-    today = app.tracker.today()
-    return parse_date(args.date, "--date", today) if args.date else today
+    return dt.date.fromisoformat(app.tracker.day(args.date))
 
 
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
@@ -93,44 +90,46 @@ def cmd_claim(args: argparse.Namespace, app: App) -> int:
 
 def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
     """List the red-flag questions with your latest answers, or record an answer."""
-    from crampwise.knowledge import red_flags
-
-    questions = red_flags()
+    context = app.tracker.context
     if args.flag is not None:
-        if args.answer not in ("yes", "no"):
+        if args.answer is None or args.answer.strip().lower() not in ("yes", "no"):
             app.fail("answer: give yes or no after the question id", 2)
-        answer = app.tracker.context.answer_red_flag(
-            args.flag, args.answer == "yes", date=args.date
+        present = args.answer.strip().lower() == "yes"
+        answer = confirmable(
+            app,
+            lambda ok: context.answer_red_flag(args.flag, present, date=args.date, confirm=ok),
         )
+        app.saved = f"the answer to {answer.flag}"
         if args.json:
             from crampwise.formats.jsonrecords import red_flag_json
 
             app.json(red_flag_json(answer))
         elif answer.present:
-            question = questions[answer.flag]
-            app.echo(app.style(question.message, "bold", "red"))
+            status = next(s for s in context.red_flag_status() if s.flag == answer.flag)
+            app.echo(app.style(status.message, "bold", "red"))
             app.echo("crampwise is not medical advice; it cannot diagnose.")
         else:
             app.echo(f"Recorded: {answer.flag} — no ({answer.date}).")
         return 0
-    latest = {a.flag: a for a in app.tracker.context.red_flags()}
-    rows: list[dict[str, Any]] = [
-        {
-            "flag": q.id,
-            "question": q.question,
-            "urgency": q.urgency,
-            "answer": None if q.id not in latest else latest[q.id].present,
-            "answered_on": latest[q.id].date if q.id in latest else None,
-        }
-        for q in questions.values()
-    ]
+    statuses = context.red_flag_status()
     if args.json:
-        app.json(rows)
+        app.json(
+            [
+                {
+                    "flag": s.flag,
+                    "question": s.question,
+                    "urgency": s.urgency,
+                    "answer": s.answer,
+                    "answered_on": s.answered_on,
+                }
+                for s in statuses
+            ]
+        )
         return 0
     app.echo("Red-flag questions (answer with: crampwise red-flags ID yes|no)")
-    for row in rows:
-        state = {None: "not answered", True: "YES", False: "no"}[row["answer"]]
-        app.echo(f"  {row['flag']:<34} {state:<13} {row['question']}")
+    for s in statuses:
+        state = {None: "not answered", True: "YES", False: "no"}[s.answer]
+        app.echo(f"  {s.flag:<34} {state:<13} {s.question}")
     return 0
 
 
@@ -222,6 +221,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("flag", nargs="?", help="question id, e.g. leg-swelling")
     p.add_argument("answer", nargs="?", help="yes or no")
     p.add_argument("--date", help="the day answered (default today)")
+    p.add_argument("--yes", action="store_true", help="confirm changing that day's answer")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_red_flags)
 

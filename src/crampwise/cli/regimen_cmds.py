@@ -70,6 +70,7 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
         date=args.date,
         notes=args.note or "",
     )
+    app.saved = f"{entry.item} (regimen entry {entry.id})"
     if args.json:
         app.json(_entry_dict(entry))
     else:
@@ -85,6 +86,7 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
 def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
     """Stop an item (the date is the first day without it)."""
     entry = app.tracker.regimen.stop(args.item, date=args.date)
+    app.saved = f"the stop of {entry.item}"
     if args.json:
         app.json(_entry_dict(entry))
     else:
@@ -105,6 +107,7 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
         date=args.date,
         notes=args.note,
     )
+    app.saved = f"the switch of {new.item}"
     if args.json:
         app.json({"stopped": _entry_dict(old), "started": _entry_dict(new)})
     else:
@@ -151,6 +154,7 @@ def cmd_took(args: argparse.Namespace, app: App) -> int:
     record = app.tracker.regimen.took(
         args.item, date=args.date, time=args.time, taken=not args.missed
     )
+    app.saved = f"the dose of {record.item}"
     if args.json:
         app.json(adherence_json(record, compact=False))
     else:
@@ -176,6 +180,7 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
         start=args.start,
         notes=args.note or "",
     )
+    app.saved = f"{med.name} (medication {med.id})"
     if args.json:
         app.json(_med_dict(med))
     else:
@@ -188,6 +193,7 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
 def cmd_med_stop(args: argparse.Namespace, app: App) -> int:
     """Stop a medicine."""
     med = app.tracker.regimen.stop_medication(args.name, date=args.date)
+    app.saved = f"the stop of {med.name}"
     if args.json:
         app.json(_med_dict(med))
     else:
@@ -238,6 +244,7 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
             confirm=ok,
         ),
     )
+    app.saved = f"the {lab.test} result"
     if args.json:
         app.json(_lab_dict(lab))
     else:
@@ -281,6 +288,7 @@ def cmd_factor_add(args: argparse.Namespace, app: App) -> int:
             args.name, args.value, args.unit, date=args.date, confirm=ok
         ),
     )
+    app.saved = f"{factor.name} on {factor.date}"
     if args.json:
         app.json(factor_json(factor, compact=False))
     else:
@@ -318,6 +326,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
         pregnant=yes_no(args.pregnant),
         breastfeeding=yes_no(args.breastfeeding),
     )
+    app.saved = "the profile"
     if args.json:
         app.json(profile_json(profile, compact=False))
     else:
@@ -353,6 +362,7 @@ def cmd_tp_add(args: argparse.Namespace, app: App) -> int:
         date=args.date,
         notes=args.note or "",
     )
+    app.saved = f"trigger point #{tp.id}"
     if args.json:
         app.json(_tp_dict(tp))
     else:
@@ -368,6 +378,7 @@ def cmd_tp_rate(args: argparse.Namespace, app: App) -> int:
             args.id, args.tenderness, date=args.date, confirm=ok
         ),
     )
+    app.saved = f"the rating of trigger point #{tp.id}"
     if args.json:
         app.json(_tp_dict(tp))
     else:
@@ -378,6 +389,7 @@ def cmd_tp_rate(args: argparse.Namespace, app: App) -> int:
 def cmd_tp_release(args: argparse.Namespace, app: App) -> int:
     """Mark a trigger point released."""
     tp = app.tracker.context.release_trigger_point(args.id, date=args.date)
+    app.saved = f"the release of trigger point #{tp.id}"
     if args.json:
         app.json(_tp_dict(tp))
     else:

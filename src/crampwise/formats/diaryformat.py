@@ -132,18 +132,26 @@ class ImportReport:
 
 # -- loading and validating ----------------------------------------------------------------
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read a JSON file (``-`` = standard input); malformed JSON names the line and column."""
+    """Read a JSON file (``-`` = standard input); malformed JSON names the line and column.
+
+    A UTF-8 byte-order mark (as some Windows editors write) is skipped.
+    """
+    name = v.shown(os.fspath(path))
     try:
         if os.fspath(path) == "-":
             import sys
 
-            return parse_json(sys.stdin.read())
-        with open(path, encoding="utf-8") as handle:
+            return parse_json(sys.stdin.read().removeprefix("\ufeff"))
+        with open(path, encoding="utf-8-sig") as handle:
             return parse_json(handle.read())
     except FileNotFoundError:
-        raise InputError("FILE", f"{os.fspath(path)!r} does not exist") from None
+        raise InputError("file", f"{name} does not exist", code="invalid") from None
+    except IsADirectoryError:
+        raise InputError("file", f"{name} is a folder; give a JSON file") from None
     except UnicodeDecodeError:
-        raise ImportFormatError("FILE", "is not UTF-8 text") from None
+        raise ImportFormatError("file", "is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError("file", f"cannot read {name}: {exc.strerror or exc}") from None
 
 
 def parse_json(text: str) -> dict[str, Any]:
@@ -152,8 +160,12 @@ def parse_json(text: str) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            "FILE", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            "file", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise ImportFormatError("file", "is nested too deeply to be a diary") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise ImportFormatError("file", f"holds a number too long to read ({exc})"[:160]) from None
     if not isinstance(doc, dict):
         raise ImportFormatError("$", "a crampwise-diary document is a JSON object")
     return doc
@@ -206,7 +218,7 @@ def parse_document(
     except ImportFormatError:
         raise
     except InputError as exc:  # validators speak in field names; here they are JSON paths
-        raise ImportFormatError(exc.field, exc.detail) from None
+        raise ImportFormatError(exc.field, exc.detail, code=exc.code) from None
 
 
 def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
@@ -251,7 +263,9 @@ def _rows(doc: dict[str, Any], section: str, parse: Callable[..., T], *args: Any
         try:
             out.append(parse(raw, "", *args))
         except InputError as exc:
-            raise ImportFormatError(f"{section}[{i}]{exc.field}", exc.detail) from None
+            raise ImportFormatError(
+                f"{section}[{i}]{exc.field}", exc.detail, code=exc.code
+            ) from None
     return out
 
 
@@ -520,7 +534,7 @@ def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
 def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
     _keys(raw, path, ("date", "name", "value"), ("unit",))
     name = v.name_slug(raw["name"], f"{path}.name")
-    value, unit = v.factor_value(name, raw["value"], raw.get("unit"), path)
+    value, unit = v.factor_value(name, raw["value"], raw.get("unit"), f"{path}.")
     return Factor(
         date=v.iso_date(raw["date"], f"{path}.date", today), name=name, value=value, unit=unit
     )

@@ -95,10 +95,12 @@ def _compare(old: Any, new: Any, fields: Sequence[str]) -> tuple[dict[str, Any],
 
 def _is_bare(e: Episode) -> bool:
     """A cramp with nothing known but its night (how the format writes counts)."""
+    details = [getattr(e, f) for f in _EPISODE_FIELDS if f != "approximate"]
     return (
         e.occurred_at is None
-        and all(_empty(getattr(e, f)) for f in _EPISODE_FIELDS)
-        and (not e.after_effects)
+        and not e.approximate
+        and all(_empty(value) for value in details)
+        and not e.after_effects
     )
 
 
@@ -138,17 +140,16 @@ class Merger:
                     f"{len(conflicts)} record(s) in the file differ from your diary, e.g. "
                     f"{conflicts[0]}{more}; nothing was imported",
                     list(conflicts),
+                    action="replace",
                 )
             for op in self.ops:
                 op()
         return self.report
 
     # -- bookkeeping ---------------------------------------------------------------------
-    def _conflict(self, section: str, message: str, op: Callable[[], object] | None) -> None:
+    def _conflict(self, message: str) -> None:
+        """A record the file and the diary disagree on (``replace`` decides who wins)."""
         self.report.conflicts.append(message)
-        if self.replace and op is not None:
-            self.ops.append(op)
-            self.report.count(self.report.replaced, section)
 
     def _add(self, section: str, op: Callable[[], object], n: int = 1) -> None:
         self.ops.append(op)
@@ -238,7 +239,7 @@ class Merger:
                     f"night {date}: {old.cramps} cramp(s) in your diary, "
                     f"{file_undetailed} in the file"
                 )
-                self._conflict("nights", message, None)
+                self._conflict(message)
                 if self.replace:
                     undetailed, count_changed = file_undetailed, True
                     self.report.count(self.report.replaced, "nights")
@@ -257,7 +258,7 @@ class Merger:
             ),
         )
         for clash in clashes:
-            self._conflict("nights", f"night {date}: {clash}", None)
+            self._conflict(f"night {date}: {clash}")
         changes = dict(fills)
         if clashes and self.replace:
             changes.update({"sleep_quality": entry.sleep_quality, "notes": entry.notes})
@@ -329,7 +330,7 @@ class Merger:
                 ),
             )
             for clash in clashes:
-                self._conflict("episodes", f"{label}: {clash}", None)
+                self._conflict(f"{label}: {clash}")
             if self.replace:
                 self.ops.append(lambda: self.store.update_episode(old.id, merged))  # type: ignore[arg-type]
                 self.report.count(self.report.replaced, "episodes")
@@ -419,7 +420,7 @@ class Merger:
                 self._add(section, write)
                 continue
             for problem in problems:
-                self._conflict(section, problem, None)
+                self._conflict(problem)
             if self.replace:
                 self.ops.append(write)
                 self.report.count(self.report.replaced, section)
@@ -488,7 +489,7 @@ class Merger:
                 else:
                     label = " ".join(str(k) for k in key(record) if k)
                     for clash in clashes:
-                        self._conflict(section, f"{section} {label}: {clash}", None)
+                        self._conflict(f"{section} {label}: {clash}")
                     if self.replace:
                         self.ops.append(partial(put, record))
                         self.report.count(self.report.replaced, section)
@@ -523,7 +524,7 @@ class Merger:
             self._skip("trigger_points")
             return
         for clash in clashes:
-            self._conflict("trigger_points", f"{label}: {clash}", None)
+            self._conflict(f"{label}: {clash}")
         if clashes and not self.replace:
             return
         changes: dict[str, Any] = dict(fills)

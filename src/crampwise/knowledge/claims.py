@@ -44,6 +44,8 @@ from typing import Any
 from crampwise.errors import InputError, UnknownNameError
 from crampwise.knowledge import foodreport
 from crampwise.knowledge import foods as fd
+from crampwise.validate import shown
+from crampwise.validate import text as checked_text
 
 TOLERANCE = 0.10
 VERDICTS: tuple[str, ...] = ("supported", "partly-supported", "not-supported")
@@ -161,7 +163,7 @@ def _confirms(stated: float, actual: float | None) -> bool | None:
 
 def check_claim(text: str) -> ClaimResult:
     """Judge ``text`` against USDA SR28 and IFCT 2017 (see the module docstring)."""
-    claim = _clean(text)
+    claim = _clean(checked_text(text, "claim", 200))
     if not claim:
         raise InputError("claim", "give a claim, e.g. " + " or ".join(map(repr, CLAIM_FORMS)))
     m = _AMOUNT.match(claim)
@@ -178,7 +180,7 @@ def check_claim(text: str) -> ClaimResult:
         return _check_ratio(text.strip(), m["x"], m["z"], m["y"], None, less=m["dir"] == "less")
     raise InputError(
         "claim",
-        f"cannot read {text.strip()!r}; accepted forms: "
+        f"cannot read {shown(text.strip())}; accepted forms: "
         + "; ".join(CLAIM_FORMS)
         + " (Y: "
         + ", ".join(fd.NUTRIENTS)

@@ -466,6 +466,9 @@ def lookup_food(query: str, table: str | None = None, alternatives: int = 5) -> 
     Raises :class:`UnknownNameError` (with the closest known names) when nothing matches:
     we never guess a food from a partial match.
     """
+    from crampwise.validate import text
+
+    text(query, "food", 200)  # a 120 KB argument is refused, not searched
     matches = search_foods(query, limit=alternatives + 1, table=table)
     if not matches:
         raise UnknownNameError("food", query, "food", _suggestions(query))

@@ -10,7 +10,7 @@ from typing import Any
 
 from crampwise import vocab
 from crampwise.knowledge import cite, lookup_medication, match_medication, stretches
-from crampwise.validate import choice
+from crampwise.validate import choice, text
 
 __all__ = ["drug_report", "drug_report_text", "stretch_report", "stretch_report_text"]
 
@@ -41,11 +41,12 @@ def drug_report(name: str) -> dict[str, Any]:
     """
     from crampwise.knowledge import drug_classes
 
+    text(name, "drug", 200)  # a 120 KB argument is refused, not searched (it took seconds)
     classes = drug_classes()
     match = match_medication(name)
     warnings = [
-        {"text": text, "sources": cite(list(keys))}
-        for cls, (text, keys) in _CLASS_WARNINGS.items()
+        {"text": words, "sources": cite(list(keys))}
+        for cls, (words, keys) in _CLASS_WARNINGS.items()
         if cls in match.classes
     ]
     drugs = []

@@ -4,6 +4,11 @@
 (stdlib ``sqlite3``) or PostgreSQL (psycopg), and migrates the schema on first use so no
 command needs ``init`` first. Nothing outside this package writes SQL.
 
+A database holds one or more diaries (table ``diaries``; personal mode has exactly one,
+id 1); a :class:`Store` is bound to one of them and sees only its rows. The
+:class:`~crampwise.storage.engine.Engine` runs each unit of work (``write()``/``read()``)
+on a connection of its own, so one Store may be shared by threads.
+
 The public names load lazily (module ``__getattr__``), so importing one submodule does not
 import them all.
 """
@@ -14,12 +19,22 @@ import sys
 
 TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
 if TYPE_CHECKING:
-    from crampwise.storage.engine import default_database_path, resolve_url
-    from crampwise.storage.store import Store, open_store
+    from crampwise.storage.engine import db_timeout, default_database_path, resolve_url
+    from crampwise.storage.store import PERSONAL_DIARY, Store, open_store
 
-__all__ = ["DATA_TABLES", "Store", "default_database_path", "open_store", "resolve_url"]
+__all__ = [
+    "DATA_TABLES",
+    "PERSONAL_DIARY",
+    "Store",
+    "db_timeout",
+    "default_database_path",
+    "open_store",
+    "resolve_url",
+]
 
-#: Every data table, children before parents (the order deletes must run in).
+#: Every table of a diary's data, children before parents (the order deletes must run in).
+#: Children (episode muscles, reliefs, after-effects, trigger point ratings) belong to a
+#: diary through their parent; every other table has its own ``diary_id``.
 DATA_TABLES: tuple[str, ...] = (
     "episode_muscles",
     "episode_reliefs",
@@ -38,6 +53,8 @@ DATA_TABLES: tuple[str, ...] = (
 )
 
 _LAZY = {
+    "PERSONAL_DIARY": "crampwise.storage.store",
+    "db_timeout": "crampwise.storage.engine",
     "Store": "crampwise.storage.store",
     "open_store": "crampwise.storage.store",
     "default_database_path": "crampwise.storage.engine",

@@ -40,13 +40,15 @@ class DiaryTables:
     """Reads and writes of the diary tables (mixed into :class:`Store`)."""
 
     engine: Engine
+    diary_id: int
 
     # -- profile -------------------------------------------------------------------------
     def get_profile(self) -> Profile:
         """The stored profile (empty when never set)."""
         row = self.engine.query_one(
             "SELECT birth_year, sex, kidney_disease, timezone, pregnant, breastfeeding "
-            "FROM profile WHERE id = 1"
+            "FROM profile WHERE diary_id = ?",
+            (self.diary_id,),
         )
         if row is None:
             return Profile()
@@ -61,11 +63,12 @@ class DiaryTables:
 
     def put_profile(self, profile: Profile) -> None:
         """Replace the profile (inside a write)."""
-        self.engine.execute("DELETE FROM profile WHERE id = 1")
+        self.engine.execute("DELETE FROM profile WHERE diary_id = ?", (self.diary_id,))
         self.engine.execute(
-            "INSERT INTO profile (id, birth_year, sex, kidney_disease, timezone, pregnant, "
-            "breastfeeding, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO profile (diary_id, birth_year, sex, kidney_disease, timezone, "
+            "pregnant, breastfeeding, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                self.diary_id,
                 profile.birth_year,
                 profile.sex,
                 _int(profile.kidney_disease),
@@ -86,10 +89,10 @@ class DiaryTables:
         """Observed nights between ``start`` and ``end`` (inclusive), oldest first."""
         sql = (
             "SELECT n.date, n.undetailed_cramps, n.sleep_quality, n.notes, "
-            "(SELECT COUNT(*) FROM episodes e WHERE e.night = n.date) "
-            "FROM nights n WHERE n.date >= ? AND n.date <= ? ORDER BY n.date"
+            "(SELECT COUNT(*) FROM episodes e WHERE e.diary_id = n.diary_id AND e.night = n.date) "
+            "FROM nights n WHERE n.diary_id = ? AND n.date >= ? AND n.date <= ? ORDER BY n.date"
         )
-        rows = self.engine.query(sql, (start or "0000-01-01", end or "9999-12-31"))
+        rows = self.engine.query(sql, (self.diary_id, start or "0000-01-01", end or "9999-12-31"))
         return [
             Night(
                 date=r[0],
@@ -109,36 +112,43 @@ class DiaryTables:
         sleep_quality: int | None,
         notes: str,
     ) -> None:
-        """Create or update an observed night (inside a write)."""
+        """Create or update an observed night (inside a write).
+
+        One upsert, so two writers creating the same night at once cannot collide.
+        """
         now = utc_now()
-        updated = self.engine.execute(
-            "UPDATE nights SET undetailed_cramps = ?, sleep_quality = ?, notes = ?, "
-            "updated_at = ? WHERE date = ?",
-            (undetailed_cramps, sleep_quality, notes, now, date),
+        self.engine.execute(
+            "INSERT INTO nights (diary_id, date, undetailed_cramps, sleep_quality, notes, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (diary_id, date) DO UPDATE SET "
+            "undetailed_cramps = excluded.undetailed_cramps, "
+            "sleep_quality = excluded.sleep_quality, notes = excluded.notes, "
+            "updated_at = excluded.updated_at",
+            (self.diary_id, date, undetailed_cramps, sleep_quality, notes, now, now),
         )
-        if not updated:
-            self.engine.execute(
-                "INSERT INTO nights (date, undetailed_cramps, sleep_quality, notes, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (date, undetailed_cramps, sleep_quality, notes, now, now),
-            )
 
     def ensure_night(self, date: str) -> None:
         """Mark a night observed without changing an existing record (inside a write)."""
-        if self.engine.query_one("SELECT 1 FROM nights WHERE date = ?", (date,)) is None:
+        found = self.engine.query_one(
+            "SELECT 1 FROM nights WHERE diary_id = ? AND date = ?", (self.diary_id, date)
+        )
+        if found is None:
             self.put_night(date, undetailed_cramps=0, sleep_quality=None, notes="")
 
     def delete_night(self, date: str) -> int:
         """Delete a night and its episodes (inside a write); returns rows deleted."""
+        key = (self.diary_id, date)
         self._delete_episode_children(
-            "episode_id IN (SELECT id FROM episodes WHERE night = ?)", (date,)
+            "episode_id IN (SELECT id FROM episodes WHERE diary_id = ? AND night = ?)", key
         )
-        self.engine.execute("DELETE FROM episodes WHERE night = ?", (date,))
-        return self.engine.execute("DELETE FROM nights WHERE date = ?", (date,))
+        self.engine.execute("DELETE FROM episodes WHERE diary_id = ? AND night = ?", key)
+        return self.engine.execute("DELETE FROM nights WHERE diary_id = ? AND date = ?", key)
 
     def night_span(self) -> tuple[str, str] | None:
         """The first and last observed night, or None for an empty diary."""
-        row = self.engine.query_one("SELECT MIN(date), MAX(date) FROM nights")
+        row = self.engine.query_one(
+            "SELECT MIN(date), MAX(date) FROM nights WHERE diary_id = ?", (self.diary_id,)
+        )
         if row is None or row[0] is None:
             return None
         return str(row[0]), str(row[1])
@@ -158,10 +168,10 @@ class DiaryTables:
         arrive at once on PostgreSQL, where transactions do not queue like SQLite's.
         """
         episode_id = self.engine.insert_or_none(
-            f"INSERT INTO episodes ({_EPISODE_COLUMNS.replace('id, ', '', 1)}, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (client_id) DO NOTHING RETURNING id",
-            (*self._episode_values(episode), utc_now()),
+            f"INSERT INTO episodes ({_EPISODE_COLUMNS.replace('id, ', '', 1)}, created_at, "
+            "diary_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (diary_id, client_id) DO NOTHING RETURNING id",
+            (*self._episode_values(episode), utc_now(), self.diary_id),
         )
         if episode_id is not None:
             self._insert_episode_children(episode_id, episode)
@@ -170,38 +180,53 @@ class DiaryTables:
     def update_episode(self, episode_id: int, episode: Episode) -> None:
         """Overwrite an episode and its children (inside a write)."""
         values = self._episode_values(episode)
-        self.engine.execute(
+        updated = self.engine.execute(
             "UPDATE episodes SET night = ?, occurred_at = ?, tz = ?, approximate = ?, side = ?,"
             " severity = ?, duration_min = ?, waves = ?, woke = ?, notes = ?, client_id = ?"
-            " WHERE id = ?",
-            (*values, episode_id),
+            " WHERE id = ? AND diary_id = ?",
+            (*values, episode_id, self.diary_id),
         )
+        if not updated:
+            return
         self._delete_episode_children("episode_id = ?", (episode_id,))
         self._insert_episode_children(episode_id, episode)
 
     def delete_episode(self, episode_id: int) -> int:
         """Delete one episode (inside a write); returns rows deleted."""
-        self._delete_episode_children("episode_id = ?", (episode_id,))
-        return self.engine.execute("DELETE FROM episodes WHERE id = ?", (episode_id,))
+        key = (episode_id, self.diary_id)
+        self._delete_episode_children(
+            "episode_id IN (SELECT id FROM episodes WHERE id = ? AND diary_id = ?)", key
+        )
+        return self.engine.execute("DELETE FROM episodes WHERE id = ? AND diary_id = ?", key)
 
     def get_episode(self, episode_id: int) -> Episode | None:
         """One episode by id."""
-        found = self._load_episodes("WHERE id = ?", (episode_id,))
+        found = self._load_episodes("WHERE diary_id = ? AND id = ?", (self.diary_id, episode_id))
         return found[0] if found else None
 
     def episode_by_client_id(self, client_id: str) -> Episode | None:
         """The episode a client submitted under ``client_id`` (for idempotent retries)."""
-        found = self._load_episodes("WHERE client_id = ?", (client_id,))
+        found = self._load_episodes(
+            "WHERE diary_id = ? AND client_id = ?", (self.diary_id, client_id)
+        )
         return found[0] if found else None
 
     def list_episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
         """Episodes of nights between ``start`` and ``end`` (inclusive), in time order."""
         return self._load_episodes(
-            "WHERE night >= ? AND night <= ?", (start or "0000-01-01", end or "9999-12-31")
+            "WHERE diary_id = ? AND night >= ? AND night <= ?",
+            (self.diary_id, start or "0000-01-01", end or "9999-12-31"),
         )
 
     def insert_after_effect(self, episode_id: int, effect: AfterEffect) -> None:
         """Rate soreness/knot for a day after an episode (inside a write; replaces same day)."""
+        if (
+            self.engine.query_one(
+                "SELECT 1 FROM episodes WHERE id = ? AND diary_id = ?", (episode_id, self.diary_id)
+            )
+            is None
+        ):
+            raise StorageError(f"no episode {episode_id} in this diary")
         self.engine.execute(
             "DELETE FROM after_effects WHERE episode_id = ? AND date = ? AND kind = ?",
             (episode_id, effect.date, effect.kind),

@@ -2,16 +2,30 @@
 
 Both backends speak the same small interface so the rest of ``storage`` writes SQL once,
 with ``?`` placeholders. SQLite is opened in WAL mode with ``synchronous=FULL``: a write
-that crampwise acknowledged survives a power cut. Writes go through :meth:`Engine.write`,
-the single write path (one transaction, ``BEGIN IMMEDIATE`` on SQLite so concurrent
-writers queue instead of failing half-way).
+that crampwise acknowledged survives a power cut.
+
+**Units of work.** Every :meth:`Engine.write` and :meth:`Engine.read` block runs on one
+connection of its own, taken from a small pool for the block's duration and tracked per
+thread, so several threads (a web server's workers) can share one Engine. A standalone
+query outside a block borrows a connection just for that query. Writes are one
+transaction each (``BEGIN IMMEDIATE`` on SQLite, so concurrent writers queue instead of
+failing half-way; on PostgreSQL an advisory lock per diary gives the same queueing).
+
+**Waiting.** A locked database or an unreachable server is waited for, with backoff, up to
+:func:`db_timeout` seconds (env ``CRAMPWISE_DB_TIMEOUT``, default 30); then a one-line
+:class:`StorageError` says that nothing was saved and how to retry.
+
+**Read-only files.** An SQLite diary that cannot be written (read-only file, folder or
+mount) is opened read-only: reads work, writes fail with a message naming the file.
 """
 
 from __future__ import annotations
 
+import _thread  # the C module under threading: locks and thread-locals at no import cost
 import os
 import sqlite3
 import sys
+import time
 
 from crampwise.errors import StorageError
 
@@ -19,7 +33,7 @@ from crampwise.errors import StorageError
 # `crampwise log`, which should start about as fast as Python itself.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
     from typing import Any, TypeAlias
 
@@ -28,7 +42,40 @@ if TYPE_CHECKING:
 else:
     Row = tuple  # the alias's run-time stand-in, for code that imports it outside type checks
 
-__all__ = ["Engine", "Row", "open_engine", "resolve_url"]
+__all__ = [
+    "DEFAULT_DB_TIMEOUT",
+    "Engine",
+    "Row",
+    "db_timeout",
+    "default_database_path",
+    "open_engine",
+    "resolve_url",
+]
+
+#: Seconds to wait for a locked database or an unreachable server (env CRAMPWISE_DB_TIMEOUT).
+DEFAULT_DB_TIMEOUT = 30.0
+
+#: Idle connections an Engine keeps for the next unit of work (more are closed on release).
+_POOL_IDLE = 4
+
+_RETRY_HINT = "run the same command again (CRAMPWISE_DB_TIMEOUT sets how many seconds to wait)"
+
+
+def db_timeout() -> float:
+    """How long to wait for the database, in seconds: ``CRAMPWISE_DB_TIMEOUT`` or 30."""
+    raw = os.environ.get("CRAMPWISE_DB_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_DB_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86400:
+        raise StorageError(
+            f"CRAMPWISE_DB_TIMEOUT: {raw[:40]!r} is not a number of seconds "
+            "(more than 0, at most 86400)"
+        )
+    return value
 
 
 def resolve_url(db: str | os.PathLike[str] | None) -> str:
@@ -74,20 +121,50 @@ def _default_database_file(name: str) -> str:
 
 
 class Engine:
-    """One open database connection with a dialect-aware execute and one write path."""
+    """A database: a pool of connections, units of work on them, and a dialect-aware execute.
 
-    def __init__(self, url: str, connection: Any, dialect: str) -> None:
+    ``connect`` opens one new connection; ``first`` is an already open one (opening it
+    first surfaces a bad path or URL at once). ``single`` (SQLite ``:memory:``, where each
+    connection would be a separate database) keeps exactly one connection that units take
+    turns on.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        dialect: str,
+        connect: Callable[[], Any],
+        *,
+        first: Any = None,
+        label: str = "",
+        read_only: bool = False,
+        timeout: float = DEFAULT_DB_TIMEOUT,
+        single: bool = False,
+    ) -> None:
         self.url = url
         self.dialect = dialect  # "sqlite" or "postgresql"
-        self._conn = connection
-        self._in_transaction = False
+        self.label = label or url  # the file or server, for messages
+        self.read_only = read_only
+        self.timeout = timeout
+        self._connect = connect
+        self._idle: list[Any] = [] if first is None else [first]
+        self._mutex = _thread.allocate_lock()
+        self._turn = _thread.allocate_lock() if single else None
+        self._single = first if single else None
+        self._local = _thread._local()
+        self._closed = False
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, params: Params = ()) -> list[Row]:
         """Run a SELECT and return all rows as tuples."""
-        cur = self._execute(sql, params)
-        rows = cur.fetchall()
-        return [tuple(r) for r in rows]
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            return [tuple(r) for r in self._execute(conn, sql, params).fetchall()]
+        conn = self._acquire(write=False)
+        try:
+            return [tuple(r) for r in self._execute(conn, sql, params).fetchall()]
+        finally:
+            self._release(conn)
 
     def query_one(self, sql: str, params: Params = ()) -> Row | None:
         """Run a SELECT and return the first row, or None."""
@@ -99,105 +176,283 @@ class Engine:
         row = self.query_one(sql, params)
         return row[0] if row else None
 
-    # -- writing -------------------------------------------------------------------------
-    def write(self) -> _Transaction:
-        """The single write path: everything inside is one transaction, all or nothing."""
-        return _Transaction(self)
+    # -- units of work -------------------------------------------------------------------
+    def write(self, lock: int | None = None) -> _Unit:
+        """The single write path: everything inside is one transaction, all or nothing.
 
-    def read(self) -> _Transaction:
+        ``lock`` (a diary id) serialises the writes of one diary on PostgreSQL, as SQLite's
+        database lock does, so read-then-write steps cannot interleave.
+        """
+        return _Unit(self, "write", lock)
+
+    def read(self) -> _Unit:
         """A read-only transaction: everything read inside sees one consistent state."""
-        return _Transaction(self, read_only=True)
+        return _Unit(self, "read", None)
+
+    def schema_write(self) -> _Unit:
+        """A write that may change the schema, holding the migration lock.
+
+        SQLite: foreign keys off for the unit (a table rebuild drops and renames tables;
+        ``PRAGMA foreign_keys`` cannot change inside a transaction), ``BEGIN IMMEDIATE``,
+        and ``PRAGMA foreign_key_check`` before COMMIT. PostgreSQL: a transaction-level
+        advisory lock per schema.
+        """
+        return _Unit(self, "schema", None)
+
+    @property
+    def in_unit(self) -> bool:
+        """True inside a write or read unit on this thread."""
+        return getattr(self._local, "conn", None) is not None
 
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement inside :meth:`write`; returns the affected row count."""
-        self._require_transaction()
-        cur = self._execute(sql, params)
-        return int(cur.rowcount)
+        return int(self._execute(self._writing(), sql, params).rowcount)
 
     def insert(self, sql: str, params: Params = ()) -> int:
         """Run an ``INSERT … RETURNING id`` inside :meth:`write`; returns the new id."""
-        self._require_transaction()
-        cur = self._execute(sql, params)
-        row = cur.fetchone()
+        row = self._execute(self._writing(), sql, params).fetchone()
         return int(row[0])
 
     def insert_or_none(self, sql: str, params: Params = ()) -> int | None:
         """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING id``; None when it conflicted."""
-        self._require_transaction()
-        row = self._execute(sql, params).fetchone()
+        row = self._execute(self._writing(), sql, params).fetchone()
         return None if row is None else int(row[0])
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """Run one statement for many parameter rows inside :meth:`write`."""
-        self._require_transaction()
+        conn = self._writing()
         if not rows:
             return
-        if self.dialect == "sqlite":
-            self._conn.executemany(sql, rows)
-        else:
-            with self._conn.cursor() as cur:
-                cur.executemany(_to_pyformat(sql), rows)
+        try:
+            if self.dialect == "sqlite":
+                conn.executemany(sql, rows)
+            else:
+                with conn.cursor() as cur:
+                    cur.executemany(_to_pyformat(sql), rows)
+        except Exception as exc:
+            raise self._translate(exc, write=True) from exc
 
     def run_script(self, statements: Sequence[str]) -> None:
         """Run DDL inside the current transaction (both backends have transactional DDL)."""
-        self._require_transaction()
+        conn = self._writing()
         for statement in statements:
-            self._execute(statement, ())
+            self._execute(conn, statement, ())
 
     def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
+        """Close the idle connections; connections in use close when their unit ends."""
+        with self._mutex:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    # -- connections ---------------------------------------------------------------------
+    def _acquire(self, *, write: bool) -> Any:
+        if self._turn is not None:
+            if not self._turn.acquire(True, self.timeout):
+                raise StorageError(self._busy_message(write))
+            return self._single
+        with self._mutex:
+            if self._closed:
+                raise StorageError(f"the diary {self.label} is closed")
+            while self._idle:
+                conn = self._idle.pop()
+                if not getattr(conn, "closed", False):  # a psycopg connection the server dropped
+                    return conn
+        return self._connect()
+
+    def _release(self, conn: Any) -> None:
+        if self._turn is not None:
+            self._turn.release()
+            return
+        with self._mutex:
+            keep = not self._closed and len(self._idle) < _POOL_IDLE
+            if keep:
+                self._idle.append(conn)
+        if not keep:
+            conn.close()
 
     # -- internals -----------------------------------------------------------------------
-    def _require_transaction(self) -> None:
-        if not self._in_transaction:
+    def _writing(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.kind == "read":
             raise RuntimeError("writes must happen inside Engine.write()")
+        return conn
 
-    def _raw(self, sql: str) -> None:
-        self._conn.execute(sql)
-
-    def _execute(self, sql: str, params: Params) -> Any:
+    def _execute(self, conn: Any, sql: str, params: Params) -> Any:
         try:
             if self.dialect == "sqlite":
-                return self._conn.execute(sql, params)
-            return self._conn.execute(_to_pyformat(sql), params)
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"database error: {exc}") from exc
+                return conn.execute(sql, params)
+            return conn.execute(_to_pyformat(sql), params)
+        except Exception as exc:
+            kind = getattr(self._local, "kind", "read") if self.in_unit else "read"
+            raise self._translate(exc, write=kind != "read") from exc
+
+    def _translate(self, exc: Exception, *, write: bool) -> Exception:
+        """A database error as a one-line StorageError when it is about the database
+        (locked, read-only, timed out, connection lost); other errors are left alone."""
+        if isinstance(exc, StorageError):
+            return exc
+        if self.dialect == "sqlite":
+            if not isinstance(exc, sqlite3.OperationalError):
+                return exc
+            text = str(exc)
+            if "locked" in text or "busy" in text:
+                return StorageError(self._busy_message(write))
+            if "readonly" in text or "read-only" in text:
+                return StorageError(self._read_only_message())
+            lost = "; this change was NOT saved" if write else ""
+            return StorageError(f"database error on {self.label}: {text}{lost}")
+        return _pg_error(exc, self, write=write)
+
+    def _busy_message(self, write: bool) -> str:
+        what = "this change was NOT saved" if write else "nothing could be read"
+        return (
+            f"the diary {self.label} stayed locked by another program for "
+            f"{self.timeout:g} s; {what}: {_RETRY_HINT}"
+        )
+
+    def _read_only_message(self) -> str:
+        return (
+            f"the diary {self.label} is read-only (file, folder or disk); nothing was saved: "
+            "make it writable or copy it somewhere writable"
+        )
 
 
-class _Transaction:
-    """``with engine.write():`` - BEGIN, then COMMIT, or ROLLBACK on any exception.
+class _Unit:
+    """``with engine.write():`` - one connection, BEGIN, then COMMIT, or ROLLBACK on error.
 
     A small class rather than ``contextlib.contextmanager``: contextlib is one more import
-    on the ``log`` path. Nested use joins the outer transaction.
+    on the ``log`` path. A unit nested in another on the same thread joins it.
     """
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(self, engine: Engine, kind: str, lock: int | None) -> None:
         self._engine = engine
+        self._kind = kind  # "write", "read" or "schema"
+        self._lock = lock
         self._outer = False
-        self._read_only = read_only
 
     def __enter__(self) -> Engine:
         engine = self._engine
-        if not engine._in_transaction:
-            if self._read_only:  # a deferred SQLite read takes no write lock
-                begin = (
-                    "BEGIN"
-                    if engine.dialect == "sqlite"
-                    else "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                )
-            else:
-                begin = "BEGIN IMMEDIATE" if engine.dialect == "sqlite" else "BEGIN"
-            engine._raw(begin)
-            engine._in_transaction = self._outer = True
+        local = engine._local
+        if getattr(local, "conn", None) is not None:
+            if self._kind != "read" and local.kind == "read":
+                raise RuntimeError("a write cannot start inside Engine.read()")
+            return engine
+        writing = self._kind != "read"
+        if writing and engine.read_only:
+            raise StorageError(engine._read_only_message())
+        conn = engine._acquire(write=writing)
+        try:
+            _begin(engine, conn, self._kind, self._lock)
+        except BaseException:
+            engine._release(conn)
+            raise
+        local.conn, local.kind = conn, self._kind
+        self._outer = True
         return engine
 
     def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if not self._outer:
             return
         engine = self._engine
-        engine._in_transaction = False
-        engine._raw("COMMIT" if exc_type is None else "ROLLBACK")
+        conn = engine._local.conn
+        engine._local.conn = None
+        try:
+            _end(engine, conn, self._kind, commit=exc_type is None)
+        finally:
+            engine._release(conn)
+
+
+def _begin(engine: Engine, conn: Any, kind: str, lock: int | None) -> None:
+    if engine.dialect == "sqlite":
+        if kind == "read":  # a deferred SQLite read takes no write lock
+            conn.execute("BEGIN")
+            return
+        if kind == "schema":
+            conn.execute("PRAGMA foreign_keys = OFF")
+        _sqlite_begin_immediate(engine, conn)
+        return
+    try:
+        if kind == "read":
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return
+        conn.execute("BEGIN")
+        if kind == "schema":
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtext('crampwise-schema:' || current_schema()))"
+            )
+        elif lock is not None:
+            conn.execute(
+                "SELECT pg_advisory_xact_lock("
+                "hashtext('crampwise-diary:' || current_schema()), %s)",
+                (lock,),
+            )
+    except BaseException as exc:
+        _rollback_quietly(conn)
+        if isinstance(exc, Exception):
+            raise engine._translate(exc, write=kind != "read") from exc
+        raise
+
+
+def _sqlite_begin_immediate(engine: Engine, conn: Any) -> None:
+    """``BEGIN IMMEDIATE``, waiting up to the engine's timeout.
+
+    SQLite's busy handler (``busy_timeout``) already waits with backoff; this loop covers
+    the busy answers that come back early (WAL recovery, a journal-mode change).
+    """
+    deadline = time.monotonic() + engine.timeout
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if "locked" not in text and "busy" not in text:
+                raise engine._translate(exc, write=True) from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StorageError(engine._busy_message(True)) from exc
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 0.25)
+
+
+def _end(engine: Engine, conn: Any, kind: str, *, commit: bool) -> None:
+    if not commit:
+        _rollback_quietly(conn)
+        if kind == "schema" and engine.dialect == "sqlite":
+            conn.execute("PRAGMA foreign_keys = ON")
+        return
+    try:
+        if kind == "schema" and engine.dialect == "sqlite":
+            broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                _rollback_quietly(conn)
+                first = broken[0]
+                raise StorageError(
+                    f"schema change refused: {len(broken)} row(s) break a foreign key "
+                    f"(first: table {first[0]} row {first[1]} → {first[2]}); nothing changed"
+                )
+        conn.execute("COMMIT")
+    except StorageError:
+        raise
+    except Exception as exc:
+        _rollback_quietly(conn)
+        raise engine._translate(exc, write=kind != "read") from exc
+    finally:
+        if kind == "schema" and engine.dialect == "sqlite":
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _rollback_quietly(conn: Any) -> None:
+    try:
+        conn.execute("ROLLBACK")
+    except Exception:  # contextlib.suppress would import contextlib on the `log` path
+        return  # no transaction open, or the connection is gone
+
+
+_Transaction = _Unit  # the name before units of work had their own connection
 
 
 def _to_pyformat(sql: str) -> str:
@@ -205,17 +460,23 @@ def _to_pyformat(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-def open_engine(url: str) -> Engine:
-    """Open the database a URL names (creating an SQLite file and its folder if needed)."""
+def open_engine(url: str, *, timeout: float | None = None) -> Engine:
+    """Open the database a URL names (creating an SQLite file and its folder if needed).
+
+    ``timeout`` (seconds to wait for locks and servers) defaults to :func:`db_timeout`.
+    """
+    wait = db_timeout() if timeout is None else timeout
     if url.startswith("sqlite://"):
-        return _open_sqlite(url)
-    return _open_postgresql(url)
+        return _open_sqlite(url, wait)
+    return _open_postgresql(url, wait)
 
 
-def _open_sqlite(url: str) -> Engine:
+# -- SQLite ------------------------------------------------------------------------------
+def _open_sqlite(url: str, timeout: float) -> Engine:
     # SQLAlchemy's convention: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// = memory
     path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
     target = path or ":memory:"
+    read_only = False
     if target != ":memory:":
         folder = os.path.dirname(target) or "."
         own_folder = folder == os.path.dirname(_default_database_file("crampwise.sqlite"))
@@ -229,27 +490,187 @@ def _open_sqlite(url: str) -> Engine:
             raise StorageError(
                 f"--db: the folder {folder!r} does not exist; check the path or create it first"
             )
-    try:
-        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 10000")
-        if target != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")  # durable: fsync at every commit
-    except sqlite3.Error as exc:
-        raise StorageError(f"--db: cannot open SQLite database {target!r}: {exc}") from exc
-    return Engine(url, conn, "sqlite")
+        # access() answers for this process: a read-only mount is unwritable even for root,
+        # a chmod'ed file only for others. WAL writes need the folder too (-wal, -shm files).
+        read_only = os.path.exists(target) and not (
+            os.access(target, os.W_OK) and os.access(folder, os.W_OK)
+        )
+    ms = int(timeout * 1000)
+    if read_only:
+        first = _connect_sqlite_read_only(target, ms)
+        connect: Callable[[], Any] = lambda: _connect_sqlite_read_only(target, ms)  # noqa: E731
+    else:
+        first = _connect_sqlite(target, ms, timeout)
+        connect = lambda: _connect_sqlite(target, ms, timeout)  # noqa: E731
+    return Engine(
+        url,
+        "sqlite",
+        connect,
+        first=first,
+        label=target,
+        read_only=read_only,
+        timeout=timeout,
+        single=target == ":memory:",
+    )
 
 
-def _open_postgresql(url: str) -> Engine:
+def _connect_sqlite(target: str, ms: int, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {ms}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                if target != ":memory:":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")  # durable: fsync at every commit
+            except BaseException:
+                conn.close()
+                raise
+            return conn
+        except sqlite3.OperationalError as exc:
+            # A brand-new file being set up by another process answers "locked" for a moment.
+            text = str(exc)
+            if ("locked" in text or "busy" in text) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                continue
+            raise _sqlite_open_error(target, exc, timeout) from exc
+        except sqlite3.Error as exc:
+            raise _sqlite_open_error(target, exc, timeout) from exc
+
+
+def _connect_sqlite_read_only(target: str, ms: int) -> Any:
+    """Open a diary that cannot be written: ``mode=ro``, else ``immutable=1``.
+
+    A WAL diary opened ``mode=ro`` needs its ``-shm`` file (or the right to create it);
+    on a read-only mount neither exists, and ``immutable=1`` (no locking, no WAL) is how
+    SQLite reads a file nothing can change.
+    """
+    uri = "file:" + target.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    last: sqlite3.Error | None = None
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(
+                uri + query, uri=True, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {ms}")
+            conn.execute("PRAGMA schema_version").fetchone()  # opens the file for real
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            continue
+        return conn
+    raise StorageError(f"cannot open the read-only SQLite database {target!r}: {last}")
+
+
+def _sqlite_open_error(target: str, exc: sqlite3.Error, timeout: float) -> StorageError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"the diary {target} stayed locked by another program for {timeout:g} s; "
+            f"nothing was saved: {_RETRY_HINT}"
+        )
+    return StorageError(f"--db: cannot open SQLite database {target!r}: {text}")
+
+
+# -- PostgreSQL --------------------------------------------------------------------------
+#: libpq messages of a server that is not there yet (worth waiting for), not a wrong URL.
+_PG_TRANSIENT = (
+    "connection refused",
+    "timeout expired",
+    "starting up",
+    "shutting down",
+    "too many clients",
+    "connection timed out",
+    "server closed the connection",
+    "no route to host",
+)
+
+
+def _open_postgresql(url: str, timeout: float) -> Engine:
     try:
-        import psycopg
+        import psycopg  # noqa: F401 - checked here so a missing driver is one clear line
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise StorageError("--db: PostgreSQL needs psycopg; install crampwise[postgres]") from exc
     conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    label = _pg_label(conninfo)
+    first = _connect_postgresql(conninfo, label, timeout)
+    return Engine(
+        url,
+        "postgresql",
+        lambda: _connect_postgresql(conninfo, label, timeout),
+        first=first,
+        label=label,
+        timeout=timeout,
+    )
+
+
+def _pg_label(conninfo: str) -> str:
+    """``host:port/db`` of a URL, without user or password (for messages)."""
+    rest = conninfo.split("://", 1)[-1]
+    return rest.split("?", 1)[0].rsplit("@", 1)[-1] or "PostgreSQL"
+
+
+def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
+    """Connect, retrying with backoff while the server is not reachable, up to ``timeout``.
+
+    libpq's ``connect_timeout`` (whole seconds, at least 2) bounds each attempt, so a
+    listener that accepts and never answers cannot hang us; the session then gets
+    ``lock_timeout`` (the same limit) and a ``statement_timeout`` (4x, at least 60 s).
+    """
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    delay = 0.1
+    while True:
+        remaining = deadline - time.monotonic()
+        options: dict[str, Any] = {}
+        if "connect_timeout" not in conninfo:
+            options["connect_timeout"] = max(2, int(remaining + 0.999))
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True, **options)
+            break
+        except psycopg.Error as exc:
+            detail = " ".join(str(exc).split())  # libpq's message spans lines; errors are one line
+            transient = any(t in detail.lower() for t in _PG_TRANSIENT)
+            remaining = deadline - time.monotonic()
+            if not transient or remaining <= 0:
+                waited = f" within {timeout:g} s" if transient else ""
+                raise StorageError(
+                    f"--db: cannot connect to PostgreSQL at {label}{waited}: {detail[:300]}; "
+                    f"nothing was saved: check the server, then {_RETRY_HINT}"
+                ) from exc
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 2.0)
+    ms = int(timeout * 1000)
     try:
-        conn = psycopg.connect(conninfo, autocommit=True)
+        conn.execute(f"SET lock_timeout = {ms}")
+        conn.execute(f"SET statement_timeout = {max(ms * 4, 60000)}")
     except psycopg.Error as exc:
-        detail = " ".join(str(exc).split())  # libpq's message spans lines; errors are one line
-        raise StorageError(f"--db: cannot connect to PostgreSQL: {detail}") from exc
-    return Engine(url, conn, "postgresql")
+        conn.close()
+        raise StorageError(f"--db: cannot set up the PostgreSQL session at {label}: {exc}") from exc
+    return conn
+
+
+def _pg_error(exc: Exception, engine: Engine, *, write: bool) -> Exception:
+    import psycopg
+    from psycopg import errors
+
+    what = "this change was NOT saved" if write else "nothing could be read"
+    if isinstance(exc, errors.LockNotAvailable):
+        return StorageError(engine._busy_message(write))
+    if isinstance(exc, errors.QueryCanceled):
+        return StorageError(
+            f"the PostgreSQL server at {engine.label} did not finish in time; {what}: {_RETRY_HINT}"
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        detail = " ".join(str(exc).split())[:200]
+        return StorageError(
+            f"lost the connection to PostgreSQL at {engine.label} ({detail}); {what}: {_RETRY_HINT}"
+        )
+    return exc

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 
+from crampwise.errors import StorageError
 from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
-from crampwise.storage.diary_tables import DiaryTables
+from crampwise.storage.context_tables import ContextTables
+from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
 from crampwise.storage.migrations import migrate, status
 from crampwise.storage.regimen_tables import RegimenTables
@@ -16,26 +18,55 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
-    from crampwise.storage.engine import Engine, _Transaction
+    from crampwise.storage.engine import Engine, _Unit
     from crampwise.storage.migrations import MigrationStatus
 
-__all__ = ["Store", "open_store"]
+__all__ = ["PERSONAL_DIARY", "Store", "open_store"]
+
+#: The diary of personal mode (made by migration 0003; the only one a personal database has).
+PERSONAL_DIARY = 1
+
+#: How each data table's rows are limited to one diary: its own ``diary_id``, or its parent's.
+_SCOPE: dict[str, str] = {
+    "episode_muscles": "episode_id IN (SELECT id FROM episodes WHERE diary_id = ?)",
+    "episode_reliefs": "episode_id IN (SELECT id FROM episodes WHERE diary_id = ?)",
+    "after_effects": "episode_id IN (SELECT id FROM episodes WHERE diary_id = ?)",
+    "trigger_point_ratings": (
+        "trigger_point_id IN (SELECT id FROM trigger_points WHERE diary_id = ?)"
+    ),
+}
 
 
-class Store(DiaryTables, RegimenTables):
-    """The database of one diary: typed reads, and writes inside :meth:`write`."""
+class Store(DiaryTables, RegimenTables, ContextTables):
+    """The database of one diary: typed reads, and writes inside :meth:`write`.
 
-    def __init__(self, engine: Engine) -> None:
+    A Store is bound to one diary (``diary_id``): every query filters on it and every
+    insert sets it, so Stores of different diaries on one database never see each
+    other's rows. Rows reached through a parent (an episode's muscles, a trigger point's
+    ratings) are reached only through a parent of this diary.
+    """
+
+    def __init__(self, engine: Engine, diary_id: int = PERSONAL_DIARY) -> None:
         self.engine = engine
+        self.diary_id = diary_id
 
     @property
     def url(self) -> str:
         """The database URL."""
         return self.engine.url
 
-    def write(self) -> _Transaction:
-        """The single write path: one all-or-nothing transaction."""
-        return self.engine.write()
+    def write(self) -> _Unit:
+        """The single write path: one all-or-nothing transaction on one connection.
+
+        Writes of one diary queue behind each other on both backends (SQLite's write
+        lock; a PostgreSQL advisory lock on the diary), so a read-then-write inside the
+        block cannot interleave with another writer of the same diary.
+        """
+        return self.engine.write(lock=self.diary_id)
+
+    def read(self) -> _Unit:
+        """One read transaction: everything read inside sees one consistent state."""
+        return self.engine.read()
 
     def migration_status(self) -> MigrationStatus:
         """Applied and pending migrations."""
@@ -45,35 +76,63 @@ class Store(DiaryTables, RegimenTables):
         """Apply pending migrations; returns their names."""
         return migrate(self.engine)
 
+    # -- diaries ---------------------------------------------------------------------------
+    def create_diary(self, name: str) -> int:
+        """Add a diary to this database (for server mode); returns its id."""
+        with self.engine.write():
+            return self.engine.insert(
+                "INSERT INTO diaries (name, created_at) VALUES (?, ?) RETURNING id",
+                (name, utc_now()),
+            )
+
+    def list_diaries(self) -> list[tuple[int, str, str]]:
+        """Every diary of this database: (id, name, created_at), by id."""
+        rows = self.engine.query("SELECT id, name, created_at FROM diaries ORDER BY id")
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def diary_exists(self) -> bool:
+        """True when this Store's diary is in the database."""
+        row = self.engine.query_one("SELECT 1 FROM diaries WHERE id = ?", (self.diary_id,))
+        return row is not None
+
+    # -- whole diary -----------------------------------------------------------------------
     def is_empty(self) -> bool:
         """True when the diary holds no data at all."""
         return all(
-            self.engine.query_one(f"SELECT 1 FROM {table} LIMIT 1") is None for table in DATA_TABLES
+            self.engine.query_one(
+                f"SELECT 1 FROM {table} WHERE {_where(table)} LIMIT 1", (self.diary_id,)
+            )
+            is None
+            for table in DATA_TABLES
         )
 
     def wipe(self) -> None:
-        """Delete every record (inside a write); used by demo reset and full replace."""
-        for table in DATA_TABLES:
-            self.engine.execute(f"DELETE FROM {table}")
+        """Delete every record of this diary (inside a write); demo reset and full replace."""
+        for table in DATA_TABLES:  # children first: their scope reads the parents
+            self.engine.execute(f"DELETE FROM {table} WHERE {_where(table)}", (self.diary_id,))
 
     def table_rows(self, table: str) -> Iterator[tuple[object, ...]]:
-        """Every row of one data table, as stored (for CSV export)."""
-        if table not in DATA_TABLES:
-            raise ValueError(table)
-        yield from self.engine.query(f"SELECT * FROM {table} ORDER BY 1")
+        """Every row of one data table of this diary, as stored (for CSV export)."""
+        columns = ", ".join(self.table_columns(table))
+        yield from self.engine.query(
+            f"SELECT {columns} FROM {table} WHERE {_where(table)} ORDER BY 1", (self.diary_id,)
+        )
 
     def table_columns(self, table: str) -> list[str]:
-        """Column names of one data table."""
+        """Column names of one data table (without ``diary_id``: a Store is one diary)."""
         if table not in DATA_TABLES:
             raise ValueError(table)
         if self.engine.dialect == "sqlite":
-            return [str(r[1]) for r in self.engine.query(f"PRAGMA table_info({table})")]
-        rows = self.engine.query(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-            (table,),
-        )
-        return [str(r[0]) for r in rows]
+            names = [str(r[1]) for r in self.engine.query(f"PRAGMA table_info({table})")]
+        else:
+            rows = self.engine.query(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = ? "
+                "ORDER BY ordinal_position",
+                (table,),
+            )
+            names = [str(r[0]) for r in rows]
+        return [n for n in names if n != "diary_id"]
 
     def snapshot(
         self,
@@ -112,15 +171,31 @@ class Store(DiaryTables, RegimenTables):
         self.engine.close()
 
 
-def open_store(db: str | os.PathLike[str] | None = None, *, auto_migrate: bool = True) -> Store:
-    """Open (and, on first use or after an upgrade, migrate) the diary database."""
-    engine = open_engine(resolve_url(db))
-    store = Store(engine)
-    if auto_migrate:
-        try:
-            if not store.migration_status().up_to_date:
-                store.migrate()
-        except BaseException:
-            store.close()  # a refused or failed migration must not leak the connection
-            raise
+def _where(table: str) -> str:
+    return _SCOPE.get(table, "diary_id = ?")
+
+
+def open_store(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    auto_migrate: bool = True,
+    diary_id: int = PERSONAL_DIARY,
+    timeout: float | None = None,
+) -> Store:
+    """Open (and, on first use or after an upgrade, migrate) a diary of a database.
+
+    ``diary_id`` picks the diary (personal mode: 1, made by the migrations); ``timeout``
+    is how long to wait for a locked database or an unreachable server (default:
+    ``CRAMPWISE_DB_TIMEOUT`` or 30 s).
+    """
+    engine = open_engine(resolve_url(db), timeout=timeout)
+    store = Store(engine, diary_id)
+    try:
+        if auto_migrate and not store.migration_status().up_to_date:
+            store.migrate()
+        if diary_id != PERSONAL_DIARY and auto_migrate and not store.diary_exists():
+            raise StorageError(f"the database {engine.label} has no diary with id {diary_id}")
+    except BaseException:
+        store.close()  # a refused or failed migration must not leak the connection
+        raise
     return store

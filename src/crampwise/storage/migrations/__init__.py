@@ -1,10 +1,17 @@
 """Named, ordered, recorded, transactional schema migrations.
 
-Each migration is a module ``mNNNN_name.py`` with ``NAME`` and ``STATEMENTS`` (portable
-SQL; ``{serial}`` and ``{real}`` are filled in per dialect). Applied migrations are
-recorded in ``_crampwise_migrations``; each runs in its own transaction, so a failure
-leaves the database at the previous migration. Before an existing SQLite diary is
-migrated, a backup copy is written next to it.
+Each migration is a module ``mNNNN_name.py`` with ``NAME`` and either ``STATEMENTS``
+(portable SQL; ``{serial}`` and ``{real}`` are filled in per dialect) or a function
+``apply(engine)`` (for what SQL strings cannot say portably, such as SQLite's table
+rebuilds). Applied migrations are recorded in ``_crampwise_migrations``.
+
+Each migration runs in its own schema unit (:meth:`Engine.schema_write`): one
+transaction holding the migration lock (SQLite ``BEGIN IMMEDIATE``, PostgreSQL an
+advisory lock), inside which the status is read again, so many processes opening a new
+diary at once apply each migration exactly once; a failure leaves the database at the
+previous migration. On SQLite foreign keys are off inside the unit (a rebuild drops and
+renames tables) and ``PRAGMA foreign_key_check`` runs before COMMIT. Before an existing
+SQLite diary is migrated, a backup copy is written next to it.
 """
 
 from __future__ import annotations
@@ -14,12 +21,14 @@ import os
 import sys
 
 from crampwise._record import Record
-from crampwise.errors import MigrationError
+from crampwise.errors import MigrationError, StorageError
 
 # Light records, and no typing/pathlib: every command (`log` too) checks the migration
 # status when it opens the diary.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crampwise.storage.engine import Engine
 
     MIGRATIONS: tuple[Migration, ...]
@@ -29,16 +38,30 @@ __all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "st
 #: The migration modules, oldest first. Module ``mNNNN_name`` has NAME ``NNNN_name``, so
 #: the status check on every open needs only these names; the modules (their SQL) are
 #: imported when a migration runs or ``MIGRATIONS`` is read.
-_MODULES = ("m0001_diary", "m0002_regimen_context", "m0004_profile_pregnancy")
+_MODULES = (
+    "m0001_diary",
+    "m0002_regimen_context",
+    "m0003_diary_ids",
+    "m0004_profile_pregnancy",
+)
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
 
 class Migration(Record):
-    """One schema step."""
+    """One schema step: SQL ``statements``, or a function ``apply(engine)``."""
 
     name: str
     description: str
-    statements: tuple[str, ...]
+    statements: tuple[str, ...] = ()
+    apply: Callable[[Engine], None] | None = None
+
+    def run(self, engine: Engine) -> None:
+        """Apply the step inside the caller's schema unit."""
+        if self.apply is not None:
+            self.apply(engine)
+            return
+        types = _TYPES[engine.dialect]
+        engine.run_script([s.format(**types) for s in self.statements])
 
 
 class MigrationStatus(Record):
@@ -56,10 +79,15 @@ class MigrationStatus(Record):
 
 def _from_module(module: object) -> Migration:
     doc = (getattr(module, "__doc__", "") or "").strip().splitlines()
+    apply = getattr(module, "apply", None)
+    statements = tuple(getattr(module, "STATEMENTS", ()))
+    if (apply is None) == (not statements):
+        raise MigrationError(f"{getattr(module, '__name__', module)}: give STATEMENTS or apply()")
     return Migration(
         name=getattr(module, "NAME"),  # noqa: B009 - modules are duck-typed here
         description=doc[0] if doc else "",
-        statements=tuple(getattr(module, "STATEMENTS")),  # noqa: B009
+        statements=statements,
+        apply=apply,
     )
 
 
@@ -89,16 +117,6 @@ _TYPES = {
 }
 
 
-def _ensure_table(engine: Engine) -> None:
-    with engine.write():
-        engine.run_script(
-            [
-                "CREATE TABLE IF NOT EXISTS _crampwise_migrations ("
-                "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            ]
-        )
-
-
 def _has_table(engine: Engine) -> bool:
     if engine.dialect == "sqlite":
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
@@ -124,40 +142,80 @@ def status(engine: Engine) -> MigrationStatus:
     )
 
 
-def migrate(engine: Engine, *, target: str | None = None) -> list[str]:
-    """Apply pending migrations in order (up to ``target``); returns the names applied."""
-    current = status(engine)
+def _refuse_unknown(current: MigrationStatus) -> None:
     if current.unknown:
         raise MigrationError(
             "this database was migrated by a newer crampwise "
             f"({', '.join(current.unknown)}); upgrade crampwise to use it"
         )
-    if not current.pending:
+
+
+def migrate(engine: Engine, *, target: str | None = None) -> list[str]:
+    """Apply pending migrations in order (up to and including ``target``); returns the
+    names this call applied (another process may have applied some of them first)."""
+    if target is not None and target not in NAMES:
+        raise MigrationError(f"unknown migration {target!r}; known: {', '.join(NAMES)}")
+    current = status(engine)
+    _refuse_unknown(current)
+    if not current.pending or (target is not None and target not in current.pending):
         return []
-    if current.applied:
-        _backup_sqlite(engine, current.applied[-1][0])
-    _ensure_table(engine)
+    if engine.read_only:
+        raise MigrationError(
+            f"the diary {engine.label} is read-only and was made by an older crampwise; "
+            f"it needs migrations {', '.join(current.pending)} first: open it once where it "
+            "can be written (nothing was changed)"
+        )
     names: list[str] = []
-    types = _TYPES[engine.dialect]
-    for module in _MODULES:
-        if module[1:] not in current.pending:
-            continue
-        migration = _load(module)
-        statements = [s.format(**types) for s in migration.statements]
-        now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    while True:
         try:
-            with engine.write():
-                engine.run_script(statements)
-                engine.execute(
-                    "INSERT INTO _crampwise_migrations (name, applied_at) VALUES (?, ?)",
-                    (migration.name, now),
-                )
+            name = _step(engine, target, backup=not names)
+        except StorageError:
+            raise  # already one clear line (a lock wait ran out, a foreign key check …)
         except Exception as exc:
-            raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
-        names.append(migration.name)
-        if migration.name == target:
-            break
-    return names
+            detail = " ".join(str(exc).split())  # PostgreSQL's messages span lines
+            raise MigrationError(f"migrating {engine.label} failed: {detail}") from exc
+        if name is None:
+            return names
+        names.append(name)
+        if name == target:
+            return names
+
+
+def _step(engine: Engine, target: str | None, *, backup: bool) -> str | None:
+    """Apply the next pending migration under the migration lock; None when none is left."""
+    with engine.schema_write():
+        _ensure_table(engine)
+        current = status(engine)  # again, inside the lock: another process may have won
+        _refuse_unknown(current)
+        if not current.pending or (target is not None and target not in current.pending):
+            return None
+        if current.applied and backup:
+            _backup_sqlite(engine, current.applied[-1][0])
+        name = current.pending[0]
+        _apply(engine, _load(f"m{name}"))
+    return name
+
+
+def _ensure_table(engine: Engine) -> None:
+    engine.execute(
+        "CREATE TABLE IF NOT EXISTS _crampwise_migrations ("
+        "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+
+
+def _apply(engine: Engine, migration: Migration) -> None:
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        migration.run(engine)
+    except StorageError:
+        raise
+    except Exception as exc:
+        detail = " ".join(str(exc).split())
+        raise MigrationError(f"migration {migration.name} failed: {detail}") from exc
+    engine.execute(
+        "INSERT INTO _crampwise_migrations (name, applied_at) VALUES (?, ?)",
+        (migration.name, now),
+    )
 
 
 def _backup_sqlite(engine: Engine, at: str) -> None:
@@ -172,11 +230,14 @@ def _backup_sqlite(engine: Engine, at: str) -> None:
     backup = f"{path}.before-migration-{_dt.date.today().isoformat()}-{at}.bak"
     if os.path.exists(backup):
         return
+    partial = backup + ".partial"  # renamed when complete: a crash leaves no half backup
     source = sqlite3.connect(path)
     try:
-        dest = sqlite3.connect(backup)
-        with dest:
+        dest = sqlite3.connect(partial)
+        try:
             source.backup(dest)
-        dest.close()
+        finally:
+            dest.close()
+        os.replace(partial, backup)
     finally:
         source.close()
