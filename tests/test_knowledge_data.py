@@ -40,6 +40,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "stretches": ("id", "muscle", "name", "when", "instructions", "hold_seconds",
                   "repetitions", "evidence", "source"),
     "diagnosis_codes": ("system", "code", "display", "note", "source"),
+    "fhir_codes": ("use", "key", "system", "code", "display", "unit", "source"),
 }
 
 #: Columns that identify a row (must be unique) and columns that must never be empty.
@@ -50,6 +51,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "interactions": ("id",), "labs": ("test",),
     "lab_units": ("test", "unit"), "red_flags": ("id",), "stretches": ("id",),
     "diagnosis_codes": ("system", "code"),
+    "fhir_codes": ("use", "key"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "sources": ("key", "citation", "locator"),
@@ -67,6 +69,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "red_flags": ("question", "urgency", "severity", "lasting", "message"),
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
     "diagnosis_codes": ("display",),
+    "fhir_codes": ("system", "code", "display"),
 }
 
 RED_FLAG_IDS = {

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ContextModule",
     "RedFlagStatus",
+    "check_bedtime",
     "check_lab",
     "check_profile",
     "check_trigger_point",
@@ -75,14 +76,32 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
                 f"{field}timezone", "is empty; give a name such as Europe/Berlin", code="required"
             )
         zone(tz, f"{field}timezone")
+    bedtime = None if profile.bedtime is None else check_bedtime(profile.bedtime, f"{field}bedtime")
     return Profile(
         birth_year=birth_year,
         sex=sex,
         kidney_disease=profile.kidney_disease,
         timezone=tz,
+        bedtime=bedtime,
         pregnant=profile.pregnant,
         breastfeeding=profile.breastfeeding,
     )
+
+
+def check_bedtime(value: Any, field: str) -> str:
+    """A local clock time ``HH:MM`` (``21:30``; ``9:30`` is read as 09:30)."""
+    hours, colon, minutes = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if (
+        colon
+        and hours.isdecimal()
+        and minutes.isdecimal()
+        and len(hours) <= 2
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return f"{int(hours):02d}:{minutes}"
+    raise InputError(field, f"{v.shown(value)} is not a time of day; use HH:MM, e.g. 22:30")
 
 
 def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
@@ -178,9 +197,17 @@ class ContextModule:
         return self._store.get_profile()
 
     def set_profile(self, **changes: Any) -> Profile:
-        """Change profile fields (birth_year, sex, kidney_disease, timezone, pregnant,
-        breastfeeding)."""
-        allowed = {"birth_year", "sex", "kidney_disease", "timezone", "pregnant", "breastfeeding"}
+        """Change profile fields (birth_year, sex, kidney_disease, timezone, bedtime,
+        pregnant, breastfeeding)."""
+        allowed = {
+            "birth_year",
+            "sex",
+            "kidney_disease",
+            "timezone",
+            "bedtime",
+            "pregnant",
+            "breastfeeding",
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise InputError(

@@ -323,6 +323,7 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
         sex=args.sex,
         kidney_disease=yes_no(args.kidney_disease),
         timezone=args.timezone,
+        bedtime=args.bedtime,
         pregnant=yes_no(args.pregnant),
         breastfeeding=yes_no(args.breastfeeding),
     )
@@ -531,6 +532,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--timezone", help="IANA zone, e.g. Europe/Berlin")
     p.add_argument("--pregnant", choices=("yes", "no"), help="pregnant now")
     p.add_argument("--breastfeeding", choices=("yes", "no"), help="breastfeeding now")
+    p.add_argument("--bedtime", help="usual bedtime HH:MM, for reminders (default 22:00)")
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_profile_set)
     p = profile.add_parser("show", parents=[common], help="show the profile")

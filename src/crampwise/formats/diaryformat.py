@@ -269,7 +269,15 @@ def _rows(doc: dict[str, Any], section: str, parse: Callable[..., T], *args: Any
     return out
 
 
-_PROFILE_KEYS = ("birth_year", "sex", "kidney_disease", "timezone", "pregnant", "breastfeeding")
+_PROFILE_KEYS = (
+    "birth_year",
+    "sex",
+    "kidney_disease",
+    "timezone",
+    "bedtime",
+    "pregnant",
+    "breastfeeding",
+)
 
 
 def _parse_profile(raw: Any, today: dt.date) -> Profile:

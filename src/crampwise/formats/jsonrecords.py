@@ -94,6 +94,7 @@ def profile_json(p: Profile, *, compact: bool = True) -> dict[str, Any]:
         "sex": p.sex,
         "kidney_disease": p.kidney_disease,
         "timezone": p.timezone,
+        "bedtime": p.bedtime,
         "pregnant": p.pregnant,
         "breastfeeding": p.breastfeeding,
     }

@@ -94,6 +94,7 @@ TABLES: tuple[str, ...] = (
     "red_flags",
     "stretches",
     "diagnosis_codes",
+    "fhir_codes",
 )
 
 SEVERITIES: tuple[str, ...] = ("info", "caution", "warning", "urgent")

@@ -46,8 +46,8 @@ class DiaryTables:
     def get_profile(self) -> Profile:
         """The stored profile (empty when never set)."""
         row = self.engine.query_one(
-            "SELECT birth_year, sex, kidney_disease, timezone, pregnant, breastfeeding "
-            "FROM profile WHERE diary_id = ?",
+            "SELECT birth_year, sex, kidney_disease, timezone, bedtime, pregnant, "
+            "breastfeeding FROM profile WHERE diary_id = ?",
             (self.diary_id,),
         )
         if row is None:
@@ -57,8 +57,9 @@ class DiaryTables:
             sex=row[1],
             kidney_disease=_bool(row[2]),
             timezone=row[3],
-            pregnant=_bool(row[4]),
-            breastfeeding=_bool(row[5]),
+            bedtime=row[4],
+            pregnant=_bool(row[5]),
+            breastfeeding=_bool(row[6]),
         )
 
     def put_profile(self, profile: Profile) -> None:
@@ -66,13 +67,14 @@ class DiaryTables:
         self.engine.execute("DELETE FROM profile WHERE diary_id = ?", (self.diary_id,))
         self.engine.execute(
             "INSERT INTO profile (diary_id, birth_year, sex, kidney_disease, timezone, "
-            "pregnant, breastfeeding, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "bedtime, pregnant, breastfeeding, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.diary_id,
                 profile.birth_year,
                 profile.sex,
                 _int(profile.kidney_disease),
                 profile.timezone,
+                profile.bedtime,
                 _int(profile.pregnant),
                 _int(profile.breastfeeding),
                 utc_now(),
