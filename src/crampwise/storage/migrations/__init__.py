@@ -43,7 +43,8 @@ _MODULES = (
     "m0002_regimen_context",
     "m0003_diary_ids",
     "m0004_profile_pregnancy",
-    "m0006_profile_bedtime",  # 0005 is taken by a branch not merged yet
+    "m0005_devices",
+    "m0006_profile_bedtime",
 )
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
