@@ -221,15 +221,6 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
 
 
 # -- labs, factors, profile ------------------------------------------------------------------
-def _lab_dict(lab: Any) -> dict[str, Any]:
-    """A lab result as JSON, with the LOINC code of the test (molar where kept molar)."""
-    from crampwise.knowledge import labs
-
-    data = lab_json(lab, compact=False)
-    data["loinc"] = labs()[lab.test].loinc or None
-    return data
-
-
 def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
     """Record a lab result."""
     lab = confirmable(
@@ -246,7 +237,7 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
     )
     app.saved = f"the {lab.test} result"
     if args.json:
-        app.json(_lab_dict(lab))
+        app.json(lab_json(lab, compact=False))
     else:
         app.echo(f"Recorded {lab.test} {lab.value:g} {lab.unit} on {lab.date}.")
     return 0
@@ -256,7 +247,7 @@ def cmd_lab_list(args: argparse.Namespace, app: App) -> int:
     """List lab results."""
     labs = app.tracker.context.labs(args.test)
     if args.json:
-        app.json([_lab_dict(lab) for lab in labs])
+        app.json([lab_json(lab, compact=False) for lab in labs])
         return 0
     if not labs:
         app.echo("No lab results recorded.")
