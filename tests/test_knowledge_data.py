@@ -19,12 +19,16 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
                   "source"),
     "supplement_forms": ("id", "nutrient", "form", "formula", "elemental_fraction", "aliases",
                          "source", "note"),
-    "nutrient_limits": ("nutrient", "sex", "age_min", "age_max", "reference_kind",
-                        "reference_amount", "upper_limit", "ul_scope", "unit", "source", "note"),
+    "nutrient_limits": ("nutrient", "sex", "state", "age_min", "age_max", "reference_kind",
+                        "reference_amount", "upper_limit", "ul_scope", "limit_kind", "unit",
+                        "source", "note"),
     "drug_classes": ("id", "name", "cramp_grade", "effect_measure", "effect", "ci_low",
-                     "ci_high", "cramp_note", "source"),
+                     "ci_high", "cramp_note", "replaces", "source"),
     "drugs": ("id", "generic", "classes", "brands", "aliases", "cramp_grade", "cramp_note",
               "source"),
+    "products": ("id", "name", "ingredients", "other_ingredients", "brands", "aliases",
+                 "classes", "source"),
+    "mineral_products": ("name", "nutrient", "form", "prescription", "source"),
     "interactions": ("id", "nutrient", "target_kind", "target", "code", "severity",
                      "hours_before", "hours_after", "message", "source"),
     "labs": ("test", "name", "loinc", "loinc_note", "canonical_unit", "range_low",
@@ -32,7 +36,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
              "range_note", "plausible_low", "plausible_high", "plausible_source",
              "plausible_note", "source"),
     "lab_units": ("test", "unit", "to_canonical", "source"),
-    "red_flags": ("id", "question", "urgency", "severity", "message", "source"),
+    "red_flags": ("id", "question", "urgency", "severity", "lasting", "message", "source"),
     "stretches": ("id", "muscle", "name", "when", "instructions", "hold_seconds",
                   "repetitions", "evidence", "source"),
     "diagnosis_codes": ("system", "code", "display", "note", "source"),
@@ -42,8 +46,9 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
 #: Columns that identify a row (must be unique) and columns that must never be empty.
 KEYS: dict[str, tuple[str, ...]] = {
     "sources": ("key",), "nutrients": ("id",), "supplement_forms": ("id",),
-    "nutrient_limits": ("nutrient", "sex", "age_min"), "drug_classes": ("id",),
-    "drugs": ("id",), "interactions": ("id",), "labs": ("test",),
+    "nutrient_limits": ("nutrient", "sex", "state", "age_min"), "drug_classes": ("id",),
+    "drugs": ("id",), "products": ("id",), "mineral_products": ("name",),
+    "interactions": ("id",), "labs": ("test",),
     "lab_units": ("test", "unit"), "red_flags": ("id",), "stretches": ("id",),
     "diagnosis_codes": ("system", "code"),
     "fhir_codes": ("use", "key"),
@@ -55,11 +60,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "nutrient_limits": ("nutrient", "sex", "age_min", "ul_scope", "unit"),
     "drug_classes": ("id", "name"),
     "drugs": ("id", "generic"),
+    "products": ("id", "name", "brands"),
+    "mineral_products": ("name", "nutrient", "form", "prescription"),
     "interactions": ("nutrient", "target_kind", "target", "code", "severity", "message"),
     "labs": ("name", "canonical_unit", "plausible_low", "plausible_high", "plausible_source",
              "plausible_note"),
     "lab_units": ("to_canonical",),
-    "red_flags": ("question", "urgency", "severity", "message"),
+    "red_flags": ("question", "urgency", "severity", "lasting", "message"),
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
     "diagnosis_codes": ("display",),
     "fhir_codes": ("system", "code", "display"),
@@ -70,7 +77,9 @@ RED_FLAG_IDS = {
     "muscle-wasting", "muscle-weakness", "swelling-redness-skin-change",
     "one-sided-calf-swelling-warmth", "calf-pain-walking-relieved-by-rest", "tingling-burning",
     "urge-to-move", "many-muscles-twitching", "new-medication", "quinine-bleeding",
-    "sleep-disturbed-often",
+    "sleep-disturbed-often", "breathless-or-chest-pain", "long-journey", "recent-surgery",
+    "dark-urine-muscle-pain", "cold-pale-painful-leg", "rest-pain-foot", "non-healing-wound",
+    "palpitations", "hand-face-spasm", "cramps-outside-legs",
 }
 INTERACTION_CODES = {
     "hyperkalemia-risk", "hypercalcemia-risk", "hypermagnesemia-risk", "spacing",
@@ -192,6 +201,29 @@ def test_key_limits_match_the_reference() -> None:
     assert ca.reference_amount == 1200
 
 
+def test_products_and_mineral_products_resolve() -> None:
+    for product in kb.products().values():
+        assert set(product.ingredients) <= set(kb.drugs()), product.id
+        assert product.ingredients, product.id
+        assert set(product.classes) <= set(kb.drug_classes()), product.id
+        assert not set(product.other_ingredients) & set(kb.drugs()), product.id
+    for brand in kb.mineral_products():
+        assert kb.find_supplement_form(brand.nutrient, brand.form) is not None, brand.name
+    for cls in kb.drug_classes().values():
+        assert set(cls.replaces) <= set(kb.drug_classes()), cls.id
+    # each combination the safety review named resolves to all of its ingredients
+    combos = {"Diovan HCT": {"valsartan", "hydrochlorothiazide"},
+              "Aldactazide": {"spironolactone", "hydrochlorothiazide"},
+              "Moduretic": {"amiloride", "hydrochlorothiazide"},
+              "co-amilofruse": {"amiloride", "furosemide"},
+              "Entresto": {"sacubitril", "valsartan"},
+              "Coversyl Plus": {"perindopril", "indapamide"},
+              "Trelegy": {"fluticasone", "umeclidinium", "vilanterol"},
+              "Vytorin": {"ezetimibe", "simvastatin"}}
+    for name, ingredients in combos.items():
+        assert {d.id for d in kb.match_medication(name).drugs} == ingredients, name
+
+
 def test_drugs_and_classes_cross_reference() -> None:
     classes = kb.drug_classes()
     for drug in kb.drugs().values():
@@ -206,9 +238,16 @@ def test_drugs_and_classes_cross_reference() -> None:
                 assert ev.ci_low is not None
                 assert ev.ci_high is not None
                 assert ev.ci_low <= ev.effect <= ev.ci_high
-    # Every name people may type points at exactly one drug.
+    # Every name people may type points at exactly one drug or product.
     names = Counter(
-        kn._norm(n) for d in kb.drugs().values() for n in {d.id, d.generic, *d.brands, *d.aliases}
+        name
+        for d in kb.drugs().values()
+        for name in {kn._norm(n) for n in (d.id, d.generic, *d.brands, *d.aliases)}
+    )
+    names.update(
+        name
+        for p in kb.products().values()
+        for name in {kn._norm(n) for n in (p.id, p.name, *p.brands, *p.aliases)}
     )
     assert [n for n, count in names.items() if count > 1] == []
     # Nothing maps to both a drug and a nutrient (medications that are supplements).
@@ -241,9 +280,15 @@ def test_interactions_resolve() -> None:
         elif ix.target_kind == "lab-high":
             assert ix.target in kb.labs(), ix.id
         else:
-            assert (ix.target_kind, ix.target) == ("condition", "kidney-disease"), ix.id
+            assert ix.target_kind == "condition", ix.id
+            assert ix.target in ("kidney-reduced", "kidney-severe"), ix.id
         placeholders = set(re.findall(r"{(\w*)}", ix.message))
-        assert placeholders <= {"drug", "supplement"}, ix.id
+        assert placeholders <= {"drug", "supplement", "advice"}, ix.id
+        # the advice differs for a prescribed potassium (K-Tab) and a supplement: {advice}
+        if ix.code in ("hyperkalemia-risk", "hypermagnesemia-risk") and ix.severity == "warning":
+            assert "{advice}" in ix.message, ix.id
+        if ix.target_kind in ("lab-high", "condition"):
+            assert "{advice}" in ix.message, ix.id
         if ix.code == "spacing":
             assert ix.hours_before is not None, ix.id
             assert "hour" in ix.message, ix.id
@@ -285,7 +330,7 @@ def test_lab_columns_say_which_source_backs_which_value() -> None:
         assert "typing or unit mistake" in row["plausible_note"], test
     potassium = kb.labs()["potassium"]
     assert potassium.range_sources == ("medlineplus-labs",)  # not HL7 value sets, not Palmer
-    assert potassium.urgent_sources == ("palmer-2004",)
+    assert potassium.urgent_sources == ("palmer-2004", "statpearls-hypokalemia")
 
 
 def test_plausible_bounds_are_wide_and_contain_every_shipped_range() -> None:
@@ -377,10 +422,12 @@ def test_red_flags_are_exactly_the_agreed_ids() -> None:
     flags = kb.red_flags()
     assert set(flags) == RED_FLAG_IDS
     for flag in flags.values():
-        assert flag.urgency in ("same-day", "soon", "discuss")
+        assert flag.urgency in ("emergency", "same-day", "soon", "discuss", "context")
         assert flag.severity in kb.SEVERITIES
         assert flag.question.endswith("?")
-        assert (flag.urgency == "same-day") == (flag.severity == "urgent")
+        assert (flag.urgency in ("emergency", "same-day")) == (flag.severity == "urgent")
+        assert (flag.urgency == "context") == (flag.severity == "info")
+    assert flags["muscle-weakness"].lasting and not flags["cramp-over-10-min"].lasting
 
 
 def test_stretches_name_known_muscles_and_cover_the_issue_list() -> None:

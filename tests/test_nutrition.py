@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
 
 from crampwise import knowledge as kb
-from crampwise.safety.nutrition import age_candidates, daily_totals, supplement_amount
+from crampwise.formats.diaryformat import load_diary_data
+from crampwise.safety import nutrition
+from crampwise.safety.nutrition import NutritionTotals, age_candidates, supplement_amount
 
 DAY = date(2026, 3, 12)
+
+
+def daily_totals(doc: dict[str, Any], day: date) -> NutritionTotals:
+    """The totals of a document, validated as the API and the importer validate it."""
+    return nutrition.daily_totals(load_diary_data(doc, today=max(day, DAY)), day)
 
 
 def diary(regimen: list[dict[str, Any]], birth_year: int | None = 1958,
@@ -177,3 +185,105 @@ def test_a_zero_dose_is_reported_as_dose_0_not_missing() -> None:
     missing = daily_totals(diary([{"item": "magnesium", "kind": "supplement",
                                    "start": "2026-03-01"}]), DAY)
     assert missing.uncounted == (("magnesium", "no dose given"),)
+
+
+# --------------------------------------------------------------------------- through the faces
+
+
+def test_tracker_nutrition_counts_each_intake_of_a_food(tracker: Any) -> None:
+    """A food eaten twice a day counts twice: 2 medium bananas (118 g, 358 mg K/100 g in SR28)
+    = 844.9 mg, not the 422.4 mg of one."""
+    tracker.regimen.start("banana", kind="food", dose=1, unit="piece",
+                          times=["morning", "evening"], date="2026-03-01")
+    tracker.regimen.start("potassium", dose=99, unit="mg", date="2026-03-01")
+    k = tracker.nutrition().nutrients["potassium"]
+    assert k.food == pytest.approx(2 * 118 * 3.58)
+    assert k.total == pytest.approx(2 * 118 * 3.58 + 99)
+    (banana,) = [c for c in k.contributions if c.item == "banana"]
+    assert banana.intakes == 2
+
+
+def test_tracker_nutrition_converts_the_units_the_api_accepts(tracker: Any) -> None:
+    tracker.regimen.add_medication("Klor-Con", dose=10, unit="MEQ", times=["morning", "evening"])
+    tracker.regimen.start("magnesium", dose=4, unit="mmol", date="2026-03-01")
+    tracker.regimen.start("pumpkin seeds", kind="food", dose=1, unit="oz", date="2026-03-01")
+    tracker.regimen.start("milk", kind="food", dose=8, unit="fl oz", date="2026-03-01")
+    totals = tracker.nutrition()
+    assert totals.nutrients["potassium"].supplements == pytest.approx(2 * 10 * 39.098)
+    assert totals.nutrients["magnesium"].supplements == pytest.approx(4 * 24.305)
+    assert totals.nutrients["magnesium"].food > 150  # 1 oz of pumpkin seeds: 168 mg (SR28)
+    assert totals.nutrients["calcium"].food > 250  # 8 fl oz of milk, a cup: 276 mg (SR28)
+    assert totals.uncounted == ()
+
+
+def test_cli_nutrition_text_and_json(cli: Any) -> None:
+    assert cli("profile", "set", "--birth-year", "1958", "--sex", "female")[0] == 0
+    assert cli("regimen", "start", "magnesium", "--dose", "200", "--unit", "mg",
+               "--times", "morning,bedtime", "--date", "2026-03-01")[0] == 0
+    assert cli("regimen", "start", "banana", "--kind", "food", "--dose", "1", "--unit",
+               "piece", "--times", "morning,evening", "--date", "2026-03-01")[0] == 0
+    code, out, err = cli("nutrition")
+    assert code == 0, err
+    assert "Daily totals for 2026-03-05 (age 67-68, female)" in out
+    assert "magnesium: food 64 mg + supplements 400 mg = 464 mg" in out
+    assert "upper limit 350 mg from supplements: OVER by 50 mg" in out
+    code, out, err = cli("nutrition", "--json", "--date", "2026-03-02")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["date"] == "2026-03-02"
+    assert data["nutrients"]["potassium"]["food"] == pytest.approx(844.9, abs=0.1)
+    assert data["nutrients"]["magnesium"]["over_upper_limit"] is True
+    code, _, err = cli("nutrition", "--date", "next year")
+    assert code != 0 and "date" in err
+
+
+def test_unit_conversions_from_the_one_table() -> None:
+    """1 mEq = 1 mmol / valence: 2 mEq of magnesium (divalent) = 1 mmol = 24.305 mg; vitamin
+    D 0.025 mg = 25 mcg = 1,000 IU; vitamin K in mcg; IU only for vitamin D."""
+    n = kb.nutrients()
+    assert supplement_amount(n["magnesium"], 2, "mEq") == pytest.approx(24.305)
+    assert supplement_amount(n["calcium"], 1, "mmol") == pytest.approx(40.078)
+    assert supplement_amount(n["vitamin-d"], 0.025, "mg") == pytest.approx(1000)
+    assert supplement_amount(n["vitamin-d"], 800, "IU") == 800
+    assert supplement_amount(n["vitamin-k"], 0.18, "mg") == pytest.approx(180)
+    assert supplement_amount(n["magnesium"], 400, "IU") is None
+    assert supplement_amount(n["vitamin-d"], 5, "mmol") is None
+    assert supplement_amount(n["vitamin-k"], 5, "IU") is None
+    assert supplement_amount(n["magnesium"], 1, "cup") is None
+    assert supplement_amount(n["magnesium"], 1, None) is None
+    assert age_candidates(2026, DAY) == (0,)
+    assert age_candidates(2025, DAY) == (0, 1)
+
+
+def test_json_and_text_of_a_pregnant_profile_with_an_uncounted_food() -> None:
+    doc = diary([entry("magnesium", 200), entry("zzqx fruit", 1, unit="cup", kind="food"),
+                 {"item": "banana", "kind": "food", "start": "2026-03-01"}],
+                birth_year=1995, sex="female")
+    doc["profile"]["pregnant"] = True
+    totals = daily_totals(doc, DAY)
+    data = totals.to_dict()
+    assert data["life_stage"] == "pregnant"
+    assert data["sex"] == "female" and data["age"] == 31
+    reasons = {u["item"]: u["reason"] for u in data["uncounted"]}
+    assert reasons["banana"] == "no amount given"
+    assert reasons["zzqx fruit"].startswith("unknown food 'zzqx fruit'")
+    mg = data["nutrients"]["magnesium"]
+    assert mg["name"] == "magnesium" and mg["unit"] == "mg"
+    assert (mg["reference"], mg["reference_kind"]) == (360, "RDA")
+    assert (mg["upper_limit"], mg["upper_limit_kind"]) == (350, "UL")
+    assert (mg["total"], mg["food"], mg["supplements"]) == (200, 0, 200)
+    k = data["nutrients"]["potassium"]
+    assert (k["reference"], k["upper_limit_kind"]) == (2900, None)
+    text = totals.to_text()
+    assert text.splitlines()[0] == "Daily totals for 2026-03-12 (age 30-31, female, pregnant)"
+    assert "  not counted: banana: no amount given" in text
+    doc["profile"] = {"birth_year": 1995, "breastfeeding": True}
+    assert "sex unknown, breastfeeding)" in daily_totals(doc, DAY).to_text().splitlines()[0]
+
+
+def test_vitamin_d_is_named_plainly_in_totals() -> None:
+    totals = daily_totals(diary([entry("vitamin D3", 5000, unit="IU")]), DAY)
+    assert totals.nutrients["vitamin-d"].display_name == "vitamin D"
+    assert totals.to_dict()["nutrients"]["vitamin-d"]["name"] == "vitamin D"
+    assert "vitamin D: supplements 5,000 IU; RDA 600 IU; upper limit 4,000 IU from all " \
+           "sources: OVER by 1,000 IU" in totals.to_text()

@@ -63,9 +63,10 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
     if birth_year is not None:
         birth_year = v.int_range(birth_year, f"{field}birth_year", 1900, today.year)
     sex = None if profile.sex is None else v.choice(profile.sex, f"{field}sex", vocab.SEXES)
-    kidney = profile.kidney_disease
-    if kidney is not None and not isinstance(kidney, bool):
-        raise InputError(f"{field}kidney_disease", f"{v.shown(kidney)} is not true/false")
+    for name in ("kidney_disease", "pregnant", "breastfeeding"):
+        flag = getattr(profile, name)
+        if flag is not None and not isinstance(flag, bool):
+            raise InputError(f"{field}{name}", f"{v.shown(flag)} is not true/false")
     tz = profile.timezone
     if tz is not None:
         if not isinstance(tz, str):
@@ -77,7 +78,13 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
         zone(tz, f"{field}timezone")
     bedtime = None if profile.bedtime is None else check_bedtime(profile.bedtime, f"{field}bedtime")
     return Profile(
-        birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz, bedtime=bedtime
+        birth_year=birth_year,
+        sex=sex,
+        kidney_disease=profile.kidney_disease,
+        timezone=tz,
+        bedtime=bedtime,
+        pregnant=profile.pregnant,
+        breastfeeding=profile.breastfeeding,
     )
 
 
@@ -190,8 +197,17 @@ class ContextModule:
         return self._store.get_profile()
 
     def set_profile(self, **changes: Any) -> Profile:
-        """Change profile fields (birth_year, sex, kidney_disease, timezone, bedtime)."""
-        allowed = {"birth_year", "sex", "kidney_disease", "timezone", "bedtime"}
+        """Change profile fields (birth_year, sex, kidney_disease, timezone, bedtime,
+        pregnant, breastfeeding)."""
+        allowed = {
+            "birth_year",
+            "sex",
+            "kidney_disease",
+            "timezone",
+            "bedtime",
+            "pregnant",
+            "breastfeeding",
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise InputError(

@@ -37,6 +37,8 @@ class Profile(Record):
     kidney_disease: bool | None = None
     timezone: str | None = None
     bedtime: str | None = None  # HH:MM, local; for the bedtime reminder
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
 
 
 class Night(Record):

@@ -11,7 +11,7 @@ import datetime as dt
 
 from crampwise import validate as v
 from crampwise import vocab
-from crampwise._record import replace
+from crampwise._record import Record, replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 from crampwise.rules import medication_clashes, regimen_clashes, span_text
@@ -24,13 +24,49 @@ if TYPE_CHECKING:
 __all__ = ["RegimenModule", "check_regimen_entry"]
 
 
+class _Typed(Record):
+    name: str
+    dose: float | None
+    unit: str | None
+    form: str | None
+
+
+def _typed(
+    name: str, dose: float | None, unit: str | None, form: str | None, kind: str, field: str
+) -> _Typed:
+    """What a typed name says merged with the given fields: "magnesium 400mg" is magnesium,
+    400 mg; "magnesium bisglycinate" is in the glycinate form (unless a form is given);
+    "K-Tab 10 mEq" taken as 2 tablets is 20 mEq. A name and a dose that disagree are
+    refused."""
+    from crampwise.knowledge import parse_typed_name
+
+    typed = parse_typed_name(name, kind)
+    if typed.dose is not None and typed.unit is not None:
+        if dose is None:
+            dose, unit = typed.dose, typed.unit
+        elif unit is not None and vocab.UNITS[unit].kind == "count":
+            dose, unit = dose * typed.dose, typed.unit  # 2 tablets of a 10 mEq tablet
+        elif (dose, unit) != (typed.dose, typed.unit):
+            raise InputError(
+                f"{field}dose",
+                f"{dose:g} {unit or ''} differs from the {typed.dose:g} {typed.unit} in the "
+                f"name {name!r}; give the dose once",
+                code="conflict-with-field",
+            )
+        name = typed.name
+    if typed.form is not None and form is None:
+        form = typed.form
+    return _Typed(name, dose, unit, form)
+
+
 def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) -> RegimenEntry:
-    """Validate and normalise a regimen entry; ``field`` prefixes error names."""
+    """Validate and normalise a regimen entry; ``field`` prefixes error names.
+
+    A supplement's name may carry its dose and form ("magnesium 400mg", "calcium carbonate
+    600", "magnesium bisglycinate"): the dose moves into ``dose``/``unit`` and the form is
+    filled in, the same for the API and the importer.
+    """
     kind = v.choice(entry.kind, f"{field}kind", vocab.REGIMEN_KINDS)
-    if kind == "food":  # foods are named as people say them: "coconut water"
-        item = v.free_text_name(entry.item, f"{field}item")
-    else:
-        item = v.name_slug(entry.item, f"{field}item")
     start = v.iso_date(entry.start, f"{field}start", today)
     end = None if entry.end is None else v.iso_date(entry.end, f"{field}end")
     if end is not None and end <= start:
@@ -40,7 +76,16 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
     dose = None if entry.dose is None else v.number(entry.dose, f"{field}dose")
     unit = None
     if entry.unit is not None:
-        unit = v.choice(entry.unit, f"{field}unit", vocab.REGIMEN_UNITS)
+        unit = v.unit(entry.unit, f"{field}unit")
+    name = entry.item
+    form = entry.form or None
+    if kind == "supplement" and isinstance(name, str):
+        typed = _typed(name, dose, unit, form, kind, field)
+        name, dose, unit, form = typed.name, typed.dose, typed.unit, typed.form
+    if kind == "food":  # foods are named as people say them: "coconut water"
+        item = v.free_text_name(name, f"{field}item")
+    else:
+        item = v.name_slug(name, f"{field}item")
     if dose is not None and unit is None:
         raise InputError(
             f"{field}unit",
@@ -48,9 +93,8 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
             code="required",
         )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
-    form = None
-    if entry.form:
-        form = v.name_slug(entry.form, f"{field}form")
+    if form:
+        form = v.name_slug(form, f"{field}form")
     return replace(
         entry,
         item=item,
@@ -86,8 +130,15 @@ class RegimenModule:
         their spaces ("coconut water"). An unknown name comes back normalised."""
         text = v.lookup_name(name, "item")
         stored = {e.item for e in self._store.list_regimen()}
-        slug = "-".join(text.split())
-        return slug if text not in stored and slug in stored else text
+        if text in stored:
+            return text
+        from crampwise.knowledge import parse_typed_name
+
+        bare = parse_typed_name(text).name  # "magnesium 400mg" is the item magnesium
+        for candidate in ("-".join(text.split()), "-".join(bare.split())):
+            if candidate in stored:
+                return candidate
+        return text
 
     def current(self, item: str) -> RegimenEntry | None:
         """The ongoing entry of an item, if any."""
@@ -315,8 +366,15 @@ class RegimenModule:
 
     def stop_medication(self, name: str, *, date: str | None = None) -> Medication:
         """Stop a medication; ``date`` is the first day without it."""
+        from crampwise.knowledge import parse_typed_name
+
         wanted = v.lookup_name(name, "name")
-        ongoing = [m for m in self._store.list_medications() if m.name == wanted and m.end is None]
+        bare = v.lookup_name(parse_typed_name(wanted, "medication").name, "name")
+        ongoing = [
+            m
+            for m in self._store.list_medications()
+            if m.name in (wanted, bare) and m.end is None
+        ]
         if not ongoing:
             names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"
             raise NotFoundError(f"{wanted} is not on your medication list (ongoing: {names})")
@@ -340,18 +398,19 @@ class RegimenModule:
 
 
 def check_medication(med: Medication, field: str, today: dt.date | None) -> Medication:
-    """Validate and normalise a medication record."""
+    """Validate and normalise a medication record ("Lisinopril 10mg" is lisinopril, 10 mg)."""
     if not isinstance(med.name, str) or not med.name.strip():
         raise InputError(f"{field}name", "a medication needs a name", code="required")
-    name = v.free_text_name(med.name, f"{field}name")
     start = v.iso_date(med.start, f"{field}start", today)
     end = None if med.end is None else v.iso_date(med.end, f"{field}end")
     if end is not None and end <= start:
         raise InputError(
             f"{field}end", f"{end} is not after the start {start}", code="conflict-with-field"
         )
-    unit = None if med.unit is None else v.choice(med.unit, f"{field}unit", vocab.REGIMEN_UNITS)
+    unit = None if med.unit is None else v.unit(med.unit, f"{field}unit")
     dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
+    typed = _typed(med.name, dose, unit, None, "medication", field)
+    name, dose, unit = v.free_text_name(typed.name, f"{field}name"), typed.dose, typed.unit
     if dose is not None and unit is None:
         raise InputError(
             f"{field}unit",

@@ -156,11 +156,16 @@ class Tracker:
         return DevicesModule(self._store, self._clock)
 
     # -- whole-diary operations ----------------------------------------------------------
-    def snapshot(self, start: str | None = None, end: str | None = None) -> DiaryData:
+    def snapshot(
+        self,
+        start: str | None = None,
+        end: str | None = None,
+        sections: frozenset[str] | None = None,
+    ) -> DiaryData:
         """The diary as typed records (nights, episodes, factors, adherence from ``start``
         to ``end``, inclusive ISO dates; the rest whole). What safety, nutrition, analysis
-        and the export formats read."""
-        return self._store.snapshot(self.timezone, start, end)
+        and the export formats read. ``sections`` limits what is read (others are empty)."""
+        return self._store.snapshot(self.timezone, start, end, sections)
 
     def summary(self) -> Summary:
         """The diary at a glance."""
@@ -354,23 +359,35 @@ class Tracker:
 
         return analyze_series(build_series(self.snapshot()))
 
+    def _safety_snapshot(self, day: dt.date) -> DiaryData:
+        """What the safety rules read: the episodes of their red-flag window before ``day``
+        (long cramps, cramps outside the legs); regimen, medicines, labs and answers whole."""
+        from crampwise.safety.context import RED_FLAG_WINDOW_DAYS, SECTIONS
+
+        start = day - dt.timedelta(days=RED_FLAG_WINDOW_DAYS)
+        return self.snapshot(start.isoformat(), day.isoformat(), SECTIONS)
+
     def safety(self, day: dt.date | None = None) -> SafetyReport:
         """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
         from crampwise.safety import check
 
-        return check(self.export_diary(), day or self.today())
+        day = day or self.today()
+        return check(self._safety_snapshot(day), day)
 
     def safety_for_new_item(self, item: str) -> list[Finding]:
         """Today's findings that involve a just-added regimen item or medication."""
         from crampwise.safety import check_new_item
 
-        return check_new_item(self.export_diary(), self.today(), item)
+        today = self.today()
+        return check_new_item(self._safety_snapshot(today), today, item)
 
     def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
         """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""
         from crampwise.safety.nutrition import daily_totals
 
-        return daily_totals(self.export_diary(), day or self.today())
+        day = day or self.today()
+        iso = day.isoformat()
+        return daily_totals(self.snapshot(iso, iso, frozenset({"regimen", "medications"})), day)
 
     def close(self) -> None:
         """Close the database."""

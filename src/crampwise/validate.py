@@ -38,6 +38,7 @@ __all__ = [
     "record_id",
     "shown",
     "text",
+    "unit",
 ]
 
 #: The earliest date the diary accepts (a birth year in the profile moves it later): a
@@ -254,6 +255,19 @@ def text(value: Any, field: str, limit: int = 2000) -> str:
     except UnicodeEncodeError:
         raise InputError(field, "contains a broken character (a lone surrogate)") from None
     return value
+
+
+def unit(value: Any, field: str) -> str:
+    """A dose unit of :data:`crampwise.vocab.UNITS`, in any of its spellings ("MEQ", "fl. oz",
+    "ug", "Tablets"), returned in its canonical spelling ("mEq", "fl oz", "mcg", "tablet")."""
+    refused = f"{shown(value)} is not allowed; allowed: {', '.join(vocab.REGIMEN_UNITS)}"
+    if not isinstance(value, str):
+        raise InputError(field, refused, code="not-allowed")
+    key = " ".join(value.strip().lower().replace("_", " ").split())
+    found = vocab.UNIT_SPELLINGS.get(key) or vocab.UNIT_SPELLINGS.get(key.rstrip("."))
+    if found is None:
+        raise InputError(field, refused, code="not-allowed")
+    return found
 
 
 def _name_chars_ok(name: str, punct: frozenset[str]) -> bool:

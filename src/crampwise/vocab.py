@@ -18,14 +18,18 @@ __all__ = [
     "RELIEF_METHODS",
     "SEXES",
     "SIDES",
+    "UNITS",
+    "UNIT_SPELLINGS",
     "FactorSpec",
+    "UnitSpec",
 ]
 
 from crampwise._record import Record
 
 SIDES: tuple[str, ...] = ("left", "right", "both")
 
-#: Muscle groups a cramp or trigger point can be in (kebab-case ids).
+#: Muscle groups a cramp or trigger point can be in (kebab-case ids). Cramps outside the
+#: legs (hand, abdomen, other) can be logged too: they are a reason to see a clinician.
 MUSCLES: tuple[str, ...] = (
     "calf",
     "shin",
@@ -39,6 +43,9 @@ MUSCLES: tuple[str, ...] = (
     "hip",
     "glute",
     "knee",
+    "hand",
+    "abdomen",
+    "other",
 )
 
 #: What a person did during a cramp.
@@ -71,26 +78,64 @@ REGIMEN_KINDS: tuple[str, ...] = ("supplement", "food", "routine", "therapy")
 #: When an intake or routine happens in the day; ``times`` lists one entry per intake.
 DOSE_TIMES: tuple[str, ...] = ("morning", "noon", "afternoon", "evening", "bedtime", "night")
 
-#: Units a regimen dose may use. Minerals are given as *elemental* mg.
-REGIMEN_UNITS: tuple[str, ...] = (
-    "mg",
-    "g",
-    "mcg",
-    "IU",
-    "ml",
-    "l",
-    "cup",
-    "tbsp",
-    "tsp",
-    "piece",
-    "serving",
-    "tablet",
-    "capsule",
-    "drop",
-    "min",
-    "reps",
-    "session",
-)
+class UnitSpec(Record):
+    """A dose unit: what it measures and its factor to that measure's base unit.
+
+    ``kind`` is ``mass`` (base mg), ``volume`` (base ml), ``molar`` (base mmol),
+    ``equivalent`` (mEq: mmol times the ion's valence, so converting needs the nutrient),
+    ``iu`` (international units: converting needs the nutrient), or ``count``/``time``
+    (tablets, sessions …: no conversion). ``aliases`` are other spellings people type.
+    """
+
+    kind: str
+    factor: float | None
+    aliases: tuple[str, ...] = ()
+
+
+#: Every unit a regimen dose or medication dose may use, with its conversion: the one table
+#: that validation (what the CLI, the API and the diary format accept) and nutrition (what
+#: it converts) both read. Minerals are given as *elemental* amounts.
+UNITS: dict[str, UnitSpec] = {
+    "mg": UnitSpec("mass", 1.0, ("milligram", "milligrams")),
+    "g": UnitSpec("mass", 1000.0, ("gram", "grams", "gr")),
+    "kg": UnitSpec("mass", 1_000_000.0, ("kilogram", "kilograms")),
+    "mcg": UnitSpec("mass", 0.001, ("ug", "µg", "microgram", "micrograms")),
+    "oz": UnitSpec("mass", 28_349.523125, ("ounce", "ounces")),  # avoirdupois ounce
+    "lb": UnitSpec("mass", 453_592.37, ("pound", "pounds", "lbs")),
+    "IU": UnitSpec("iu", None, ("iu", "international units")),
+    "mmol": UnitSpec("molar", 1.0, ("millimole", "millimoles")),
+    "mEq": UnitSpec("equivalent", 1.0, ("meq", "milliequivalent", "milliequivalents")),
+    "ml": UnitSpec("volume", 1.0, ("millilitre", "milliliter", "millilitres", "milliliters")),
+    "l": UnitSpec("volume", 1000.0, ("litre", "liter", "litres", "liters")),
+    "fl oz": UnitSpec("volume", 29.5735, ("floz", "fl. oz", "fluid ounce", "fluid ounces")),
+    "cup": UnitSpec("volume", 236.588, ("cups",)),  # US cup
+    "tbsp": UnitSpec("volume", 14.787, ("tablespoon", "tablespoons", "tbs")),
+    "tsp": UnitSpec("volume", 4.929, ("teaspoon", "teaspoons")),
+    "piece": UnitSpec("count", None, ("pieces",)),
+    "serving": UnitSpec("count", None, ("servings",)),
+    "tablet": UnitSpec("count", None, ("tablets", "tab", "tabs")),
+    "capsule": UnitSpec("count", None, ("capsules", "cap", "caps")),
+    "drop": UnitSpec("count", None, ("drops",)),
+    "min": UnitSpec("time", None, ("minute", "minutes", "mins")),
+    "reps": UnitSpec("count", None, ("rep", "repetitions")),
+    "session": UnitSpec("count", None, ("sessions",)),
+}
+
+#: Units a regimen dose may use (the keys of :data:`UNITS`).
+REGIMEN_UNITS: tuple[str, ...] = tuple(UNITS)
+
+
+def _unit_spellings() -> dict[str, str]:
+    spellings: dict[str, str] = {}
+    for unit, spec in UNITS.items():
+        for spelling in (unit, *spec.aliases):
+            spellings[" ".join(spelling.lower().split())] = unit
+    return spellings
+
+
+#: Lower-case spelling (spaces collapsed) -> unit of :data:`UNITS`.
+UNIT_SPELLINGS: dict[str, str] = _unit_spellings()
+
 
 #: Lab tests the diary accepts, with the units each may be reported in (first = canonical).
 LAB_TESTS: dict[str, tuple[str, ...]] = {

@@ -52,7 +52,11 @@ def cmd_analyze(args: argparse.Namespace, app: App) -> int:
 
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
     """Check regimen, foods, medicines, labs and red flags against the safety rules."""
-    return _report(app, args, app.tracker.safety(_day(app, args)))
+    report = app.tracker.safety(_day(app, args))
+    _report(app, args, report)
+    if report.questions and not args.json:
+        app.echo("Answer a question with: crampwise red-flags ID yes|no")
+    return 0
 
 
 def cmd_nutrition(args: argparse.Namespace, app: App) -> int:

@@ -306,13 +306,17 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
 
 def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
     """Set profile fields used by the safety rules."""
-    kidney = None if args.kidney_disease is None else args.kidney_disease == "yes"
+    def yes_no(value: str | None) -> bool | None:
+        return None if value is None else value == "yes"
+
     profile = app.tracker.context.set_profile(
         birth_year=args.birth_year,
         sex=args.sex,
-        kidney_disease=kidney,
+        kidney_disease=yes_no(args.kidney_disease),
         timezone=args.timezone,
         bedtime=args.bedtime,
+        pregnant=yes_no(args.pregnant),
+        breastfeeding=yes_no(args.breastfeeding),
     )
     app.saved = "the profile"
     if args.json:
@@ -517,6 +521,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--sex", help=f"one of {', '.join(vocab.SEXES)}")
     p.add_argument("--kidney-disease", choices=("yes", "no"), help="chronic kidney disease")
     p.add_argument("--timezone", help="IANA zone, e.g. Europe/Berlin")
+    p.add_argument("--pregnant", choices=("yes", "no"), help="pregnant now")
+    p.add_argument("--breastfeeding", choices=("yes", "no"), help="breastfeeding now")
     p.add_argument("--bedtime", help="usual bedtime HH:MM, for reminders (default 22:00)")
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_profile_set)

@@ -269,16 +269,21 @@ def _rows(doc: dict[str, Any], section: str, parse: Callable[..., T], *args: Any
     return out
 
 
+_PROFILE_KEYS = (
+    "birth_year",
+    "sex",
+    "kidney_disease",
+    "timezone",
+    "bedtime",
+    "pregnant",
+    "breastfeeding",
+)
+
+
 def _parse_profile(raw: Any, today: dt.date) -> Profile:
-    _keys(raw, "profile", (), ("birth_year", "sex", "kidney_disease", "timezone", "bedtime"))
+    _keys(raw, "profile", (), _PROFILE_KEYS)
     return check_profile(
-        Profile(
-            birth_year=raw.get("birth_year"),
-            sex=raw.get("sex"),
-            kidney_disease=raw.get("kidney_disease"),
-            timezone=raw.get("timezone"),
-            bedtime=raw.get("bedtime"),
-        ),
+        Profile(**{key: raw.get(key) for key in _PROFILE_KEYS}),
         "profile.",
         today,
     )

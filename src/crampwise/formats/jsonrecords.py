@@ -95,8 +95,11 @@ def profile_json(p: Profile, *, compact: bool = True) -> dict[str, Any]:
         "kidney_disease": p.kidney_disease,
         "timezone": p.timezone,
         "bedtime": p.bedtime,
+        "pregnant": p.pregnant,
+        "breastfeeding": p.breastfeeding,
     }
-    keep = ("kidney_disease",) if p.kidney_disease is not None else ()
+    # an answered "no" is kept: false is data, unlike unknown
+    keep = tuple(k for k in ("kidney_disease", "pregnant", "breastfeeding") if obj[k] is not None)
     return {k: v for k, v in obj.items() if k in keep or not _is_empty(v)} if compact else obj
 
 
@@ -194,7 +197,8 @@ def medication_json(m: Medication, *, compact: bool = True) -> dict[str, Any]:
 
 
 def lab_json(lab: Lab, *, compact: bool = True) -> dict[str, Any]:
-    """A lab result with the lab's own range when known."""
+    """A lab result with the lab's own range when known; the full shape (CLI, web API) adds
+    the test's LOINC code (the molar code where the value is kept molar)."""
     obj = {
         "date": lab.date,
         "test": lab.test,
@@ -203,6 +207,10 @@ def lab_json(lab: Lab, *, compact: bool = True) -> dict[str, Any]:
         "range_low": number(lab.range_low) if compact else lab.range_low,
         "range_high": number(lab.range_high) if compact else lab.range_high,
     }
+    if not compact:
+        from crampwise.knowledge import labs
+
+        obj["loinc"] = labs()[lab.test].loinc or None
     return _shape(obj, compact, lab.id, keep=("value",))
 
 

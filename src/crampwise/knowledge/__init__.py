@@ -26,13 +26,16 @@ __all__ = [
     "Interaction",
     "LabTest",
     "MedicationMatch",
+    "MineralProduct",
     "Nutrient",
     "NutrientLimit",
     "NutrientMatch",
+    "Product",
     "RedFlag",
     "Source",
     "Stretch",
     "SupplementForm",
+    "TypedName",
     "cite",
     "convert_lab",
     "diagnosis_codes",
@@ -42,6 +45,7 @@ __all__ = [
     "find_supplement_form",
     "interactions",
     "is_nutrient_name",
+    "is_prescription_mineral",
     "labs",
     "limit_rows",
     "lookup_medication",
@@ -49,9 +53,12 @@ __all__ = [
     "match_medication",
     "match_nutrient",
     "medication_suggestions",
+    "mineral_products",
     "nutrient_limits",
     "nutrients",
+    "parse_typed_name",
     "plausible_lab",
+    "products",
     "read_table",
     "red_flags",
     "sources",
@@ -79,6 +86,8 @@ TABLES: tuple[str, ...] = (
     "nutrient_limits",
     "drug_classes",
     "drugs",
+    "products",
+    "mineral_products",
     "interactions",
     "labs",
     "lab_units",
@@ -169,6 +178,8 @@ class NutrientLimit:
     unit: str
     sources: tuple[str, ...]
     note: str
+    state: str = "any"  # "any", "pregnant" or "lactating"
+    limit_kind: str = "UL"  # "UL" (tolerable upper intake level) or "CDRR" (sodium)
 
     def covers(self, age: int) -> bool:
         return self.age_min <= age and (self.age_max is None or age <= self.age_max)
@@ -201,6 +212,7 @@ class DrugClass:
     name: str
     cramp: CrampEvidence | None
     sources: tuple[str, ...]
+    replaces: tuple[str, ...] = ()  # classes whose evidence this more specific one supersedes
 
 
 @dataclass(frozen=True)
@@ -224,6 +236,36 @@ class Drug:
             if evidence is not None:
                 found.append((table[cls].name, evidence))
         return found
+
+
+@dataclass(frozen=True)
+class Product:
+    """A medicine made of several ingredients (Diovan HCT = valsartan + hydrochlorothiazide).
+
+    ``ingredients`` are ids of :func:`drugs`; ``other_ingredients`` are ingredients
+    crampwise has not reviewed (reported as unknown, never as safe); ``classes`` are
+    classes of the product as a whole (a LABA with an inhaled corticosteroid).
+    """
+
+    id: str
+    name: str
+    ingredients: tuple[str, ...]
+    other_ingredients: tuple[str, ...]
+    brands: tuple[str, ...]
+    aliases: tuple[str, ...]
+    classes: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MineralProduct:
+    """A brand of a mineral product (K-Tab = potassium chloride, a prescription medicine)."""
+
+    name: str
+    nutrient: str
+    form: str
+    prescription: bool
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -273,6 +315,12 @@ class RedFlag:
     severity: str
     message: str
     sources: tuple[str, ...]
+    lasting: bool = False  # a lasting sign stays until answered "no"; others are re-asked
+
+    @property
+    def is_context(self) -> bool:
+        """A risk question asked alongside a sign (long journey …), not a sign itself."""
+        return self.urgency == "context"
 
 
 @dataclass(frozen=True)
@@ -363,6 +411,8 @@ def nutrient_limits() -> tuple[NutrientLimit, ...]:
             unit=r["unit"],
             sources=_keys(r["source"]),
             note=r["note"],
+            state=r["state"],
+            limit_kind=r["limit_kind"] or "UL",
         )
         for r in read_table("nutrient_limits")
     )
@@ -385,9 +435,40 @@ def _evidence(r: dict[str, str]) -> CrampEvidence | None:
 @cache
 def drug_classes() -> dict[str, DrugClass]:
     return {
-        r["id"]: DrugClass(r["id"], r["name"], _evidence(r), _keys(r["source"]))
+        r["id"]: DrugClass(
+            r["id"], r["name"], _evidence(r), _keys(r["source"]), _keys(r["replaces"])
+        )
         for r in read_table("drug_classes")
     }
+
+
+@cache
+def products() -> dict[str, Product]:
+    """Combination medicines, by id."""
+    return {
+        r["id"]: Product(
+            id=r["id"],
+            name=r["name"],
+            ingredients=_keys(r["ingredients"]),
+            other_ingredients=_keys(r["other_ingredients"]),
+            brands=_keys(r["brands"]),
+            aliases=_keys(r["aliases"]),
+            classes=_keys(r["classes"]),
+            sources=_keys(r["source"]),
+        )
+        for r in read_table("products")
+    }
+
+
+@cache
+def mineral_products() -> tuple[MineralProduct, ...]:
+    """Brand names of mineral products (potassium chloride as K-Tab …)."""
+    return tuple(
+        MineralProduct(
+            r["name"], r["nutrient"], r["form"], r["prescription"] == "yes", _keys(r["source"])
+        )
+        for r in read_table("mineral_products")
+    )
 
 
 @cache
@@ -457,7 +538,13 @@ def labs() -> dict[str, LabTest]:
 def red_flags() -> dict[str, RedFlag]:
     return {
         r["id"]: RedFlag(
-            r["id"], r["question"], r["urgency"], r["severity"], r["message"], _keys(r["source"])
+            r["id"],
+            r["question"],
+            r["urgency"],
+            r["severity"],
+            r["message"],
+            _keys(r["source"]),
+            lasting=r["lasting"] == "yes",
         )
         for r in read_table("red_flags")
     }
@@ -494,14 +581,22 @@ def diagnosis_codes() -> tuple[DiagnosisCode, ...]:
     )
 
 
-def limit_rows(nutrient: str, age: int, sex: str | None) -> list[NutrientLimit]:
-    """The limit bands that apply at ``age``; for an unknown/other sex, both sexes' bands."""
+def limit_rows(
+    nutrient: str, age: int, sex: str | None, stage: str | None = None
+) -> list[NutrientLimit]:
+    """The limit bands that apply at ``age``; for an unknown/other sex, both sexes' bands.
+
+    With ``stage`` ("pregnant" or "lactating") the rows for that stage replace the others
+    where the reference gives any for that age; elsewhere the ordinary rows apply.
+    """
     sexes = {"any", sex} if sex in ("female", "male") else {"any", "female", "male"}
-    return [
+    rows = [
         row
         for row in nutrient_limits()
         if row.nutrient == nutrient and row.sex in sexes and row.covers(age)
     ]
+    staged = [row for row in rows if stage is not None and row.state == stage]
+    return staged or [row for row in rows if row.state == "any"]
 
 
 def convert_lab(test: str, value: float, unit: str) -> float:
@@ -569,13 +664,16 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
 from crampwise.knowledge.names import (  # noqa: E402
     MedicationMatch,
     NutrientMatch,
+    TypedName,
     elemental_mg,
     find_supplement_form,
     is_nutrient_name,
+    is_prescription_mineral,
     lookup_medication,
     lookup_nutrient,
     match_medication,
     match_nutrient,
     medication_suggestions,
+    parse_typed_name,
     supplement_forms_of,
 )

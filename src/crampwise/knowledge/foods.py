@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from crampwise.errors import InputError, UnknownNameError
+from crampwise.vocab import UNITS
 
 NUTRIENTS: tuple[str, ...] = ("potassium", "magnesium", "calcium", "sodium")
 #: Our CSV column for each nutrient.
@@ -87,8 +88,10 @@ _OTHER_NAME = 400
 #: A match in the other table counts as "the same food" only from this tier up.
 _COUNTERPART_MIN = _EXACT
 
-_ML_PER = {"ml": 1.0, "l": 1000.0, "cup": 236.588, "fl oz": 29.5735, "tbsp": 14.787, "tsp": 4.929}
-_GRAMS_PER = {"g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
+# Volumes and masses come from the one unit table the diary validates doses with, so every
+# unit a food entry may be given in is one that nutrition can convert.
+_ML_PER = {u: s.factor for u, s in UNITS.items() if s.kind == "volume" and s.factor}
+_GRAMS_PER = {u: s.factor / 1000.0 for u, s in UNITS.items() if s.kind == "mass" and s.factor}
 # Spellings of units → our unit key.
 _UNIT_SPELLINGS = (
     "g=gram|grams|gr; kg=kilogram|kilograms; oz=ounce|ounces; lb=pound|pounds|lbs; "
@@ -147,9 +150,10 @@ class Food:
 @dataclass(frozen=True, slots=True)
 class FoodMatch:
     food: Food
-    score: int
+    score: int  # tier + a small bonus that orders foods within it
     reason: str
     note: str = ""
+    tier: int = 0  # how the name matched (food id > synonym > exact name …); 0 = score
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,9 +343,15 @@ class _Entry:
 
 
 def _bonus(tokens: list[str], name: str) -> int:
-    """Prefer plain, raw, generic entries: 'Bananas, raw' over 'Babyfood, bananas, …'."""
+    """Prefer plain, raw, generic entries: 'Bananas, raw' over 'Babyfood, bananas, …', and
+    the unsalted one of a salted/unsalted pair ('Spinach, cooked, …, without salt')."""
     bonus = 40 if "raw" in tokens else 0
     bonus -= 8 * name.count(",") + len(name) // 10
+    lower = name.lower()
+    if "with salt" in lower:
+        bonus -= 12
+    elif "without salt" in lower or "no salt" in lower:
+        bonus += 12
     return max(-90, min(90, bonus))
 
 
@@ -396,10 +406,13 @@ def _phrase(query: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join(map(re.escape, query.split())) + r"\b")
 
 
-def _sort_key(match: FoodMatch) -> tuple[int, int, int, str]:
-    # Deterministic: score, then USDA before IFCT, then shorter names, then id.
+def _sort_key(match: FoodMatch) -> tuple[int, int, int, int, str]:
+    # Deterministic: how the name matched, then USDA before IFCT (the tables agree on the
+    # food but USDA has portions and is the usual reference), then the bonus (plain, raw,
+    # unsalted first), then shorter names, then id.
     food = match.food
-    return (-match.score, TABLES.index(food.table), len(food.name), food.id)
+    tier = match.tier or match.score
+    return (-tier, TABLES.index(food.table), -match.score, len(food.name), food.id)
 
 
 def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[FoodMatch]:
@@ -424,10 +437,10 @@ def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[
     for t in tables:
         by_id = _table(t).get(query.strip().upper())
         if by_id is not None:
-            add(FoodMatch(by_id, _ID, "food id"))
+            add(FoodMatch(by_id, _ID, "food id", tier=_ID))
     for t, food_id, note in load_food_synonyms().get(q, ()):
         if t in tables:
-            add(FoodMatch(_table(t)[food_id], _SYNONYM, "synonym", note))
+            add(FoodMatch(_table(t)[food_id], _SYNONYM, "synonym", note, tier=_SYNONYM))
     words = _words(q)
     for entry in _index():
         # Cheap pre-filter: every tier needs all query words somewhere, or a prefix.
@@ -436,7 +449,7 @@ def search_foods(query: str, limit: int = 10, table: str | None = None) -> list[
         ):
             score, reason = _score(entry, q, words)
             if score:
-                add(FoodMatch(entry.food, score + entry.bonus, reason))
+                add(FoodMatch(entry.food, score + entry.bonus, reason, tier=score))
     return sorted(found.values(), key=_sort_key)[:limit]
 
 

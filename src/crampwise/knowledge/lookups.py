@@ -9,14 +9,32 @@ from __future__ import annotations
 from typing import Any
 
 from crampwise import vocab
-from crampwise.knowledge import cite, lookup_medication, stretches
+from crampwise.knowledge import cite, lookup_medication, match_medication, stretches
 from crampwise.validate import choice, text
 
 __all__ = ["drug_report", "drug_report_text", "stretch_report", "stretch_report_text"]
 
 
+#: Warnings shown with a medicine of these classes, whatever is asked about it.
+_CLASS_WARNINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "quinine": (
+        "The US FDA warns that quinine can cause serious and life-threatening blood problems "
+        "(very low platelets, HUS/TTP) and kidney damage, and that for leg cramps the risk "
+        "outweighs the benefit: it is not to be used for cramps.",
+        ("fda-quinine",),
+    ),
+    "cinchona": (
+        "Cinchona is the bark quinine comes from; the product's label says to ask a doctor "
+        "before use if you are sensitive to quinine. Quinine is not to be used for cramps "
+        "(US FDA).",
+        ("label-hylands", "fda-quinine"),
+    ),
+}
+
+
 def drug_report(name: str) -> dict[str, Any]:
-    """What crampwise knows about a medicine: its classes and any link with cramps.
+    """What crampwise knows about a medicine: its ingredients, classes, any link with cramps,
+    and warnings (quinine).
 
     Raises :class:`~crampwise.errors.UnknownNameError` (with close names) for a name it does
     not know: an unknown drug is never reported as "not linked".
@@ -25,6 +43,12 @@ def drug_report(name: str) -> dict[str, Any]:
 
     text(name, "drug", 200)  # a 120 KB argument is refused, not searched (it took seconds)
     classes = drug_classes()
+    match = match_medication(name)
+    warnings = [
+        {"text": words, "sources": cite(list(keys))}
+        for cls, (words, keys) in _CLASS_WARNINGS.items()
+        if cls in match.classes
+    ]
     drugs = []
     for drug in lookup_medication(name, field="drug"):
         evidence = [
@@ -49,16 +73,29 @@ def drug_report(name: str) -> dict[str, Any]:
                 "evidence": evidence,
             }
         )
-    return {"query": name, "drugs": drugs}
+    return {
+        "query": name,
+        "products": [p.name for p in match.products],
+        "not_reviewed": list(match.unknown_parts),
+        "warnings": warnings,
+        "drugs": drugs,
+    }
 
 
 def drug_report_text(report: dict[str, Any]) -> str:
     """The drug report in plain words."""
     lines = []
+    for product in report.get("products", []):
+        lines.append(f"{report['query']} contains: {product}")
+    for part in report.get("not_reviewed", []):
+        lines.append(f"  crampwise does not know {part!r}: not known to be safe; ask a pharmacist.")
+    for warning in report.get("warnings", []):
+        lines.append(f"WARNING: {warning['text']}")
+        lines.extend(f"  source: {s}" for s in warning["sources"])
     for drug in report["drugs"]:
         classes = ", ".join(drug["classes"]) or "no class listed"
         lines.append(f"{drug['generic']} ({classes})")
-        if not drug["evidence"]:
+        if not drug["evidence"] and not report.get("warnings"):
             lines.append("  crampwise's sources do not link it with leg cramps.")
         for ev in drug["evidence"]:
             size = ""

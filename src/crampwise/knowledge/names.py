@@ -15,33 +15,44 @@ from __future__ import annotations
 __all__ = [
     "MedicationMatch",
     "NutrientMatch",
+    "TypedName",
     "elemental_mg",
     "find_supplement_form",
     "is_nutrient_name",
+    "is_prescription_mineral",
     "lookup_medication",
     "lookup_nutrient",
     "match_medication",
     "match_nutrient",
     "medication_suggestions",
+    "parse_typed_name",
     "supplement_forms_of",
 ]
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from crampwise import vocab
 from crampwise.errors import UnknownNameError
 from crampwise.knowledge import (
     Drug,
     Nutrient,
+    Product,
     SupplementForm,
     _close,
+    drug_classes,
     drugs,
+    mineral_products,
     nutrients,
+    products,
     supplement_forms,
 )
 
-_NON_NAME = re.compile(r"[^a-z0-9/+\- ]+")
+# Dashes, apostrophes and other punctuation become spaces, so "vitamin-k2" (a stored slug),
+# "Vitamin K2", "K-Tab" and "Hyland's" all meet the table names on the same key.
+_NON_NAME = re.compile(r"[^a-z0-9/+ ]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -53,11 +64,15 @@ def _norm(text: str) -> str:
 
 
 @cache
-def _drug_index() -> dict[str, str]:
-    index: dict[str, str] = {}
+def _drug_index() -> dict[str, tuple[str, str]]:
+    """Name -> ("drug", id) or ("product", id)."""
+    index: dict[str, tuple[str, str]] = {}
     for drug in drugs().values():
         for name in (drug.id, drug.generic, *drug.brands, *drug.aliases):
-            index.setdefault(_norm(name), drug.id)
+            index.setdefault(_norm(name), ("drug", drug.id))
+    for product in products().values():
+        for name in (product.id, product.name, *product.brands, *product.aliases):
+            index.setdefault(_norm(name), ("product", product.id))
     return index
 
 
@@ -71,10 +86,16 @@ def _nutrient_index() -> dict[str, tuple[str, str | None]]:
     for form in supplement_forms():
         for name in (form.id, f"{form.nutrient} {form.form}", *form.aliases):
             index.setdefault(_norm(name), (form.nutrient, form.id))
+    for brand in mineral_products():
+        chosen = find_supplement_form(brand.nutrient, brand.form)
+        index.setdefault(_norm(brand.name), (brand.nutrient, chosen.id if chosen else None))
     return index
 
 
-def _longest_prefix(name: str, index: dict[str, str] | dict[str, tuple[str, str | None]]) -> str:
+_Index = dict[str, tuple[str, str]] | dict[str, tuple[str, str | None]] | dict[str, bool]
+
+
+def _longest_prefix(name: str, index: _Index) -> str:
     """The longest run of leading words of ``name`` that is a key of ``index`` ('' if none).
 
     This is what lets "metoprolol succinate ER 25 mg" find "metoprolol": strengths, salts
@@ -90,52 +111,129 @@ def _longest_prefix(name: str, index: dict[str, str] | dict[str, tuple[str, str 
 
 @dataclass(frozen=True)
 class MedicationMatch:
-    """What a medication name typed by a person resolved to."""
+    """What a medication name typed by a person resolved to.
+
+    ``drugs`` are the single medicines (ingredients) it contains; ``products`` the
+    combination products named; ``unknown_parts`` the parts crampwise does not know
+    (a misspelt name, or an ingredient of a product it has not reviewed).
+    """
 
     name: str
     drugs: tuple[Drug, ...]
-    unknown_parts: tuple[str, ...]  # parts of a combination that matched nothing
+    unknown_parts: tuple[str, ...]
+    products: tuple[Product, ...] = ()
 
     @property
     def known(self) -> bool:
         return bool(self.drugs) and not self.unknown_parts
 
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """Every class of the ingredients and of the products, without those a more
+        specific class replaces (a LABA in a LABA + inhaled corticosteroid inhaler)."""
+        found = [c for d in self.drugs for c in d.classes]
+        found += [c for p in self.products for c in p.classes]
+        table = drug_classes()
+        replaced = {r for c in found for r in table[c].replaces}
+        return tuple(dict.fromkeys(c for c in found if c not in replaced))
 
+    @property
+    def generic(self) -> str:
+        """The generic name(s): "valsartan/hydrochlorothiazide", "lisinopril"."""
+        if len(self.products) == 1 and len(self.drugs) == len(self.products[0].ingredients):
+            return self.products[0].name
+        return " + ".join(d.generic for d in self.drugs)
+
+
+def _resolve(hit: tuple[str, str]) -> tuple[list[Drug], list[str], list[Product]]:
+    kind, ident = hit
+    if kind == "drug":
+        return [drugs()[ident]], [], []
+    product = products()[ident]
+    table = drugs()
+    return [table[i] for i in product.ingredients], list(product.other_ingredients), [product]
+
+
+@lru_cache(maxsize=2048)  # the tables are static, so a name always resolves the same way
 def match_medication(name: str) -> MedicationMatch:
     """Resolve a medication name (generic, brand or alias, any case, strength suffix allowed).
 
-    Combinations written with ``/`` or ``+`` ("losartan/hctz") are matched whole first, then
-    part by part. Never raises; unknown names come back with ``drugs == ()``.
+    A combination product ("Diovan HCT") resolves to its ingredients. Combinations written
+    with ``/`` or ``+`` ("losartan/hctz") or as two names ("lisinopril hctz") are matched
+    whole first, then part by part. Never raises; unknown names come back with
+    ``drugs == ()``.
     """
     index = _drug_index()
-    table = drugs()
     key = _norm(name)
-    hit = index.get(key) or index.get(_longest_prefix(key, index), "")
-    if hit:
-        return MedicationMatch(name, (table[hit],), ())
-    first_word = key.split(" ")[0] if key else ""
-    parts = [p for p in re.split(r"[/+]| and ", first_word if "/" in first_word else key) if p]
     found: list[Drug] = []
     unknown: list[str] = []
-    if len(parts) > 1:
+    made: list[Product] = []
+
+    def take(hit: tuple[str, str]) -> None:
+        more, other, product = _resolve(hit)
+        found.extend(more)
+        unknown.extend(other)
+        made.extend(product)
+
+    first_word = key.split(" ")[0] if key else ""
+    combined = re.split(r"[/+]| and | with ", first_word if "/" in first_word else key)
+    parts = [p.strip() for p in combined if p.strip()]
+    whole = index.get(key) or index.get(_longest_prefix(key, index))
+    if whole is not None and len(parts) <= 1:
+        take(whole)
+        _later_names(key, index, take)
+    elif len(parts) > 1:
         for part in parts:
-            part_hit = index.get(part) or index.get(_longest_prefix(part, index), "")
-            if part_hit:
-                found.append(table[part_hit])
+            part_hit = index.get(part) or index.get(_longest_prefix(part, index))
+            if part_hit is not None:
+                take(part_hit)
             else:
                 unknown.append(part)
     else:
         unknown.append(name)
-    return MedicationMatch(name, tuple(dict.fromkeys(found)), tuple(unknown))
+    return MedicationMatch(
+        name,
+        tuple(dict.fromkeys(found)),
+        tuple(dict.fromkeys(unknown)),
+        tuple(dict.fromkeys(made)),
+    )
+
+
+def _later_names(
+    key: str, index: dict[str, tuple[str, str]], take: Callable[[tuple[str, str]], None]
+) -> None:
+    """Names after the first ("lisinopril hctz 10/12.5"): each is another ingredient."""
+    words = key.split(" ")
+    start = len(_longest_prefix(key, index).split(" ")) if key not in index else len(words)
+    i = start
+    while i < len(words):
+        rest = " ".join(words[i:])
+        prefix = _longest_prefix(rest, index)
+        if prefix and not prefix.isdigit():
+            take(index[prefix])
+            i += len(prefix.split(" "))
+        else:
+            i += 1
 
 
 def medication_suggestions(name: str) -> list[str]:
     """Up to three known medication names closest to ``name``."""
-    key = _norm(name)
+    return list(_suggestions(_norm(name)))
+
+
+@cache
+def _suggestible() -> dict[str, str]:
     names = {_norm(n): n for d in drugs().values() for n in (d.generic, *d.brands, *d.aliases)}
-    first = key.split(" ")[0] if key else key
+    names |= {_norm(n): n for p in products().values() for n in (*p.brands, *p.aliases)}
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _suggestions(key: str) -> tuple[str, ...]:
+    names = _suggestible()
+    first = key.split(" ", maxsplit=1)[0] if key else key
     close = _close(key, list(names)) or _close(first, list(names))
-    return [names[c] for c in close]
+    return tuple(names[c] for c in close)
 
 
 def lookup_medication(name: str, field: str = "name") -> tuple[Drug, ...]:
@@ -152,6 +250,7 @@ class NutrientMatch:
     form: SupplementForm | None
 
 
+@lru_cache(maxsize=2048)
 def match_nutrient(name: str, form: str | None = None) -> NutrientMatch | None:
     """Resolve a supplement name ("magnesium", "Mg glycinate", "Epsom salt") and optional form."""
     index = _nutrient_index()
@@ -211,3 +310,78 @@ def elemental_mg(nutrient: str, form: str, compound_mg: float) -> float:
         close = _close(_norm(form), forms) or forms
         raise UnknownNameError("form", form, f"{nutrient} form", close)
     return compound_mg * chosen.elemental_fraction
+
+
+@lru_cache(maxsize=1024)
+def is_prescription_mineral(name: str) -> bool:
+    """Whether ``name`` is a brand of a prescription mineral product ("K-Tab", "Klor-Con M20")."""
+    key = _norm(name)
+    brands = _mineral_brands()
+    return brands.get(key, False) or brands.get(_longest_prefix(key, brands), False)
+
+
+@cache
+def _mineral_brands() -> dict[str, bool]:
+    return {_norm(b.name): b.prescription for b in mineral_products()}
+
+
+@dataclass(frozen=True)
+class TypedName:
+    """A name as typed, split into the name and what was written inside it."""
+
+    name: str
+    dose: float | None = None
+    unit: str | None = None  # a unit of :data:`crampwise.vocab.UNITS`
+    form: str | None = None  # a salt form of the nutrient ("glycinate")
+
+
+# "magnesium 400mg", "vitamin D3 5000", "K-Tab 10 mEq", "calcium carbonate 600": a name, a
+# separator, a number and an optional unit at the end. "Diovan HCT 160/12.5" is left alone.
+_TRAILING_DOSE = re.compile(
+    r"^(?P<name>.*?\S)[\s,]+(?P<dose>\d+(?:[.,]\d+)?)\s*"
+    r"(?P<unit>[^\W\d_][\w. ]*?)?\.?\s*$"
+)
+
+
+def parse_typed_name(text: str, kind: str = "supplement") -> TypedName:
+    """Split what people type into a name, a dose and (for supplements) a salt form.
+
+    ``"magnesium 400mg"`` -> magnesium, 400 mg; ``"vitamin D3 5000"`` -> vitamin D3, 5000 IU
+    (a bare number is in the nutrient's own unit); ``"magnesium bisglycinate"`` -> the
+    same name, form glycinate (the name stays: two forms may be taken side by side);
+    ``"Lisinopril 10 mg"`` (``kind="medication"``) -> Lisinopril, 10 mg. A medication
+    needs a unit to split off its strength ("lisinopril 10" is left whole), and so does a
+    supplement crampwise does not know. Used wherever names enter the diary: the API and
+    the importer.
+    """
+    name, dose, unit = text.strip(), None, None
+    found = _TRAILING_DOSE.match(name)
+    if found is not None and not found["name"].endswith(("/", "+")):
+        spelled = found["unit"]
+        unit_key = " ".join(spelled.lower().split()) if spelled else ""
+        unit = vocab.UNIT_SPELLINGS.get(unit_key) if unit_key else None
+        if not spelled or unit is not None:
+            name, dose = found["name"].strip(" ,"), float(found["dose"].replace(",", "."))
+        if not spelled:
+            nutrient = match_nutrient(name) if kind == "supplement" else None
+            if nutrient is None:
+                name, dose = text.strip(), None
+            else:
+                unit = nutrient.nutrient.unit
+    form = _form_in_name(name) if kind == "supplement" else None
+    return TypedName(name, dose, unit, form)
+
+
+def _form_in_name(name: str) -> str | None:
+    """"glycinate" for "magnesium bisglycinate"; None when the name is not a nutrient
+    followed by one of its salt forms ("Epsom salt" is a name of its own)."""
+    index = _nutrient_index()
+    words = _norm(name).split(" ")
+    for end in range(len(words) - 1, 0, -1):
+        hit = index.get(" ".join(words[:end]))
+        if hit is None or hit[1] is not None:
+            continue
+        chosen = find_supplement_form(hit[0], " ".join(words[end:]))
+        if chosen is not None:
+            return chosen.form
+    return None

@@ -1,48 +1,60 @@
 """What the safety rules see: :class:`Finding` and :class:`SafetyContext`.
 
-A :class:`SafetyContext` is built once from a ``crampwise-diary`` v1 document and a day;
-each rule in :data:`crampwise.safety.RULES` is a pure function of it. Kept apart from the
-rules so that rule modules and :mod:`crampwise.safety` both import it without a cycle.
+A :class:`SafetyContext` is built once from the typed snapshot
+:class:`~crampwise.records.DiaryData` and a day; each rule in
+:data:`crampwise.safety.RULES` is a pure function of it. Kept apart from the rules so that
+rule modules and :mod:`crampwise.safety` both import it without a cycle. The snapshot's
+records were validated when they entered the diary, so nothing here validates again.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "RED_FLAG_WINDOW_DAYS",
+    "SECTIONS",
     "SEVERITIES",
+    "UNUSUAL_MUSCLES",
     "Finding",
     "FlagHit",
     "LabValue",
     "MedicationUse",
+    "Question",
     "SafetyContext",
     "SupplementUse",
 ]
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from crampwise import knowledge as kb
-from crampwise.errors import InputError
+from crampwise.records import DiaryData, Episode, Lab, RedFlagAnswer
+from crampwise.safety.kidney import KidneyStatus, kidney_status
 from crampwise.safety.nutrition import (
     Intake,
     NutritionTotals,
     daily_totals,
+    life_stage,
     medication_intakes,
-    parse_date,
     regimen_intakes,
 )
 
 #: Severity levels, least to most serious (see docs/knowledge.md for the policy).
 SEVERITIES: tuple[str, ...] = ("info", "caution", "warning", "urgent")
 
-#: Red-flag answers and long cramps older than this are not raised again: they were current
-#: then, and the person has had the chance to act on them.
+#: A "yes" to a passing sign (a swollen leg, dark urine …) and long cramps older than this
+#: are not raised as findings again: the person is asked again instead. Lasting signs
+#: (weakness, wasting, numbness …) stay until answered "no".
 RED_FLAG_WINDOW_DAYS = 90
 
 #: Episodes longer than this (minutes) answer the ``cramp-over-10-min`` red flag.
 LONG_CRAMP_MIN = 10
+
+#: The parts of a :class:`~crampwise.records.DiaryData` the rules read (with the profile).
+SECTIONS: frozenset[str] = frozenset({"episodes", "regimen", "medications", "labs", "red_flags"})
+
+#: Where a cramp is not a typical night *leg* cramp (answers ``cramps-outside-legs``).
+UNUSUAL_MUSCLES: tuple[str, ...] = ("hand", "abdomen", "other")
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,11 @@ class SupplementUse:
     nutrient: kb.Nutrient | None  # None = crampwise does not know it
     unknown_form: str | None = None  # a form given with the entry that crampwise does not know
 
+    @property
+    def prescribed(self) -> bool:
+        """On the medication list, or a prescription product such as K-Tab or Klor-Con."""
+        return self.intake.kind == "medication" or kb.is_prescription_mineral(self.intake.item)
+
 
 @dataclass(frozen=True)
 class MedicationUse:
@@ -88,7 +105,7 @@ class MedicationUse:
         return self.intake.item
 
     def has_class(self, cls: str) -> bool:
-        return any(cls in d.classes for d in self.match.drugs)
+        return cls in self.match.classes
 
     def has_drug(self, drug_id: str) -> bool:
         return any(d.id == drug_id for d in self.match.drugs)
@@ -141,7 +158,18 @@ class LabValue:
 class FlagHit:
     flag: kb.RedFlag
     day: date
-    detail: str  # how we know: an answer or a long episode
+    detail: str  # how we know: an answer or an episode
+
+
+@dataclass(frozen=True)
+class Question:
+    """A red-flag question the person has not answered (or answered long ago)."""
+
+    flag: kb.RedFlag
+    why: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"flag": self.flag.id, "question": self.flag.question, "why": self.why}
 
 
 @dataclass(frozen=True)
@@ -152,24 +180,25 @@ class SafetyContext:
     ages: tuple[int, ...]
     age_known: bool
     sex: str | None
-    kidney_disease: bool
+    stage: str | None  # "pregnant", "lactating" or None
+    kidney: KidneyStatus
     supplements: tuple[SupplementUse, ...]
     foods: tuple[Intake, ...]
     medications: tuple[MedicationUse, ...]
     labs: dict[str, LabValue]
     red_flags: tuple[FlagHit, ...]
+    answers: dict[str, RedFlagAnswer]  # latest answer per flag up to today
     nutrition: NutritionTotals
 
     @classmethod
-    def from_diary(cls, doc: Mapping[str, Any], today: date) -> SafetyContext:
-        if not isinstance(doc, Mapping):
-            raise InputError("", "a crampwise-diary document (a JSON object) is required")
-        profile = doc.get("profile") or {}
-        nutrition = daily_totals(doc, today)
+    def from_data(cls, data: DiaryData, today: date) -> SafetyContext:
+        """The context of ``data`` on ``today``: the entries active that day, the latest
+        lab results and red-flag answers up to it, the episodes of the window before it."""
+        nutrition = daily_totals(data, today)
         supplements: list[SupplementUse] = []
         medications: list[MedicationUse] = []
         foods: list[Intake] = []
-        for intake in regimen_intakes(doc, today):
+        for intake in regimen_intakes(data, today):
             if intake.kind == "food":
                 foods.append(intake)
                 continue
@@ -183,24 +212,27 @@ class SafetyContext:
             else:
                 unknown = _unknown_form(nutrient.nutrient, intake.form)
                 supplements.append(SupplementUse(intake, nutrient.nutrient, unknown))
-        for intake in medication_intakes(doc, today):
+        for intake in medication_intakes(data, today):
             drug = kb.match_medication(intake.item)
             nutrient = None if drug.drugs else kb.match_nutrient(intake.item)
             if nutrient is not None:  # "potassium chloride 20 mEq" is a potassium supplement
                 supplements.append(SupplementUse(intake, nutrient.nutrient))
             else:
                 medications.append(MedicationUse(intake, drug))
+        answers = _latest_answers(data.red_flags, today)
         return cls(
             today=today,
             ages=nutrition.ages,
             age_known=nutrition.age_known,
-            sex=profile.get("sex"),
-            kidney_disease=bool(profile.get("kidney_disease")),
+            sex=data.profile.sex,
+            stage=life_stage(data.profile),
+            kidney=kidney_status(data.profile, data.labs, nutrition.ages, today),
             supplements=tuple(supplements),
             foods=tuple(foods),
             medications=tuple(medications),
-            labs=_latest_labs(doc, today),
-            red_flags=_red_flags(doc, today),
+            labs=_latest_labs(data, today),
+            red_flags=_red_flags(answers, data.episodes, today),
+            answers=answers,
             nutrition=nutrition,
         )
 
@@ -219,61 +251,78 @@ def _unknown_form(nutrient: kb.Nutrient, form: str | None) -> str | None:
     return form.strip()
 
 
-def _latest_labs(doc: Mapping[str, Any], today: date) -> dict[str, LabValue]:
+def _latest_labs(data: DiaryData, today: date) -> dict[str, LabValue]:
     latest: dict[str, LabValue] = {}
     tests = kb.labs()
-    for i, entry in enumerate(doc.get("labs") or []):
-        path = f"labs[{i}]"
-        day = parse_date(entry.get("date"), f"{path}.date")
-        if day > today:
-            continue
-        test, unit, value = entry.get("test"), entry.get("unit"), entry.get("value")
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise InputError(f"{path}.value", f"must be a number, got {value!r}")
-        canonical = kb.convert_lab(str(test), float(value), str(unit))
-        spec = tests[str(test)]
-        own = entry.get("range_low") is not None or entry.get("range_high") is not None
+    iso = today.isoformat()
+    newest: dict[str, Lab] = {}
+    for entry in data.labs:  # the newest result of each test up to today
+        seen = newest.get(entry.test)
+        if entry.date <= iso and (seen is None or seen.date <= entry.date):
+            newest[entry.test] = entry
+    for entry in newest.values():
+        spec = tests[entry.test]
+        canonical = kb.convert_lab(entry.test, entry.value, entry.unit)
+        own = entry.range_low is not None or entry.range_high is not None
         if own:
-            low, high = entry.get("range_low"), entry.get("range_high")
+            low, high = entry.range_low, entry.range_high
         else:  # the shipped adult range, kept in the canonical unit it is sourced in
             low, high = spec.range_low, spec.range_high
-        lab = LabValue(spec, day, float(value), str(unit), canonical, low, high, own)
-        if test not in latest or latest[str(test)].day <= day:
-            latest[str(test)] = lab
+        day = date.fromisoformat(entry.date)
+        latest[entry.test] = LabValue(
+            spec, day, entry.value, entry.unit, canonical, low, high, own
+        )
     return latest
 
 
-def _red_flags(doc: Mapping[str, Any], today: date) -> tuple[FlagHit, ...]:
-    """Red flags present within the window: latest answer per flag, plus long cramps."""
+def _latest_answers(answers: tuple[RedFlagAnswer, ...], today: date) -> dict[str, RedFlagAnswer]:
+    """The latest answer to each question up to ``today`` (a question the knowledge base no
+    longer asks is ignored)."""
     flags = kb.red_flags()
-    since = today - timedelta(days=RED_FLAG_WINDOW_DAYS)
-    answers: dict[str, tuple[date, bool]] = {}
-    for i, entry in enumerate(doc.get("red_flags") or []):
-        path = f"red_flags[{i}]"
-        flag = entry.get("flag")
-        if flag not in flags:
-            raise InputError(f"{path}.flag", f"unknown red flag {flag!r}; allowed: {sorted(flags)}")
-        day = parse_date(entry.get("date"), f"{path}.date")
-        if day <= today and (flag not in answers or answers[flag][0] <= day):
-            answers[flag] = (day, bool(entry.get("present")))
+    iso = today.isoformat()
+    latest: dict[str, RedFlagAnswer] = {}
+    for answer in sorted(answers, key=lambda a: a.date):
+        if answer.date <= iso and answer.flag in flags:
+            latest[answer.flag] = answer
+    return latest
+
+
+def _red_flags(
+    answers: dict[str, RedFlagAnswer], episodes: tuple[Episode, ...], today: date
+) -> tuple[FlagHit, ...]:
+    """Signs present: "yes" answers (a passing sign only within the window, a lasting one
+    until answered "no"), long cramps and cramps outside the legs in the window."""
+    flags = kb.red_flags()
+    since = (today - timedelta(days=RED_FLAG_WINDOW_DAYS)).isoformat()
     hits = [
-        FlagHit(flags[flag], day, f"you answered yes on {day.isoformat()}")
-        for flag, (day, present) in sorted(answers.items())
-        if present and day >= since
+        FlagHit(flags[flag], date.fromisoformat(a.date), f"you answered yes on {a.date}")
+        for flag, a in sorted(answers.items())
+        if a.present and not flags[flag].is_context and (flags[flag].lasting or a.date >= since)
     ]
+    recent = [e for e in episodes if since <= e.night <= today.isoformat()]
     long_cramps = [
-        (parse_date(e.get("night"), f"episodes[{i}].night"), float(e["duration_min"]))
-        for i, e in enumerate(doc.get("episodes") or [])
-        if isinstance(e.get("duration_min"), int | float) and e["duration_min"] > LONG_CRAMP_MIN
+        (e.night, e.duration_min)
+        for e in recent
+        if e.duration_min is not None and e.duration_min > LONG_CRAMP_MIN
     ]
-    recent = [(night, minutes) for night, minutes in long_cramps if since <= night <= today]
-    if recent:
-        night, minutes = max(recent)
+    if long_cramps:
+        night, minutes = max(long_cramps)
         hits.append(
             FlagHit(
                 flags["cramp-over-10-min"],
-                night,
-                f"a cramp on the night of {night.isoformat()} lasted {minutes:g} minutes",
+                date.fromisoformat(night),
+                f"a cramp on the night of {night} lasted {minutes:g} minutes",
+            )
+        )
+    unusual = [e for e in recent if set(e.muscles) & set(UNUSUAL_MUSCLES)]
+    if unusual:
+        last = max(unusual, key=lambda e: e.night)
+        where = ", ".join(m for m in last.muscles if m in UNUSUAL_MUSCLES)
+        hits.append(
+            FlagHit(
+                flags["cramps-outside-legs"],
+                date.fromisoformat(last.night),
+                f"you logged a cramp in the {where} on the night of {last.night}",
             )
         )
     return tuple(hits)

@@ -1,15 +1,18 @@
 """Daily potassium, magnesium, calcium and sodium from foods and supplements, against limits.
 
-Input is a ``crampwise-diary`` v1 document (docs/format.md). A regimen entry counts on a day
-when ``start <= day < end`` (``end`` null = ongoing); its ``dose`` is per intake and
-``times`` lists the intakes of a day (no ``times`` = one intake). Supplement doses are
-elemental amounts; foods are converted with :mod:`crampwise.knowledge.foods`.
+Input is the typed snapshot :class:`~crampwise.records.DiaryData` (dates are ISO strings,
+validated when they entered the diary). A regimen entry counts on a day when
+``start <= day < end`` (``end`` None = ongoing); its ``dose`` is per intake and ``times``
+lists the intakes of a day (no ``times`` = one intake). Supplement doses are elemental
+amounts, converted with the one unit table :data:`crampwise.vocab.UNITS` (mg, g, mcg, mmol,
+mEq, IU); foods are converted with :mod:`crampwise.knowledge.foods`.
 
 Limits come from ``knowledge/data/nutrient_limits.csv``. Because the diary keeps only the
 birth *year*, a person is one of two ages on any day; we take the lower upper limit of the
 two (and, for an unknown or "other" sex, of both sexes) so the comparison errs on the safe
-side. The magnesium upper limit covers supplements and medicines only, so only those are
-compared with it; the calcium and vitamin D limits cover all sources.
+side. In pregnancy or while breastfeeding the rows for that state are used where the
+reference gives them. The magnesium upper limit covers supplements and medicines only, so
+only those are compared with it; the calcium, vitamin D and sodium limits cover all sources.
 
 Nothing that cannot be counted (an unknown food, a dose in tablets, a dose of 0) is counted
 as zero: it is listed in ``uncounted`` with the reason. On a day with no food entry the
@@ -26,49 +29,29 @@ __all__ = [
     "Intake",
     "NutrientTotal",
     "NutritionTotals",
-    "active",
     "age_candidates",
     "daily_totals",
+    "life_stage",
     "medication_intakes",
-    "parse_date",
     "regimen_intakes",
     "supplement_amount",
 ]
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from crampwise import knowledge as kb
+from crampwise import vocab
 from crampwise.errors import CrampwiseError, InputError
+from crampwise.records import DiaryData, Medication, Profile, RegimenEntry
 
 #: Nutrients always shown in the daily totals (others appear when a supplement gives them).
 TRACKED: tuple[str, ...] = ("potassium", "magnesium", "calcium", "sodium")
 
 #: Representative adult ages used when the birth year is unknown (one per adult band).
 _ADULT_AGES: tuple[int, ...] = (19, 31, 51, 71)
-
-_MASS_IN_MG: dict[str, float] = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ug": 0.001}
-
-
-def parse_date(value: Any, field_name: str) -> date:
-    """An ISO date from the diary, or :class:`InputError` naming the field."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(field_name, f"not an ISO date (YYYY-MM-DD): {value!r}") from None
-
-
-def active(entry: Mapping[str, Any], day: date, path: str) -> bool:
-    """Whether a regimen/medication entry is active on ``day`` (start <= day < end)."""
-    start = entry.get("start")
-    end = entry.get("end")
-    if start is not None and parse_date(start, f"{path}.start") > day:
-        return False
-    return end is None or day < parse_date(end, f"{path}.end")
 
 
 def age_candidates(birth_year: int | None, day: date) -> tuple[int, ...]:
@@ -77,6 +60,15 @@ def age_candidates(birth_year: int | None, day: date) -> tuple[int, ...]:
         return _ADULT_AGES
     reached = day.year - int(birth_year)
     return tuple(a for a in (reached - 1, reached) if a >= 0) or (0,)
+
+
+def life_stage(profile: Profile) -> str | None:
+    """``pregnant``, ``lactating`` or None, from the profile (pregnancy wins if both)."""
+    if profile.pregnant:
+        return "pregnant"
+    if profile.breastfeeding:
+        return "lactating"
+    return None
 
 
 @dataclass(frozen=True)
@@ -96,65 +88,66 @@ class Intake:
         return max(1, len(self.times))
 
 
-def _intake(entry: Mapping[str, Any], kind: str, name_key: str, path: str) -> Intake:
-    name = entry.get(name_key)
-    if not isinstance(name, str) or not name.strip():
-        raise InputError(f"{path}.{name_key}", "a non-empty name is required")
-    dose = entry.get("dose")
-    if dose is not None and (isinstance(dose, bool) or not isinstance(dose, int | float)):
-        raise InputError(f"{path}.dose", f"must be a number, got {dose!r}")
-    start = entry.get("start")
+def _from_entry(entry: RegimenEntry) -> Intake:
     return Intake(
-        item=name.strip(),
-        kind=kind,
-        dose=float(dose) if dose is not None else None,
-        unit=entry.get("unit"),
-        times=tuple(entry.get("times") or ()),
-        start=parse_date(start, f"{path}.start") if start is not None else None,
-        form=entry.get("form"),
+        item=entry.item,
+        kind=entry.kind,
+        dose=entry.dose,
+        unit=entry.unit,
+        times=entry.times,
+        start=date.fromisoformat(entry.start),
+        form=entry.form,
     )
 
 
-def regimen_intakes(doc: Mapping[str, Any], day: date) -> list[Intake]:
+def _from_medication(med: Medication) -> Intake:
+    return Intake(
+        item=med.name,
+        kind="medication",
+        dose=med.dose,
+        unit=med.unit,
+        times=med.times,
+        start=date.fromisoformat(med.start),
+    )
+
+
+def regimen_intakes(data: DiaryData, day: date) -> list[Intake]:
     """Supplement and food entries of the regimen active on ``day`` (routines are skipped)."""
-    out: list[Intake] = []
-    for i, entry in enumerate(doc.get("regimen") or []):
-        path = f"regimen[{i}]"
-        kind = entry.get("kind")
-        if kind in ("supplement", "food") and active(entry, day, path):
-            out.append(_intake(entry, kind, "item", path))
-    return out
-
-
-def medication_intakes(doc: Mapping[str, Any], day: date) -> list[Intake]:
-    """Medications active on ``day``."""
+    iso = day.isoformat()
     return [
-        _intake(entry, "medication", "name", f"medications[{i}]")
-        for i, entry in enumerate(doc.get("medications") or [])
-        if active(entry, day, f"medications[{i}]")
+        _from_entry(e)
+        for e in data.regimen
+        if e.kind in ("supplement", "food") and e.active_on(iso)
     ]
+
+
+def medication_intakes(data: DiaryData, day: date) -> list[Intake]:
+    """Medications active on ``day``."""
+    iso = day.isoformat()
+    return [_from_medication(m) for m in data.medications if m.active_on(iso)]
 
 
 def supplement_amount(nutrient: kb.Nutrient, dose: float, unit: str | None) -> float | None:
     """``dose`` in the nutrient's own unit (mg, IU or mcg), or None if it cannot be converted.
 
-    mmol and mEq convert for minerals (1 mEq potassium = 39.1 mg); IU converts for vitamin D
-    (40 IU per mcg). Tablets, capsules and drops cannot: their strength is unknown.
+    Conversions come from :data:`crampwise.vocab.UNITS`: masses convert for every nutrient;
+    mmol and mEq for minerals (1 mEq potassium = 39.1 mg; magnesium and calcium are
+    divalent, so 1 mEq = half a mmol); IU for vitamin D (40 IU per mcg). Tablets,
+    capsules, drops and volumes cannot: their strength is unknown.
     """
-    u = (unit or "").strip()
-    if nutrient.unit == "IU":
-        if u == "IU":
-            return dose
-        if nutrient.iu_per_mcg is not None and u.lower() in _MASS_IN_MG:
-            return dose * _MASS_IN_MG[u.lower()] * 1000.0 * nutrient.iu_per_mcg
+    spec = vocab.UNITS.get(unit or "")
+    if spec is None:
         return None
-    if u.lower() in _MASS_IN_MG:
-        mg = dose * _MASS_IN_MG[u.lower()]
+    if spec.kind == "iu":
+        return dose if nutrient.unit == "IU" else None
+    if spec.kind == "mass" and spec.factor is not None:
+        mg = dose * spec.factor
+        if nutrient.unit == "IU":
+            return None if nutrient.iu_per_mcg is None else mg * 1000.0 * nutrient.iu_per_mcg
         return mg * 1000.0 if nutrient.unit == "mcg" else mg
-    if nutrient.mg_per_mmol is not None and u.lower() in ("mmol", "meq"):
-        # 1 mEq = 1 mmol / valence (magnesium and calcium are divalent)
-        divisor = (nutrient.valence or 1) if u.lower() == "meq" else 1
-        return dose * nutrient.mg_per_mmol / divisor
+    if spec.kind in ("molar", "equivalent") and nutrient.mg_per_mmol is not None:
+        mmol = dose if spec.kind == "molar" else dose / (nutrient.valence or 1)
+        return mmol * nutrient.mg_per_mmol
     return None
 
 
@@ -176,7 +169,7 @@ class Contribution:
 class NutrientTotal:
     """One nutrient's daily total and how it compares with the reference values."""
 
-    nutrient: str
+    nutrient: str  # id, e.g. "vitamin-d"
     unit: str
     food: float
     supplements: float
@@ -187,6 +180,12 @@ class NutrientTotal:
     ul_scope: str  # "supplements", "total" or "none"
     sources: tuple[str, ...]
     foods_logged: bool = True  # False: no food entry that day, so the total is supplements only
+    limit_kind: str = "UL"  # "UL" (tolerable upper intake level) or "CDRR" (sodium)
+    name: str = ""  # as people write it, e.g. "vitamin D"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.nutrient
 
     @property
     def total(self) -> float:
@@ -211,6 +210,7 @@ class NutrientTotal:
     def to_dict(self) -> dict[str, Any]:
         return {
             "nutrient": self.nutrient,
+            "name": self.display_name,
             "unit": self.unit,
             "food": round(self.food, 1),
             "supplements": round(self.supplements, 1),
@@ -219,6 +219,7 @@ class NutrientTotal:
             "reference": self.reference_amount,
             "percent_of_reference": _round(self.percent_of_reference),
             "upper_limit": self.upper_limit,
+            "upper_limit_kind": self.limit_kind if self.upper_limit is not None else None,
             "upper_limit_applies_to": self.ul_scope,
             "over_upper_limit": self.over_upper_limit,
             "items": [
@@ -243,12 +244,14 @@ class NutritionTotals:
     nutrients: dict[str, NutrientTotal]
     uncounted: tuple[tuple[str, str], ...] = field(default=())  # (item, reason)
     foods_logged: bool = True  # any food entry active on the day (counted or not)
+    stage: str | None = None  # "pregnant" or "lactating": their reference values are used
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
             "age": max(self.ages) if self.age_known else None,
             "sex": self.sex,
+            "life_stage": self.stage,
             "foods_logged": self.foods_logged,
             "nutrients": {k: v.to_dict() for k, v in self.nutrients.items()},
             "uncounted": [{"item": i, "reason": r} for i, r in self.uncounted],
@@ -256,7 +259,10 @@ class NutritionTotals:
 
     def to_text(self) -> str:
         who = f"age {min(self.ages)}-{max(self.ages)}" if self.age_known else "age unknown"
-        lines = [f"Daily totals for {self.day.isoformat()} ({who}, {self.sex or 'sex unknown'})"]
+        who += f", {self.sex or 'sex unknown'}"
+        if self.stage is not None:
+            who += ", pregnant" if self.stage == "pregnant" else ", breastfeeding"
+        lines = [f"Daily totals for {self.day.isoformat()} ({who})"]
         if not self.foods_logged:
             lines.append("  no foods logged: totals cover supplements only")
         for total in self.nutrients.values():
@@ -275,18 +281,19 @@ def _amount(value: float, unit: str) -> str:
 def _total_line(t: NutrientTotal) -> str:
     if t.foods_logged:
         text = (
-            f"{t.nutrient}: food {_amount(t.food, t.unit)} + supplements "
+            f"{t.display_name}: food {_amount(t.food, t.unit)} + supplements "
             f"{_amount(t.supplements, t.unit)} = {_amount(t.total, t.unit)}"
         )
     else:
-        text = f"{t.nutrient}: supplements {_amount(t.supplements, t.unit)}"
+        text = f"{t.display_name}: supplements {_amount(t.supplements, t.unit)}"
     if t.reference_amount is not None:
         text += f"; {t.reference_kind} {_amount(t.reference_amount, t.unit)}"
         if t.percent_of_reference is not None:
             text += f" ({t.percent_of_reference:.0f}%)"
     if t.upper_limit is not None:
         scope = "from supplements" if t.ul_scope == "supplements" else "from all sources"
-        text += f"; upper limit {_amount(t.upper_limit, t.unit)} {scope}"
+        what = "upper limit" if t.limit_kind == "UL" else "risk-reduction limit"
+        text += f"; {what} {_amount(t.upper_limit, t.unit)} {scope}"
         if t.over_upper_limit:
             text += f": OVER by {_amount(t.compared - t.upper_limit, t.unit)}"
     elif t.ul_scope == "none" and t.reference_amount is not None:
@@ -294,9 +301,12 @@ def _total_line(t: NutrientTotal) -> str:
     return text
 
 
-def _limits(nutrient: str, ages: Iterable[int], sex: str | None) -> kb.NutrientLimit | None:
+@lru_cache(maxsize=256)  # a pure function of the shipped limits table
+def _limits(
+    nutrient: str, ages: tuple[int, ...], sex: str | None, stage: str | None = None
+) -> kb.NutrientLimit | None:
     """The safest combination of the bands that may apply (lowest UL, highest reference)."""
-    rows = [row for age in ages for row in kb.limit_rows(nutrient, age, sex)]
+    rows = [row for age in ages for row in kb.limit_rows(nutrient, age, sex, stage)]
     if not rows:
         return None
     uls = [r.upper_limit for r in rows if r.upper_limit is not None]
@@ -314,6 +324,7 @@ def _limits(nutrient: str, ages: Iterable[int], sex: str | None) -> kb.NutrientL
         unit=rows[0].unit,
         sources=tuple(dict.fromkeys(s for r in rows for s in r.sources)),
         note=rows[0].note,
+        limit_kind=rows[0].limit_kind,
     )
 
 
@@ -350,16 +361,16 @@ def _supplement_nutrient(intake: Intake) -> tuple[kb.Nutrient, float] | str:
     return match.nutrient, amount * intake.per_day
 
 
-def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
+def daily_totals(data: DiaryData, day: date) -> NutritionTotals:
     """Daily K/Mg/Ca/Na (and other limited nutrients taken as supplements) on ``day``."""
-    profile = doc.get("profile") or {}
-    sex = profile.get("sex")
-    birth_year = profile.get("birth_year")
-    ages = age_candidates(birth_year, day)
+    profile = data.profile
+    sex = profile.sex
+    stage = life_stage(profile)
+    ages = age_candidates(profile.birth_year, day)
     contributions: dict[str, list[Contribution]] = {n: [] for n in TRACKED}
     uncounted: list[tuple[str, str]] = []
-    intakes = regimen_intakes(doc, day) + [
-        m for m in medication_intakes(doc, day) if _is_nutrient_medication(m.item)
+    intakes = regimen_intakes(data, day) + [
+        m for m in medication_intakes(data, day) if _is_nutrient_medication(m.item)
     ]
     for intake in intakes:
         if intake.kind == "food":
@@ -377,14 +388,23 @@ def daily_totals(doc: Mapping[str, Any], day: date) -> NutritionTotals:
             uncounted.append((intake.item, result))
             continue
         nutrient, amount = result
-        if nutrient.id in contributions or _limits(nutrient.id, ages, sex) is not None:
+        if nutrient.id in contributions or _limits(nutrient.id, ages, sex, stage) is not None:
             contributions.setdefault(nutrient.id, []).append(
                 Contribution(intake.item, intake.kind, amount, intake.per_day)
             )
     foods = any(intake.kind == "food" for intake in intakes)
-    totals = {n: _total(n, parts, ages, sex, foods) for n, parts in contributions.items()}
+    totals = {
+        n: _total(n, parts, ages, sex, foods, stage) for n, parts in contributions.items()
+    }
     return NutritionTotals(
-        day, ages, birth_year is not None, sex, totals, tuple(uncounted), foods_logged=foods
+        day,
+        ages,
+        profile.birth_year is not None,
+        sex,
+        totals,
+        tuple(uncounted),
+        foods_logged=foods,
+        stage=stage,
     )
 
 
@@ -399,12 +419,13 @@ def _total(
     ages: tuple[int, ...],
     sex: str | None,
     foods_logged: bool,
+    stage: str | None = None,
 ) -> NutrientTotal:
-    limit = _limits(nutrient, ages, sex)
-    unit = kb.nutrients()[nutrient].unit
+    limit = _limits(nutrient, ages, sex, stage)
+    spec = kb.nutrients()[nutrient]
     return NutrientTotal(
         nutrient=nutrient,
-        unit=unit,
+        unit=spec.unit,
         food=sum(p.amount for p in parts if p.kind == "food"),
         supplements=sum(p.amount for p in parts if p.kind != "food"),
         contributions=tuple(parts),
@@ -414,4 +435,6 @@ def _total(
         ul_scope=limit.ul_scope if limit else "none",
         sources=limit.sources if limit else (),
         foods_logged=foods_logged,
+        limit_kind=limit.limit_kind if limit else "UL",
+        name=spec.name,
     )

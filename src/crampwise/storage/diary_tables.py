@@ -46,8 +46,8 @@ class DiaryTables:
     def get_profile(self) -> Profile:
         """The stored profile (empty when never set)."""
         row = self.engine.query_one(
-            "SELECT birth_year, sex, kidney_disease, timezone, bedtime FROM profile "
-            "WHERE diary_id = ?",
+            "SELECT birth_year, sex, kidney_disease, timezone, bedtime, pregnant, "
+            "breastfeeding FROM profile WHERE diary_id = ?",
             (self.diary_id,),
         )
         if row is None:
@@ -58,6 +58,8 @@ class DiaryTables:
             kidney_disease=_bool(row[2]),
             timezone=row[3],
             bedtime=row[4],
+            pregnant=_bool(row[5]),
+            breastfeeding=_bool(row[6]),
         )
 
     def put_profile(self, profile: Profile) -> None:
@@ -65,7 +67,7 @@ class DiaryTables:
         self.engine.execute("DELETE FROM profile WHERE diary_id = ?", (self.diary_id,))
         self.engine.execute(
             "INSERT INTO profile (diary_id, birth_year, sex, kidney_disease, timezone, "
-            "bedtime, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "bedtime, pregnant, breastfeeding, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 self.diary_id,
                 profile.birth_year,
@@ -73,6 +75,8 @@ class DiaryTables:
                 _int(profile.kidney_disease),
                 profile.timezone,
                 profile.bedtime,
+                _int(profile.pregnant),
+                _int(profile.breastfeeding),
                 utc_now(),
             ),
         )
