@@ -29,8 +29,8 @@ from crampwise.formats.jsonrecords import (
     regimen_json,
     trigger_point_json,
 )
+from crampwise.reports import charts
 from crampwise.tracker import Tracker
-from crampwise.web import charts
 
 __all__ = [
     "NAV",
