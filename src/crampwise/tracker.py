@@ -428,6 +428,12 @@ class Tracker:
             write_atomic(html, render_html(context), field="html")
         return context, pages
 
+    def report_pdf(self, start: str | None = None, end: str | None = None) -> bytes:
+        """The doctor report as PDF bytes (what the web app offers for download)."""
+        from crampwise.reports.render import render_pdf
+
+        return render_pdf(self.report(start, end))[0]
+
     def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
         """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""
         from crampwise.safety.nutrition import daily_totals

@@ -129,25 +129,26 @@ def _medications(
         if not _overlaps(m.start, m.end, first, last):
             continue
         match = kb.match_medication(m.name)
-        evidence = []
+        strong: list[str] = []
+        weak: list[str] = []
         for drug in match.drugs:
             for label, ev in drug.cramp_evidence():
-                if ev.grade not in FLAG_GRADES:
-                    continue
                 refs = []
                 for citation in kb.cite(ev.sources):
                     if citation not in cited:
                         cited.append(citation)
                     refs.append(str(cited.index(citation) + 1))
                 named = label if label == drug.generic else f"{drug.generic} ({label})"
-                evidence.append(f"{named}: {ev.describe()} [{', '.join(refs)}]")
+                text = f"{named}: {ev.describe()} [{', '.join(refs)}]"
+                (strong if ev.grade in FLAG_GRADES else weak).append(text)
         rows.append(
             MedicationRow(
                 name=m.name,
                 dose=_dose(m.dose, m.unit, m.times, None),
                 start=m.start,
                 end=_last_day(m.end),
-                evidence=tuple(dict.fromkeys(evidence)),
+                evidence=tuple(dict.fromkeys(strong)),
+                weak_evidence=tuple(dict.fromkeys(weak)),
                 known=match.known,
             )
         )
@@ -290,7 +291,10 @@ def _charts(
         where[muscle] += n
     width = CHART_WIDTH
     return Charts(
-        rates=charts.styled(charts.rates_svg(bands, first, last, width=width)),
+        # one time axis for four charts: only the lowest names the months
+        rates=charts.styled(
+            charts.rates_svg(bands, first, last, width=width, height=96.0, ticks=False)
+        ),
         timeline=charts.styled(
             charts.timeline_svg(
                 [(e.item, e.start, e.end) for e in entries],
@@ -298,9 +302,10 @@ def _charts(
                 last,
                 width=width,
                 doses=[_dose(e.dose, e.unit, e.times, None) for e in entries],
+                ticks=False,
             )
         ),
-        nights=charts.styled(charts.nights_svg(statuses, first, last, width=width)),
+        nights=charts.styled(charts.nights_svg(statuses, first, last, width=width, ticks=False)),
         severity=charts.styled(
             charts.trend_svg(
                 [(e.night, float(e.severity)) for e in data.episodes if e.severity is not None],
@@ -309,6 +314,7 @@ def _charts(
                 "severity",
                 10.0,
                 width=width,
+                height=74.0,
             )
         ),
         bodymap_front=charts.styled(charts.bodymap_svg(counts, view="front")),

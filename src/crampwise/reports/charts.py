@@ -117,7 +117,8 @@ class _Axis:
         offset = min(max(offset, 0), self.days)
         return round(self.x0 + (self.x1 - self.x0) * offset / self.days, 1)
 
-    def ticks(self, y: float) -> str:
+    def ticks(self, y: float, labels: bool = True) -> str:
+        """Month grid lines down to ``y`` (less room for) their labels, written at ``y``."""
         out = []
         day = self.first.replace(day=1)
         months = self.days / 30.4
@@ -125,9 +126,12 @@ class _Axis:
         while day <= self.first + dt.timedelta(days=self.days):
             if day >= self.first and (day.month - 1) % step == 0:
                 x = self.x(day.isoformat())
-                out.append(f'<line class="grid" x1="{x}" x2="{x}" y1="0" y2="{y - 10}"/>')
+                out.append(
+                    f'<line class="grid" x1="{x}" x2="{x}" y1="0" y2="{y - 10 if labels else y}"/>'
+                )
                 label = day.strftime("%b %y") if day.month == 1 or step == 1 else day.strftime("%b")
-                out.append(f'<text class="axis" x="{x + 2}" y="{y}">{_e(label)}</text>')
+                if labels:
+                    out.append(f'<text class="axis" x="{x + 2}" y="{y}">{_e(label)}</text>')
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return "".join(out)
 
@@ -136,9 +140,18 @@ WIDTH = 360.0
 LEFT = 34.0
 
 
-def rates_svg(bands: Sequence[Band], first: str, last: str, *, width: float = WIDTH) -> Markup:
+def rates_svg(
+    bands: Sequence[Band],
+    first: str,
+    last: str,
+    *,
+    width: float = WIDTH,
+    height: float = 150.0,
+    ticks: bool = True,
+) -> Markup:
     """Cramps per week in each period: a line at the estimate over the period, a shaded
-    band from the interval's low to high (95 %)."""
+    band from the interval's low to high (95 %). ``ticks``: month names under the axis
+    (a chart stacked above another on the same axis can leave them to that one)."""
     if not bands:
         return _svg(
             width,
@@ -147,7 +160,7 @@ def rates_svg(bands: Sequence[Band], first: str, last: str, *, width: float = WI
             ['<text x="4" y="20">Not enough nights yet</text>'],
             "rates",
         )
-    height, top, bottom = 150.0, 8.0, 128.0
+    top, bottom = 8.0, height - (22 if ticks else 4)
     axis = _Axis(first, last, LEFT, width - 4)
     peak = max((b[4] if b[4] is not None else (b[2] or 0.0)) for b in bands) or 1.0
     peak = min(peak, 14.0)
@@ -155,7 +168,7 @@ def rates_svg(bands: Sequence[Band], first: str, last: str, *, width: float = WI
     def y(rate: float) -> float:
         return round(bottom - (bottom - top) * min(rate, peak) / peak, 1)
 
-    parts = [axis.ticks(height - 6)]
+    parts = [axis.ticks(height - 6, ticks)]
     for frac in (0.0, 0.5, 1.0):
         value = peak * frac
         parts.append(
@@ -192,6 +205,7 @@ def timeline_svg(
     *,
     width: float = WIDTH,
     doses: Sequence[str] | None = None,
+    ticks: bool = True,
 ) -> Markup:
     """The regimen under the rates, on the same time axis: one row per item. With
     ``doses`` (one text per entry of ``items``) each bar is labelled with its dose, so a
@@ -206,9 +220,9 @@ def timeline_svg(
             "timeline",
         )
     row, top = 16.0, 4.0
-    height = top + row * len(names) + 18
+    height = top + row * len(names) + (18 if ticks else 4)
     axis = _Axis(first, last, LEFT, width - 4)
-    parts = [axis.ticks(height - 4)]
+    parts = [axis.ticks(height - 4, ticks)]
     for i, name in enumerate(names):
         y = top + i * row
         if doses is None:
@@ -224,10 +238,12 @@ def timeline_svg(
                 text = f"{name} {doses[k]}" if not labelled else doses[k]
                 labelled = True
                 words = f"{name} {doses[k]}: {start} to {end or 'now'}".replace("  ", " ")
-                # a label that would run off the right edge ends at the bar's end instead
-                anchor = x0 + 2 if x0 < LEFT + (width - LEFT) * 0.55 else None
-                place = f'x="{anchor}"' if anchor else f'x="{x1 - 2}" text-anchor="end"'
-                parts.append(f'<text class="axis item" {place} y="{y + 11}">{_e(text)}</text>')
+                # a label that would run off the right edge goes before the bar instead
+                if x0 < LEFT + (width - LEFT) * 0.55:
+                    place = f'x="{x0 + 2}" y="{y + 11}"'
+                else:
+                    place = f'x="{x0 - 3}" y="{y + 16}" text-anchor="end"'
+                parts.append(f'<text class="axis item" {place}>{_e(text)}</text>')
             parts.append(
                 f'<rect class="bar" x="{x0}" y="{y + 13}" width="{max(x1 - x0, 2):.1f}" '
                 f'height="3" rx="1"><title>{_e(words)}</title></rect>'
@@ -237,7 +253,12 @@ def timeline_svg(
 
 # -- the nights, one after the other -------------------------------------------------------
 def nights_svg(
-    statuses: Sequence[NightStatus], first: str, last: str, *, width: float = WIDTH
+    statuses: Sequence[NightStatus],
+    first: str,
+    last: str,
+    *,
+    width: float = WIDTH,
+    ticks: bool = True,
 ) -> Markup:
     """Every night on the shared time axis: a bar as tall as its cramps (3 or more: full
     height), a thin mark under the base line for a cramp-free night, a grey mark for a
@@ -250,10 +271,10 @@ def nights_svg(
             ['<text x="4" y="20">No nights yet</text>'],
             "nights",
         )
-    height, top, base = 64.0, 4.0, 40.0
+    height, top, base = (64.0 if ticks else 52.0), 4.0, 40.0
     axis = _Axis(first, last, LEFT, width - 4)
     day_width = (width - 4 - LEFT) / axis.days
-    parts = [axis.ticks(height - 4)]
+    parts = [axis.ticks(height - 4, ticks)]
     parts.append(f'<line class="grid" x1="{LEFT}" x2="{width - 4}" y1="{base}" y2="{base}"/>')
     parts.append(f'<text class="axis" x="0" y="{top + 6}">3+</text>')
     parts.append(f'<text class="axis" x="0" y="{base}">0</text>')
@@ -309,6 +330,8 @@ def trend_svg(
     top_value: float,
     *,
     width: float = WIDTH,
+    height: float = 120.0,
+    ticks: bool = True,
 ) -> Markup:
     """Each cramp as a dot (x: night, y: severity or duration) and each month's mean."""
     if not points:
@@ -319,14 +342,14 @@ def trend_svg(
             [f'<text x="4" y="20">No {_e(what)} yet</text>'],
             "trend",
         )
-    height, top, bottom = 120.0, 6.0, 100.0
+    top, bottom = 6.0, height - (20 if ticks else 4)
     axis = _Axis(first, last, LEFT, width - 4)
     peak = max(top_value, *(v for _, v in points))
 
     def y(value: float) -> float:
         return round(bottom - (bottom - top) * value / peak, 1)
 
-    parts = [axis.ticks(height - 4)]
+    parts = [axis.ticks(height - 4, ticks)]
     for value in (0.0, peak / 2, peak):
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{width - 4}" y1="{y(value)}" y2="{y(value)}"/>'
@@ -452,9 +475,7 @@ def _print_style(kind: str) -> str:
     # only the rules that can match this kind of chart: every SVG parses its own style
     wanted = (".chart ", f".{kind} ", f".{kind}.")
     return " ".join(
-        f"{sel} {{ {body} }}"
-        for sel, body in _print_rules()
-        if any(w in f"{sel} " for w in wanted)
+        f"{sel} {{ {body} }}" for sel, body in _print_rules() if any(w in f"{sel} " for w in wanted)
     )
 
 

@@ -115,7 +115,8 @@ class MedicationRow:
     dose: str
     start: str
     end: str
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # grades A-C: flagged
+    weak_evidence: tuple[str, ...] = ()  # grade D (a lay article): shown, not flagged
     known: bool = True
 
     @property

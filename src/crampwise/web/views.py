@@ -549,6 +549,7 @@ def analysis_page(t: Tracker) -> AnalysisPage:
 
 
 MORE_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("/report.pdf", "Doctor report (PDF)", "two pages for your clinician: rates, medicines, labs"),
     ("/analysis", "Analysis", "what your diary can and cannot show"),
     ("/safety", "Safety", "limits, interactions, cramp-associated medicines"),
     ("/medications", "Medications", "prescription medicines"),
