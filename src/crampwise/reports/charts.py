@@ -30,6 +30,7 @@ __all__ = [
     "calendar_svg",
     "chart_css",
     "nights_svg",
+    "palette_css",
     "rates_svg",
     "side_muscle_counts",
     "styled",
@@ -454,6 +455,14 @@ def chart_css() -> str:
     """``charts.css``: the charts' rules (colours as CSS variables) and, in ``:root``,
     the light palette the report prints with (the web app's themes override it)."""
     return (files("crampwise.reports") / "charts.css").read_text(encoding="utf-8")
+
+
+@cache
+def palette_css() -> str:
+    """The ``:root`` palette block of ``charts.css`` alone (for a page that draws its
+    charts with :func:`styled` but colours its legends with the same variables)."""
+    found = re.search(r":root\s*\{[^}]*\}", chart_css())
+    return found.group(0) if found else ""
 
 
 @cache

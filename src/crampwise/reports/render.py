@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from crampwise.errors import CrampwiseError
-from crampwise.reports.charts import chart_css
+from crampwise.reports.charts import palette_css
 from crampwise.reports.context import ReportContext
 
 __all__ = ["PACKAGE_DIR", "PackageFetcher", "render_html", "render_pdf"]
@@ -42,7 +42,7 @@ def render_html(context: ReportContext, *, for_pdf: bool = False) -> str:
     styles = Markup((PACKAGE_DIR / "report.css").read_text(encoding="utf-8"))
     template = _env().get_template("report.html")
     return template.render(
-        page=context, styles=styles, charts_css=Markup(chart_css()), for_pdf=for_pdf
+        page=context, styles=styles, charts_css=Markup(palette_css()), for_pdf=for_pdf
     )
 
 
