@@ -25,6 +25,20 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The doctor report: WeasyPrint's system libraries (in Debian's base image already; listed
+# in case it changes) and poppler-utils, whose pdftotext/pdfinfo/pdftoppm read the PDF back.
+if ! command -v pdftotext >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2-1.0; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+      libfontconfig1 fonts-dejavu-core >/dev/null
+  else
+    echo "poppler-utils or Pango is missing (the report tests need them): sudo apt-get install poppler-utils libpango-1.0-0 libpangoft2-1.0-0" >&2
+    exit 1
+  fi
+fi
+
 bash scripts/setup.sh dev
 
 source scripts/pg.sh start

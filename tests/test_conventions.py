@@ -66,6 +66,13 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "cli": ("crampwise.storage",),
     "web": ("crampwise.storage", "crampwise.cli"),
     "formats": ("crampwise.tracker", "crampwise.cli"),
+    "reports": (
+        "crampwise.storage",
+        "crampwise.tracker",
+        "crampwise.cli",
+        "crampwise.web",
+        "crampwise.formats",
+    ),
     "rules": ("crampwise.storage", "crampwise.tracker", "crampwise.cli"),
 }
 

@@ -39,6 +39,8 @@ HEAVY = {
     "crampwise.analysis",
     "crampwise.knowledge",
     "crampwise.safety",
+    "crampwise.reports",
+    "weasyprint",
 }
 
 #: Standard-library modules that cost milliseconds at start-up and that `log` and

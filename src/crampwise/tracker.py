@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from crampwise.formats.diaryformat import ImportReport, ParsedDiary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
+    from crampwise.reports.context import ExperimentRow, ReportContext
     from crampwise.safety import Finding, SafetyReport
     from crampwise.safety.nutrition import NutritionTotals
     from crampwise.storage.migrations import MigrationStatus
@@ -380,6 +381,73 @@ class Tracker:
 
         today = self.today()
         return check_new_item(self._safety_snapshot(today), today, item)
+
+    # -- the doctor report ---------------------------------------------------------------
+    def report(self, start: str | None = None, end: str | None = None) -> ReportContext:
+        """The doctor report's content for the nights from ``start`` to ``end`` (ISO dates
+        or words such as ``yesterday``; default the whole diary): the analysis of those
+        nights, the regimen and medicines in force then, labs up to the end, and the
+        safety check as of the end (today when it is open)."""
+        from crampwise.analysis import analyze_series
+        from crampwise.diaryseries import build_series
+        from crampwise.reports.build import build_report
+
+        start, end = self.date_range(start, end)
+        statuses = self.diary.nights(start, end)
+        snapshot = self.snapshot(start, end)
+        result = analyze_series(build_series(snapshot)) if statuses else None
+        as_of = dt.date.fromisoformat(end) if end is not None else self.today()
+        return build_report(
+            snapshot,
+            statuses,
+            result,
+            self.safety(min(as_of, self.today())),
+            today=self.today(),
+            start=start,
+            end=end,
+            experiments=self._report_experiments(),
+        )
+
+    def _report_experiments(self) -> tuple[ExperimentRow, ...] | None:
+        """The experiments section of the report. None until the diary has randomized
+        experiments (issue 12); the report leaves its section out then."""
+        return None
+
+    def write_report(
+        self,
+        *,
+        pdf: str | None = None,
+        html: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        confirm: bool = False,
+    ) -> tuple[ReportContext, int | None]:
+        """Write the doctor report as PDF and/or HTML (atomically; replacing a file needs
+        ``confirm``). Returns the report's content and the PDF's number of pages."""
+        from crampwise.formats.files import check_targets, write_atomic
+        from crampwise.reports.render import render_html, render_pdf
+
+        if not pdf and not html:
+            raise InputError(
+                "pdf", "give a file to write the report to (PDF or HTML)", code="required"
+            )
+        for field, path in (("pdf", pdf), ("html", html)):
+            if path is not None:
+                check_targets([path], field=field, confirm=confirm)
+        context = self.report(start, end)
+        pages = None
+        if pdf is not None:
+            data, pages = render_pdf(context)
+            write_atomic(pdf, data, field="pdf")
+        if html is not None:
+            write_atomic(html, render_html(context), field="html")
+        return context, pages
+
+    def report_pdf(self, start: str | None = None, end: str | None = None) -> bytes:
+        """The doctor report as PDF bytes (what the web app offers for download)."""
+        from crampwise.reports.render import render_pdf
+
+        return render_pdf(self.report(start, end))[0]
 
     def nutrition(self, day: dt.date | None = None) -> NutritionTotals:
         """Potassium, magnesium, calcium and sodium from foods and supplements on ``day``."""

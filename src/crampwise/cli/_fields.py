@@ -50,6 +50,8 @@ OPTIONS: dict[str, str] = {
     "bedtime": "--bedtime",
     "map": "--map",
     "ics": "--ics",
+    "pdf": "--pdf",
+    "html": "--html",
     "db": "--db",
     "out": "--out",
     "emptied_night": "--then",

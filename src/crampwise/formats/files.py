@@ -33,18 +33,25 @@ def check_targets(paths: list[str], *, field: str, confirm: bool) -> None:
         )
 
 
-def write_atomic(path: str, text: str, *, field: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+def write_atomic(path: str, text: str | bytes, *, field: str) -> None:
+    """Write ``text`` (or bytes, such as a PDF) to ``path`` through a temporary file in
+    the same folder."""
     folder = os.path.dirname(os.path.abspath(path))
     try:
         handle, tmp = tempfile.mkstemp(prefix=".crampwise-", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(field, f"cannot write in {folder!r}: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(handle, "wb") as binary:
+                binary.write(text)
+                binary.flush()
+                os.fsync(binary.fileno())
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         raise InputError(field, f"cannot write {path!r}: {exc.strerror}") from None

@@ -28,6 +28,7 @@ from crampwise.errors import (
     NotFoundError,
     StorageError,
 )
+from crampwise.reports.charts import chart_css
 from crampwise.tracker import Tracker
 from crampwise.web import api, pages
 from crampwise.web.fields import action_json, error_text, json_detail
@@ -66,6 +67,12 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
     app.state.settings = settings
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.get("/static/charts.css", include_in_schema=False)
+    def chart_styles() -> Response:
+        # the charts' one stylesheet lives with the charts (the report prints with it too)
+        return Response(chart_css(), media_type="text/css")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/sw.js", include_in_schema=False)

@@ -230,6 +230,21 @@ def more(request: Request, t: T) -> Response:
     return render(request, "more.html", views.more_page(t))
 
 
+@router.get("/report.pdf")
+def report_pdf(request: Request, t: T, start: Short = None, end: Short = None) -> Response:
+    """The doctor report, as the CLI's ``report --pdf`` writes it, for download."""
+    data = t.report_pdf(start, end)
+    name = f"crampwise-report-{t.today().isoformat()}.pdf"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @router.get("/offline", response_class=HTMLResponse)
 def offline(request: Request) -> Response:
     page = views.Page(title="Offline", nav="home", headline="You are offline.")

@@ -29,8 +29,8 @@ from crampwise.formats.jsonrecords import (
     regimen_json,
     trigger_point_json,
 )
+from crampwise.reports import charts
 from crampwise.tracker import Tracker
-from crampwise.web import charts
 
 __all__ = [
     "NAV",
@@ -549,6 +549,7 @@ def analysis_page(t: Tracker) -> AnalysisPage:
 
 
 MORE_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("/report.pdf", "Doctor report (PDF)", "two pages for your clinician: rates, medicines, labs"),
     ("/analysis", "Analysis", "what your diary can and cannot show"),
     ("/safety", "Safety", "limits, interactions, cramp-associated medicines"),
     ("/medications", "Medications", "prescription medicines"),

@@ -1,8 +1,8 @@
 // crampwise service worker: the app shell works offline; API calls always go to the
 // network (the page queues cramps itself when they fail).
 "use strict";
-var CACHE = "crampwise-v1";
-var SHELL = ["/", "/offline", "/static/app.css", "/static/app.js", "/static/icon.svg", "/manifest.webmanifest"];
+var CACHE = "crampwise-v2";
+var SHELL = ["/", "/offline", "/static/charts.css", "/static/app.css", "/static/app.js", "/static/icon.svg", "/manifest.webmanifest"];
 
 self.addEventListener("install", function (ev) {
   ev.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));

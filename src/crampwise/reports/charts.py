@@ -1,16 +1,23 @@
-"""Charts as SVG, drawn on the server (no JavaScript library, no CDN, no font files).
+"""Charts as SVG, drawn in Python: the web dashboard's and the doctor report's (no
+JavaScript library, no CDN, no font files).
 
 Each function returns markup (``markupsafe.Markup``) with its text escaped; colours come
-from CSS classes (``app.css``), so the charts follow the light and dark themes and need
-no inline styles (the CSP allows none). Every chart has a ``<title>`` and an
-``aria-label`` with what it shows in words; the pages put the numbers in text too.
+from CSS classes in one stylesheet, ``charts.css`` beside this module, so the dashboard
+and the report look alike. The web app links that stylesheet (its themes set the colour
+variables; the CSP allows no inline styles); the PDF renderer does not apply a page's CSS
+inside an SVG, so the report embeds the same rules in each chart with :func:`styled`.
+Every chart has a ``<title>`` and an ``aria-label`` with what it shows in words; the
+pages put the numbers in text too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib.resources import files
 
 from markupsafe import Markup, escape
 
@@ -21,8 +28,12 @@ __all__ = [
     "Band",
     "bodymap_svg",
     "calendar_svg",
+    "chart_css",
+    "nights_svg",
+    "palette_css",
     "rates_svg",
     "side_muscle_counts",
+    "styled",
     "timeline_svg",
     "trend_svg",
 ]
@@ -107,7 +118,8 @@ class _Axis:
         offset = min(max(offset, 0), self.days)
         return round(self.x0 + (self.x1 - self.x0) * offset / self.days, 1)
 
-    def ticks(self, y: float) -> str:
+    def ticks(self, y: float, labels: bool = True) -> str:
+        """Month grid lines down to ``y`` (less room for) their labels, written at ``y``."""
         out = []
         day = self.first.replace(day=1)
         months = self.days / 30.4
@@ -115,9 +127,12 @@ class _Axis:
         while day <= self.first + dt.timedelta(days=self.days):
             if day >= self.first and (day.month - 1) % step == 0:
                 x = self.x(day.isoformat())
-                out.append(f'<line class="grid" x1="{x}" x2="{x}" y1="0" y2="{y - 10}"/>')
+                out.append(
+                    f'<line class="grid" x1="{x}" x2="{x}" y1="0" y2="{y - 10 if labels else y}"/>'
+                )
                 label = day.strftime("%b %y") if day.month == 1 or step == 1 else day.strftime("%b")
-                out.append(f'<text class="axis" x="{x + 2}" y="{y}">{_e(label)}</text>')
+                if labels:
+                    out.append(f'<text class="axis" x="{x + 2}" y="{y}">{_e(label)}</text>')
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return "".join(out)
 
@@ -126,32 +141,42 @@ WIDTH = 360.0
 LEFT = 34.0
 
 
-def rates_svg(bands: Sequence[Band], first: str, last: str) -> Markup:
+def rates_svg(
+    bands: Sequence[Band],
+    first: str,
+    last: str,
+    *,
+    width: float = WIDTH,
+    height: float = 150.0,
+    ticks: bool = True,
+) -> Markup:
     """Cramps per week in each period: a line at the estimate over the period, a shaded
-    band from the interval's low to high (95 %)."""
+    band from the interval's low to high (95 %). ``ticks``: month names under the axis
+    (a chart stacked above another on the same axis can leave them to that one)."""
     if not bands:
         return _svg(
-            WIDTH,
+            width,
             30,
             "No periods to show yet",
             ['<text x="4" y="20">Not enough nights yet</text>'],
             "rates",
         )
-    height, top, bottom = 150.0, 8.0, 128.0
-    axis = _Axis(first, last, LEFT, WIDTH - 4)
+    top, bottom = 8.0, height - (22 if ticks else 4)
+    axis = _Axis(first, last, LEFT, width - 4)
     peak = max((b[4] if b[4] is not None else (b[2] or 0.0)) for b in bands) or 1.0
     peak = min(peak, 14.0)
 
     def y(rate: float) -> float:
         return round(bottom - (bottom - top) * min(rate, peak) / peak, 1)
 
-    parts = [axis.ticks(height - 6)]
+    parts = [axis.ticks(height - 6, ticks)]
     for frac in (0.0, 0.5, 1.0):
         value = peak * frac
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>'
+            f'<line class="grid" x1="{LEFT}" x2="{width - 4}" y1="{y(value)}" y2="{y(value)}"/>'
         )
-        parts.append(f'<text class="axis" x="0" y="{y(value) + 3}">{value:.1f}</text>')
+        tick = f"{value:.2f}" if peak < 1 else f"{value:.1f}"
+        parts.append(f'<text class="axis" x="0" y="{y(value) + 3}">{tick}</text>')
     for start, end, est, low, high in bands:
         x0 = axis.x(start)
         x1 = max(axis.x((dt.date.fromisoformat(end) + dt.timedelta(days=1)).isoformat()), x0 + 1)
@@ -171,64 +196,164 @@ def rates_svg(bands: Sequence[Band], first: str, last: str) -> Markup:
                 f"<title>{_e(words)}</title></line>"
             )
     label = "Cramps per week in each period, with 95 % intervals"
-    return _svg(WIDTH, height, label, parts, "rates")
+    return _svg(width, height, label, parts, "rates")
 
 
-def timeline_svg(items: Sequence[tuple[str, str, str | None]], first: str, last: str) -> Markup:
-    """The regimen under the rates, on the same time axis: one row per item."""
+def timeline_svg(
+    items: Sequence[tuple[str, str, str | None]],
+    first: str,
+    last: str,
+    *,
+    width: float = WIDTH,
+    doses: Sequence[str] | None = None,
+    ticks: bool = True,
+) -> Markup:
+    """The regimen under the rates, on the same time axis: one row per item. With
+    ``doses`` (one text per entry of ``items``) each bar is labelled with its dose, so a
+    change of dose shows where it happened."""
     names = sorted({i[0] for i in items}, key=lambda n: min(s for m, s, _ in items if m == n))
     if not names:
         return _svg(
-            WIDTH,
+            width,
             30,
             "No regimen recorded",
             ['<text x="4" y="20">No regimen yet</text>'],
             "timeline",
         )
     row, top = 16.0, 4.0
-    height = top + row * len(names) + 18
-    axis = _Axis(first, last, LEFT, WIDTH - 4)
-    parts = [axis.ticks(height - 4)]
+    height = top + row * len(names) + (18 if ticks else 4)
+    axis = _Axis(first, last, LEFT, width - 4)
+    parts = [axis.ticks(height - 4, ticks)]
     for i, name in enumerate(names):
         y = top + i * row
-        parts.append(f'<text class="axis item" x="{LEFT + 2}" y="{y + 11}">{_e(name)}</text>')
-        for item, start, end in items:
+        if doses is None:
+            parts.append(f'<text class="axis item" x="{LEFT + 2}" y="{y + 11}">{_e(name)}</text>')
+        labelled = False
+        for k, (item, start, end) in enumerate(items):
             if item != name:
                 continue
             x0 = axis.x(start)
-            x1 = axis.x(end) if end else WIDTH - 4
+            x1 = axis.x(end) if end else width - 4
             words = f"{name}: {start} to {end or 'now'}"
+            if doses is not None:
+                text = f"{name} {doses[k]}" if not labelled else doses[k]
+                labelled = True
+                words = f"{name} {doses[k]}: {start} to {end or 'now'}".replace("  ", " ")
+                # a label that would run off the right edge goes before the bar instead
+                if x0 < LEFT + (width - LEFT) * 0.55:
+                    place = f'x="{x0 + 2}" y="{y + 11}"'
+                else:
+                    place = f'x="{x0 - 3}" y="{y + 16}" text-anchor="end"'
+                parts.append(f'<text class="axis item" {place}>{_e(text)}</text>')
             parts.append(
                 f'<rect class="bar" x="{x0}" y="{y + 13}" width="{max(x1 - x0, 2):.1f}" '
                 f'height="3" rx="1"><title>{_e(words)}</title></rect>'
             )
-    return _svg(WIDTH, height, "Regimen over time: when each item was taken", parts, "timeline")
+    return _svg(width, height, "Regimen over time: when each item was taken", parts, "timeline")
+
+
+# -- the nights, one after the other -------------------------------------------------------
+def nights_svg(
+    statuses: Sequence[NightStatus],
+    first: str,
+    last: str,
+    *,
+    width: float = WIDTH,
+    ticks: bool = True,
+) -> Markup:
+    """Every night on the shared time axis: a bar as tall as its cramps (3 or more: full
+    height), a thin mark under the base line for a cramp-free night, a grey mark for a
+    missing one (not counted as cramp-free). Runs of alike nights are drawn as one shape."""
+    if not statuses:
+        return _svg(
+            width,
+            30,
+            "No nights recorded yet",
+            ['<text x="4" y="20">No nights yet</text>'],
+            "nights",
+        )
+    height, top, base = (64.0 if ticks else 52.0), 4.0, 40.0
+    axis = _Axis(first, last, LEFT, width - 4)
+    day_width = (width - 4 - LEFT) / axis.days
+    parts = [axis.ticks(height - 4, ticks)]
+    parts.append(f'<line class="grid" x1="{LEFT}" x2="{width - 4}" y1="{base}" y2="{base}"/>')
+    parts.append(f'<text class="axis" x="0" y="{top + 6}">3+</text>')
+    parts.append(f'<text class="axis" x="0" y="{base}">0</text>')
+    run_kind, run_start, run_len = "", "", 0
+
+    def flush() -> None:
+        if not run_len:
+            return
+        x = axis.x(run_start)
+        w = max(run_len * day_width, 0.6)
+        y, h = (base + 2, 3.0) if run_kind == "free" else (base + 6, 3.0)
+        words = f"{run_start}: {run_len} night{'s' if run_len != 1 else ''} " + (
+            "without cramps" if run_kind == "free" else "missing (not counted)"
+        )
+        parts.append(
+            f'<rect class="{run_kind}" x="{x}" y="{y}" width="{w:.2f}" height="{h}">'
+            f"<title>{_e(words)}</title></rect>"
+        )
+
+    for s in statuses:
+        kind = "missing" if not s.observed else "free" if not s.cramps else "cramp"
+        if kind == run_kind and kind != "cramp":
+            run_len += 1
+            continue
+        flush()
+        run_kind, run_start, run_len = kind, s.date, 1
+        if kind == "cramp":
+            run_len = 0
+            n = s.cramps or 0
+            h = (base - top) * min(n, 3) / 3
+            parts.append(
+                f'<rect class="cramp c{min(n, 3)}" x="{axis.x(s.date)}" y="{base - h:.1f}" '
+                f'width="{max(day_width, 0.8):.2f}" height="{h:.1f}" data-date="{s.date}">'
+                f"<title>{s.date}: {n} cramp{'s' if n != 1 else ''}</title></rect>"
+            )
+    flush()
+    observed = [s for s in statuses if s.observed]
+    label = (
+        f"Each night from {statuses[0].date} to {statuses[-1].date}: "
+        f"{sum(1 for s in observed if s.cramps)} with cramps, "
+        f"{sum(1 for s in observed if not s.cramps)} without, "
+        f"{len(statuses) - len(observed)} missing"
+    )
+    return _svg(width, height, label, parts, "nights")
 
 
 # -- severity / duration trend -------------------------------------------------------------
 def trend_svg(
-    points: Sequence[tuple[str, float]], first: str, last: str, what: str, top_value: float
+    points: Sequence[tuple[str, float]],
+    first: str,
+    last: str,
+    what: str,
+    top_value: float,
+    *,
+    width: float = WIDTH,
+    height: float = 120.0,
+    ticks: bool = True,
 ) -> Markup:
     """Each cramp as a dot (x: night, y: severity or duration) and each month's mean."""
     if not points:
         return _svg(
-            WIDTH,
+            width,
             30,
             f"No {what} recorded",
             [f'<text x="4" y="20">No {_e(what)} yet</text>'],
             "trend",
         )
-    height, top, bottom = 120.0, 6.0, 100.0
-    axis = _Axis(first, last, LEFT, WIDTH - 4)
+    top, bottom = 6.0, height - (20 if ticks else 4)
+    axis = _Axis(first, last, LEFT, width - 4)
     peak = max(top_value, *(v for _, v in points))
 
     def y(value: float) -> float:
         return round(bottom - (bottom - top) * value / peak, 1)
 
-    parts = [axis.ticks(height - 4)]
+    parts = [axis.ticks(height - 4, ticks)]
     for value in (0.0, peak / 2, peak):
         parts.append(
-            f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 4}" y1="{y(value)}" y2="{y(value)}"/>'
+            f'<line class="grid" x1="{LEFT}" x2="{width - 4}" y1="{y(value)}" y2="{y(value)}"/>'
         )
         parts.append(f'<text class="axis" x="0" y="{y(value) + 3}">{value:g}</text>')
     for night, value in points:
@@ -242,7 +367,7 @@ def trend_svg(
     )
     parts.append(f'<path class="mean" d="{path}"/>')
     label = f"{what.capitalize()} of each cramp over time (dots) and each month's mean (line)"
-    return _svg(WIDTH, height, label, parts, "trend")
+    return _svg(width, height, label, parts, "trend")
 
 
 # -- the leg body map ----------------------------------------------------------------------
@@ -322,3 +447,52 @@ def side_muscle_counts(
             for m in muscles:
                 counts[(s, m)] += 1
     return counts
+
+
+# -- one stylesheet for the web and the report ---------------------------------------------
+@cache
+def chart_css() -> str:
+    """``charts.css``: the charts' rules (colours as CSS variables) and, in ``:root``,
+    the light palette the report prints with (the web app's themes override it)."""
+    return (files("crampwise.reports") / "charts.css").read_text(encoding="utf-8")
+
+
+@cache
+def palette_css() -> str:
+    """The ``:root`` palette block of ``charts.css`` alone (for a page that draws its
+    charts with :func:`styled` but colours its legends with the same variables)."""
+    found = re.search(r":root\s*\{[^}]*\}", chart_css())
+    return found.group(0) if found else ""
+
+
+@cache
+def _print_rules() -> tuple[tuple[str, str], ...]:
+    """(selectors, declarations) of ``charts.css``, colours resolved to its palette."""
+    css = re.sub(r"/\*.*?\*/", "", chart_css(), flags=re.S)
+    root = re.search(r":root\s*\{([^}]*)\}", css)
+    palette = dict(re.findall(r"(--[\w-]+)\s*:\s*([^;]+);", root.group(1) if root else ""))
+    rules = css[root.end() :] if root else css
+    resolved = re.sub(r"var\((--[\w-]+)\)", lambda m: palette[m.group(1)].strip(), rules)
+    return tuple(
+        (" ".join(sel.split()), " ".join(body.split()))
+        for sel, body in re.findall(r"([^{}]+)\{([^}]*)\}", resolved)
+    )
+
+
+@cache
+def _print_style(kind: str) -> str:
+    # only the rules that can match this kind of chart: every SVG parses its own style
+    wanted = (".chart ", f".{kind} ", f".{kind}.")
+    return " ".join(
+        f"{sel} {{ {body} }}" for sel, body in _print_rules() if any(w in f"{sel} " for w in wanted)
+    )
+
+
+def styled(chart: Markup) -> Markup:
+    """The chart with the rules of ``charts.css`` it uses inside it, colours resolved to
+    the light palette (for the PDF, which draws an SVG with its own styles only; browsers
+    show it alike)."""
+    head, sep, rest = str(chart).partition("<title>")
+    found = re.search(r'class="chart ([\w-]+)', head)
+    style = _print_style(found.group(1) if found else "")
+    return Markup(f"{head}<style>{style}</style>{sep}{rest}")

@@ -1,0 +1,113 @@
+"""Render the doctor report: HTML with Jinja2, PDF with WeasyPrint, all offline.
+
+The PDF renderer may open only ``data:`` URLs and the files of this package (its fonts):
+:class:`PackageFetcher` refuses everything else, so a report can never reach the network
+or read another file on the machine, whatever ended up in the diary. The HTML file is
+self-contained (styles and charts inline; fonts named, not linked).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from crampwise.errors import CrampwiseError
+from crampwise.reports.charts import palette_css
+from crampwise.reports.context import ReportContext
+
+__all__ = ["PACKAGE_DIR", "PackageFetcher", "render_html", "render_pdf"]
+
+PACKAGE_DIR = Path(str(files("crampwise.reports"))).resolve()
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(PACKAGE_DIR / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(context: ReportContext, *, for_pdf: bool = False) -> str:
+    """The report as one HTML document. ``for_pdf`` links the shipped fonts (which the
+    PDF embeds); the standalone HTML file names them only, so it links nothing."""
+    # our own stylesheets, shipped in the package: inserted as they are, not escaped
+    styles = Markup((PACKAGE_DIR / "report.css").read_text(encoding="utf-8"))
+    template = _env().get_template("report.html")
+    return template.render(
+        page=context, styles=styles, charts_css=Markup(palette_css()), for_pdf=for_pdf
+    )
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, or a clear error when it or its system libraries are missing."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz could not be loaded
+        raise CrampwiseError(
+            "the PDF report needs WeasyPrint and its system libraries (Pango, HarfBuzz, "
+            "fontconfig; on Debian or Ubuntu: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0); the HTML report works without them ({exc})"
+        ) from None
+    return weasyprint
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class Fetcher(URLFetcher):  # type: ignore[misc]
+        """``data:`` URLs and files inside the crampwise.reports package; nothing else."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = _package_file(url)
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"the report may not load {url!r}")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), status=200)
+
+    return Fetcher
+
+
+def PackageFetcher() -> Any:  # noqa: N802 - a factory standing for the class
+    """A WeasyPrint URL fetcher that allows only ``data:`` and this package's files;
+    refused URLs are listed in its ``refused`` attribute."""
+    return _fetcher_class()()
+
+
+def _package_file(url: str) -> Path | None:
+    """The file a ``file:`` URL names if it lies inside this package, else None."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_file() or not path.is_relative_to(PACKAGE_DIR):
+        return None
+    return path
+
+
+def render_pdf(context: ReportContext) -> tuple[bytes, int]:
+    """The report as PDF bytes (A4), and its number of pages."""
+    weasyprint = _weasyprint()
+    html = weasyprint.HTML(
+        string=render_html(context, for_pdf=True),
+        base_url=PACKAGE_DIR.as_uri() + "/",
+        url_fetcher=PackageFetcher(),
+    )
+    document = html.render()
+    pdf: bytes = document.write_pdf()
+    return pdf, len(document.pages)
