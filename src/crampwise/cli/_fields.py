@@ -89,6 +89,10 @@ ACTION_HINTS: dict[str, str] = {
     "give-count": "give --none or --cramps N",
     "replace": "use --replace to let the file's version win",
     "choose-another-db": "give another --db, or add --yes to replace what it holds",
+    "plan-experiment": "plan one with 'crampwise experiment plan --item ITEM'",
+    "stop-experiment": "to end it early use 'crampwise experiment stop --id {subject}'",
+    "stop-regimen-for-experiment": "add --stop-regimen to end that entry when it starts",
+    "accept-low-power": "add --anyway to start it all the same",
 }
 
 

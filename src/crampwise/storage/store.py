@@ -10,6 +10,7 @@ from crampwise.storage import DATA_TABLES
 from crampwise.storage.context_tables import ContextTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
+from crampwise.storage.experiments_tables import ExperimentTables
 from crampwise.storage.migrations import migrate, status
 from crampwise.storage.regimen_tables import RegimenTables
 
@@ -33,10 +34,11 @@ _SCOPE: dict[str, str] = {
     "trigger_point_ratings": (
         "trigger_point_id IN (SELECT id FROM trigger_points WHERE diary_id = ?)"
     ),
+    "experiment_periods": "experiment_id IN (SELECT id FROM experiments WHERE diary_id = ?)",
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables):
+class Store(DiaryTables, RegimenTables, ContextTables, ExperimentTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every
@@ -154,6 +156,7 @@ class Store(DiaryTables, RegimenTables, ContextTables):
                 red_flags=tuple(self.list_red_flags()),
                 start=start,
                 end=end,
+                experiments=tuple(self.list_experiments()),
             )
 
     # -- backups ---------------------------------------------------------------------------

@@ -43,6 +43,7 @@ _MODULES = (
     "m0002_regimen_context",
     "m0003_diary_ids",
     "m0006_profile_bedtime",  # 0004 and 0005 are taken by branches not merged yet
+    "m0007_experiments",
 )
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
