@@ -120,9 +120,7 @@ class CrossoverStats(Record):
         return float(np.mean(self.verdict == code))
 
 
-def _rule(
-    p_benefit: FloatArray, p_meaningful: FloatArray, rule: DecisionRule
-) -> FloatArray:
+def _rule(p_benefit: FloatArray, p_meaningful: FloatArray, rule: DecisionRule) -> FloatArray:
     out = np.full(p_benefit.shape, INCONCLUSIVE, dtype=np.float64)
     out[1.0 - p_meaningful >= NO_MEANINGFUL_P] = NO_MEANINGFUL
     out[(p_meaningful >= rule.p_meaningful_min) & (p_benefit >= rule.p_benefit_min)] = BENEFIT
@@ -198,7 +196,7 @@ def _fit_trend(
     def mean(th: FloatArray) -> FloatArray:
         t = order[None, :] - centre[:, None]
         eta = th[:, :1] + th[:, 1:2] * b[None, :] + th[:, 2:3] * t + offset
-        return np.exp(np.clip(eta, -50.0, 50.0)) * weight
+        return np.asarray(np.exp(np.clip(eta, -50.0, 50.0)) * weight, dtype=np.float64)
 
     for _ in range(_NEWTON_STEPS):
         mu = mean(theta)

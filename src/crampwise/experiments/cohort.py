@@ -252,9 +252,7 @@ def pool(
         ww = w.sum(axis=1)
         m = (w * y[None, :]).sum(axis=1) / ww
         resid = ((y[None, :] - m[:, None]) ** 2 * w).sum(axis=1)
-        log_post[s : s + _CHUNK] = (
-            0.5 * np.log(w).sum(axis=1) - 0.5 * np.log(ww) - 0.5 * resid
-        )
+        log_post[s : s + _CHUNK] = 0.5 * np.log(w).sum(axis=1) - 0.5 * np.log(ww) - 0.5 * resid
         mu_hat[s : s + _CHUNK] = m
         big_w[s : s + _CHUNK] = ww
     log_post += -0.5 * (tau / TAU_PRIOR_SD) ** 2  # half-normal prior (constant dropped)
@@ -269,8 +267,8 @@ def pool(
     pq = _mixture_quantiles(post, mu_hat, pred_sd, (0.025, 0.5, 0.975))
     pred_below = float(np.sum(post * _ndtr(-mu_hat / pred_sd)))
     cdf_tau = np.cumsum(post)
-    tau_low = float(tau[np.searchsorted(cdf_tau, 0.025)])
-    tau_high = float(tau[min(np.searchsorted(cdf_tau, 0.975), TAU_GRID - 1)])
+    tau_low = float(tau[int(np.searchsorted(cdf_tau, 0.025))])
+    tau_high = float(tau[min(int(np.searchsorted(cdf_tau, 0.975)), TAU_GRID - 1)])
     # each person's shrunken log rate ratio: E and Var over τ of the normal-normal posterior
     mean_i = np.zeros(k)
     second_i = np.zeros(k)
@@ -364,8 +362,16 @@ def cohort_from_files(
         result, its_item = found
         a, b = result.conditions["A"], result.conditions["B"]
         rows.append(
-            (name, a.cramps, a.nights, b.cramps, b.nights, result.dispersion, result.evidence,
-             its_item)
+            (
+                name,
+                a.cramps,
+                a.nights,
+                b.cramps,
+                b.nights,
+                result.dispersion,
+                result.evidence,
+                its_item,
+            )
         )
     if progress is not None:
         progress(len(paths), len(paths))
@@ -382,11 +388,18 @@ def cohort_from_files(
     if np.any(counts[:, 1] <= 0) or np.any(counts[:, 3] <= 0):
         bad = [r[0] for r in rows if r[2] <= 0 or r[4] <= 0]
         raise InputError("files", f"{bad[0]}: no counted nights in one condition")
-    y, var = stage_one(counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3],
-                       np.array([r[5] for r in rows]))
+    y, var = stage_one(
+        counts[:, 0], counts[:, 1], counts[:, 2], counts[:, 3], np.array([r[5] for r in rows])
+    )
     uncontrolled = [r[0] for r in rows if r[6] != "randomized"]
     notes = [f"{name}: included, but its trial was not randomized" for name in uncontrolled]
     return pool(
-        y, var, [r[0] for r in rows], [r[6] for r in rows], counts,
-        item=items[0] if items else item, skipped=skipped, notes=notes,
+        y,
+        var,
+        [r[0] for r in rows],
+        [r[6] for r in rows],
+        counts,
+        item=items[0] if items else item,
+        skipped=skipped,
+        notes=notes,
     )

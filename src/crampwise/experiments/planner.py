@@ -70,7 +70,8 @@ def parse_dose(dose: Any, unit: str | None) -> tuple[float | None, str | None]:
                 number_part = text[: -len(known)].strip()
                 if unit is not None and unit != known:
                     raise InputError(
-                        "unit", f"{unit!r} differs from the dose's {known!r}",
+                        "unit",
+                        f"{unit!r} differs from the dose's {known!r}",
                         code="conflict-with-field",
                     )
                 return v.number(number_part, "dose", 0.0, 100_000.0), known
@@ -109,7 +110,9 @@ def baseline_from_diary(data: DiaryData, before: dt.date) -> Baseline | None:
     dispersion = 1.0
     if len(weeks) >= 4 and np.mean(weeks) > 0:
         mean = float(np.mean(weeks))
-        dispersion = max(1.0, float(np.sum((np.array(weeks) - mean) ** 2)) / mean / (len(weeks) - 1))
+        dispersion = max(
+            1.0, float(np.sum((np.array(weeks) - mean) ** 2)) / mean / (len(weeks) - 1)
+        )
     source = (
         f"{total} cramps on {len(nights)} recorded nights, {short_date(min(nights))} to "
         f"{short_date(max(nights))}"
@@ -225,14 +228,10 @@ class Plan(Record):
             what = f"take {name}{dose}" if p.condition == "B" else f"no {name}"
             if self.comparator:
                 what += (
-                    f", no {self.comparator}"
-                    if p.condition == "B"
-                    else f", take {self.comparator}"
+                    f", no {self.comparator}" if p.condition == "B" else f", take {self.comparator}"
                 )
             wash = (
-                f"  (washout until {short_date(p.washout_until, today)})"
-                if p.washout_until
-                else ""
+                f"  (washout until {short_date(p.washout_until, today)})" if p.washout_until else ""
             )
             lines.append(
                 f"  {i}. {short_date(p.start, today):>12} – {short_date(p.end, today):<12} "
@@ -244,8 +243,7 @@ class Plan(Record):
             "What this trial is likely to conclude (simulated):",
             f"  if {name} halves your cramps:         'benefit' in "
             f"{100 * self.power.rr_0_5:.0f} % of trials",
-            f"  if it cuts them by a quarter:        'benefit' in "
-            f"{100 * self.power.rr_0_75:.0f} %",
+            f"  if it cuts them by a quarter:        'benefit' in {100 * self.power.rr_0_75:.0f} %",
             f"  if it does nothing:                  'benefit' (wrongly) in "
             f"{100 * self.power.false_benefit:.1f} %",
         ]
@@ -324,7 +322,16 @@ def _recommend(
 
     def enough(weeks: int) -> bool:
         found = _power_of(
-            seed, start, pairs, weeks, washout, first_washout, per_week, dispersion, rule, 2000,
+            seed,
+            start,
+            pairs,
+            weeks,
+            washout,
+            first_washout,
+            per_week,
+            dispersion,
+            rule,
+            2000,
             only_half=True,
         )
         return found.rr_0_5 >= TARGET_POWER
@@ -364,15 +371,22 @@ def make_plan(
 
     found = find_intervention(item, "item")
     vs = None
-    if comparator is not None and v.lookup_name(comparator, "comparator") not in ("none", "nothing"):
+    if comparator is not None and v.lookup_name(comparator, "comparator") not in (
+        "none",
+        "nothing",
+    ):
         vs = find_intervention(comparator, "comparator")
         if vs.item == found.item:
             raise InputError(
-                "comparator", f"{vs.item} cannot be compared with itself", code="conflict-with-field"
+                "comparator",
+                f"{vs.item} cannot be compared with itself",
+                code="conflict-with-field",
             )
     amount, dose_unit = parse_dose(dose, unit)
-    weeks = DEFAULT_PERIOD_WEEKS if period_weeks is None else v.int_range(
-        period_weeks, "period_weeks", 1, 52
+    weeks = (
+        DEFAULT_PERIOD_WEEKS
+        if period_weeks is None
+        else v.int_range(period_weeks, "period_weeks", 1, 52)
     )
     n_pairs = DEFAULT_PAIRS if pairs is None else v.int_range(pairs, "pairs", 1, 12)
     washout_given = washout_days is not None
@@ -388,8 +402,8 @@ def make_plan(
             f"({washout} nights); every period needs nights that are counted",
             code="conflict-with-field",
         )
-    the_seed = secrets.randbelow(MAX_SEED + 1) if seed is None else v.int_range(
-        seed, "seed", 0, MAX_SEED
+    the_seed = (
+        secrets.randbelow(MAX_SEED + 1) if seed is None else v.int_range(seed, "seed", 0, MAX_SEED)
     )
     if start is None:
         first = today + dt.timedelta(days=1)
@@ -397,14 +411,16 @@ def make_plan(
         first = dt.date.fromisoformat(v.iso_date(start, "start", None, earliest))
         if first > today + dt.timedelta(days=MAX_AHEAD_DAYS):
             raise InputError(
-                "start", f"{first} is more than a year ahead; plan closer to the start",
+                "start",
+                f"{first} is more than a year ahead; plan closer to the start",
                 code="out-of-range",
             )
     if baseline_per_week is not None:
         per_week = v.number(baseline_per_week, "baseline_per_week", 0.0, 50.0)
         if per_week <= 0:
             raise InputError(
-                "baseline_per_week", "must be above 0: a trial needs cramps to count",
+                "baseline_per_week",
+                "must be above 0: a trial needs cramps to count",
                 code="out-of-range",
             )
         source = "given"
@@ -446,8 +462,16 @@ def make_plan(
     at_recommended = None
     if recommended is not None:
         at_recommended = _power_of(
-            the_seed, first, n_pairs, recommended, washout, first_washout, per_week, phi,
-            the_rule, 4000,
+            the_seed,
+            first,
+            n_pairs,
+            recommended,
+            washout,
+            first_washout,
+            per_week,
+            phi,
+            the_rule,
+            4000,
         )
     years = None
     warnings: list[str] = []
@@ -510,9 +534,7 @@ def make_plan(
     )
 
 
-def _state_before(
-    data: DiaryData, start: dt.date, item: str, comparator: str | None
-) -> str | None:
+def _state_before(data: DiaryData, start: dt.date, item: str, comparator: str | None) -> str | None:
     """The condition in force the night before the start: A, B, or None (neither)."""
     day = (start - dt.timedelta(days=1)).isoformat()
     on = {e.item for e in data.regimen if e.active_on(day)}

@@ -209,8 +209,7 @@ class ExperimentResult(Record):
             )
         if self.more_weeks_needed:
             lines.append(
-                f"  about {self.more_weeks_needed} more weeks would more likely than not "
-                "settle it"
+                f"  about {self.more_weeks_needed} more weeks would more likely than not settle it"
             )
         lines += ["", *self.warnings, "", DISCLAIMER]
         return "\n".join(line for line in lines if line is not None).strip()
@@ -268,9 +267,7 @@ def night_table(exp: Experiment, data: DiaryData, until: dt.date) -> NightTable:
     return NightTable(dates, period, analysed, observed, cramps, on)
 
 
-def _totals(
-    table: NightTable, periods: int, mask: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _totals(table: NightTable, periods: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.zeros(periods)
     nights = np.zeros(periods)
     use = mask & table.analysed & table.observed & (table.period >= 0)
@@ -298,9 +295,7 @@ def _model(stats: CrossoverStats, nights: int, note: str = "") -> ModelSummary:
     )
 
 
-def _more_weeks(
-    stats: CrossoverStats, rule: DecisionRule, analysed_share: float
-) -> int | None:
+def _more_weeks(stats: CrossoverStats, rule: DecisionRule, analysed_share: float) -> int | None:
     """Posterior-predictive: more weeks (calendar, both conditions) after which a clear
     verdict is more likely than not; 0 when the verdict is already clear."""
     if int(stats.verdict[0]) != 0:
@@ -342,8 +337,7 @@ def experiment_result(
     """The verdict (see the module docstring). Raises when no pair of periods is over."""
     until = today - dt.timedelta(days=1)  # tonight has not happened yet
     finished = [
-        i for i, p in enumerate(exp.design)
-        if p.end <= min(until.isoformat(), exp.last_night)
+        i for i, p in enumerate(exp.design) if p.end <= min(until.isoformat(), exp.last_night)
     ]
     pairs_done = sum(1 for i in range(1, len(exp.design), 2) if i in finished)
     if pairs_done == 0:
@@ -407,8 +401,7 @@ def experiment_result(
         int(((table.on_assignment < 0) & in_window).sum()),
     )
     planned = sum(
-        (dt.date.fromisoformat(p.end) - dt.date.fromisoformat(p.start)).days + 1
-        for p in exp.design
+        (dt.date.fromisoformat(p.end) - dt.date.fromisoformat(p.start)).days + 1 for p in exp.design
     )
     analysed_share = max(0.3, 1.0 - exp.washout_days * _switches(exp) / max(planned, 1))
     more = _more_weeks(stats, rule, analysed_share)
@@ -423,7 +416,15 @@ def experiment_result(
         "B": _condition(name, exp.item, stats.cramps_b[0], stats.nights_b[0]),
     }
     warnings = _warnings(
-        exp, today, randomized, final, interim, period_effect, adherence, stats, missing,
+        exp,
+        today,
+        randomized,
+        final,
+        interim,
+        period_effect,
+        adherence,
+        stats,
+        missing,
         int(in_window.sum()),
     )
     summary = _summary(exp, verdict, main, randomized, final, more)

@@ -246,8 +246,10 @@ class ExperimentsModule:
                     continue
                 if entry.start > exp.end:
                     continue
-                span = f"since {entry.start}" if entry.end is None else (
-                    f"{entry.start} to {entry.end}"
+                span = (
+                    f"since {entry.start}"
+                    if entry.end is None
+                    else (f"{entry.start} to {entry.end}")
                 )
                 if not stop_regimen:
                     raise ConflictError(
@@ -270,9 +272,7 @@ class ExperimentsModule:
     # -- following -------------------------------------------------------------------------
     def tonight(self, day: str | None = None) -> Tonight:
         """What to do tonight (or on the evening ``day``)."""
-        date = dt.date.fromisoformat(self._clock.day(day, "date")) if day else (
-            self._clock.today()
-        )
+        date = dt.date.fromisoformat(self._clock.day(day, "date")) if day else (self._clock.today())
         iso = date.isoformat()
         found = self.list()
         if not found:
@@ -284,13 +284,6 @@ class ExperimentsModule:
         name = _label(exp.item)
         dosed = _label(exp.item, exp.dose, exp.unit)
         other = _label(exp.comparator) if exp.comparator else None
-        base = {
-            "experiment_id": exp.id,
-            "item": exp.item,
-            "comparator": exp.comparator,
-            "date": iso,
-            "periods": len(exp.design),
-        }
         period = exp.period_on(iso)
         if period is None:
             if state == "scheduled":
@@ -299,20 +292,34 @@ class ExperimentsModule:
                     f"{short_date(exp.start, date)}"
                 )
             elif state == "stopped":
-                text = f"the {name} experiment was stopped on {short_date(exp.stopped_on or exp.end, date)}"
+                stopped = short_date(exp.stopped_on or exp.end, date)
+                text = f"the {name} experiment was stopped on {stopped}"
             else:
                 text = (
                     f"the {name} experiment ended on {short_date(exp.end, date)}; its result "
                     "is ready"
                 )
             return Tonight(
-                **base, state=state, condition=None, period=None, washout=False,
-                washout_until=None, take=(), avoid=(), instruction=text,
+                exp.id,
+                exp.item,
+                exp.comparator,
+                iso,
+                state=state,
+                condition=None,
+                period=None,
+                washout=False,
+                periods=len(exp.design),
+                washout_until=None,
+                take=(),
+                avoid=(),
+                instruction=text,
             )
         k = exp.design.index(period)
         washout = period.washout_until is not None and iso <= period.washout_until
+        take: tuple[str, ...]
+        avoid: tuple[str, ...]
         if period.condition == "B":
-            take, avoid = (dosed,), (other,) if other else ()
+            take, avoid = (dosed,), ((other,) if other else ())
             text = f"tonight: take {dosed}" + (f", no {other}" if other else "")
             if washout and period.washout_until is not None:
                 text += (
@@ -325,7 +332,11 @@ class ExperimentsModule:
             if washout and period.washout_until is not None:
                 text += f" - washout until {short_date(period.washout_until, date)}"
         return Tonight(
-            **base,
+            exp.id,
+            exp.item,
+            exp.comparator,
+            iso,
+            periods=len(exp.design),
             state="running",
             condition=period.condition,
             period=k + 1,
@@ -349,10 +360,9 @@ class ExperimentsModule:
         nights = {"A": 0, "B": 0}
         for k, p in enumerate(exp.design):
             nights[p.condition] += int((counted & (table.period == k)).sum())
-        finished = sum(
-            1 for p in exp.design if p.end <= min(until.isoformat(), exp.last_night)
-        )
-        current = exp.design.index(p) + 1 if (p := exp.period_on(today.isoformat())) else None
+        finished = sum(1 for p in exp.design if p.end <= min(until.isoformat(), exp.last_night))
+        now = exp.period_on(today.isoformat())
+        current = None if now is None else exp.design.index(now) + 1
         total = sum(
             (dt.date.fromisoformat(q.end) - dt.date.fromisoformat(q.start)).days + 1
             for q in exp.design

@@ -54,9 +54,7 @@ def _obj(raw: Any, path: str, required: tuple[str, ...], optional: tuple[str, ..
 def _date(value: Any, path: str, latest: dt.date) -> str:
     text = v.iso_date(value, path)
     if dt.date.fromisoformat(text) > latest:
-        raise ImportFormatError(
-            path, f"{text} is more than a year ahead", code="out-of-range"
-        )
+        raise ImportFormatError(path, f"{text} is more than a year ahead", code="out-of-range")
     return text
 
 
@@ -83,8 +81,7 @@ def _period(raw: Any, path: str, latest: dt.date) -> ExperimentPeriod:
 
 
 def _number(value: Any, path: str, low: float, high: float) -> float:
-    number = v.number(value, path, low, high)
-    return number
+    return v.number(value, path, low, high)
 
 
 def parse_experiment(raw: Any, path: str, today: dt.date) -> Experiment:
@@ -99,7 +96,8 @@ def parse_experiment(raw: Any, path: str, today: dt.date) -> Experiment:
         comparator = v.item_name(comparator, f"{path}.comparator")
         if comparator == item:
             raise ImportFormatError(
-                f"{path}.comparator", f"{item} cannot be compared with itself",
+                f"{path}.comparator",
+                f"{item} cannot be compared with itself",
                 code="conflict-with-field",
             )
     start = _date(raw["start"], f"{path}.start", latest)
@@ -108,12 +106,11 @@ def parse_experiment(raw: Any, path: str, today: dt.date) -> Experiment:
         raise ImportFormatError(f"{path}.design", "must be a non-empty list of periods")
     if len(periods_raw) > MAX_PERIODS:
         raise ImportFormatError(
-            f"{path}.design", f"has {len(periods_raw)} periods; at most {MAX_PERIODS}",
+            f"{path}.design",
+            f"has {len(periods_raw)} periods; at most {MAX_PERIODS}",
             code="too-long",
         )
-    design = tuple(
-        _period(p, f"{path}.design[{j}]", latest) for j, p in enumerate(periods_raw)
-    )
+    design = tuple(_period(p, f"{path}.design[{j}]", latest) for j, p in enumerate(periods_raw))
     if design[0].start != start:
         raise ImportFormatError(
             f"{path}.design[0].start",

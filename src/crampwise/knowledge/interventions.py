@@ -61,8 +61,9 @@ def find_intervention(name: str, field: str = "item") -> Intervention:
     found = names.get(wanted)
     if found is None:
         raise UnknownNameError(
-            field, name, "item for an experiment", _close(wanted, list(names)) or sorted(
-                interventions()
-            )
+            field,
+            name,
+            "item for an experiment",
+            _close(wanted, list(names)) or sorted(interventions()),
         )
     return found
