@@ -211,8 +211,10 @@ class ExperimentResult(Record):
             lines.append(
                 f"  about {self.more_weeks_needed} more weeks would more likely than not settle it"
             )
-        lines += ["", *self.warnings, "", DISCLAIMER]
-        return "\n".join(line for line in lines if line is not None).strip()
+        if self.warnings:
+            lines += ["", *self.warnings]
+        lines += ["", DISCLAIMER]
+        return "\n".join(lines)
 
 
 class NightTable(Record):
