@@ -327,7 +327,7 @@ def _trial_of(data: DiaryData, item: str | None, today: dt.date) -> tuple[Any, s
     chosen = [e for e in data.experiments if item is None or e.item == item]
     for exp in reversed(chosen):
         try:
-            return experiment_result(exp, data, today), exp.item
+            return experiment_result(exp, data, today, predict=False), exp.item
         except InputError:
             continue
     return None

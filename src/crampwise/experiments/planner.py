@@ -24,7 +24,12 @@ from crampwise._record import Record
 from crampwise.analysis.crossover import DecisionRule
 from crampwise.errors import InputError
 from crampwise.experiments.design import MAX_SEED, make_design
-from crampwise.experiments.power import DesignPower, design_power, nights_per_arm_needed
+from crampwise.experiments.power import (
+    DESIGN_TRIALS,
+    DesignPower,
+    design_power,
+    nights_per_arm_needed,
+)
 from crampwise.records import DiaryData, Experiment, ExperimentPeriod
 
 __all__ = [
@@ -331,7 +336,7 @@ def _recommend(
             per_week,
             dispersion,
             rule,
-            2000,
+            DESIGN_TRIALS,  # the same simulated trials as the figure finally shown
             only_half=True,
         )
         return found.rr_0_5 >= TARGET_POWER

@@ -45,10 +45,10 @@ LOW_ADHERENCE = 0.8
 MORE_WEEKS_MAX = 104
 
 
-def _num(x: float | None, digits: int = 4) -> float | None:
+def _num(x: float | None) -> float | None:
     if x is None or not math.isfinite(x):
         return None
-    return round(float(x), digits)
+    return float(x)
 
 
 class ConditionSummary(Record):
@@ -334,9 +334,17 @@ def _more_weeks(stats: CrossoverStats, rule: DecisionRule, analysed_share: float
 
 
 def experiment_result(
-    exp: Experiment, data: DiaryData, today: dt.date, *, interim: bool = False
+    exp: Experiment,
+    data: DiaryData,
+    today: dt.date,
+    *,
+    interim: bool = False,
+    predict: bool = True,
 ) -> ExperimentResult:
-    """The verdict (see the module docstring). Raises when no pair of periods is over."""
+    """The verdict (see the module docstring). Raises when no pair of periods is over.
+
+    ``predict`` False skips the posterior-predictive "more weeks" simulation (pooling
+    many trials needs only the counts)."""
     until = today - dt.timedelta(days=1)  # tonight has not happened yet
     finished = [
         i for i, p in enumerate(exp.design) if p.end <= min(until.isoformat(), exp.last_night)
@@ -406,7 +414,7 @@ def experiment_result(
         (dt.date.fromisoformat(p.end) - dt.date.fromisoformat(p.start)).days + 1 for p in exp.design
     )
     analysed_share = max(0.3, 1.0 - exp.washout_days * _switches(exp) / max(planned, 1))
-    more = _more_weeks(stats, rule, analysed_share)
+    more = _more_weeks(stats, rule, analysed_share) if predict else None
     name = exp.item.replace("-", " ")
     conditions = {
         "A": _condition(

@@ -221,7 +221,8 @@ class ExperimentsModule:
         if not plan.feasible and not accept_low_power:
             raise InputError(
                 "period_weeks",
-                "no useful answer is reachable: " + "; ".join(plan.warnings),
+                "no useful answer is reachable: "
+                + "; ".join(w for w in plan.warnings if "no useful answer" not in w),
                 code="out-of-range",
                 action="accept-low-power",
             )
