@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from crampwise._record import Record
-from crampwise.errors import InputError
+from crampwise.errors import ConflictError, InputError
 from crampwise.records import DiaryData
 
 __all__ = [
@@ -328,7 +328,7 @@ def _trial_of(data: DiaryData, item: str | None, today: dt.date) -> tuple[Any, s
     for exp in reversed(chosen):
         try:
             return experiment_result(exp, data, today, predict=False), exp.item
-        except InputError:
+        except ConflictError:  # no pair of periods has finished
             continue
     return None
 

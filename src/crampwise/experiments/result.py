@@ -26,7 +26,7 @@ from crampwise.analysis.crossover import (
 )
 from crampwise.analysis.result import DISCLAIMER, Interval
 from crampwise.analysis.stats import rate_interval
-from crampwise.errors import InputError
+from crampwise.errors import ConflictError
 from crampwise.experiments.design import is_counterbalanced, is_randomized
 from crampwise.experiments.planner import short_date
 from crampwise.records import DiaryData, Experiment
@@ -352,12 +352,10 @@ def experiment_result(
     pairs_done = sum(1 for i in range(1, len(exp.design), 2) if i in finished)
     if pairs_done == 0:
         first_pair_end = exp.design[min(1, len(exp.design) - 1)].end
-        raise InputError(
-            "experiment",
+        raise ConflictError(
             f"no pair of periods has finished yet (the first ends on the night of "
             f"{first_pair_end}); a result needs nights with and without "
-            f"{exp.item.replace('-', ' ')}",
-            code="out-of-range",
+            f"{exp.item.replace('-', ' ')}"
         )
     final = exp.status == "stopped" or exp.last_night <= until.isoformat()
     table = night_table(exp, data, until)

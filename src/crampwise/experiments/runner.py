@@ -374,7 +374,7 @@ class ExperimentsModule:
         if exp.interim_looks and state == "running":
             try:
                 interim = experiment_result(exp, data, today, interim=True)
-            except InputError:
+            except ConflictError:  # no pair of periods has finished yet
                 interim = None
             warnings.append(
                 "Interim numbers: every look at the result raises the chance of a false "
@@ -439,14 +439,13 @@ class ExperimentsModule:
         interim looks (or the experiment was stopped)."""
         exp = self.get(experiment_id)
         today = self._clock.today()
-        running = exp.status == "active" and exp.end >= (today - dt.timedelta(days=1)).isoformat()
+        # the night of ``today`` has not happened yet: it is over when it ended last night
+        running = exp.status == "active" and exp.end >= today.isoformat()
         if running and not exp.interim_looks:
-            raise InputError(
-                "experiment",
+            raise ConflictError(
                 f"the {_label(exp.item)} experiment runs until the night of {exp.end}, and its "
                 "plan did not allow interim looks (each look raises the chance of a false "
                 "'benefit'); wait for its end, or stop it to conclude on the nights so far",
-                code="out-of-range",
                 action="stop-experiment",
                 subject=str(exp.id),
             )
