@@ -847,3 +847,72 @@ def test_replacing_a_cramp_keeps_its_client_id_and_its_other_after_effects(
         at="03:10", night="2026-03-02", severity=8, client_id="phone-1"
     )
     assert again.duplicate  # a retry from the phone is still recognised
+
+
+def test_merges_keep_what_the_file_does_not_mention_and_go_through_every_record(
+    tracker: Tracker,
+) -> None:
+    """Killed mutants: a count-only change must not drop the night's sleep quality; an
+    unchanged first record must not stop the merge of the next ones; a timed cramp is never
+    paired with an untimed one."""
+    tracker.diary.record_night("2026-03-01", cramps=1, sleep_quality=4)
+    tracker.diary.log_episode(night="2026-03-02", severity=5)  # untimed, with a detail
+    tracker.regimen.start("magnesium", dose=200, unit="mg", date="2026-02-01")
+    tracker.context.add_trigger_point("calf", side="left", spot="mid", date="2026-02-01")
+    doc = _doc(
+        profile=BERLIN,
+        nights=[{"date": "2026-03-01", "cramps": 1}, {"date": "2026-03-03", "cramps": 0}],
+        episodes=[{"night": "2026-03-02", "time": "03:10", "severity": 7}],
+        regimen=[
+            {
+                "item": "magnesium",
+                "kind": "supplement",
+                "dose": 200,
+                "unit": "mg",
+                "start": "2026-02-01",
+                "end": None,
+            },
+            {
+                "item": "potassium",
+                "kind": "supplement",
+                "dose": 99,
+                "unit": "mg",
+                "start": "2026-02-10",
+                "end": None,
+            },
+        ],
+        trigger_points=[
+            {"muscle": "calf", "side": "left", "spot": "mid", "found": "2026-02-01"},
+            {"muscle": "calf", "side": "right", "spot": "", "found": "2026-02-02"},
+        ],
+    )
+    report = tracker.import_diary(copy.deepcopy(doc))
+    assert report.added == {"nights": 1, "episodes": 1, "regimen": 1, "trigger_points": 1}
+    assert tracker.diary.night("2026-03-01").sleep_quality == 4  # type: ignore[union-attr]
+    assert sorted(e.severity or 0 for e in tracker.diary.episodes("2026-03-02", "2026-03-02")) == [
+        5,
+        7,
+    ]
+    assert [e.item for e in tracker.regimen.entries()] == ["magnesium", "potassium"]
+    assert len(tracker.context.trigger_points()) == 2
+
+
+def test_replacing_a_trigger_point_takes_the_files_release_date(tracker: Tracker) -> None:
+    tp = tracker.context.add_trigger_point("calf", side="left", spot="mid", date="2026-02-01")
+    assert tp.id is not None
+    tracker.context.release_trigger_point(tp.id, date="2026-02-10")
+    doc = _doc(
+        trigger_points=[
+            {
+                "muscle": "calf",
+                "side": "left",
+                "spot": "mid",
+                "found": "2026-02-01",
+                "released": "2026-02-20",
+            }
+        ]
+    )
+    with pytest.raises(ConflictError, match="released 2026-02-10 in your diary, 2026-02-20"):
+        tracker.import_diary(copy.deepcopy(doc))
+    tracker.import_diary(copy.deepcopy(doc), replace=True)
+    assert tracker.context.trigger_points()[0].released == "2026-02-20"

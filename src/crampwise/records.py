@@ -13,6 +13,7 @@ from crampwise._record import Record
 __all__ = [
     "Adherence",
     "AfterEffect",
+    "Device",
     "DiaryData",
     "Episode",
     "Experiment",
@@ -252,6 +253,21 @@ class Experiment(Record):
         if day > self.last_night:
             return None
         return next((p for p in self.design if p.start <= day <= p.end), None)
+
+
+class Device(Record):
+    """A phone or browser paired with the diary (web app); its token is stored hashed."""
+
+    id: int
+    name: str
+    paired_at: str  # UTC instant
+    last_seen: str | None = None
+    revoked_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None
 
 
 class DiaryData(Record):

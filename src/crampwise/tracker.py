@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
+    from crampwise.devices import DevicesModule
     from crampwise.diary import Summary
     from crampwise.experiments.cohort import CohortResult
     from crampwise.experiments.power import PowerResult
@@ -181,6 +182,13 @@ class Tracker:
         from crampwise.experiments.cohort import cohort_from_files
 
         return cohort_from_files(paths, item=item, today=today, progress=progress)
+
+    @cached_property
+    def devices(self) -> DevicesModule:
+        """Phones and browsers paired with the diary (the web app's pairing)."""
+        from crampwise.devices import DevicesModule
+
+        return DevicesModule(self._store, self._clock)
 
     # -- whole-diary operations ----------------------------------------------------------
     def snapshot(self, start: str | None = None, end: str | None = None) -> DiaryData:

@@ -36,7 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from crampwise import __version__
-    from crampwise.cli import data_cmds, diary_cmds, experiment_cmds, insight_cmds, regimen_cmds
+    from crampwise.cli import (
+        data_cmds,
+        diary_cmds,
+        experiment_cmds,
+        insight_cmds,
+        regimen_cmds,
+        web_cmds,
+    )
     from crampwise.cli._parser import Parser
 
     common = argparse.ArgumentParser(add_help=False)
@@ -66,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_cmds.register(sub, common)
     insight_cmds.register(sub, common)
     experiment_cmds.register(sub, common)
+    web_cmds.register(sub, common)
     return parser
 
 
