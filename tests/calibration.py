@@ -228,7 +228,9 @@ def _power(rng: np.random.Generator) -> DiarySeries:
 def _randomized_null(rng: np.random.Generator) -> DiarySeries:
     """A randomized ABBA BAAB experiment (3-week blocks), no effect, 1.5 a week."""
     order = "ABBABAAB" if rng.random() < 0.5 else "BAABABBA"
-    blocks = [Block(21 * i, 21 * (i + 1), c == "B") for i, c in enumerate(order)]
+    blocks = [
+        Block(21 * i, 21 * (i + 1), c == "B", randomized=True) for i, c in enumerate(order)
+    ]
     n = 21 * len(order)
     return simulate_series(
         np.full(n, 1.5 / 7),

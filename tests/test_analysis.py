@@ -15,6 +15,7 @@ from crampwise import analyze
 from crampwise.analysis import AnalysisResult
 from crampwise.analysis.simulate import demo_story_diary, simulate_diary
 from crampwise.errors import ImportFormatError, InputError
+from crampwise.experiments.design import draw_order, make_design
 
 SPEC_KEYS = {
     "nights": {"observed", "missing", "first", "last"},
@@ -243,25 +244,32 @@ def test_an_unrelated_item_cannot_flip_a_verdict() -> None:
 # --- randomized experiments ------------------------------------------------------------
 
 
-def _experiment(start: date, order: str, weeks: int) -> list[dict[str, Any]]:
-    blocks = []
-    for i, cond in enumerate(order):
-        s = start + timedelta(days=7 * weeks * i)
-        blocks.append(
-            {
-                "start": s.isoformat(),
-                "end": (s + timedelta(days=7 * weeks)).isoformat(),
-                "condition": "on" if cond == "B" else "off",
-            }
-        )
-    return [{"item": "magnesium", "blocks": blocks}]
+def _experiment(
+    start: date, order: str, weeks: int, *, seed: int | None = None
+) -> list[dict[str, Any]]:
+    """An experiment section of ``order`` with ``weeks``-week periods and no washout;
+    ``seed`` (when given) must draw that order, and then the experiment is randomized."""
+    design = make_design(seed or 0, start, len(order) // 2, 7 * weeks, 0, order=order)
+    if seed is not None:
+        assert draw_order(seed, len(order) // 2) == order
+    return [
+        {
+            "item": "magnesium",
+            "start": start.isoformat(),
+            "period_days": 7 * weeks,
+            "seed": seed,
+            "design": [
+                {"start": p.start, "end": p.end, "condition": p.condition} for p in design
+            ],
+        }
+    ]
 
 
 def test_randomized_experiment_evidence_and_period_effect() -> None:
     """ABBA BAAB blocks with a strong decline over time and no real effect → randomized
     evidence and a period-effect warning (later blocks better whatever the condition)."""
     start = date(2025, 1, 1)
-    exps = _experiment(start, "ABBABAAB", 3)
+    exps = _experiment(start, "ABBABAAB", 3, seed=1)
     n = 8 * 21
     rng = np.random.default_rng(3)
     rate = 1.2 * np.exp(-np.arange(n) / 50)
@@ -277,7 +285,7 @@ def test_randomized_experiment_evidence_and_period_effect() -> None:
 
 def test_randomized_experiment_detects_real_effect() -> None:
     start = date(2025, 1, 1)
-    exps = _experiment(start, "ABBABAABABBA", 3)
+    exps = _experiment(start, "ABBABAABABBA", 3, seed=8)
     doc = simulate_diary(
         12 * 21, 3.0, rate_ratios={"magnesium": 0.3}, start=start, seed=5, experiments=exps
     )
@@ -598,7 +606,7 @@ def test_demo_story_reads_right(shipped: AnalysisResult) -> None:
 
 def test_randomized_benefit_may_read_likely_helped() -> None:
     start = date(2025, 1, 1)
-    exps = _experiment(start, "ABBABAABABBA", 3)
+    exps = _experiment(start, "ABBABAABABBA", 3, seed=8)
     doc = simulate_diary(
         12 * 21, 3.0, rate_ratios={"magnesium": 0.3}, start=start, seed=5, experiments=exps
     )

@@ -61,7 +61,10 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "crampwise.tracker",
         "crampwise.cli",
         "crampwise.diaryseries",
+        "crampwise.experiments",
     ),
+    # experiments get (store, clock) like the other domain modules: no tracker, no faces
+    "experiments": ("crampwise.tracker", "crampwise.cli"),
     "safety": ("crampwise.storage", "crampwise.tracker", "crampwise.cli", "crampwise.formats"),
     "cli": ("crampwise.storage",),
     "web": ("crampwise.storage", "crampwise.cli"),

@@ -41,6 +41,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
                   "repetitions", "evidence", "source"),
     "diagnosis_codes": ("system", "code", "display", "note", "source"),
     "fhir_codes": ("use", "key", "system", "code", "display", "unit", "source"),
+    "interventions": ("id", "item", "kind", "washout_days", "aliases", "basis", "source"),
 }
 
 #: Columns that identify a row (must be unique) and columns that must never be empty.
@@ -52,6 +53,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "lab_units": ("test", "unit"), "red_flags": ("id",), "stretches": ("id",),
     "diagnosis_codes": ("system", "code"),
     "fhir_codes": ("use", "key"),
+    "interventions": ("id",),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "sources": ("key", "citation", "locator"),
@@ -70,6 +72,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
     "diagnosis_codes": ("display",),
     "fhir_codes": ("system", "code", "display"),
+    "interventions": ("item", "kind", "washout_days", "basis"),
 }
 
 RED_FLAG_IDS = {

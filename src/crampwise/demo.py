@@ -7,6 +7,13 @@ brings it to about one a month; potassium 99 mg is added; then both stop and cal
 months pass without a cramp. Labs are normal; no cramp-causing drugs.
 
 The same seed always gives the same document, so tests and screenshots are stable.
+
+``demo_document(trial=True)`` (``crampwise demo --trial``) continues the story after it:
+that winter the cramps come back (about two and a half a week), and she runs a
+randomized N-of-1 trial of calcium - eight 6-week periods drawn from a recorded seed,
+calcium stopped in the regimen for the trial - which ends in October 2027. In the story
+calcium does nothing (the cramps had faded by themselves), so the finished trial shows
+what an honest answer looks like. The story before it is exactly the plain demo.
 """
 
 from __future__ import annotations
@@ -17,7 +24,15 @@ import os
 import random
 from typing import Any
 
-__all__ = ["DEMO_SEED", "demo_database_path", "demo_document", "load_demo", "shift_dates"]
+__all__ = [
+    "DEMO_SEED",
+    "TRIAL_SEED",
+    "TRIAL_START",
+    "demo_database_path",
+    "demo_document",
+    "load_demo",
+    "shift_dates",
+]
 
 
 def demo_database_path() -> str:
@@ -26,12 +41,21 @@ def demo_database_path() -> str:
 
     return str(default_database_path("demo.sqlite"))
 
+
 DEMO_SEED = 1958
 FIRST_NIGHT = dt.date(2024, 11, 1)
 LAST_NIGHT = dt.date(2026, 10, 31)
 MAGNESIUM_START = dt.date(2025, 2, 15)
 POTASSIUM_START = dt.date(2025, 6, 1)
 SWITCH_DAY = dt.date(2025, 10, 1)
+TRIAL_START = dt.date(2026, 11, 15)
+TRIAL_SEED = 2026  # the trial's recorded randomization seed
+TRIAL_PAIRS, TRIAL_PERIOD_DAYS, TRIAL_WASHOUT = 4, 42, 7
+_TRIAL_RATE = 2.5 / 7  # the cramps that came back that winter; calcium changes nothing
+# The trial's nights come from their own generator, so the story before them is exactly
+# the plain demo. Its seed was picked (like a demo's screenshots) so that the finished
+# trial reaches a clear verdict; about half of the seeds do.
+_TRIAL_RNG = 28
 _ABROAD = (dt.date(2025, 8, 9), dt.date(2025, 8, 14))  # a trip with no check-ins
 
 
@@ -155,8 +179,74 @@ def _trigger_point(
     }
 
 
-def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
-    """The demo story as a ``crampwise-diary`` v1 document (deterministic for a seed)."""
+def demo_document(seed: int = DEMO_SEED, *, trial: bool = False) -> dict[str, Any]:
+    """The demo story as a ``crampwise-diary`` v1 document (deterministic for a seed);
+    ``trial`` adds the calcium trial after it (see the module docstring)."""
+    doc = _story(seed)
+    if trial:
+        _add_trial(doc, random.Random(_TRIAL_RNG + seed - DEMO_SEED))
+    return doc
+
+
+def _trial_design() -> list[dict[str, Any]]:
+    from crampwise.experiments.design import make_design
+
+    periods = make_design(
+        TRIAL_SEED, TRIAL_START, TRIAL_PAIRS, TRIAL_PERIOD_DAYS, TRIAL_WASHOUT, first_washout=True
+    )
+    return [
+        {"start": p.start, "end": p.end, "condition": p.condition, "washout_until": p.washout_until}
+        for p in periods
+    ]
+
+
+def _add_trial(doc: dict[str, Any], rng: random.Random) -> None:
+    """The calcium trial after the story: nights, cramps, adherence and the experiment."""
+    design = _trial_design()
+    last = dt.date.fromisoformat(design[-1]["end"])
+    on_nights = set()
+    for p in design:
+        first, end = dt.date.fromisoformat(p["start"]), dt.date.fromisoformat(p["end"])
+        if p["condition"] == "B":
+            on_nights |= {
+                (first + dt.timedelta(days=d)).isoformat() for d in range((end - first).days + 1)
+            }
+    day = LAST_NIGHT + dt.timedelta(days=1)
+    week_factor = 1.0
+    while day <= last:
+        if day.weekday() == 0:
+            week_factor = rng.gammavariate(8.0, 1 / 8.0)
+        iso = day.isoformat()
+        if rng.random() >= 0.03:  # a few forgotten nights
+            count = min(4, _poisson(rng, _TRIAL_RATE * week_factor))
+            quality = max(1, min(10, rng.randint(5, 8) - 2 * count))
+            doc["nights"].append({"date": iso, "cramps": count, "sleep_quality": quality})
+            doc["episodes"].extend(_episode(rng, day) for _ in range(count))
+        if day >= TRIAL_START:  # calcium on its nights, a dose missed now and then
+            taken = iso in on_nights and rng.random() > 0.04
+            doc["adherence"].append({"date": iso, "item": "calcium", "taken": taken})
+        day += dt.timedelta(days=1)
+    doc["adherence"].sort(key=lambda r: (r["date"], r["item"]))
+    for entry in doc["regimen"]:
+        if entry["item"] == "calcium":  # the trial decides the calcium nights
+            entry["end"] = TRIAL_START.isoformat()
+    doc["experiments"] = [
+        {
+            "item": "calcium",
+            "dose": 1000,
+            "unit": "mg",
+            "start": TRIAL_START.isoformat(),
+            "period_days": TRIAL_PERIOD_DAYS,
+            "washout_days": TRIAL_WASHOUT,
+            "seed": TRIAL_SEED,
+            "design": design,
+            "baseline_per_week": 2.5,
+            "notes": "Does calcium keep the cramps away, or did they fade by themselves?",
+        }
+    ]
+
+
+def _story(seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
     nights, episodes = _nights_and_episodes(rng)
     regimen = [
@@ -314,7 +404,9 @@ def demo_document(seed: int = DEMO_SEED) -> dict[str, Any]:
     }
 
 
-_DATE_KEYS = frozenset({"date", "night", "start", "end", "found", "released"})
+_DATE_KEYS = frozenset(
+    {"date", "night", "start", "end", "found", "released", "washout_until", "stopped_on"}
+)
 
 
 def shift_dates(doc: Any, days: int) -> Any:
@@ -332,9 +424,12 @@ def shift_dates(doc: Any, days: int) -> Any:
     return out
 
 
-def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) -> dict[str, Any]:
-    """Load the demo story. Without ``db`` it goes into a separate demo database (replaced
-    each time); a given ``db`` must be empty unless ``reset`` is true."""
+def load_demo(
+    db: str | os.PathLike[str] | None = None, *, reset: bool = False, trial: bool = False
+) -> dict[str, Any]:
+    """Load the demo story (with ``trial``: and the calcium trial after it). Without ``db``
+    it goes into a separate demo database (replaced each time); a given ``db`` must be
+    empty unless ``reset`` is true."""
     from crampwise.errors import ConflictError
     from crampwise.tracker import Tracker
 
@@ -346,10 +441,11 @@ def load_demo(db: str | os.PathLike[str] | None = None, *, reset: bool = False) 
                 "empty database unless you confirm replacing its contents",
                 action="choose-another-db",
             )
-        doc = demo_document()
+        doc = demo_document(trial=trial)
         # On a machine whose clock is before the story's end, move the story back so that
         # it ends last night: a diary may not hold nights in the future.
-        lag = (tracker.today() - dt.timedelta(days=1) - LAST_NIGHT).days
+        last = dt.date.fromisoformat(doc["nights"][-1]["date"])
+        lag = (tracker.today() - dt.timedelta(days=1) - last).days
         if lag < 0:
             doc = shift_dates(doc, lag)
         tracker.import_diary(doc, wipe=True)

@@ -9,9 +9,10 @@ cramps). The analysis package itself never reads documents, databases or the tra
 :func:`analyze` is the public ``crampwise.analyze(path_or_dict)``: it validates the
 document where it enters, then goes the same way as ``Tracker.analyze()``.
 
-Randomized experiment blocks (issue 12 will add experiments to the format and storage)
-are passed as :class:`ExperimentBlock` records; documents may carry them under an
-optional top-level ``experiments`` key, read here.
+Experiments (stored, or a document's ``experiments`` section) become blocks of the
+series (:func:`experiment_blocks`): their nights override the regimen, washout nights are
+not counted, and only a design drawn from a recorded seed and counterbalanced is marked
+randomized.
 """
 
 from __future__ import annotations
@@ -30,15 +31,15 @@ from crampwise.analysis.series import (
     MedicationSeries,
     make_series,
 )
-from crampwise.errors import ImportFormatError, InputError
+from crampwise.errors import InputError
 
 TYPE_CHECKING = False  # the project's convention (mypy treats any such name as true)
 if TYPE_CHECKING:
     from crampwise.analysis import AnalysisResult
-    from crampwise.records import DiaryData
+    from crampwise.records import DiaryData, Experiment
     from crampwise.tracker import Tracker
 
-__all__ = ["ExperimentBlock", "analyze", "build_series", "cramp_note", "experiments_from_document"]
+__all__ = ["ExperimentBlock", "analyze", "build_series", "cramp_note", "experiment_blocks"]
 
 #: Evidence grades that make a medicine "cramp-associated" here: A (population study),
 #: B (named by a clinical review) and C (case-level reports); D is a lay article only.
@@ -46,50 +47,59 @@ CRAMP_GRADES = ("A", "B", "C")
 
 
 class ExperimentBlock:
-    """One block of a randomized experiment on ``item``: ``[start, end)`` ISO dates."""
+    """One block of an experiment on ``item``: ``[start, end)`` ISO dates, ``condition``
+    ``on``/``off``; the first ``washout`` nights are not counted. ``randomized`` says the
+    order came from a recorded seed and is counterbalanced (given by hand, it is not)."""
 
-    __slots__ = ("condition", "end", "item", "start")
+    __slots__ = ("condition", "end", "item", "randomized", "start", "washout")
 
-    def __init__(self, item: str, start: str, end: str, condition: str) -> None:
+    def __init__(
+        self,
+        item: str,
+        start: str,
+        end: str,
+        condition: str,
+        *,
+        washout: int = 0,
+        randomized: bool = False,
+    ) -> None:
         self.item, self.start, self.end, self.condition = item, start, end, condition
+        self.washout, self.randomized = washout, randomized
 
     def __repr__(self) -> str:
-        return f"ExperimentBlock({self.item!r}, {self.start!r}, {self.end!r}, {self.condition!r})"
+        return (
+            f"ExperimentBlock({self.item!r}, {self.start!r}, {self.end!r}, {self.condition!r}, "
+            f"washout={self.washout}, randomized={self.randomized})"
+        )
 
 
-def _date(value: Any, path: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ImportFormatError(path, f"expected a date YYYY-MM-DD, got {value!r}") from None
+def experiment_blocks(experiments: Iterable[Experiment]) -> list[ExperimentBlock]:
+    """The stored experiments' periods as blocks, each up to its last night (a stopped
+    experiment ends at its stop)."""
+    from crampwise.experiments.design import is_randomized
 
-
-def experiments_from_document(doc: Mapping[str, Any]) -> list[ExperimentBlock]:
-    """The optional ``experiments`` key: ``[{"item", "blocks": [{"start", "end",
-    "condition": "on"|"off"}]}]`` (``end`` exclusive, like a regimen ``end``)."""
-    raw = doc.get("experiments") or []
-    if not isinstance(raw, list):
-        raise ImportFormatError("experiments", "must be a list of experiments")
     out: list[ExperimentBlock] = []
-    for i, exp in enumerate(raw):
-        if not isinstance(exp, Mapping) or not isinstance(exp.get("item"), str):
-            raise ImportFormatError(f"experiments[{i}].item", "each experiment names its item")
-        blocks = exp.get("blocks")
-        if not isinstance(blocks, list):
-            raise ImportFormatError(f"experiments[{i}].blocks", "must be a list of blocks")
-        for j, b in enumerate(blocks):
-            path = f"experiments[{i}].blocks[{j}]"
-            if not isinstance(b, Mapping):
-                raise ImportFormatError(path, "must be an object with start, end and condition")
-            cond = b.get("condition")
-            if cond not in ("on", "off"):
-                raise ImportFormatError(
-                    f"{path}.condition", f"expected 'on' or 'off', got {cond!r}"
+    for exp in experiments:
+        randomized = is_randomized(exp)
+        last = exp.last_night
+        for p in exp.design:
+            if p.start > last:
+                break
+            end = dt.date.fromisoformat(min(p.end, last)) + dt.timedelta(days=1)
+            washout = 0
+            if p.washout_until is not None:
+                until = dt.date.fromisoformat(p.washout_until)
+                washout = (until - dt.date.fromisoformat(p.start)).days + 1
+            out.append(
+                ExperimentBlock(
+                    exp.item,
+                    p.start,
+                    end.isoformat(),
+                    "on" if p.condition == "B" else "off",
+                    washout=washout,
+                    randomized=randomized,
                 )
-            start, end = _date(b.get("start"), f"{path}.start"), _date(b.get("end"), f"{path}.end")
-            if end <= start:
-                raise ImportFormatError(f"{path}.end", "must be after the block's start")
-            out.append(ExperimentBlock(exp["item"], start.isoformat(), end.isoformat(), cond))
+            )
     return out
 
 
@@ -126,7 +136,9 @@ def _spans(
 
 
 def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -> DiarySeries:
-    """The nightly arrays of a diary snapshot (plus randomized blocks, if any)."""
+    """The nightly arrays of a diary snapshot, with its stored experiments (and any
+    further ``experiments`` blocks given) overriding the regimen on their nights."""
+    experiments = [*experiment_blocks(data.experiments), *experiments]
     counts_by_night = {night.date: night.cramps for night in data.nights}
     for ep in data.episodes:  # an episode's night is observed even if not listed
         counts_by_night.setdefault(ep.night, 0)
@@ -165,7 +177,9 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
     for b in experiments:
         s, e = _index(b.start, first, n), _index(b.end, first, n)
         if e > s:
-            blocks.setdefault(b.item, []).append(Block(s, e, b.condition == "on"))
+            blocks.setdefault(b.item, []).append(
+                Block(s, e, b.condition == "on", b.washout, b.randomized)
+            )
     nights = [(dt.date.fromisoformat(ep.night) - first).days for ep in data.episodes]
     episodes = (
         np.array(nights, dtype=np.int64),
@@ -195,7 +209,8 @@ def analyze(
     dict): validated where it enters, then the same analysis as ``Tracker.analyze()``
     (a :class:`~crampwise.tracker.Tracker` may be passed too).
 
-    ``experiments`` defaults to the document's optional ``experiments`` key.
+    The document's ``experiments`` section is analysed like a stored one; ``experiments``
+    adds blocks given by hand (never called randomized unless they say so).
     """
     from crampwise.analysis import analyze_series
     from crampwise.formats.diaryformat import load_diary_data, load_document
@@ -209,7 +224,6 @@ def analyze(
         doc = load_document(source)
     else:
         raise InputError("diary", "expected a path to a crampwise-diary file or a dict")
-    blocks = experiments_from_document(doc) if experiments is None else list(experiments)
-    doc.pop("experiments", None)  # not (yet) part of format v1
+    blocks = list(experiments or ())
     data = load_diary_data(doc, today=today, timezone=timezone)
     return analyze_series(build_series(data, blocks))

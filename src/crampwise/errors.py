@@ -78,6 +78,10 @@ ACTIONS: tuple[str, ...] = (
     "give-count",  # give the night's count (0 = cramp-free)
     "replace",  # let the incoming version win (import)
     "choose-another-db",  # use another (empty) database
+    "plan-experiment",  # plan (and start) an experiment first
+    "stop-experiment",  # stop the experiment [experiment id]
+    "stop-regimen-for-experiment",  # let the experiment end the ongoing regimen entry [item]
+    "accept-low-power",  # start an experiment that is unlikely to give a clear answer
 )
 
 

@@ -16,6 +16,8 @@ __all__ = [
     "Device",
     "DiaryData",
     "Episode",
+    "Experiment",
+    "ExperimentPeriod",
     "Factor",
     "Lab",
     "Medication",
@@ -189,6 +191,72 @@ class RedFlagAnswer(Record):
     present: bool
 
 
+class ExperimentPeriod(Record):
+    """One period of an N-of-1 experiment: nights ``start`` to ``end`` (both inclusive).
+
+    ``condition`` is ``A`` (the comparator: no item, or the other item) or ``B`` (the item
+    tested). ``washout_until`` is the last night of the period that is not analysed
+    (carry-over from the previous condition; None when the condition did not change)."""
+
+    start: str
+    end: str
+    condition: str
+    washout_until: str | None = None
+
+
+class Experiment(Record):
+    """A randomized N-of-1 experiment: the plan, its design and what became of it.
+
+    ``seed`` is the recorded seed the period order was drawn from (None: the order was
+    fixed by hand, so the experiment is not randomized). ``comparator`` is the item taken
+    in the A periods (None: nothing). The decision rule is fixed before the start:
+    ``benefit`` needs P(RR < 1 − mcid) ≥ ``p_meaningful_min`` and P(RR < 1) ≥
+    ``p_benefit_min``. ``status`` is ``active`` or ``stopped`` (then ``stopped_on`` is
+    the first night no longer part of it)."""
+
+    item: str
+    start: str
+    design: tuple[ExperimentPeriod, ...]
+    seed: int | None = None
+    comparator: str | None = None
+    dose: float | None = None
+    unit: str | None = None
+    period_days: int = 28
+    washout_days: int = 0
+    mcid: float = 0.25
+    p_benefit_min: float = 0.95
+    p_meaningful_min: float = 0.8
+    interim_looks: bool = False
+    baseline_per_week: float | None = None
+    dispersion: float | None = None
+    status: str = "active"
+    stopped_on: str | None = None
+    stop_reason: str = ""
+    notes: str = ""
+    id: int | None = None
+
+    @property
+    def end(self) -> str:
+        """The last night of the design (inclusive)."""
+        return self.design[-1].end if self.design else self.start
+
+    @property
+    def last_night(self) -> str:
+        """The last night that belongs to the experiment (the night before a stop)."""
+        if self.stopped_on is not None:
+            import datetime as dt
+
+            before = dt.date.fromisoformat(self.stopped_on) - dt.timedelta(days=1)
+            return min(self.end, before.isoformat())
+        return self.end
+
+    def period_on(self, day: str) -> ExperimentPeriod | None:
+        """The period a night belongs to (None outside the experiment or after a stop)."""
+        if day > self.last_night:
+            return None
+        return next((p for p in self.design if p.start <= day <= p.end), None)
+
+
 class Device(Record):
     """A phone or browser paired with the diary (web app); its token is stored hashed."""
 
@@ -228,3 +296,4 @@ class DiaryData(Record):
     red_flags: tuple[RedFlagAnswer, ...]
     start: str | None = None
     end: str | None = None
+    experiments: tuple[Experiment, ...] = ()

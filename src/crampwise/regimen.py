@@ -297,6 +297,12 @@ class RegimenModule:
         name = self._find_item(item)
         day = self._day(date, "date")
         known = [e for e in self._store.list_regimen(name) if e.active_on(day)]
+        if not known and self._in_experiment(name, day):
+            when = "" if time is None else v.choice(time, "time", vocab.DOSE_TIMES)
+            record = Adherence(date=day, item=name, taken=taken, time=when)
+            with self._store.write():
+                self._store.put_adherence(record)
+            return record
         if not known:
             items = sorted({e.item for e in self._store.list_regimen() if e.active_on(day)})
             raise InputError(
@@ -319,6 +325,14 @@ class RegimenModule:
         with self._store.write():
             self._store.put_adherence(record)
         return record
+
+    def _in_experiment(self, name: str, day: str) -> bool:
+        """Whether an experiment tests ``name`` (or gives it in its other periods) that night:
+        its doses are recorded like a regimen item's."""
+        return any(
+            name in (exp.item, exp.comparator) and exp.period_on(day) is not None
+            for exp in self._store.list_experiments()
+        )
 
     def adherence(self, item: str | None = None) -> list[Adherence]:
         """Adherence records."""

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from crampwise.context import ContextModule
     from crampwise.devices import DevicesModule
     from crampwise.diary import Summary
+    from crampwise.experiments.cohort import CohortResult
+    from crampwise.experiments.power import PowerResult
+    from crampwise.experiments.runner import ExperimentsModule
     from crampwise.formats.diaryformat import ImportReport, ParsedDiary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
@@ -148,6 +151,38 @@ class Tracker:
         from crampwise.context import ContextModule
 
         return ContextModule(self._store, self._clock)
+
+    @cached_property
+    def experiments(self) -> ExperimentsModule:
+        """Randomized N-of-1 experiments: plan, start, tonight, status, stop, result."""
+        from crampwise.experiments.runner import ExperimentsModule
+
+        return ExperimentsModule(self._store, self._clock)
+
+    @staticmethod
+    def experiment_power(
+        baseline_per_week: float | str,
+        rate_ratio: float | str,
+        weeks_per_arm: float | str,
+        dispersion: float | str = 1.0,
+    ) -> PowerResult:
+        """Chance of each verdict for equal weeks per arm (needs no diary)."""
+        from crampwise.experiments.power import power
+
+        return power(baseline_per_week, rate_ratio, weeks_per_arm, dispersion)  # type: ignore[arg-type]
+
+    @staticmethod
+    def cohort(
+        paths: list[str],
+        *,
+        item: str | None = None,
+        today: dt.date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> CohortResult:
+        """Pool many people's trials from their ``crampwise-diary`` files (needs no diary)."""
+        from crampwise.experiments.cohort import cohort_from_files
+
+        return cohort_from_files(paths, item=item, today=today, progress=progress)
 
     @cached_property
     def devices(self) -> DevicesModule:

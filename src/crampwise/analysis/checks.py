@@ -10,10 +10,10 @@ from functools import lru_cache
 import numpy as np
 
 from crampwise._record import Record
+from crampwise.analysis.crossover import CrossoverStats, DecisionRule, crossover
 from crampwise.analysis.model import seasonal_basis
-from crampwise.analysis.periods import period_bounds, weekly_cells
-from crampwise.analysis.series import BoolArray, Change, DiarySeries
-from crampwise.analysis.stats import fit_poisson, prob_below
+from crampwise.analysis.periods import period_bounds
+from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray
 
 __all__ = [
     "COINCIDE_NIGHTS",
@@ -22,9 +22,10 @@ __all__ = [
     "MissingFinding",
     "Seasonality",
     "adherence_share",
-    "block_order_trend",
     "coincide",
     "confounded_groups",
+    "experiment_stats",
+    "experiment_totals",
     "missing_findings",
     "seasonality",
 ]
@@ -38,8 +39,6 @@ MISSING_Z = 2.58  # ... and by more than chance (two-sided 1 %)
 MIN_PERIOD_NIGHTS = 14
 SEASON_R2 = 0.5
 SEASON_MIN_SPAN = 540  # recurring seasons need about a year and a half of diary
-PERIOD_EFFECT_P = 0.975
-WEAK_PRECISION = 1e-6
 
 
 def coincide(series: DiarySeries, a: Change, b: Change) -> bool:
@@ -188,41 +187,33 @@ def adherence_share(series: DiarySeries, item: str) -> tuple[int, int] | None:
     return int((rec.taken & rec.recorded & on).sum()), recorded
 
 
-class BlockTrend(Record):
-    """Log rate change per block of an experiment, adjusted for on/off."""
-
-    estimate: float
-    se: float
-    df: float | None
-
-    @property
-    def p_later_better(self) -> float:
-        return prob_below(0.0, self.estimate, self.se, self.df)
-
-    @property
-    def flagged(self) -> bool:
-        return self.p_later_better >= PERIOD_EFFECT_P
-
-
-def block_order_trend(series: DiarySeries, item: str) -> BlockTrend | None:
-    """Period effect in an experiment: later blocks better whatever the condition?"""
+def experiment_totals(
+    series: DiarySeries, item: str, use: BoolArray | None = None
+) -> tuple[FloatArray, FloatArray, BoolArray] | None:
+    """Cramps and counted nights per block of an item's experiment (recorded nights
+    outside each block's washout; ``use`` narrows them further), and which blocks are on."""
     blocks = series.experiments.get(item, ())
     if len(blocks) < 2:
         return None
-    block_no = np.full(series.n, -1, dtype=np.int64)
-    for b, blk in enumerate(blocks):
-        block_no[blk.start : blk.end] = b
-    mask = block_no >= 0
-    if series.counts[mask & series.observed].sum() < 3:
+    keep = series.observed if use is None else series.observed & use
+    counts = np.zeros(len(blocks))
+    nights = np.zeros(len(blocks))
+    for k, blk in enumerate(blocks):
+        window = slice(blk.start + min(blk.washout, blk.end - blk.start), blk.end)
+        counts[k] = float(series.counts[window][keep[window]].sum())
+        nights[k] = float(keep[window].sum())
+    return counts, nights, np.array([b.on for b in blocks], dtype=np.bool_)
+
+
+def experiment_stats(
+    series: DiarySeries, item: str, use: BoolArray | None = None
+) -> CrossoverStats | None:
+    """The pre-registered crossover rule on an experiment's blocks (None without two
+    blocks); the same computation as ``crampwise experiment result``."""
+    totals = experiment_totals(series, item, use)
+    if totals is None:
         return None
-    cells = weekly_cells(series, np.maximum(block_no, 0), mask)
-    on = series.active[cells.first_night, series.items.index(item)].astype(np.float64)
-    order = cells.segment.astype(np.float64)
-    x = np.column_stack([np.ones_like(on), on, order - order.mean()])
-    if x.shape[0] <= x.shape[1]:
+    counts, nights, on = totals
+    if not (on.any() and (~on).any()):
         return None
-    fit = fit_poisson(x, cells.counts, np.log(cells.exposure), np.full(3, WEAK_PRECISION))
-    phi = fit.dispersion
-    scale = max(phi, 1.0) if phi is not None else 1.0
-    df = float(fit.df_resid) if fit.df_resid > 0 else None
-    return BlockTrend(float(fit.coef[-1]), float(fit.se(scale)[-1]), df)
+    return crossover(counts, nights, on, DecisionRule())

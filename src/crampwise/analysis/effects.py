@@ -29,9 +29,11 @@ from crampwise.analysis.checks import (
     Seasonality,
     adherence_share,
     confounded_groups,
+    experiment_stats,
     seasonality,
 )
-from crampwise.analysis.model import ModelFit, fit_model
+from crampwise.analysis.crossover import VERDICTS, rate_ratio_interval
+from crampwise.analysis.model import ModelFit
 from crampwise.analysis.result import (
     EffectResult,
     Interval,
@@ -374,50 +376,99 @@ def _not_identifiable_note(series: DiarySeries, item: str, others: Sequence[str]
 
 
 def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
-    """Effect from the experiment's own nights (blocks): same model and prior, a free
-    linear trend (balanced block orders make it orthogonal to the condition)."""
+    """Effect from the experiment's own blocks: the pre-registered crossover rule
+    (:mod:`crampwise.analysis.crossover`, the same as ``crampwise experiment result``) on
+    the recorded nights outside each block's washout. Evidence is ``randomized`` only when
+    the order came from a recorded seed and is counterbalanced."""
     blocks = series.experiments[item]
-    window = np.zeros(series.n, dtype=np.bool_)
-    window[blocks[0].start : blocks[-1].end] = True
-    use = window & series.observed
+    randomized = all(b.randomized for b in blocks)
+    evidence = "randomized" if randomized else "uncontrolled"
+    counted = np.zeros(series.n, dtype=np.bool_)
+    for blk in blocks:
+        counted[blk.start + min(blk.washout, blk.end - blk.start) : blk.end] = True
+    use = counted & series.observed
     k = series.items.index(item)
     counts = _nights_on_off(series, series.active[:, k], use)
+    stats = experiment_stats(series, item)
+    note = "" if randomized else (
+        "The blocks were entered in a fixed order (no recorded random seed, or not "
+        "counterbalanced), so this is an uncontrolled comparison."
+    )
     others = [i for i in series.items if i != item] + [m.name for m in series.medications]
-    cols = effect_columns(series, use, [item, *others])
-    fit = fit_model(series, use, cols, trend=1, seasonal=False)
-    est = estimate(fit, item)
-    if fit is None or est is None:
-        note = "The experiment has no cramps, or no recorded nights on one side, yet."
+    moved = [item_label(x) for labels, _ in effect_columns(series, use, others) for x in labels]
+    if moved:
+        note = (note + " " if note else "") + (
+            f"Other changes during the experiment ({', '.join(moved)}) are not adjusted for."
+        )
+    if stats is None or float(stats.nights_a[0]) <= 0 or float(stats.nights_b[0]) <= 0:
         return EffectResult(
             item,
             Interval(None, None, None),
             None,
             None,
             "inconclusive",
-            "randomized",
+            evidence,
             "none",
             *counts,
-            note,
+            (note + " " if note else "") + "No recorded nights on one side yet.",
         )
-    v = verdict(est.p_benefit, est.p_meaningful)
-    reasons: tuple[str, ...] = ()
-    if float(series.counts[use].sum()) < SPARSE_CRAMPS:
-        v, reasons = "inconclusive", ("too-few-cramps",)
-    adjusted = [item_label(x) for labels, _ in cols for x in labels if x != item]
-    note = (
-        f"Other changes during the experiment; adjusted for {', '.join(adjusted)}."
-        if adjusted
-        else ""
+    phi = float(stats.dispersion[0])
+    interval = rate_ratio_interval(
+        float(stats.cramps_a[0]),
+        float(stats.nights_a[0]),
+        float(stats.cramps_b[0]),
+        float(stats.nights_b[0]),
+        phi,
     )
+    verdict_ = VERDICTS[int(stats.verdict[0])]
+    reasons: list[str] = []
+    if bool(stats.sparse[0]):
+        reasons.append("too-few-cramps")
+    if bool(stats.disagree[0]):
+        reasons.append("models-disagree")
+    beta, se = float(stats.trend_log_rr[0]), float(stats.trend_se[0])
+    sens = [
+        Sensitivity(
+            "trend-adjusted",
+            Interval.of((math.exp(beta), math.exp(beta - 1.96 * se), math.exp(beta + 1.96 * se))),
+            float(stats.trend_p_benefit[0]),
+            int(stats.trend_verdict[0]) == 1,
+            "block-effect model: the blocks' order as a log-linear term",
+        )
+    ]
+    rec = series.adherence.get(item)
+    if rec is not None:
+        took = rec.recorded & rec.taken
+        on_assignment = np.where(series.active[:, k], took, ~took)
+        pp = experiment_stats(series, item, on_assignment)
+        if pp is not None and float(pp.nights_a[0]) > 0 and float(pp.nights_b[0]) > 0:
+            pp_rr = rate_ratio_interval(
+                float(pp.cramps_a[0]),
+                float(pp.nights_a[0]),
+                float(pp.cramps_b[0]),
+                float(pp.nights_b[0]),
+                float(pp.dispersion[0]),
+            )
+            sens.append(
+                Sensitivity(
+                    "per-protocol",
+                    Interval.of(pp_rr),
+                    float(pp.p_benefit[0]),
+                    int(pp.verdict[0]) == 1,
+                    "nights taken as assigned only",
+                )
+            )
+    method = "exact-gamma-poisson" if phi == 1.0 else "overdispersion-adjusted"
     return EffectResult(
         item,
-        est.rate_ratio,
-        est.p_benefit,
-        est.p_meaningful,
-        v,
-        "randomized",
-        GLM_METHOD + ", experiment nights",
+        Interval.of(interval),
+        float(stats.p_benefit[0]),
+        float(stats.p_meaningful[0]),
+        verdict_,
+        evidence,
+        f"{method} (Jeffreys Gamma(0.5, 0) per condition), experiment nights outside washouts",
         *counts,
         note,
-        held_back=reasons,
+        sensitivity=tuple(sens),
+        held_back=tuple(reasons),
     )

@@ -41,11 +41,16 @@ IntArray = npt.NDArray[np.int64]
 
 
 class Block(Record):
-    """One block of a randomized experiment, as night indices ``[start, end)``."""
+    """One block (period) of an experiment, as night indices ``[start, end)``; its first
+    ``washout`` nights are not counted (carry-over). ``randomized``: the experiment's
+    order came from a recorded seed and is counterbalanced (otherwise its evidence is
+    uncontrolled, however neat the order)."""
 
     start: int
     end: int
     on: bool
+    washout: int = 0
+    randomized: bool = False
 
 
 class Change(Record):

@@ -68,8 +68,9 @@ def simulate_diary(
     """A diary of ``nights`` nights; ``flare=(n, f)`` multiplies the first n nights' rate by f.
 
     ``missing`` is the share of nights left unrecorded (never the first or last night).
-    ``experiments`` (optional, not in format v1 yet) is copied through and its ``on``/``off``
-    blocks override the regimen for the item, as the analysis reads them.
+    ``experiments`` (the format's ``experiments`` section) is copied through, and its
+    periods set the item on (condition B) or off (A) night by night, as the analysis
+    reads them.
     """
     rng = np.random.default_rng(seed)
     active: dict[str, np.ndarray[Any, np.dtype[np.bool_]]] = {}
@@ -78,10 +79,10 @@ def simulate_diary(
         on[max(s, 0) : nights if e is None else min(e, nights)] = True
     for exp in experiments or ():
         on = active.setdefault(str(exp["item"]), np.zeros(nights, dtype=np.bool_))
-        for blk in exp["blocks"]:
-            s = (date.fromisoformat(blk["start"]) - start).days
-            e = (date.fromisoformat(blk["end"]) - start).days
-            on[max(s, 0) : min(e, nights)] = blk["condition"] == "on"
+        for period in exp["design"]:
+            s = (date.fromisoformat(period["start"]) - start).days
+            e = (date.fromisoformat(period["end"]) - start).days + 1  # end is inclusive
+            on[max(s, 0) : min(e, nights)] = period["condition"] == "B"
     rate = _nightly_rate(
         nights,
         base_per_week,

@@ -23,8 +23,8 @@ from crampwise.analysis.caveats import (
 from crampwise.analysis.checks import (
     COINCIDE_NIGHTS,
     OVERDISPERSED,
-    block_order_trend,
     coincide,
+    experiment_stats,
 )
 from crampwise.analysis.effects import Fits
 from crampwise.analysis.model import ModelFit, within_period_slope
@@ -345,10 +345,24 @@ def _trend(series: DiarySeries, model: ModelFit | None, flagged: bool) -> list[C
 def _period_effect(series: DiarySeries) -> list[Caveat]:
     out: list[Caveat] = []
     for item, blocks in series.experiments.items():
-        check = block_order_trend(series, item)
-        if check is None or not check.flagged:
+        dates = (series.iso(blocks[0].start), series.iso(blocks[-1].end - 1))
+        if not all(b.randomized for b in blocks):
+            out.append(
+                Caveat(
+                    "experiment-not-randomized",
+                    f"Your {item_label(item)} experiment's blocks were entered in a fixed order "
+                    "(not drawn from a recorded random seed, or not every pair of blocks holds "
+                    "both conditions), so it is an uncontrolled comparison: cramps fading or "
+                    "flaring over the months can look like an effect. Plan one with a random, "
+                    "balanced order to find out for sure.",
+                    (item,),
+                    dates,
+                )
+            )
+        check = experiment_stats(series, item)
+        if check is None or not bool(check.period_effect[0]):
             continue
-        pct = 100.0 * (1.0 - math.exp(check.estimate))
+        pct = 100.0 * (1.0 - math.exp(float(check.period_log_ratio[0])))
         text = (
             f"In your {item_label(item)} experiment, later blocks had fewer cramps than earlier "
             f"ones whether {item_label(item)} was on or off (about {pct:.0f} % fewer per block). "
@@ -356,14 +370,7 @@ def _period_effect(series: DiarySeries) -> list[Caveat]:
             "whatever they took. Balanced block orders (on-off-off-on) keep the comparison fair, "
             "but the improvement itself is not proof that anything worked."
         )
-        out.append(
-            Caveat(
-                "period-effect",
-                text,
-                (item,),
-                (series.iso(blocks[0].start), series.iso(blocks[-1].end - 1)),
-            )
-        )
+        out.append(Caveat("period-effect", text, (item,), dates))
     return out
 
 

@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     from crampwise.cli import (
         data_cmds,
         diary_cmds,
+        experiment_cmds,
         insight_cmds,
         regimen_cmds,
         report_cmds,
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_cmds.register(sub, common)
     insight_cmds.register(sub, common)
     report_cmds.register(sub, common)
+    experiment_cmds.register(sub, common)
     web_cmds.register(sub, common)
     return parser
 

@@ -57,7 +57,21 @@ OPTIONS: dict[str, str] = {
     "emptied_night": "--then",
     "start": "--from",  # list filters; commands that start something override it below
     "end": "--to",
+    "comparator": "--vs",
+    "pairs": "--blocks",
+    "period_weeks": "--period-weeks",
+    "washout_days": "--washout-days",
+    "seed": "--seed",
+    "baseline_per_week": "--baseline-per-week",
+    "dispersion": "--dispersion",
+    "rate_ratio": "--rate-ratio",
+    "weeks_per_arm": "--weeks-per-arm",
+    "stop_reason": "--reason",
+    "stopped_on": "--date",
 }
+
+#: The experiment commands that plan a trial name its item and first night as options.
+_PLAN = {"item": "--item", "start": "--start"}
 
 _POSITIONAL = "(positional)"  # the field is typed as a positional argument: keep its name
 
@@ -77,6 +91,13 @@ PER_COMMAND: dict[str, dict[str, str]] = {
     "cmd_tp_add": {"found": "--date"},
     "cmd_tp_rate": {"tenderness": _POSITIONAL},
     "cmd_tp_release": {"released": "--date"},
+    "cmd_experiment_plan": _PLAN,
+    "cmd_experiment_start": _PLAN,
+    "cmd_experiment_status": {"experiment": "--id"},
+    "cmd_experiment_stop": {"experiment": "--id"},
+    "cmd_experiment_result": {"experiment": "--id"},
+    "cmd_experiment_today": {"date": "--date"},
+    "cmd_cohort_analyze": {"item": "--item", "files": "FILE"},
 }
 
 #: What to type next, by the error's neutral action (``{subject}`` filled in).
@@ -91,6 +112,10 @@ ACTION_HINTS: dict[str, str] = {
     "give-count": "give --none or --cramps N",
     "replace": "use --replace to let the file's version win",
     "choose-another-db": "give another --db, or add --yes to replace what it holds",
+    "plan-experiment": "plan one with 'crampwise experiment plan --item ITEM'",
+    "stop-experiment": "to end it early use 'crampwise experiment stop --id {subject}'",
+    "stop-regimen-for-experiment": "add --stop-regimen to end that entry when it starts",
+    "accept-low-power": "add --anyway to start it all the same",
 }
 
 

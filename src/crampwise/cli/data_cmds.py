@@ -153,7 +153,7 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
     """Load the demo story into a separate demo diary (or --db)."""
     from crampwise.demo import load_demo
 
-    result = load_demo(args.db, reset=args.yes)
+    result = load_demo(args.db, reset=args.yes, trial=args.trial)
     if args.json:
         app.json(result)
         return 0
@@ -176,6 +176,7 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
         "episodes --from 2024-11-01 --to 2024-11-30",
         "analyze",
         "safety",
+        *(("experiment status", "experiment result") if args.trial else ()),
     ):
         app.echo(f"  crampwise --db {db} {command}")
     return 0
@@ -310,6 +311,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "demo", parents=[common], help="load the demo story into a separate demo diary"
     )
     p.add_argument("--yes", action="store_true", help="with --db: replace what that database holds")
+    p.add_argument(
+        "--trial",
+        action="store_true",
+        help="continue the story with a finished randomized trial of calcium",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(handler=cmd_demo)
 

@@ -20,11 +20,13 @@ from crampwise import vocab
 from crampwise.context import check_lab, check_profile, check_trigger_point
 from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
+from crampwise.formats.experimentformat import parse_experiments
 from crampwise.records import (
     Adherence,
     AfterEffect,
     DiaryData,
     Episode,
+    Experiment,
     Factor,
     Lab,
     Medication,
@@ -69,6 +71,7 @@ _SECTIONS = (
     "factors",
     "trigger_points",
     "red_flags",
+    "experiments",
 )
 
 
@@ -96,6 +99,7 @@ class ParsedDiary:
     factors: list[Factor] = field(default_factory=list)
     trigger_points: list[TriggerPoint] = field(default_factory=list)
     red_flags: list[RedFlagAnswer] = field(default_factory=list)
+    experiments: list[Experiment] = field(default_factory=list)
 
 
 @dataclass
@@ -247,6 +251,7 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
     out.factors = _rows(doc, "factors", _parse_factor, today)
     out.trigger_points = _rows(doc, "trigger_points", _parse_trigger_point, today)
     out.red_flags = _rows(doc, "red_flags", _parse_red_flag, today)
+    out.experiments = parse_experiments(doc, today)
     _check_unique(out)
     return out
 
@@ -641,6 +646,7 @@ def to_diary_data(parsed: ParsedDiary, timezone: str) -> DiaryData:
         factors=tuple(sorted(parsed.factors, key=lambda f: (f.date, f.name))),
         trigger_points=tuple(parsed.trigger_points),
         red_flags=tuple(sorted(parsed.red_flags, key=lambda r: (r.date, r.flag))),
+        experiments=tuple(sorted(parsed.experiments, key=lambda e: e.start)),
     )
 
 

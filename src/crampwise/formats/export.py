@@ -18,6 +18,7 @@ from crampwise.formats.diaryformat import FORMAT, VERSION
 from crampwise.formats.jsonrecords import (
     adherence_json,
     episode_json,
+    experiment_json,
     factor_json,
     lab_json,
     medication_json,
@@ -68,4 +69,6 @@ def export_document(data: DiaryData) -> dict[str, Any]:
     doc["factors"] = [factor_json(f) for f in data.factors]
     doc["trigger_points"] = [trigger_point_json(t) for t in data.trigger_points]
     doc["red_flags"] = [red_flag_json(r) for r in data.red_flags]
+    if data.experiments:  # optional: documents without experiments stay as they were
+        doc["experiments"] = [experiment_json(e) for e in data.experiments]
     return doc

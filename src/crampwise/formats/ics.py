@@ -2,7 +2,8 @@
 writes and what the web app serves as a subscribable feed (call :func:`bedtime_calendar`).
 
 One daily event at the person's bedtime (``profile.bedtime``, default 22:00) lists what is
-due at bedtime - regimen items and medicines taken at ``bedtime`` - with an alarm. Times are
+due at bedtime - regimen items and medicines taken at ``bedtime``, and tonight's condition
+of a running experiment - with an alarm. Times are
 *floating* (no zone): bedtime is 22:00 wherever the person sleeps, and no VTIMEZONE is
 needed. When a bedtime item is planned to start or stop, the series is split there, so each
 night's event lists that night's items; the UIDs stay the same from one export to the next,
@@ -38,18 +39,48 @@ def _at_bedtime(data: DiaryData) -> list[RegimenEntry | Medication]:
     return [e for e in entries if "bedtime" in e.times]
 
 
+def _experiment_items(data: DiaryData, iso: str) -> list[str]:
+    """Tonight's condition of a running experiment: what to take, or to leave out."""
+    out: list[str] = []
+    for exp in data.experiments:
+        period = exp.period_on(iso)
+        if period is None:
+            continue
+        item = exp.item.replace("-", " ")
+        dose = f" {number(exp.dose)} {exp.unit}" if exp.dose is not None and exp.unit else ""
+        other = exp.comparator.replace("-", " ") if exp.comparator else None
+        if period.condition == "B":
+            out.append(f"{item}{dose} (experiment)")
+            if other:
+                out.append(f"no {other} tonight (experiment)")
+        else:
+            if other:
+                out.append(f"{other} (experiment)")
+            out.append(f"no {item} tonight (experiment)")
+    return out
+
+
 def bedtime_items(data: DiaryData, day: dt.date) -> list[str]:
-    """What is due at bedtime on ``day``: regimen items and medicines, in start order."""
+    """What is due at bedtime on ``day``: regimen items and medicines, in start order, then
+    tonight's condition of a running experiment."""
     iso = day.isoformat()
     due = [e for e in _at_bedtime(data) if e.active_on(iso)]
-    return [_label(e) for e in sorted(due, key=lambda e: e.start)]
+    return [_label(e) for e in sorted(due, key=lambda e: e.start)] + _experiment_items(data, iso)
 
 
 def _changes(data: DiaryData) -> list[dt.date]:
-    """Days on which the bedtime list changes (an item starts or stops)."""
+    """Days on which the bedtime list changes (an item starts or stops, an experiment's
+    condition switches)."""
     days: set[dt.date] = set()
     for e in _at_bedtime(data):
         days.update(dt.date.fromisoformat(d) for d in (e.start, e.end) if d is not None)
+    for exp in data.experiments:
+        for i, p in enumerate(exp.design):
+            if p.start > exp.last_night:
+                break
+            if i == 0 or p.condition != exp.design[i - 1].condition:
+                days.add(dt.date.fromisoformat(p.start))
+        days.add(dt.date.fromisoformat(exp.last_night) + dt.timedelta(days=1))
     return sorted(days)
 
 

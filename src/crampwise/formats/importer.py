@@ -130,6 +130,10 @@ class Merger:
             self._plan_spans()
             self._plan_keyed_sections()
             self._plan_trigger_points()
+            if self.doc.experiments:
+                from crampwise.formats.experiment_merge import plan_experiments
+
+                plan_experiments(self)
             conflicts = self.report.conflicts
             if not apply:
                 self.report.applied = False

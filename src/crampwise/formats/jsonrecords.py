@@ -16,6 +16,7 @@ from crampwise.records import (
     Adherence,
     AfterEffect,
     Episode,
+    Experiment,
     Factor,
     Lab,
     Medication,
@@ -37,6 +38,7 @@ __all__ = [
     "adherence_json",
     "after_effect_json",
     "episode_json",
+    "experiment_json",
     "factor_json",
     "lab_json",
     "local_clock",
@@ -238,3 +240,43 @@ def trigger_point_json(t: TriggerPoint, *, compact: bool = True) -> dict[str, An
 def red_flag_json(r: RedFlagAnswer) -> dict[str, Any]:
     """An answer to a red-flag question."""
     return {"date": r.date, "flag": r.flag, "present": r.present}
+
+
+def experiment_json(e: Experiment, *, compact: bool = True) -> dict[str, Any]:
+    """An N-of-1 experiment: plan, seed, design (``end`` inclusive), decision rule, status."""
+    obj: dict[str, Any] = {
+        "item": e.item,
+        "comparator": e.comparator,
+        "dose": number(e.dose) if compact else e.dose,
+        "unit": e.unit,
+        "start": e.start,
+        "period_days": e.period_days,
+        "washout_days": e.washout_days,
+        "seed": e.seed,
+        "design": [
+            {
+                "start": p.start,
+                "end": p.end,
+                "condition": p.condition,
+                "washout_until": p.washout_until,
+            }
+            for p in e.design
+        ],
+        "decision_rule": {
+            "mcid": number(e.mcid),
+            "p_benefit_min": number(e.p_benefit_min),
+            "p_meaningful_min": number(e.p_meaningful_min),
+        },
+        "interim_looks": e.interim_looks,
+        "baseline_per_week": number(e.baseline_per_week) if compact else e.baseline_per_week,
+        "dispersion": number(e.dispersion) if compact else e.dispersion,
+        "status": e.status,
+        "stopped_on": e.stopped_on,
+        "stop_reason": e.stop_reason,
+        "notes": e.notes,
+    }
+    if compact:
+        for p in obj["design"]:
+            if p["washout_until"] is None:
+                del p["washout_until"]
+    return _shape(obj, compact, e.id, keep=("seed", "period_days", "washout_days", "status"))

@@ -95,6 +95,7 @@ TABLES: tuple[str, ...] = (
     "stretches",
     "diagnosis_codes",
     "fhir_codes",
+    "interventions",
 )
 
 SEVERITIES: tuple[str, ...] = ("info", "caution", "warning", "urgent")

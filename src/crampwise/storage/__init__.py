@@ -50,6 +50,8 @@ DATA_TABLES: tuple[str, ...] = (
     "trigger_point_ratings",
     "trigger_points",
     "red_flag_answers",
+    "experiment_periods",
+    "experiments",
 )
 
 _LAZY = {

@@ -11,6 +11,7 @@ from crampwise.storage.context_tables import ContextTables
 from crampwise.storage.devices_tables import DevicesTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
+from crampwise.storage.experiments_tables import ExperimentTables
 from crampwise.storage.migrations import migrate, status
 from crampwise.storage.regimen_tables import RegimenTables
 
@@ -35,10 +36,11 @@ _SCOPE: dict[str, str] = {
     "trigger_point_ratings": (
         "trigger_point_id IN (SELECT id FROM trigger_points WHERE diary_id = ?)"
     ),
+    "experiment_periods": "experiment_id IN (SELECT id FROM experiments WHERE diary_id = ?)",
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables):
+class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every
@@ -165,6 +167,7 @@ class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables):
                 red_flags=part("red_flags", self.list_red_flags),
                 start=start,
                 end=end,
+                experiments=tuple(self.list_experiments()),
             )
 
     # -- backups ---------------------------------------------------------------------------

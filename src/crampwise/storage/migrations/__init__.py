@@ -45,6 +45,7 @@ _MODULES = (
     "m0004_profile_pregnancy",
     "m0005_devices",
     "m0006_profile_bedtime",
+    "m0007_experiments",
 )
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
