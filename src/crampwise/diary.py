@@ -11,8 +11,9 @@ import datetime as dt
 
 from crampwise import validate as v
 from crampwise import vocab
-from crampwise._record import Record, record_to_dict, replace
+from crampwise._record import Record, replace
 from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
+from crampwise.nights import NightStatus, Summary, span, streaks
 from crampwise.records import AfterEffect, Episode, Night, Relief
 from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, relative, to_local
 
@@ -45,35 +46,6 @@ class LoggedEpisode(Record):
     episode: Episode
     night_total: int
     duplicate: bool = False  # True when a retried submission was already stored
-
-
-class NightStatus(Record):
-    """A night in the diary's span: observed with a count, or missing (``cramps`` None)."""
-
-    date: str
-    observed: bool
-    cramps: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``nights --json`` shape."""
-        return {"date": self.date, "observed": self.observed, "cramps": self.cramps}
-
-
-class Summary(Record):
-    """The diary at a glance (``summary --json``)."""
-
-    first_night: str | None
-    last_night: str | None
-    nights_observed: int
-    nights_missing: int
-    cramps: int
-    current_streak: int
-    longest_streak: int
-    nights_with_cramps: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return record_to_dict(self)
 
 
 _EDITABLE = (
@@ -209,26 +181,6 @@ def _plain(value: Any) -> str:
     if hasattr(value, "method"):
         return f"{value.method}:{value.helped}" if value.helped else str(value.method)
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def streaks(statuses: list[NightStatus]) -> tuple[int, int]:
-    """(current, longest) runs of observed cramp-free nights; a missing night breaks a run.
-
-    ``current`` is the run that ends at the last observed night.
-    """
-    longest = run = 0
-    for night in statuses:
-        if night.observed and night.cramps == 0:
-            run += 1
-            longest = max(longest, run)
-        else:
-            run = 0
-    return run, longest
-
-
-def _span(first: str, last: str) -> list[str]:
-    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
 
 
 class DiaryModule:
@@ -515,7 +467,7 @@ class DiaryModule:
         if not observed:
             return []
         first, last = min(observed), max(observed)
-        statuses = [NightStatus(d, d in observed, observed.get(d)) for d in _span(first, last)]
+        statuses = [NightStatus(d, d in observed, observed.get(d)) for d in span(first, last)]
         return [
             s
             for s in statuses

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
-    from crampwise.diary import Summary
     from crampwise.formats.diaryformat import ImportReport
+    from crampwise.nights import Summary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
     from crampwise.safety import Finding, SafetyReport
