@@ -26,6 +26,7 @@ def demo_database_path() -> str:
 
     return str(default_database_path("demo.sqlite"))
 
+
 DEMO_SEED = 1958
 FIRST_NIGHT = dt.date(2024, 11, 1)
 LAST_NIGHT = dt.date(2026, 10, 31)

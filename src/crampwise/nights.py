@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crampwise import validate as v
 from crampwise._record import Record, record_to_dict
+from crampwise.errors import ConfirmationRequired, InputError, NotFoundError
+from crampwise.timeparse import parse_date
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms on this path
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["NightStatus", "Summary", "span", "streaks"]
+    from crampwise.clock import Clock
+    from crampwise.records import Night
+    from crampwise.storage.store import Store
+
+__all__ = ["NightBook", "NightStatus", "Summary", "span", "streaks"]
 
 
 class NightStatus(Record):
@@ -66,3 +73,144 @@ def span(first: str, last: str) -> list[str]:
     """Every ISO date from ``first`` to ``last``, both included."""
     start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+
+
+class NightBook:
+    """Check in, list and delete nights (the night half of ``tracker.diary``)."""
+
+    _store: Store
+    _clock: Clock
+
+    def record_night(
+        self,
+        date: str | None = None,
+        *,
+        cramps: int | str | None = None,
+        none: bool = False,
+        sleep_quality: int | str | None = None,
+        notes: str | None = None,
+        confirm: bool = False,
+    ) -> Night:
+        """Check in a night: ``none`` = cramp-free, ``cramps`` = the night's total count.
+
+        Defaults to last night: the night that began yesterday evening, whatever the time of
+        day (a check-in at 14:00 is about the night just gone, not the one to come). A night
+        that has not ended yet cannot be checked in. Changing an existing count needs
+        ``confirm``.
+        """
+        today = self._clock.today()
+        last_night = today - dt.timedelta(days=1)
+        night_date = (
+            last_night if date is None else parse_date(date, "date", today, self._clock.earliest())
+        )
+        if night_date > last_night:
+            raise InputError(
+                "date",
+                f"the night of {night_date} has not ended yet; check it in tomorrow",
+                code="future",
+                action="log-now",
+            )
+        day = night_date.isoformat()
+        if none and cramps is not None:
+            raise InputError(
+                "cramps",
+                "a count and a cramp-free night were both given; give one",
+                code="conflict-with-field",
+            )
+        total = 0 if none else None
+        if cramps is not None:
+            total = v.int_range(cramps, "cramps", 0, 50)
+        quality = (
+            None if sleep_quality is None else v.int_range(sleep_quality, "sleep_quality", 0, 10)
+        )
+        with self._store.write():
+            existing = self._store.get_night(day)
+            detailed = 0 if existing is None else existing.cramps - existing.undetailed_cramps
+            if existing is None and total is None:
+                raise InputError(
+                    "cramps",
+                    f"night {day} is not in the diary yet; give its number of cramps "
+                    "(0 for a cramp-free night)",
+                    code="required",
+                    action="give-count",
+                )
+            if total is not None and total < detailed:
+                raise InputError(
+                    "cramps",
+                    f"night {day} already has {detailed} logged cramp(s) with details; "
+                    "delete episodes to lower the count",
+                    code="out-of-range",
+                )
+            changes_count = existing is not None and total not in (None, existing.cramps)
+            if changes_count and not confirm:
+                assert existing is not None
+                raise ConfirmationRequired(
+                    f"night {day} is recorded with {existing.cramps} cramp(s); "
+                    f"overwrite with {total}?"
+                )
+            if total is not None:
+                undetailed = total - detailed
+            else:
+                assert existing is not None  # a new night without a count was refused above
+                undetailed = existing.undetailed_cramps
+            self._store.put_night(
+                day,
+                undetailed_cramps=undetailed,
+                sleep_quality=quality
+                if quality is not None
+                else (existing.sleep_quality if existing else None),
+                notes=v.text(notes, "notes")
+                if notes is not None
+                else (existing.notes if existing else ""),
+            )
+            stored = self._store.get_night(day)
+        assert stored is not None
+        return stored
+
+    def night(self, date: str) -> Night | None:
+        """One observed night with its total, or None when it is missing."""
+        return self._store.get_night(date)
+
+    def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
+        """Every night of the diary's span (or the given range): observed or missing."""
+        start, end = self._clock.date_range(start, end)
+        observed = {n.date: n.cramps for n in self._store.list_nights()}
+        if not observed:
+            return []
+        first, last = min(observed), max(observed)
+        statuses = [NightStatus(d, d in observed, observed.get(d)) for d in span(first, last)]
+        return [
+            s
+            for s in statuses
+            if (start is None or s.date >= start) and (end is None or s.date <= end)
+        ]
+
+    def summary(self) -> Summary:
+        """First/last night, observed/missing counts, cramps and streaks."""
+        statuses = self.nights()
+        current, longest = streaks(statuses)
+        observed = [s for s in statuses if s.observed]
+        return Summary(
+            first_night=statuses[0].date if statuses else None,
+            last_night=statuses[-1].date if statuses else None,
+            nights_observed=len(observed),
+            nights_missing=len(statuses) - len(observed),
+            cramps=sum(s.cramps or 0 for s in observed),
+            current_streak=current,
+            longest_streak=longest,
+            nights_with_cramps=sum(1 for s in observed if (s.cramps or 0) > 0),
+        )
+
+    def delete_night(self, date: str, *, confirm: bool = False) -> Night:
+        """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
+        day = parse_date(date, "date", self._clock.today(), self._clock.earliest()).isoformat()
+        night = self._store.get_night(day)
+        if night is None:
+            raise NotFoundError(f"night {day} is not in the diary")
+        if not confirm:
+            raise ConfirmationRequired(
+                f"delete night {day} with {night.cramps} cramp(s)? It becomes a missing night."
+            )
+        with self._store.write():
+            self._store.delete_night(day)
+        return night

@@ -253,8 +253,9 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
                 "medicine on your own; ask your prescriber whether it could play a part."
             )
             sources = [key for _, ev in evidence for key in ev.sources]
-            found.append(Finding("cramp-associated-drug", "info", message, [med.name],
-                                 kb.cite(sources)))
+            found.append(
+                Finding("cramp-associated-drug", "info", message, [med.name], kb.cite(sources))
+            )
     return found
 
 
