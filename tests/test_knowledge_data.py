@@ -15,35 +15,120 @@ from crampwise.vocab import LAB_TESTS, MUSCLES
 
 SCHEMAS: dict[str, tuple[str, ...]] = {
     "sources": ("key", "citation", "locator"),
-    "nutrients": ("id", "name", "unit", "mg_per_mmol", "valence", "iu_per_mcg", "aliases",
-                  "source"),
-    "supplement_forms": ("id", "nutrient", "form", "formula", "elemental_fraction", "aliases",
-                         "source", "note"),
-    "nutrient_limits": ("nutrient", "sex", "age_min", "age_max", "reference_kind",
-                        "reference_amount", "upper_limit", "ul_scope", "unit", "source", "note"),
-    "drug_classes": ("id", "name", "cramp_grade", "effect_measure", "effect", "ci_low",
-                     "ci_high", "cramp_note", "source"),
-    "drugs": ("id", "generic", "classes", "brands", "aliases", "cramp_grade", "cramp_note",
-              "source"),
-    "interactions": ("id", "nutrient", "target_kind", "target", "code", "severity",
-                     "hours_before", "hours_after", "message", "source"),
-    "labs": ("test", "name", "loinc", "loinc_note", "canonical_unit", "range_low",
-             "range_high", "range_source", "urgent_low", "urgent_high", "urgent_source",
-             "range_note", "plausible_low", "plausible_high", "plausible_source",
-             "plausible_note", "source"),
+    "nutrients": (
+        "id",
+        "name",
+        "unit",
+        "mg_per_mmol",
+        "valence",
+        "iu_per_mcg",
+        "aliases",
+        "source",
+    ),
+    "supplement_forms": (
+        "id",
+        "nutrient",
+        "form",
+        "formula",
+        "elemental_fraction",
+        "aliases",
+        "source",
+        "note",
+    ),
+    "nutrient_limits": (
+        "nutrient",
+        "sex",
+        "age_min",
+        "age_max",
+        "reference_kind",
+        "reference_amount",
+        "upper_limit",
+        "ul_scope",
+        "unit",
+        "source",
+        "note",
+    ),
+    "drug_classes": (
+        "id",
+        "name",
+        "cramp_grade",
+        "effect_measure",
+        "effect",
+        "ci_low",
+        "ci_high",
+        "cramp_note",
+        "source",
+    ),
+    "drugs": (
+        "id",
+        "generic",
+        "classes",
+        "brands",
+        "aliases",
+        "cramp_grade",
+        "cramp_note",
+        "source",
+    ),
+    "interactions": (
+        "id",
+        "nutrient",
+        "target_kind",
+        "target",
+        "code",
+        "severity",
+        "hours_before",
+        "hours_after",
+        "message",
+        "source",
+    ),
+    "labs": (
+        "test",
+        "name",
+        "loinc",
+        "loinc_note",
+        "canonical_unit",
+        "range_low",
+        "range_high",
+        "range_source",
+        "urgent_low",
+        "urgent_high",
+        "urgent_source",
+        "range_note",
+        "plausible_low",
+        "plausible_high",
+        "plausible_source",
+        "plausible_note",
+        "source",
+    ),
     "lab_units": ("test", "unit", "to_canonical", "source"),
     "red_flags": ("id", "question", "urgency", "severity", "message", "source"),
-    "stretches": ("id", "muscle", "name", "when", "instructions", "hold_seconds",
-                  "repetitions", "evidence", "source"),
+    "stretches": (
+        "id",
+        "muscle",
+        "name",
+        "when",
+        "instructions",
+        "hold_seconds",
+        "repetitions",
+        "evidence",
+        "source",
+    ),
     "diagnosis_codes": ("system", "code", "display", "note", "source"),
 }
 
 #: Columns that identify a row (must be unique) and columns that must never be empty.
 KEYS: dict[str, tuple[str, ...]] = {
-    "sources": ("key",), "nutrients": ("id",), "supplement_forms": ("id",),
-    "nutrient_limits": ("nutrient", "sex", "age_min"), "drug_classes": ("id",),
-    "drugs": ("id",), "interactions": ("id",), "labs": ("test",),
-    "lab_units": ("test", "unit"), "red_flags": ("id",), "stretches": ("id",),
+    "sources": ("key",),
+    "nutrients": ("id",),
+    "supplement_forms": ("id",),
+    "nutrient_limits": ("nutrient", "sex", "age_min"),
+    "drug_classes": ("id",),
+    "drugs": ("id",),
+    "interactions": ("id",),
+    "labs": ("test",),
+    "lab_units": ("test", "unit"),
+    "red_flags": ("id",),
+    "stretches": ("id",),
     "diagnosis_codes": ("system", "code"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -54,8 +139,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "drug_classes": ("id", "name"),
     "drugs": ("id", "generic"),
     "interactions": ("nutrient", "target_kind", "target", "code", "severity", "message"),
-    "labs": ("name", "canonical_unit", "plausible_low", "plausible_high", "plausible_source",
-             "plausible_note"),
+    "labs": (
+        "name",
+        "canonical_unit",
+        "plausible_low",
+        "plausible_high",
+        "plausible_source",
+        "plausible_note",
+    ),
     "lab_units": ("to_canonical",),
     "red_flags": ("question", "urgency", "severity", "message"),
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
@@ -63,14 +154,27 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 RED_FLAG_IDS = {
-    "cramp-over-10-min", "after-wound-or-toxin", "leg-numbness", "leg-swelling",
-    "muscle-wasting", "muscle-weakness", "swelling-redness-skin-change",
-    "one-sided-calf-swelling-warmth", "calf-pain-walking-relieved-by-rest", "tingling-burning",
-    "urge-to-move", "many-muscles-twitching", "new-medication", "quinine-bleeding",
+    "cramp-over-10-min",
+    "after-wound-or-toxin",
+    "leg-numbness",
+    "leg-swelling",
+    "muscle-wasting",
+    "muscle-weakness",
+    "swelling-redness-skin-change",
+    "one-sided-calf-swelling-warmth",
+    "calf-pain-walking-relieved-by-rest",
+    "tingling-burning",
+    "urge-to-move",
+    "many-muscles-twitching",
+    "new-medication",
+    "quinine-bleeding",
     "sleep-disturbed-often",
 }
 INTERACTION_CODES = {
-    "hyperkalemia-risk", "hypercalcemia-risk", "hypermagnesemia-risk", "spacing",
+    "hyperkalemia-risk",
+    "hypercalcemia-risk",
+    "hypermagnesemia-risk",
+    "spacing",
     "vitamin-k-warfarin",
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -100,7 +204,8 @@ def test_schema_ids_required_and_sources(table: str) -> None:
 def test_every_source_key_is_cited_and_documented() -> None:
     used = {
         key.strip()
-        for table in kb.TABLES if table != "sources"
+        for table in kb.TABLES
+        if table != "sources"
         for row in kb.read_table(table)
         for key in row["source"].split(";")
     } | {"usda-sr28", "ifct2017", "usda-fdc"}  # food tables' rows cite these (test_foods.py)
@@ -126,9 +231,16 @@ def test_supplement_forms_refer_to_nutrients_and_fractions_are_fractions() -> No
     for form in kb.supplement_forms():
         assert form.nutrient in kb.nutrients()
         assert 0 < form.elemental_fraction < 1
-    required = {("magnesium", "oxide"), ("magnesium", "citrate"), ("magnesium", "glycinate"),
-                ("calcium", "carbonate"), ("calcium", "citrate"), ("potassium", "chloride"),
-                ("potassium", "citrate"), ("potassium", "gluconate")}
+    required = {
+        ("magnesium", "oxide"),
+        ("magnesium", "citrate"),
+        ("magnesium", "glycinate"),
+        ("calcium", "carbonate"),
+        ("calcium", "citrate"),
+        ("potassium", "chloride"),
+        ("potassium", "citrate"),
+        ("potassium", "gluconate"),
+    }
     assert required <= {(f.nutrient, f.form) for f in kb.supplement_forms()}
 
 
@@ -214,8 +326,11 @@ def test_drugs_and_classes_cross_reference() -> None:
 
 def test_garrison_ratios_match_the_paper() -> None:
     classes = kb.drug_classes()
-    ratios = {cid: (c.cramp.effect, c.cramp.ci_low, c.cramp.ci_high)
-              for cid, c in classes.items() if c.cramp is not None and c.cramp.effect is not None}
+    ratios = {
+        cid: (c.cramp.effect, c.cramp.ci_low, c.cramp.ci_high)
+        for cid, c in classes.items()
+        if c.cramp is not None and c.cramp.effect is not None
+    }
     assert ratios == {
         "potassium-sparing-diuretic": (2.12, 1.61, 2.78),
         "thiazide-diuretic": (1.48, 1.29, 1.68),
@@ -244,11 +359,18 @@ def test_interactions_resolve() -> None:
         if ix.code == "spacing":
             assert ix.hours_before is not None, ix.id
             assert "hour" in ix.message, ix.id
-    required = {("potassium", "ace-inhibitor"), ("potassium", "arb"),
-                ("potassium", "potassium-sparing-diuretic"), ("calcium", "thiazide-diuretic"),
-                ("vitamin-k", "vitamin-k-antagonist")}
-    required |= {(n, c) for n in ("calcium", "magnesium")
-                 for c in ("tetracycline", "quinolone", "bisphosphonate", "thyroid-hormone")}
+    required = {
+        ("potassium", "ace-inhibitor"),
+        ("potassium", "arb"),
+        ("potassium", "potassium-sparing-diuretic"),
+        ("calcium", "thiazide-diuretic"),
+        ("vitamin-k", "vitamin-k-antagonist"),
+    }
+    required |= {
+        (n, c)
+        for n in ("calcium", "magnesium")
+        for c in ("tetracycline", "quinolone", "bisphosphonate", "thyroid-hormone")
+    }
     assert required <= {(ix.nutrient, ix.target) for ix in kb.interactions()}
 
 
@@ -273,8 +395,10 @@ def test_labs_cover_the_vocabulary_with_conversions() -> None:
 def test_lab_columns_say_which_source_backs_which_value() -> None:
     for row in kb.read_table("labs"):
         test, cited = row["test"], set(row["source"].split(";"))
-        for column, values in (("range_source", ("range_low", "range_high")),
-                               ("urgent_source", ("urgent_low", "urgent_high"))):
+        for column, values in (
+            ("range_source", ("range_low", "range_high")),
+            ("urgent_source", ("urgent_low", "urgent_high")),
+        ):
             keys = {k for k in row[column].split(";") if k}
             assert keys <= cited, (test, column)
             assert bool(keys) == any(row[v] for v in values), (test, column)
@@ -365,8 +489,7 @@ def test_either_module_can_be_imported_first(first: str) -> None:
     import sys
 
     code = f"import {first}; from crampwise.knowledge import match_nutrient; print('ok')"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"
 
 
@@ -403,6 +526,5 @@ def test_tables_are_not_read_at_import_time() -> None:
         "assert kb._raw_table.cache_info().currsize == 0;"
         "print('ok')"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "ok"

@@ -125,10 +125,10 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("log", "--severity", "11"), "--severity: 11 is not in 0..10"),
-        (("log", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
-        (("log", "--duration", "9999h"), "--duration: 599940 minutes is longer than a day"),
-        (("log", "--waves", "0"), "--waves: 0 is not in 1..100"),
+        (("edit", "1", "--severity", "11"), "--severity: 11 is not in 0..10"),
+        (("edit", "1", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
+        (("edit", "1", "--duration", "9999h"), "--duration: 599940 minutes is longer than a"),
+        (("edit", "1", "--waves", "0"), "--waves: 0 is not in 1..100"),
         (("log", "--client-id", "x" * 300), "--client-id: is 300 characters long"),
         (("night", "2026-03-01", "--sleep", "11"), "--sleep: 11 is not in 0..10"),
         (("night", "2026-03-01", "--none", "--cramps", "2"), "--cramps: a count and a cramp"),
@@ -149,6 +149,8 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
     ],
 )
 def test_cli_errors_name_the_option_typed(cli: Any, args: tuple[str, ...], line: str) -> None:
+    if args[0] == "edit":
+        assert cli("log", "--at", "3am")[0] == 0
     code, out, err = cli(*args)
     assert code == 1 and out == ""
     assert line in err

@@ -13,27 +13,51 @@ from crampwise.safety.nutrition import age_candidates, daily_totals, supplement_
 DAY = date(2026, 3, 12)
 
 
-def diary(regimen: list[dict[str, Any]], birth_year: int | None = 1958,
-          sex: str | None = "female", **sections: Any) -> dict[str, Any]:
+def diary(
+    regimen: list[dict[str, Any]],
+    birth_year: int | None = 1958,
+    sex: str | None = "female",
+    **sections: Any,
+) -> dict[str, Any]:
     profile: dict[str, Any] = {}
     if birth_year is not None:
         profile["birth_year"] = birth_year
     if sex is not None:
         profile["sex"] = sex
-    return {"format": "crampwise-diary", "version": 1, "profile": profile,
-            "regimen": regimen, **sections}
+    return {
+        "format": "crampwise-diary",
+        "version": 1,
+        "profile": profile,
+        "regimen": regimen,
+        **sections,
+    }
 
 
-def entry(item: str, dose: float, *, unit: str = "mg", kind: str = "supplement",
-          times: tuple[str, ...] = ("bedtime",), start: str = "2026-03-01",
-          end: str | None = None) -> dict[str, Any]:
-    return {"item": item, "kind": kind, "dose": dose, "unit": unit, "times": list(times),
-            "start": start, "end": end}
+def entry(
+    item: str,
+    dose: float,
+    *,
+    unit: str = "mg",
+    kind: str = "supplement",
+    times: tuple[str, ...] = ("bedtime",),
+    start: str = "2026-03-01",
+    end: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "item": item,
+        "kind": kind,
+        "dose": dose,
+        "unit": unit,
+        "times": list(times),
+        "start": start,
+        "end": end,
+    }
 
 
 def test_supplements_multiply_by_intakes_and_compare_magnesium_with_supplemental_ul() -> None:
-    totals = daily_totals(diary([entry("magnesium", 200, times=("morning", "bedtime")),
-                                 entry("potassium", 99)]), DAY)
+    totals = daily_totals(
+        diary([entry("magnesium", 200, times=("morning", "bedtime")), entry("potassium", 99)]), DAY
+    )
     mg = totals.nutrients["magnesium"]
     assert (mg.supplements, mg.upper_limit, mg.ul_scope) == (400, 350, "supplements")
     assert mg.over_upper_limit
@@ -50,8 +74,12 @@ def test_calcium_limit_counts_food_and_supplements() -> None:
     from crampwise.knowledge.foods import lookup_food
 
     assert lookup_food("milk")  # the food tables are there
-    doc = diary([entry("calcium", 1000, times=("morning", "evening")),
-                 entry("milk", 1, unit="cup", kind="food", times=("morning",))])
+    doc = diary(
+        [
+            entry("calcium", 1000, times=("morning", "evening")),
+            entry("milk", 1, unit="cup", kind="food", times=("morning",)),
+        ]
+    )
     ca = daily_totals(doc, DAY).nutrients["calcium"]
     assert ca.food > 200
     assert ca.supplements == 2000
@@ -60,8 +88,7 @@ def test_calcium_limit_counts_food_and_supplements() -> None:
 
 
 def test_food_magnesium_does_not_count_against_the_supplement_limit() -> None:
-    doc = diary([entry("magnesium", 300),
-                 entry("pumpkin seeds", 2, unit="oz", kind="food")])
+    doc = diary([entry("magnesium", 300), entry("pumpkin seeds", 2, unit="oz", kind="food")])
     mg = daily_totals(doc, DAY).nutrients["magnesium"]
     assert mg.food > 100
     assert mg.total > 350
@@ -94,8 +121,12 @@ def test_vitamin_d_over_its_limit_appears_when_taken() -> None:
 
 
 def test_only_entries_active_on_the_day_count() -> None:
-    doc = diary([entry("magnesium", 400, start="2026-01-01", end="2026-03-12"),
-                 entry("magnesium", 100, start="2026-03-12")])
+    doc = diary(
+        [
+            entry("magnesium", 400, start="2026-01-01", end="2026-03-12"),
+            entry("magnesium", 100, start="2026-03-12"),
+        ]
+    )
     assert daily_totals(doc, DAY).nutrients["magnesium"].supplements == 100
     assert daily_totals(doc, date(2026, 3, 11)).nutrients["magnesium"].supplements == 400
 
@@ -124,8 +155,19 @@ def test_dose_without_a_mass_unit_is_uncounted() -> None:
 
 
 def test_mineral_prescribed_as_a_medication_is_counted() -> None:
-    doc = diary([], medications=[{"name": "potassium chloride", "dose": 20, "unit": "mEq",
-                                  "times": ["morning"], "start": "2026-01-01", "end": None}])
+    doc = diary(
+        [],
+        medications=[
+            {
+                "name": "potassium chloride",
+                "dose": 20,
+                "unit": "mEq",
+                "times": ["morning"],
+                "start": "2026-01-01",
+                "end": None,
+            }
+        ],
+    )
     k = daily_totals(doc, DAY).nutrients["potassium"]
     assert k.supplements == pytest.approx(781.96)
 
@@ -137,8 +179,7 @@ def test_to_dict_and_to_text() -> None:
     assert mg["supplements"] == 400
     assert mg["over_upper_limit"] is True
     assert mg["upper_limit_applies_to"] == "supplements"
-    assert mg["items"] == [{"item": "magnesium", "kind": "supplement", "amount": 400,
-                            "intakes": 2}]
+    assert mg["items"] == [{"item": "magnesium", "kind": "supplement", "amount": 400, "intakes": 2}]
     assert data["date"] == "2026-03-12"
     assert data["age"] == 68
     assert "OVER by 50 mg" in totals.to_text()
@@ -169,11 +210,13 @@ def test_with_foods_the_percentage_of_the_reference_is_shown() -> None:
 
 
 def test_a_zero_dose_is_reported_as_dose_0_not_missing() -> None:
-    totals = daily_totals(diary([entry("magnesium", 0),
-                                 entry("banana", 0, unit="g", kind="food")]), DAY)
+    totals = daily_totals(
+        diary([entry("magnesium", 0), entry("banana", 0, unit="g", kind="food")]), DAY
+    )
     reasons = dict(totals.uncounted)
     assert reasons["magnesium"] == "dose 0 mg: nothing to add"
     assert reasons["banana"] == "amount 0 g: nothing to add"
-    missing = daily_totals(diary([{"item": "magnesium", "kind": "supplement",
-                                   "start": "2026-03-01"}]), DAY)
+    missing = daily_totals(
+        diary([{"item": "magnesium", "kind": "supplement", "start": "2026-03-01"}]), DAY
+    )
     assert missing.uncounted == (("magnesium", "no dose given"),)

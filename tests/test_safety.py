@@ -25,16 +25,25 @@ def diary(**sections: Any) -> dict[str, Any]:
     return doc
 
 
-def supplement(item: str, dose: float, times: tuple[str, ...] = ("bedtime",), **extra: Any
-               ) -> dict[str, Any]:
-    entry = {"item": item, "kind": "supplement", "dose": dose, "unit": "mg",
-             "times": list(times), "start": "2026-03-10", "end": None}
+def supplement(
+    item: str, dose: float, times: tuple[str, ...] = ("bedtime",), **extra: Any
+) -> dict[str, Any]:
+    entry = {
+        "item": item,
+        "kind": "supplement",
+        "dose": dose,
+        "unit": "mg",
+        "times": list(times),
+        "start": "2026-03-10",
+        "end": None,
+    }
     entry.update(extra)
     return entry
 
 
-def med(name: str, times: tuple[str, ...] = ("morning",), start: str = "2020-01-01"
-        ) -> dict[str, Any]:
+def med(
+    name: str, times: tuple[str, ...] = ("morning",), start: str = "2020-01-01"
+) -> dict[str, Any]:
     return {"name": name, "times": list(times), "start": start, "end": None}
 
 
@@ -116,8 +125,15 @@ def test_unknown_birth_year_calcium_names_the_lowest_adult_band() -> None:
 
 
 def test_food_in_pieces_is_counted_and_unknown_units_read_cleanly() -> None:
-    banana = {"item": "banana", "kind": "food", "dose": 1, "unit": "piece",
-              "times": ["morning"], "start": "2026-03-01", "end": None}
+    banana = {
+        "item": "banana",
+        "kind": "food",
+        "dose": 1,
+        "unit": "piece",
+        "times": ["morning"],
+        "start": "2026-03-01",
+        "end": None,
+    }
     assert "not-counted" not in codes(diary(regimen=[banana]))
     milk = dict(banana, item="milk")
     message = only(diary(regimen=[milk]), "not-counted").message
@@ -141,8 +157,10 @@ def test_dose_in_tablets_is_reported_not_counted() -> None:
 # --------------------------------------------------------------------------- interactions
 
 
-@pytest.mark.parametrize("name", ["Zestril", "LISINOPRIL 10mg", "losartan potassium 50 mg",
-                                  "spironolactone", "Aldactone 25"])
+@pytest.mark.parametrize(
+    "name",
+    ["Zestril", "LISINOPRIL 10mg", "losartan potassium 50 mg", "spironolactone", "Aldactone 25"],
+)
 def test_potassium_with_raas_drugs_by_generic_or_brand(name: str) -> None:
     finding = only(diary(regimen=[STORY_K], medications=[med(name)]), "hyperkalemia-risk")
     assert finding.items == ["potassium", name]
@@ -153,14 +171,19 @@ def test_potassium_with_kidney_disease_or_high_serum_potassium() -> None:
     doc = diary(regimen=[STORY_K])
     doc["profile"]["kidney_disease"] = True
     assert "kidney disease" in only(doc, "hyperkalemia-risk").message
-    high = diary(regimen=[STORY_K], labs=[
-        {"date": "2026-02-20", "test": "potassium", "value": 5.4, "unit": "mmol/L"}])
+    high = diary(
+        regimen=[STORY_K],
+        labs=[{"date": "2026-02-20", "test": "potassium", "value": 5.4, "unit": "mmol/L"}],
+    )
     assert "5.4 mmol/L" in only(high, "hyperkalemia-risk").message
 
 
 def test_potassium_without_risk_factors_is_quiet() -> None:
-    doc = diary(regimen=[STORY_K], medications=[med("atorvastatin")], labs=[
-        {"date": "2026-02-20", "test": "potassium", "value": 4.1, "unit": "mmol/L"}])
+    doc = diary(
+        regimen=[STORY_K],
+        medications=[med("atorvastatin")],
+        labs=[{"date": "2026-02-20", "test": "potassium", "value": 4.1, "unit": "mmol/L"}],
+    )
     assert "hyperkalemia-risk" not in codes(doc)
 
 
@@ -177,8 +200,9 @@ def test_calcium_with_thiazide() -> None:
     doc = diary(regimen=[supplement("calcium", 500)], medications=[med("hydrochlorothiazide")])
     finding = only(doc, "hypercalcemia-risk")
     assert finding.severity == "caution"
-    assert "hypercalcemia-risk" not in codes(diary(regimen=[supplement("calcium", 500)],
-                                                   medications=[med("furosemide")]))
+    assert "hypercalcemia-risk" not in codes(
+        diary(regimen=[supplement("calcium", 500)], medications=[med("furosemide")])
+    )
 
 
 def test_magnesium_with_kidney_disease() -> None:
@@ -189,18 +213,25 @@ def test_magnesium_with_kidney_disease() -> None:
 
 
 def test_levothyroxine_and_calcium_need_four_hours() -> None:
-    doc = diary(regimen=[supplement("calcium", 500, ("morning",))],
-                medications=[med("Synthroid 100 mcg", ("morning",))])
+    doc = diary(
+        regimen=[supplement("calcium", 500, ("morning",))],
+        medications=[med("Synthroid 100 mcg", ("morning",))],
+    )
     finding = only(doc, "spacing")
     assert finding.severity == "caution"
     assert "4 hours" in finding.message
     assert "same time (morning)" in finding.message
 
 
-@pytest.mark.parametrize(("drug", "hours"), [("doxycycline", "2 to 3 hours"),
-                                             ("ciprofloxacin", "4 to 6 hours"),
-                                             ("alendronate", "3 to 4 hours"),
-                                             ("levothyroxine", "2 to 3 hours")])
+@pytest.mark.parametrize(
+    ("drug", "hours"),
+    [
+        ("doxycycline", "2 to 3 hours"),
+        ("ciprofloxacin", "4 to 6 hours"),
+        ("alendronate", "3 to 4 hours"),
+        ("levothyroxine", "2 to 3 hours"),
+    ],
+)
 def test_magnesium_spacing_says_how_many_hours(drug: str, hours: str) -> None:
     doc = diary(regimen=[supplement("magnesium", 100)], medications=[med(drug)])
     assert hours in only(doc, "spacing").message
@@ -212,8 +243,7 @@ def test_no_spacing_without_a_binding_drug() -> None:
 
 
 def test_vitamin_k_with_warfarin() -> None:
-    doc = diary(regimen=[supplement("vitamin K2", 0.18, unit="mg")],
-                medications=[med("Coumadin")])
+    doc = diary(regimen=[supplement("vitamin K2", 0.18, unit="mg")], medications=[med("Coumadin")])
     finding = only(doc, "vitamin-k-warfarin")
     assert finding.severity == "warning"
     assert finding.items == ["vitamin K2", "Coumadin"]
@@ -234,14 +264,22 @@ def test_any_quinine_is_a_warning_citing_the_fda(name: str) -> None:
 def test_quinine_taken_as_a_supplement_is_caught_but_tonic_water_food_is_not() -> None:
     doc = diary(regimen=[supplement("quinine", 200)])
     assert "quinine" in codes(doc)
-    tonic = {"item": "tonic water", "kind": "food", "dose": 1, "unit": "cup",
-             "times": ["evening"], "start": "2026-03-01", "end": None}
+    tonic = {
+        "item": "tonic water",
+        "kind": "food",
+        "dose": 1,
+        "unit": "cup",
+        "times": ["evening"],
+        "start": "2026-03-01",
+        "end": None,
+    }
     assert "quinine" not in codes(diary(regimen=[tonic]))
 
 
 def test_cramp_associated_drug_with_its_evidence() -> None:
-    finding = only(diary(medications=[med("Aldactone", start="2025-09-01")]),
-                   "cramp-associated-drug")
+    finding = only(
+        diary(medications=[med("Aldactone", start="2025-09-01")]), "cramp-associated-drug"
+    )
     assert finding.severity == "info"
     assert "2.12" in finding.message
     assert "1.61-2.78" in finding.message
@@ -278,9 +316,16 @@ def test_unknown_form_says_how_the_dose_is_read_and_lists_known_forms() -> None:
     assert "unknown-supplement" not in codes(doc)
 
 
-@pytest.mark.parametrize(("item", "form"), [("calcium", "carbonate"), ("magnesium", "Oxide"),
-                                            ("magnesium", "epsom salt"), ("vitamin D", "D3"),
-                                            ("potassium", None)])
+@pytest.mark.parametrize(
+    ("item", "form"),
+    [
+        ("calcium", "carbonate"),
+        ("magnesium", "Oxide"),
+        ("magnesium", "epsom salt"),
+        ("vitamin D", "D3"),
+        ("potassium", None),
+    ],
+)
 def test_known_forms_are_quiet(item: str, form: str | None) -> None:
     extra = {"form": form} if form else {}
     assert "unknown-form" not in codes(diary(regimen=[supplement(item, 100, **extra)]))
@@ -288,8 +333,7 @@ def test_known_forms_are_quiet(item: str, form: str | None) -> None:
 
 def test_inactive_entries_are_ignored() -> None:
     ended = dict(STORY_K, end="2026-03-12")  # end is the first day without it
-    assert "hyperkalemia-risk" not in codes(diary(regimen=[ended],
-                                                  medications=[med("lisinopril")]))
+    assert "hyperkalemia-risk" not in codes(diary(regimen=[ended], medications=[med("lisinopril")]))
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -299,12 +343,12 @@ def test_brand_and_generic_of_one_medicine_are_a_duplicate() -> None:
     doc = diary(medications=[med("lisinopril"), med("Zestril")])
     finding = only(doc, "duplicate-medication")
     assert finding.severity == "warning"
-    assert finding.message.startswith(
-        "Zestril is lisinopril, already on your list as lisinopril.")
+    assert finding.message.startswith("Zestril is lisinopril, already on your list as lisinopril.")
     assert finding.items == ["Zestril", "lisinopril"]
     assert "duplicate-medication" in {f.code for f in check_new_item(doc, TODAY, "Zestril")}
-    reverse = only(diary(medications=[med("Zestril 10 mg"), med("lisinopril")]),
-                   "duplicate-medication")
+    reverse = only(
+        diary(medications=[med("Zestril 10 mg"), med("lisinopril")]), "duplicate-medication"
+    )
     assert reverse.message.startswith("Zestril 10 mg is lisinopril, so lisinopril is already")
 
 
@@ -313,8 +357,9 @@ def test_a_combination_duplicates_its_single_ingredient() -> None:
     assert "both contain hydrochlorothiazide" in only(doc, "duplicate-medication").message
 
 
-@pytest.mark.parametrize("meds", [["lisinopril", "losartan"], ["lisinopril"],
-                                  ["atorvastatin", "Lipitorr"]])
+@pytest.mark.parametrize(
+    "meds", [["lisinopril", "losartan"], ["lisinopril"], ["atorvastatin", "Lipitorr"]]
+)
 def test_different_medicines_are_no_duplicate(meds: list[str]) -> None:
     assert "duplicate-medication" not in codes(diary(medications=[med(m) for m in meds]))
 
@@ -345,25 +390,47 @@ def test_supplements_alone_or_of_different_nutrients_are_no_duplicate() -> None:
 
 
 def test_lab_out_of_range_uses_the_labs_own_range() -> None:
-    doc = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 133, "unit": "mmol/L",
-                       "range_low": 134, "range_high": 146}])
+    doc = diary(
+        labs=[
+            {
+                "date": "2026-02-20",
+                "test": "sodium",
+                "value": 133,
+                "unit": "mmol/L",
+                "range_low": 134,
+                "range_high": 146,
+            }
+        ]
+    )
     finding = only(doc, "lab-out-of-range")
     assert finding.severity == "warning"
     assert "below" in finding.message
     assert "lab's own range" in finding.message
     assert "clinician soon" in finding.message
     assert finding.sources == []  # the range is the person's lab's, not ours
-    ok = diary(labs=[{"date": "2026-02-20", "test": "sodium", "value": 136, "unit": "mmol/L",
-                      "range_low": 134, "range_high": 146}])
+    ok = diary(
+        labs=[
+            {
+                "date": "2026-02-20",
+                "test": "sodium",
+                "value": 136,
+                "unit": "mmol/L",
+                "range_low": 134,
+                "range_high": 146,
+            }
+        ]
+    )
     assert "lab-out-of-range" not in codes(ok)
 
 
 def test_lab_out_of_range_converts_units_to_the_shipped_range() -> None:
-    low_mg = diary(labs=[{"date": "2026-02-20", "test": "magnesium", "value": 1.5,
-                          "unit": "mg/dL"}])  # 0.62 mmol/L < 0.70
+    low_mg = diary(
+        labs=[{"date": "2026-02-20", "test": "magnesium", "value": 1.5, "unit": "mg/dL"}]
+    )  # 0.62 mmol/L < 0.70
     assert "below" in only(low_mg, "lab-out-of-range").message
-    normal = diary(labs=[{"date": "2026-02-20", "test": "magnesium", "value": 2.0,
-                          "unit": "mg/dL"}])
+    normal = diary(
+        labs=[{"date": "2026-02-20", "test": "magnesium", "value": 2.0, "unit": "mg/dL"}]
+    )
     assert "lab-out-of-range" not in codes(normal)
 
 
@@ -378,16 +445,25 @@ def test_any_value_outside_the_shipped_range_is_a_warning_in_the_canonical_unit(
 
 
 def test_own_range_is_shown_in_the_unit_it_was_entered_in() -> None:
-    doc = diary(labs=[{"date": "2026-02-20", "test": "calcium", "value": 10.9, "unit": "mg/dL",
-                       "range_low": 8.6, "range_high": 10.3}])
+    doc = diary(
+        labs=[
+            {
+                "date": "2026-02-20",
+                "test": "calcium",
+                "value": 10.9,
+                "unit": "mg/dL",
+                "range_low": 8.6,
+                "range_high": 10.3,
+            }
+        ]
+    )
     finding = only(doc, "lab-out-of-range")
     assert "calcium 10.9 mg/dL on 2026-02-20 is above the range 8.6-10.3 mg/dL" in finding.message
     assert "mmol/L" not in finding.message
 
 
 def test_low_potassium_cites_the_range_source_not_hyperkalaemia() -> None:
-    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 3.0,
-                       "unit": "mmol/L"}])
+    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 3.0, "unit": "mmol/L"}])
     finding = only(doc, "lab-out-of-range")
     assert finding.severity == "warning"
     assert "below the range 3.7-5.2 mmol/L" in finding.message
@@ -396,8 +472,9 @@ def test_low_potassium_cites_the_range_source_not_hyperkalaemia() -> None:
 
 
 def test_very_high_potassium_is_urgent_even_in_mg_per_dl() -> None:
-    doc = diary(labs=[{"date": "2026-02-20", "test": "potassium", "value": 23.5,
-                       "unit": "mg/dL"}])  # 6.0 mmol/L
+    doc = diary(
+        labs=[{"date": "2026-02-20", "test": "potassium", "value": 23.5, "unit": "mg/dL"}]
+    )  # 6.0 mmol/L
     finding = only(doc, "lab-out-of-range")
     assert finding.severity == "urgent"
     assert "today" in finding.message
@@ -407,10 +484,12 @@ def test_very_high_potassium_is_urgent_even_in_mg_per_dl() -> None:
 
 
 def test_only_the_latest_lab_counts() -> None:
-    doc = diary(labs=[
-        {"date": "2026-01-10", "test": "potassium", "value": 5.9, "unit": "mmol/L"},
-        {"date": "2026-02-20", "test": "potassium", "value": 4.2, "unit": "mmol/L"},
-    ])
+    doc = diary(
+        labs=[
+            {"date": "2026-01-10", "test": "potassium", "value": 5.9, "unit": "mmol/L"},
+            {"date": "2026-02-20", "test": "potassium", "value": 4.2, "unit": "mmol/L"},
+        ]
+    )
     assert "lab-out-of-range" not in codes(doc)
 
 
@@ -424,15 +503,20 @@ def test_unknown_lab_unit_is_a_clear_error() -> None:
 
 
 def test_red_flag_answer_yes_means_see_a_clinician() -> None:
-    doc = diary(red_flags=[{"date": "2026-03-01", "flag": "one-sided-calf-swelling-warmth",
-                            "present": True}])
+    doc = diary(
+        red_flags=[
+            {"date": "2026-03-01", "flag": "one-sided-calf-swelling-warmth", "present": True}
+        ]
+    )
     finding = only(doc, "red-flag")
     assert finding.severity == "urgent"
     assert finding.items == ["one-sided-calf-swelling-warmth"]
-    later_no = diary(red_flags=[
-        {"date": "2026-03-01", "flag": "leg-swelling", "present": True},
-        {"date": "2026-03-05", "flag": "leg-swelling", "present": False},
-    ])
+    later_no = diary(
+        red_flags=[
+            {"date": "2026-03-01", "flag": "leg-swelling", "present": True},
+            {"date": "2026-03-05", "flag": "leg-swelling", "present": False},
+        ]
+    )
     assert "red-flag" not in codes(later_no)
 
 
@@ -459,16 +543,20 @@ def test_unknown_red_flag_id_is_an_input_error() -> None:
 
 
 def test_report_sorted_and_serialised() -> None:
-    doc = diary(regimen=[STORY_MG, STORY_K], medications=[med("Zestril")],
-                red_flags=[{"date": "2026-03-01", "flag": "leg-swelling", "present": True}])
+    doc = diary(
+        regimen=[STORY_MG, STORY_K],
+        medications=[med("Zestril")],
+        red_flags=[{"date": "2026-03-01", "flag": "leg-swelling", "present": True}],
+    )
     report = check(doc, TODAY)
     severities = [f.severity for f in report.findings]
     order = list(safety.SEVERITIES)
     assert severities == sorted(severities, key=order.index, reverse=True)
     data = report.to_dict()
     assert set(data) >= {"findings", "disclaimer"}
-    assert all(set(f) == {"code", "severity", "message", "items", "sources"}
-               for f in data["findings"])
+    assert all(
+        set(f) == {"code", "severity", "message", "items", "sources"} for f in data["findings"]
+    )
     text = report.to_text()
     assert "WARNING  above-upper-limit" in text
     assert "not medical advice" in text

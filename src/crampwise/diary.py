@@ -15,6 +15,7 @@ from crampwise._record import Record, replace
 from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
 from crampwise.nights import NightBook, NightStatus, Summary, streaks
 from crampwise.plainwords import Unread, read_details
+from crampwise.plainwords import unread as refused
 from crampwise.records import AfterEffect, Episode, Relief
 from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, relative, to_local
 
@@ -151,10 +152,13 @@ def check_episode(e: Episode, field: str, today: dt.date | None) -> Episode:
 
 
 def _overwritten(old: Episode, new: Episode) -> list[str]:
-    """The fields whose recorded (non-empty) value an edit would change, as "a → b"."""
+    """The fields whose recorded (non-empty) value an edit would change, as "a → b"; a
+    list that only gains values (a muscle added) loses nothing and is not one of them."""
     changes = []
     for name in _EDITABLE:
         before, after = getattr(old, name), getattr(new, name)
+        if isinstance(before, tuple) and isinstance(after, tuple) and set(before) <= set(after):
+            continue
         if before not in (None, "", ()) and before != after:
             changes.append(f"{name.replace('_', ' ')} {_plain(before)} → {_plain(after)}")
     return changes
@@ -431,9 +435,7 @@ class DiaryModule(NightBook):
                 name = error.field.split("[", 1)[0].split(".", 1)[0]
                 if name not in values:
                     raise
-                unread.append(
-                    Unread(name, _shown_value(values[name]), error.detail, (), error.code)
-                )
+                unread.append(refused(name, _shown_value(values[name]), error.detail, error.code))
                 values[name] = Episode.__record_defaults__[name]
         logged = self._store_episode(episode, at=details.at, night=details.night)
         return replace(logged, unread=tuple(unread))
@@ -447,7 +449,7 @@ class DiaryModule(NightBook):
             return self._when(at, night)
         except InputError as error:
             typed = night if error.field == "night" else at
-            unread.append(Unread(error.field, typed or "", error.detail, (), error.code))
+            unread.append(refused(error.field, typed or "", error.detail, error.code))
         tries = ([(None, night)] if night is not None else []) + (
             [(at, None)] if at is not None else []
         )
@@ -486,6 +488,10 @@ class DiaryModule(NightBook):
         if found is None:
             raise NotFoundError(f"episode {episode_id} does not exist")
         return found
+
+    def latest_episode(self) -> Episode | None:
+        """The cramp logged last (whatever its night), or None when there is none."""
+        return self._store.latest_episode()
 
     def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
         """Episodes of the nights from ``start`` to ``end`` (inclusive; ISO dates, today or

@@ -22,7 +22,24 @@ if TYPE_CHECKING:
     from crampwise.records import Night
     from crampwise.storage.store import Store
 
-__all__ = ["NightBook", "NightStatus", "Summary", "span", "streaks"]
+__all__ = [
+    "MAX_RANGE_NIGHTS",
+    "RATE_MIN_NIGHTS",
+    "NightBook",
+    "NightStatus",
+    "RangeCheckIn",
+    "Summary",
+    "Unchecked",
+    "span",
+    "streaks",
+]
+
+#: The fewest observed nights a weekly rate is given from: with fewer, one cramp more or
+#: less moves it too much to mean anything ("14 per week" after one night).
+RATE_MIN_NIGHTS = 14
+
+#: The most nights one range check-in covers (a typo in a year must not write 40,000).
+MAX_RANGE_NIGHTS = 366
 
 
 class NightStatus(Record):
@@ -37,8 +54,34 @@ class NightStatus(Record):
         return {"date": self.date, "observed": self.observed, "cramps": self.cramps}
 
 
+class Unchecked(Record):
+    """The nights since the last one in the diary, up to last night, not checked in."""
+
+    first: str
+    last: str
+    nights: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"from", "to", "nights"}``."""
+        return {"from": self.first, "to": self.last, "nights": self.nights}
+
+
+class RangeCheckIn(Record):
+    """A range of nights checked in as cramp-free: those recorded, those left as they
+    were (already in the diary)."""
+
+    recorded: tuple[str, ...]
+    kept: tuple[Night, ...]
+
+
 class Summary(Record):
-    """The diary at a glance (``summary --json``)."""
+    """The diary at a glance (``summary --json``).
+
+    ``current_streak`` is the run of cramp-free nights that ends at the last night in the
+    diary (``last_night``); nights after it not checked in yet are ``unchecked`` - a
+    streak never runs across them. ``cramps_per_week`` is None under
+    :data:`RATE_MIN_NIGHTS` observed nights (``nights_needed`` more are needed).
+    """
 
     first_night: str | None
     last_night: str | None
@@ -48,10 +91,15 @@ class Summary(Record):
     current_streak: int
     longest_streak: int
     nights_with_cramps: int
+    cramps_per_week: float | None = None
+    nights_needed: int = 0
+    unchecked: Unchecked | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""
-        return record_to_dict(self)
+        data = record_to_dict(self)
+        data["unchecked"] = None if self.unchecked is None else self.unchecked.to_dict()
+        return data
 
 
 def streaks(statuses: list[NightStatus]) -> tuple[int, int]:
@@ -167,17 +215,73 @@ class NightBook:
         assert stored is not None
         return stored
 
+    def check_in_range(
+        self, start: str, end: str | None = None, *, notes: str | None = None
+    ) -> RangeCheckIn:
+        """Check in every night from ``start`` to ``end`` (default: last night) that is not
+        in the diary yet as cramp-free, in one write (all or nothing). Nights already in
+        the diary are left as they are: a range never overwrites a count."""
+        today = self._clock.today()
+        earliest = self._clock.earliest()
+        first = parse_date(start, "start", today, earliest)
+        last_night = today - dt.timedelta(days=1)
+        last = last_night if end is None else parse_date(end, "end", today, earliest)
+        if last > last_night:
+            raise InputError(
+                "end",
+                f"the night of {last} has not ended yet; check it in tomorrow",
+                code="future",
+                action="log-now",
+            )
+        if first > last:
+            raise InputError(
+                "start", f"{first} is after the last night {last}", code="conflict-with-field"
+            )
+        if (last - first).days + 1 > MAX_RANGE_NIGHTS:
+            raise InputError(
+                "start",
+                f"{(last - first).days + 1:,} nights from {first} to {last}; at most "
+                f"{MAX_RANGE_NIGHTS} at a time",
+                code="out-of-range",
+            )
+        note = "" if notes is None else v.text(notes, "notes")
+        with self._store.write():
+            kept = {n.date: n for n in self._store.list_nights(first.isoformat(), last.isoformat())}
+            recorded = [d for d in span(first.isoformat(), last.isoformat()) if d not in kept]
+            for day in recorded:
+                self._store.put_night(day, undetailed_cramps=0, sleep_quality=None, notes=note)
+        return RangeCheckIn(tuple(recorded), tuple(kept[d] for d in sorted(kept)))
+
+    def unchecked(self) -> Unchecked | None:
+        """The nights after the last one in the diary, up to last night, that are not
+        checked in (None when there are none, or the diary is empty)."""
+        nights = self._store.list_nights()
+        if not nights:
+            return None
+        after = dt.date.fromisoformat(nights[-1].date) + dt.timedelta(days=1)
+        last_night = self._clock.today() - dt.timedelta(days=1)
+        if after > last_night:
+            return None
+        count = (last_night - after).days + 1
+        return Unchecked(after.isoformat(), last_night.isoformat(), count)
+
     def night(self, date: str) -> Night | None:
         """One observed night with its total, or None when it is missing."""
         return self._store.get_night(date)
 
-    def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
-        """Every night of the diary's span (or the given range): observed or missing."""
+    def nights(
+        self, start: str | None = None, end: str | None = None, *, to_last_night: bool = False
+    ) -> list[NightStatus]:
+        """Every night of the diary's span (or the given range): observed or missing.
+        ``to_last_night``: the span runs on to last night, so that the nights not checked
+        in since the last entry show as missing too."""
         start, end = self._clock.date_range(start, end)
         observed = {n.date: n.cramps for n in self._store.list_nights()}
         if not observed:
             return []
         first, last = min(observed), max(observed)
+        if to_last_night:
+            last = max(last, (self._clock.today() - dt.timedelta(days=1)).isoformat())
         statuses = [NightStatus(d, d in observed, observed.get(d)) for d in span(first, last)]
         return [
             s
@@ -186,19 +290,25 @@ class NightBook:
         ]
 
     def summary(self) -> Summary:
-        """First/last night, observed/missing counts, cramps and streaks."""
+        """First/last night, observed/missing counts, cramps, streaks, the nights not
+        checked in since the last entry, and a weekly rate once there are enough nights."""
         statuses = self.nights()
         current, longest = streaks(statuses)
         observed = [s for s in statuses if s.observed]
+        cramps = sum(s.cramps or 0 for s in observed)
+        enough = len(observed) >= RATE_MIN_NIGHTS
         return Summary(
             first_night=statuses[0].date if statuses else None,
             last_night=statuses[-1].date if statuses else None,
             nights_observed=len(observed),
             nights_missing=len(statuses) - len(observed),
-            cramps=sum(s.cramps or 0 for s in observed),
+            cramps=cramps,
             current_streak=current,
             longest_streak=longest,
             nights_with_cramps=sum(1 for s in observed if (s.cramps or 0) > 0),
+            cramps_per_week=7 * cramps / len(observed) if enough else None,
+            nights_needed=0 if enough else RATE_MIN_NIGHTS - len(observed),
+            unchecked=self.unchecked(),
         )
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:

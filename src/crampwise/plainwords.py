@@ -27,9 +27,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DETAIL_FIELDS",
+    "MAX_WORDS",
+    "WORDS",
     "Details",
     "Unread",
+    "closest",
     "read_details",
+    "unread",
 ]
 
 #: The fields :func:`read_details` fills (``None`` in its input: a plain word, any field).
@@ -62,9 +66,10 @@ class Unread(Record):
 
     field: str
     value: str
-    message: str
+    message: str  # what is wrong, to follow the value: "not a muscle I know; did you mean calf?"
     choices: tuple[str, ...] = ()
     code: str = "invalid"
+    plain: bool = False  # typed among the plain words (not as the field's own value)
 
 
 class Details(Record):
@@ -194,6 +199,11 @@ def _cut(text: str) -> str:
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
 
+def unread(field: str, value: str, message: str, code: str = "invalid") -> Unread:
+    """An :class:`Unread` for a value the diary refused (cut to a readable length)."""
+    return Unread(field, _cut(value), message, (), code)
+
+
 def _distance(a: str, b: str) -> int:
     """Optimal string alignment distance (a swap of two neighbours counts once)."""
     prev2: list[int] = []
@@ -207,6 +217,20 @@ def _distance(a: str, b: str) -> int:
                 row[j] = min(row[j], prev2[j - 2] + 1)
         prev2, prev = prev, row
     return prev[len(b)]
+
+
+def closest(word: str, candidates: Iterable[str]) -> list[str]:
+    """The candidates a word is a prefix of (all of them), else those one or two typing
+    slips away from it, nearest first."""
+    if len(word) > _SHOWN:
+        return []
+    options = list(candidates)
+    starts = [c for c in options if c.startswith(word)]
+    if starts:
+        return starts
+    allowed = 1 if len(word) <= 5 else 2
+    scored = sorted((_distance(word, c), c) for c in options)
+    return [c for d, c in scored if d <= allowed]
 
 
 def _plural_stem(word: str, table: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -227,6 +251,8 @@ class _Match(Record):
 def _match(word: str, fields: Iterable[str] | None = None) -> list[_Match]:
     """The fields a word fits, best kind of match first (exact words, then prefixes, then
     typos); every match of the best kind found."""
+    if len(word) > _SHOWN:  # no name is this long: no search through a 100 KB word
+        return []
     tables = [(f, t) for f, t in _FIELDS if fields is None or f in fields]
     exact = []
     for field, table in tables:
@@ -292,6 +318,8 @@ class _Reader:
         self.notes: list[str] = []
         self.unread: list[Unread] = []
         self.woke_conflict = False
+        self.in_words = False
+        self.seen = 0
 
     def miss(
         self,
@@ -301,7 +329,7 @@ class _Reader:
         choices: Sequence[str] = (),
         code: str = "invalid",
     ) -> None:
-        self.unread.append(Unread(field, _cut(value), message, tuple(choices), code))
+        self.unread.append(Unread(field, _cut(value), message, tuple(choices), code, self.in_words))
 
     def put(self, field: str, value: object, typed: str) -> None:
         """Set a single-valued field; left+right is both; a second, different value is
@@ -335,7 +363,7 @@ class _Reader:
         """A side or a list of muscles (comma-separated), matched against the words."""
         parts = [typed] if field == "side" else typed.split(",")
         if not any(p.strip() for p in parts):
-            self.miss(field, typed, "is empty", code="required")
+            self.miss(field, typed, "empty", code="required")
             return
         for part in parts:
             word = _norm(part)
@@ -347,7 +375,7 @@ class _Reader:
                 self.miss(
                     field,
                     part,
-                    f"is not {_field_name(field)} I know; allowed: {', '.join(allowed)}",
+                    f"not {_field_name(field)} I know; allowed: {', '.join(allowed)}",
                     code="not-allowed",
                 )
                 continue
@@ -361,7 +389,7 @@ class _Reader:
                 message = f"could be {_or(values)}"
                 code = "not-allowed"
             else:
-                message = f"is not {_field_name(field)} I know; did you mean {_or(values)}?"
+                message = f"not {_field_name(field)} I know; did you mean {_or(values)}?"
                 code = "not-allowed"
             self.miss(field, typed, message, values, code)
             return
@@ -385,7 +413,7 @@ class _Reader:
     def relief_value(self, typed: str) -> None:
         """``stretch:a-lot``, ``stretched:alot``, ``stretch a lot``, comma-separated."""
         if not typed.strip(" ,"):
-            self.miss("reliefs", typed, "is empty", code="required")
+            self.miss("reliefs", typed, "empty", code="required")
             return
         for part in typed.split(","):
             if not part.strip():
@@ -436,7 +464,7 @@ class _Reader:
         self.miss(
             "severity",
             typed,
-            "is not a severity; give a whole number 0-10 (8 or 8/10)",
+            "not a severity; give a whole number 0-10 (8 or 8/10)",
             code="out-of-range" if typed.strip().isdecimal() else "invalid",
         )
 
@@ -445,8 +473,16 @@ class _Reader:
             minutes = parse_duration(" ".join(typed.split()).replace(" ", ""))
         except InputError:  # reported, not raised
             minutes = None
-        if minutes is None or not 0 <= minutes <= 24 * 60:
-            self.miss("duration_min", typed, "is not a duration; give minutes like 3, 3min, 90s")
+        if minutes is None:
+            self.miss("duration_min", typed, "not a duration; give minutes like 3, 3min, 90s")
+            return
+        if minutes > 24 * 60:
+            self.miss(
+                "duration_min",
+                typed,
+                f"{minutes:g} minutes is longer than a day; give the cramp's length",
+                code="out-of-range",
+            )
             return
         self.put("duration_min", minutes, typed)
 
@@ -455,15 +491,28 @@ class _Reader:
         if len(words) == 1 and words[0].isdecimal() and 1 <= int(words[0][:4]) <= 100:
             self.put("waves", int(words[0]), typed)
             return
-        self.miss("waves", typed, "is not a number of waves; give a whole number 1-100")
+        self.miss("waves", typed, "not a number of waves; give a whole number 1-100")
 
     # -- plain words ------------------------------------------------------------------------
     def words(self, tokens: list[str]) -> None:
         """Read plain words: each is tried as part of a time, a number with its unit, then
         as a muscle, side or relief."""
+        self.seen += len(tokens)
+        if self.seen > MAX_WORDS:
+            left = max(0, len(tokens) - (self.seen - MAX_WORDS))
+            extra = tokens[left:]
+            tokens = tokens[:left]
+            self.miss(
+                WORDS,
+                " ".join(extra),
+                f"{len(extra):,} more words than the {MAX_WORDS} read; put long text in a note",
+                code="too-long",
+            )
+        self.in_words = True
         i = 0
         while i < len(tokens):
             i = self.word(tokens, i)
+        self.in_words = False
 
     def word(self, tokens: list[str], i: int) -> int:
         """Read the word at ``i`` (and the words that belong to it); the next index."""
@@ -542,7 +591,7 @@ class _Reader:
         self.miss(
             WORDS,
             raw,
-            "is not a detail I know (a muscle, a side, a severity 0-10, "
+            "not a detail I know (a muscle, a side, a severity 0-10, "
             "a duration like 3min, something tried)",
             code="not-allowed",
         )
@@ -589,7 +638,7 @@ class _Reader:
         self.miss(
             WORDS,
             word,
-            f"is not a severity (0-10); for a duration write it with a unit, like {word}min",
+            f"not a severity (0-10); for a duration write it with a unit, like {word}min",
             code="out-of-range",
         )
         return i + 1
@@ -651,7 +700,11 @@ def read_details(given: Iterable[tuple[str | None, str]]) -> Details:
         elif field in ("at", "night"):
             reader.put(field, text, text)
         else:
-            reader.miss(field, text, "is not a detail of a cramp")
+            reader.miss(field, text, "not a detail of a cramp")
     if words:
         reader.words(words)
     return reader.details()
+
+
+#: The most plain words read for one cramp (a pasted page is not a cramp's details).
+MAX_WORDS = 40

@@ -158,12 +158,15 @@ class Tracker:
         """The diary at a glance."""
         return self.diary.summary()
 
-    def calendar(self, start: str | None = None, end: str | None = None) -> list[Week]:
+    def calendar(
+        self, start: str | None = None, end: str | None = None, *, to_last_night: bool = False
+    ) -> list[Week]:
         """The nights week by week (Monday first), with what started or stopped in the
-        regimen each week."""
+        regimen each week (``to_last_night``: see :meth:`DiaryModule.nights`)."""
         from crampwise.weeks import weeks
 
-        return weeks(self.diary.nights(start, end), self.regimen.entries())
+        nights = self.diary.nights(start, end, to_last_night=to_last_night)
+        return weeks(nights, self.regimen.entries())
 
     def export_diary(self) -> dict[str, Any]:
         """The whole diary as a ``crampwise-diary`` v1 document."""
