@@ -16,4 +16,4 @@ echo
 echo "== Safety check today:"
 .venv/bin/crampwise --db "$DEMO_DB" safety
 echo
-echo "crampwise is installed in .venv: 'source .venv/bin/activate' puts it on your PATH."
+echo "crampwise is installed in .venv and linked in ~/.local/bin: a new terminal runs it as 'crampwise'."

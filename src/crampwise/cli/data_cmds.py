@@ -9,7 +9,7 @@ from typing import Any
 from crampwise.cli._app import App, confirmable
 from crampwise.errors import ConflictError
 
-__all__ = ["register"]
+__all__ = ["readable_db", "register"]
 
 
 def cmd_init(args: argparse.Namespace, app: App) -> int:
@@ -83,6 +83,20 @@ def cmd_export(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def readable_db(url: str, given: str) -> str:
+    """Where a database is, as a person reads it: an SQLite file's path (not a
+    ``sqlite:////…`` URL), a server URL without its password."""
+    import os
+
+    if url.startswith("sqlite"):
+        return given if given.startswith(("sqlite", ":memory:")) else os.path.abspath(given)
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    return f"{scheme}{sep}{rest}"
+
+
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
     """Load the demo story into a separate demo diary (or --db)."""
     from crampwise.demo import load_demo
@@ -91,7 +105,10 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
     if args.json:
         app.json(result)
         return 0
-    app.echo(app.style("Loaded the crampwise demo story", "bold") + f" into {result['db']}")
+    app.echo(
+        app.style("Loaded the crampwise demo story", "bold")
+        + f" into {readable_db(result['db'], result['db_arg'])}"
+    )
     app.echo(
         f"  {result['summary']['first_night']} → {result['summary']['last_night']}: "
         f"{result['summary']['nights_observed']} nights observed, "
