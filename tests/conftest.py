@@ -56,6 +56,20 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
 
 
 @pytest.fixture
+def other_db(db_url: str, tmp_path: Any) -> Iterator[str]:
+    """A second empty database on the same backend as ``db_url`` (restores, round trips)."""
+    if not db_url.startswith("postgresql"):
+        yield str(tmp_path / "other.sqlite")
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        _pg_admin(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Any) -> str:
     """A fresh SQLite file (for tests about SQLite specifics)."""
     return str(tmp_path / "diary.sqlite")

@@ -114,6 +114,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
         "source",
     ),
     "diagnosis_codes": ("system", "code", "display", "note", "source"),
+    "fhir_codes": ("use", "key", "system", "code", "display", "unit", "source"),
 }
 
 #: Columns that identify a row (must be unique) and columns that must never be empty.
@@ -130,6 +131,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "red_flags": ("id",),
     "stretches": ("id",),
     "diagnosis_codes": ("system", "code"),
+    "fhir_codes": ("use", "key"),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "sources": ("key", "citation", "locator"),
@@ -151,6 +153,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "red_flags": ("question", "urgency", "severity", "message"),
     "stretches": ("muscle", "name", "when", "instructions", "evidence"),
     "diagnosis_codes": ("display",),
+    "fhir_codes": ("system", "code", "display"),
 }
 
 RED_FLAG_IDS = {

@@ -778,3 +778,72 @@ def test_a_dry_run_reports_without_writing(tracker: Tracker) -> None:
     tracker.context.add_factor("heat", "yes", date="2026-03-01")
     with pytest.raises(ConflictError, match=r"\(and 1 more\); nothing was imported$"):
         tracker.import_diary(copy.deepcopy(doc))
+
+
+def test_new_cramps_detail_counted_ones_and_extra_counts_are_added(tracker: Tracker) -> None:
+    """Killed mutants: the arithmetic of counts without details in a merge."""
+    tracker.diary.record_night("2026-03-02", cramps=3)
+    tracker.import_diary(
+        _doc(
+            profile=BERLIN,
+            episodes=[
+                {"night": "2026-03-02", "time": "03:10", "severity": 4},
+                {"night": "2026-03-02", "time": "04:00", "severity": 5},
+            ],
+        )
+    )
+    night = tracker.diary.night("2026-03-02")
+    assert night is not None and (night.cramps, night.undetailed_cramps) == (3, 1)
+    tracker.diary.log_episode(night="2026-03-03", at="03:10", severity=2)
+    tracker.diary.record_night("2026-03-03", cramps=2, confirm=True)
+    tracker.import_diary(
+        _doc(
+            profile=BERLIN,
+            episodes=[
+                {"night": "2026-03-03", "time": "03:10", "severity": 2},
+                *[{"night": "2026-03-03"}] * 3,
+            ],
+        )
+    )
+    night = tracker.diary.night("2026-03-03")
+    assert night is not None and (night.cramps, night.undetailed_cramps) == (4, 3)
+
+
+def test_replace_of_a_count_alone_changes_the_count(tracker: Tracker) -> None:
+    tracker.diary.record_night("2026-03-02", cramps=3)
+    doc = _doc(nights=[{"date": "2026-03-02", "cramps": 1}])
+    report = tracker.import_diary(copy.deepcopy(doc), replace=True)
+    assert report.replaced == {"nights": 1}
+    assert tracker.diary.night("2026-03-02").cramps == 1  # type: ignore[union-attr]
+
+
+def test_replacing_a_cramp_keeps_its_client_id_and_its_other_after_effects(
+    tracker: Tracker,
+) -> None:
+    logged = tracker.diary.log_episode(
+        at="03:10", night="2026-03-02", severity=5, client_id="phone-1"
+    ).episode
+    assert logged.id is not None
+    tracker.diary.add_after_effect(logged.id, "soreness", 4, "2026-03-03")
+    doc = _doc(
+        profile=BERLIN,
+        episodes=[
+            {
+                "night": "2026-03-02",
+                "time": "03:10",
+                "severity": 8,
+                "after_effects": [{"date": "2026-03-04", "kind": "knot", "rating": 2}],
+            }
+        ],
+    )
+    tracker.import_diary(copy.deepcopy(doc), replace=True)
+    (episode,) = tracker.diary.episodes()
+    assert (episode.id, episode.severity, episode.client_id) == (logged.id, 8, "phone-1")
+    assert [(a.date, a.kind) for a in episode.after_effects] == [
+        ("2026-03-03", "soreness"),
+        ("2026-03-04", "knot"),
+    ]
+    again = tracker.diary.log_episode(
+        at="03:10", night="2026-03-02", severity=8, client_id="phone-1"
+    )
+    assert again.duplicate  # a retry from the phone is still recognised

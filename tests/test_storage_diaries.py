@@ -143,6 +143,12 @@ def _copy_into_old_schema(source: Tracker, target: Engine) -> None:
             columns = source._store.table_columns(table)
             rows = list(source._store.table_rows(table))
             assert set(_columns(target, table)) - set(columns) <= {"id"}
+            # Columns added by later migrations are not in the old schema (they are empty
+            # in the demo: nothing is lost by leaving them out).
+            kept = [i for i, c in enumerate(columns) if c in _columns(target, table)]
+            assert all(row[i] is None for row in rows for i in range(len(columns)) if i not in kept)
+            columns = [columns[i] for i in kept]
+            rows = [tuple(row[i] for i in kept) for row in rows]
             if table == "profile":
                 columns, rows = ["id", *columns], [(1, *row) for row in rows]
             marks = ", ".join("?" for _ in columns)

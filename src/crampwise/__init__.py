@@ -40,7 +40,7 @@ __all__ = [
 
 _LAZY = {
     "Tracker": "crampwise.tracker",
-    "analyze": "crampwise.analysis",
+    "analyze": "crampwise.diaryseries",
     "load_demo": "crampwise.demo",
     **dict.fromkeys(
         (
@@ -60,8 +60,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from crampwise.analysis import analyze
     from crampwise.demo import load_demo
+    from crampwise.diaryseries import analyze
     from crampwise.errors import (
         AnalysisError,
         ConfirmationRequired,

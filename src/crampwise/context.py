@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ContextModule",
     "RedFlagStatus",
+    "check_bedtime",
     "check_lab",
     "check_profile",
     "check_trigger_point",
@@ -74,7 +75,26 @@ def check_profile(profile: Profile, field: str, today: dt.date) -> Profile:
                 f"{field}timezone", "is empty; give a name such as Europe/Berlin", code="required"
             )
         zone(tz, f"{field}timezone")
-    return Profile(birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz)
+    bedtime = None if profile.bedtime is None else check_bedtime(profile.bedtime, f"{field}bedtime")
+    return Profile(
+        birth_year=birth_year, sex=sex, kidney_disease=kidney, timezone=tz, bedtime=bedtime
+    )
+
+
+def check_bedtime(value: Any, field: str) -> str:
+    """A local clock time ``HH:MM`` (``21:30``; ``9:30`` is read as 09:30)."""
+    hours, colon, minutes = value.partition(":") if isinstance(value, str) else ("", "", "")
+    if (
+        colon
+        and hours.isdecimal()
+        and minutes.isdecimal()
+        and len(hours) <= 2
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return f"{int(hours):02d}:{minutes}"
+    raise InputError(field, f"{v.shown(value)} is not a time of day; use HH:MM, e.g. 22:30")
 
 
 def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
@@ -170,8 +190,8 @@ class ContextModule:
         return self._store.get_profile()
 
     def set_profile(self, **changes: Any) -> Profile:
-        """Change profile fields (birth_year, sex, kidney_disease, timezone)."""
-        allowed = {"birth_year", "sex", "kidney_disease", "timezone"}
+        """Change profile fields (birth_year, sex, kidney_disease, timezone, bedtime)."""
+        allowed = {"birth_year", "sex", "kidney_disease", "timezone", "bedtime"}
         unknown = set(changes) - allowed
         if unknown:
             raise InputError(

@@ -35,6 +35,7 @@ class Profile(Record):
     sex: str | None = None
     kidney_disease: bool | None = None
     timezone: str | None = None
+    bedtime: str | None = None  # HH:MM, local; for the bedtime reminder
 
 
 class Night(Record):

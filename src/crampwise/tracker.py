@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
-    from crampwise.formats.diaryformat import ImportReport
+    from crampwise.formats.diaryformat import ImportReport, ParsedDiary
     from crampwise.nights import Summary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
@@ -177,19 +177,61 @@ class Tracker:
     def export_to_file(self, path: str, *, confirm: bool = False) -> None:
         """Write the ``crampwise-diary`` document to ``path`` (atomically; replacing a file
         needs ``confirm``)."""
-        import json
-
-        from crampwise.formats.files import check_targets, write_atomic
-
-        check_targets([path], field="out", confirm=confirm)
-        text = json.dumps(self.export_diary(), indent=2, ensure_ascii=False) + "\n"
-        write_atomic(path, text, field="out")
+        self.write_json(path, self.export_diary(), confirm=confirm)
 
     def export_csv(self, folder: str, *, confirm: bool = False) -> list[str]:
         """Write the diary as CSV files into ``folder`` (docs/export-csv.md); returns them."""
         from crampwise.formats.csvfiles import write_csv
 
         return write_csv(self.snapshot(), folder, confirm=confirm)
+
+    def export_fhir(self, *, bundle_id: str | None = None) -> dict[str, Any]:
+        """The diary as a FHIR R4 ``Bundle`` of type ``collection`` (docs/format.md).
+
+        ``bundle_id`` (a UUID) makes the resource ids reproducible; default: a new one."""
+        import uuid
+
+        from crampwise.formats.fhir import fhir_bundle
+
+        space = None
+        if bundle_id is not None:
+            try:
+                space = uuid.UUID(bundle_id)
+            except ValueError:
+                raise InputError("bundle_id", f"{bundle_id!r} is not a UUID") from None
+        return fhir_bundle(self.snapshot(), now=self.now(), today=self.today(), bundle_id=space)
+
+    def reminders_calendar(self, *, uid_domain: str = "crampwise") -> str:
+        """The daily bedtime reminder as iCalendar text (what the web feed serves)."""
+        from crampwise.formats.ics import bedtime_calendar
+
+        return bedtime_calendar(
+            self.snapshot(), today=self.today(), now=self.now(), uid_domain=uid_domain
+        )
+
+    def bedtime_items(self) -> list[str]:
+        """What is due at bedtime tonight (regimen items and medicines)."""
+        from crampwise.formats.ics import bedtime_items
+
+        return bedtime_items(self.snapshot(), self.today())
+
+    def write_reminders(self, path: str, *, confirm: bool = False) -> None:
+        """Write the bedtime reminder calendar to ``path`` (atomically; replacing a file
+        needs ``confirm``)."""
+        from crampwise.formats.files import check_targets, write_atomic
+
+        check_targets([path], field="ics", confirm=confirm)
+        write_atomic(path, self.reminders_calendar(), field="ics")
+
+    def write_json(self, path: str, document: dict[str, Any], *, confirm: bool = False) -> None:
+        """Write a JSON document to ``path`` atomically (replacing a file needs ``confirm``)."""
+        import json
+
+        from crampwise.formats.files import check_targets, write_atomic
+
+        check_targets([path], field="out", confirm=confirm)
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(path, text, field="out")
 
     def import_diary(
         self,
@@ -204,13 +246,45 @@ class Tracker:
 
         ``replace``: the file's version wins where it differs. ``dry_run``: write nothing,
         report what would happen (conflicts included). ``wipe``: empty the diary first, in
-        the same transaction (the demo's reset).
+        the same transaction (the demo's reset and ``restore``).
         """
         from crampwise.formats.diaryformat import load_document, parse_document
-        from crampwise.formats.importer import Merger
 
         doc = source if isinstance(source, dict) else load_document(source)
         parsed = parse_document(doc, today=self.today(), default_tz=self.timezone)
+        return self._merge(parsed, replace=replace, dry_run=dry_run, wipe=wipe)
+
+    def import_csv(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        columns: dict[str, str] | None = None,
+        replace: bool = False,
+        dry_run: bool = False,
+    ) -> ImportReport:
+        """Import CSV: a folder written by :meth:`export_csv`, or a table of nights (a row
+        per night with its date and cramp count; ``columns`` maps ``date``, ``cramps``,
+        ``sleep_quality``, ``notes`` to the table's column names). Validated whole, then
+        merged like a JSON import (all or nothing); errors name file, row and column."""
+        from crampwise.formats.csvimport import read_csv_folder, read_nights_csv
+
+        where = os.fspath(path)
+        if os.path.isdir(where):
+            if columns:
+                raise InputError(
+                    "map", "a column map is for a table of nights, not an export folder"
+                )
+            document = read_csv_folder(where)
+        else:
+            document = read_nights_csv(where, columns)
+        parsed = document.parse(today=self.today(), default_tz=self.timezone)
+        return self._merge(parsed, replace=replace, dry_run=dry_run)
+
+    def _merge(
+        self, parsed: ParsedDiary, *, replace: bool, dry_run: bool, wipe: bool = False
+    ) -> ImportReport:
+        from crampwise.formats.importer import Merger
+
         with self._store.write():
             if wipe and not dry_run:
                 self._store.wipe()
@@ -218,12 +292,62 @@ class Tracker:
         self.forget_timezone()
         return report
 
+    # -- backup and restore ----------------------------------------------------------------
+    def backup(self, path: str, *, confirm: bool = False) -> str:
+        """Write a consistent backup of the diary to ``path`` while it is in use; returns
+        its kind: ``"sqlite"`` (an SQLite diary file, copied whole with SQLite's backup
+        API) or ``"json"`` (PostgreSQL: the ``crampwise-diary`` document of this diary,
+        read in one snapshot). Replacing a file needs ``confirm``."""
+        from crampwise.formats.files import check_targets
+
+        check_targets([path], field="backup", confirm=confirm)
+        if self._store.sqlite_file is not None:
+            self._store.backup_sqlite(path)
+            return "sqlite"
+        self.write_json(path, self.export_diary(), confirm=True)
+        return "json"
+
+    def restore(self, path: str, *, confirm: bool = False) -> str:
+        """Replace the diary with a backup (an SQLite backup file or a ``crampwise-diary``
+        JSON document); a diary that holds data is replaced only with ``confirm``. All or
+        nothing. Returns how it was restored: ``"sqlite"`` (the whole file copied back) or
+        ``"json"`` (the document imported into the emptied diary)."""
+        from crampwise.errors import ConfirmationRequired
+        from crampwise.formats.diaryformat import load_document, parse_document
+        from crampwise.storage.backup import check_sqlite_backup, is_sqlite_file
+        from crampwise.storage.migrations import NAMES
+
+        if not os.path.isfile(path):
+            raise InputError("FILE", f"{path!r} does not exist")
+        document = None
+        if is_sqlite_file(path):  # a bad backup is refused before anything is asked
+            check_sqlite_backup(path, NAMES)
+        else:
+            document = load_document(path)
+            parse_document(document, today=self.today(), default_tz=self.timezone)
+        if not confirm and not self.is_empty():
+            raise ConfirmationRequired(
+                f"replace everything in the diary {self.database_url} with the backup {path}?"
+            )
+        if document is not None:
+            self.import_diary(document, wipe=True)
+            return "json"
+        # A whole-file copy keeps everything (ids, devices, retried-submission ids); it is
+        # used only where the file holds just this diary.
+        if self._store.sqlite_file is not None and len(self._store.list_diaries()) <= 1:
+            self._store.restore_sqlite(path)
+            self.forget_timezone()
+            return "sqlite"
+        self.import_diary(_document_of_sqlite_backup(path), wipe=True)
+        return "json"
+
     # -- insight (heavy modules, imported on first use) ------------------------------------
     def analyze(self) -> AnalysisResult:
         """Rates per period, effects with uncertainty, warnings, changepoints, streaks."""
-        from crampwise.analysis import analyze
+        from crampwise.analysis import analyze_series
+        from crampwise.diaryseries import build_series
 
-        return analyze(self)
+        return analyze_series(build_series(self.snapshot()))
 
     def safety(self, day: dt.date | None = None) -> SafetyReport:
         """Safety findings for the regimen, medicines, labs and red flags as of ``day``."""
@@ -252,3 +376,20 @@ class Tracker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _document_of_sqlite_backup(path: str) -> dict[str, Any]:
+    """The personal diary of an SQLite backup as a document (for restoring it elsewhere):
+    read from a migrated temporary copy, so the backup itself is never changed."""
+    import shutil
+    import tempfile
+
+    from crampwise.storage.backup import check_sqlite_backup
+    from crampwise.storage.migrations import NAMES
+
+    check_sqlite_backup(path, NAMES)
+    with tempfile.TemporaryDirectory(prefix="crampwise-restore-") as folder:
+        copy = os.path.join(folder, "backup.sqlite")
+        shutil.copyfile(path, copy)
+        with Tracker(copy) as source:
+            return source.export_diary()

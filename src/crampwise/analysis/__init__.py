@@ -1,16 +1,19 @@
 """The honest analysis engine: rates, effects, warnings, changepoints, trends, streaks.
 
-Pure functions over a ``crampwise-diary`` v1 dict; see ``docs/analysis.md`` for the methods
-and ``reference/stats-methods.md`` for the formulas and reference numbers.
+Pure statistics: validated nightly arrays (:class:`DiarySeries`) in, result dataclasses
+out. It never reads documents, databases or the tracker: ``crampwise.analyze(path_or_dict)``
+and ``Tracker.analyze()`` build the series (``crampwise.diaryseries``) and call
+:func:`analyze_series`. See ``docs/analysis.md`` for the methods and
+``reference/stats-methods.md`` for the formulas and reference numbers.
 
->>> from crampwise.analysis import analyze
->>> result = analyze("diary.json")          # or a dict, or a tracker  # doctest: +SKIP
->>> print(result.to_text())                                            # doctest: +SKIP
+>>> import crampwise
+>>> result = crampwise.analyze("diary.json")                        # doctest: +SKIP
+>>> print(result.to_text())                                         # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from crampwise.analysis.engine import analyze, analyze_series, load_diary
+from crampwise.analysis.engine import analyze_series
 from crampwise.analysis.report import render_text
 from crampwise.analysis.result import (
     AnalysisResult,
@@ -19,12 +22,14 @@ from crampwise.analysis.result import (
     EffectResult,
     Interval,
     JointEffect,
+    MedicationEffect,
     NightsSummary,
     PeriodResult,
+    Sensitivity,
     Streaks,
     TrendResult,
 )
-from crampwise.analysis.series import DiarySeries, build_series
+from crampwise.analysis.series import DiarySeries, make_series
 
 __all__ = [
     "AnalysisResult",
@@ -34,13 +39,13 @@ __all__ = [
     "EffectResult",
     "Interval",
     "JointEffect",
+    "MedicationEffect",
     "NightsSummary",
     "PeriodResult",
+    "Sensitivity",
     "Streaks",
     "TrendResult",
-    "analyze",
     "analyze_series",
-    "build_series",
-    "load_diary",
+    "make_series",
     "render_text",
 ]

@@ -1,135 +1,211 @@
-"""Checks behind the warnings: dispersion, regression to the mean, trend, period effect.
-
-All of them inflate their uncertainty by the over-dispersion φ̂ ≥ 1 (never only above the
-1.5 threshold used for the effect model): a warning that cries wolf on clustered but
-stationary diaries would not be honest either (simulation test: ≤ 10 % false alarms).
-"""
+"""Checks behind the warnings: missing nights, seasons, adherence, the period effect,
+and which changes cannot be told apart (stats-methods §2.7, §2.7b)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
-from crampwise.analysis.periods import period_bounds, period_index, weekly_cells
-from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray
-from crampwise.analysis.stats import (
-    JEFFREYS_SHAPE,
-    fit_poisson,
-    prob_below,
-    prob_rate_ratio_below,
-)
+from crampwise._record import Record
+from crampwise.analysis.model import seasonal_basis
+from crampwise.analysis.periods import period_bounds, weekly_cells
+from crampwise.analysis.series import BoolArray, Change, DiarySeries
+from crampwise.analysis.stats import fit_poisson, prob_below
 
 __all__ = [
-    "MIN_NIGHTS",
+    "COINCIDE_NIGHTS",
+    "MIN_APART_OBSERVED",
     "OVERDISPERSED",
-    "TREND_P",
-    "TREND_UNIT",
-    "RtmCheck",
-    "TrendCheck",
+    "MissingFinding",
+    "Seasonality",
+    "adherence_share",
     "block_order_trend",
-    "period_dispersion",
-    "quasi",
-    "rtm_check",
-    "within_period_trend",
+    "coincide",
+    "confounded_groups",
+    "missing_findings",
+    "seasonality",
 ]
 
-OVERDISPERSED = 1.5  # Pearson φ̂ above this → quasi-Poisson / effective counts (§2.2)
-TREND_UNIT = 28.0  # trend coefficients are per 4 weeks
-WEAK_PRECISION = 1e-6  # nearly flat prior; only guards against numerical run-off
-MIN_NIGHTS = 14
-TREND_P = 0.02  # two-sided; together with RTM (2.5 % one-sided) ≤ 10 % false alarms (tested)
-RTM_PROB = 0.975
-RTM_RATIO = 1.5
+OVERDISPERSED = 1.5  # Pearson φ̂ above this → the `overdispersion` warning (§2.2)
+COINCIDE_NIGHTS = 14  # changes this close together cannot be told apart (issue 10)
+MIN_APART_OBSERVED = 7  # ... nor changes with fewer recorded nights than this between them
+MISSING_PERIOD_SHARE = 0.20
+MISSING_GAP = 0.10  # on/off missing shares differing by more than 10 points
+MISSING_Z = 2.58  # ... and by more than chance (two-sided 1 %)
+MIN_PERIOD_NIGHTS = 14
+SEASON_R2 = 0.5
+SEASON_MIN_SPAN = 540  # recurring seasons need about a year and a half of diary
+PERIOD_EFFECT_P = 0.975
+WEAK_PRECISION = 1e-6
 
 
-def quasi(phi: float | None, df_resid: int) -> tuple[float, float | None]:
-    """Variance scale and t df for the quasi-Poisson model: (φ̂, rows − columns) when φ̂ > 1.
-
-    The issue's threshold (φ̂ > 1.5) decides when we *warn*; the scaling itself is applied
-    whenever φ̂ > 1, because weekly counts that are only mildly clustered still make a pure
-    Poisson posterior over-confident (stats-methods §2.2: 10–15 % one-sided false positives at
-    a nominal 5 %). It never narrows an interval (φ̂ < 1 keeps the Poisson variance).
-    """
-    if phi is not None and phi > 1.0 and df_resid > 0:
-        return phi, float(df_resid)
-    return 1.0, None
+def coincide(series: DiarySeries, a: Change, b: Change) -> bool:
+    """Two changes that cannot be told apart: within 14 nights of each other, or with
+    fewer than 7 recorded nights between them (no observed night to separate them)."""
+    lo, hi = sorted((a.night, b.night))
+    if hi - lo <= COINCIDE_NIGHTS:
+        return True
+    return int(series.observed[lo:hi].sum()) < MIN_APART_OBSERVED
 
 
-def _active_periods(series: DiarySeries, mask: BoolArray) -> BoolArray:
-    """``mask`` restricted to periods with at least one cramp.
+def confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[str, ...]]:
+    """Items/medicines none of whose changes stands apart from every other change, grouped
+    with the ones they changed with (union–find over coinciding changes)."""
+    changes = [c for c in series.changes if c.item not in series.experiments]
+    isolated = {
+        c.item
+        for c in changes
+        if not any(o.item != c.item and coincide(series, c, o) for o in changes)
+    }
+    stuck = [n for n in names if n not in isolated and any(c.item == n for c in changes)]
+    parent = {n: n for n in stuck}
 
-    With its own intercept, a period without cramps carries no information on a slope or
-    on dispersion, and its intercept would run off to −∞.
-    """
-    keep = np.zeros(series.n, dtype=np.bool_)
+    def root(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for a in changes:
+        for b in changes:
+            if a.item in parent and b.item in parent and a.item < b.item and coincide(series, a, b):
+                parent[root(a.item)] = root(b.item)
+    groups: dict[str, list[str]] = {}
+    for n in stuck:
+        groups.setdefault(root(n), []).append(n)
+    return {n: tuple(g) for g in groups.values() for n in g}
+
+
+class MissingFinding(Record):
+    """A period, or an item's on/off nights, with more unrecorded nights than the rest."""
+
+    item: str | None  # None = a period
+    start: int
+    end: int  # exclusive
+    share: float  # missing share of the period / of the item's "off" nights
+    other_share: float  # the rest of the diary / the item's "on" nights
+
+
+def _share(observed: BoolArray) -> float:
+    return 1.0 - float(observed.mean()) if observed.shape[0] else 0.0
+
+
+def missing_findings(series: DiarySeries) -> list[MissingFinding]:
+    """Periods over 20 % missing, and items whose on/off nights differ by > 10 points."""
+    out: list[MissingFinding] = []
+    overall = _share(series.observed)
     for s, e in period_bounds(series):
-        if series.counts[s:e][mask[s:e]].sum() > 0:
-            keep[s:e] = True
-    return keep & mask
+        if e - s >= MIN_PERIOD_NIGHTS and _share(series.observed[s:e]) > MISSING_PERIOD_SHARE:
+            rest = np.concatenate([series.observed[:s], series.observed[e:]])
+            out.append(MissingFinding(None, s, e, _share(series.observed[s:e]), _share(rest)))
+    for k, item in enumerate(series.items):
+        on = series.active[:, k]
+        n_on, n_off = int(on.sum()), int((~on).sum())
+        if min(n_on, n_off) < MIN_PERIOD_NIGHTS:
+            continue
+        m_on, m_off = _share(series.observed[on]), _share(series.observed[~on])
+        pooled = overall
+        se = math.sqrt(max(pooled * (1 - pooled), 1e-12) * (1 / n_on + 1 / n_off))
+        if abs(m_on - m_off) > MISSING_GAP and abs(m_on - m_off) / se > MISSING_Z:
+            nights = np.nonzero(~on if m_off > m_on else on)[0]
+            out.append(MissingFinding(item, int(nights[0]), int(nights[-1]) + 1, m_off, m_on))
+    return out
 
 
-def period_dispersion(series: DiarySeries, mask: BoolArray) -> float | None:
-    """Pearson φ̂ of weekly counts around their period means (no trend, no items)."""
-    keep = _active_periods(series, mask)
-    cells = weekly_cells(series, period_index(period_bounds(series), series.n), keep)
-    if cells.counts.shape[0] < 3:
+class Seasonality(Record):
+    """How much of an item's on/off the time of year explains."""
+
+    r2: float
+    recurring: bool  # on in the same season of at least two different years
+    months: tuple[int, ...]  # the months holding most "on" nights
+
+    @property
+    def caps(self) -> bool:
+        return self.recurring and self.r2 > SEASON_R2
+
+
+def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
+    """R² of the item's on/off (recorded nights) on an annual sin/cos basis (2 harmonics),
+    and whether its "on" spells recur in the same months of different years."""
+    if series.first is None or series.n < SEASON_MIN_SPAN:
         return None
-    periods = np.unique(cells.segment)
-    x = (cells.segment[:, None] == periods[None, :]).astype(np.float64)
-    fit = fit_poisson(x, cells.counts, np.log(cells.exposure), np.full(x.shape[1], 1e-6))
-    return fit.dispersion
+    month_index = _month_index(series)
+    on = series.active[:, series.items.index(item)]
+    nights = np.nonzero(series.observed)[0]
+    x = on[nights].astype(np.float64)
+    if x.min() == x.max():
+        return None
+    basis = _season_basis(series.first, series.n)[nights]
+    coef, *_ = np.linalg.lstsq(basis, x)
+    resid = x - basis @ coef
+    r2 = 1.0 - float(resid @ resid) / float(((x - x.mean()) ** 2).sum())
+    starts = np.nonzero(np.diff(np.concatenate([[0], on.astype(np.int8)])) == 1)[0]
+    month = _months(series)
+    first_year = series.first.year
+    # a "season year" runs July to June, so one winter is one season
+    years = {first_year + int(month_index[s] // 12) + (month[s] >= 7) for s in starts}
+    months = np.bincount(month[on & series.observed], minlength=13)
+    top = tuple(int(m) for m in np.argsort(months)[::-1][:3] if months[m] > 0)
+    return Seasonality(r2, len(starts) >= 2 and len(years) >= 2, tuple(sorted(top)))
 
 
-@dataclass(frozen=True)
-class TrendCheck:
-    """Log rate change per unit (4 weeks, or one block), with φ̂-inflated SE."""
+def _month_index(series: DiarySeries) -> np.ndarray:
+    """Months since January of the first night's year, for every night."""
+    assert series.first is not None
+    return _month_index_of(series.first, series.n)
+
+
+@lru_cache(maxsize=8)
+def _month_index_of(first: date, n: int) -> np.ndarray:
+    start = np.datetime64(first.isoformat(), "D")
+    months = (start + np.arange(n)).astype("datetime64[M]").astype(np.int64)
+    return np.asarray(months - (first.year - 1970) * 12, dtype=np.int64)
+
+
+@lru_cache(maxsize=8)
+def _season_basis(first: date, n: int) -> np.ndarray:
+    """[1, sin, cos, sin 2·, cos 2·] of the day of the year, for every night."""
+    doy = (first.timetuple().tm_yday - 1) + np.arange(n, dtype=np.float64)
+    return np.hstack([np.ones((n, 1)), seasonal_basis(doy), seasonal_basis(2 * doy)])
+
+
+def _months(series: DiarySeries) -> np.ndarray:
+    """Calendar month (1–12) of every night."""
+    return np.asarray(_month_index(series) % 12 + 1, dtype=np.int64)
+
+
+def adherence_share(series: DiarySeries, item: str) -> tuple[int, int] | None:
+    """(taken, recorded) over the item's "on" nights with an adherence record."""
+    rec = series.adherence.get(item)
+    if rec is None:
+        return None
+    on = series.active[:, series.items.index(item)]
+    recorded = int((rec.recorded & on).sum())
+    if recorded == 0:
+        return None
+    return int((rec.taken & rec.recorded & on).sum()), recorded
+
+
+class BlockTrend(Record):
+    """Log rate change per block of an experiment, adjusted for on/off."""
 
     estimate: float
     se: float
     df: float | None
-    phi: float | None
 
-    def p_two_sided(self) -> float:
-        p_low = prob_below(0.0, self.estimate, self.se, self.df)
-        return 2.0 * min(p_low, 1.0 - p_low)
+    @property
+    def p_later_better(self) -> float:
+        return prob_below(0.0, self.estimate, self.se, self.df)
 
     @property
     def flagged(self) -> bool:
-        return self.p_two_sided() < TREND_P
+        return self.p_later_better >= PERIOD_EFFECT_P
 
 
-def _trend_fit(
-    x_groups: FloatArray, trend: FloatArray, cells_y: FloatArray, exposure: FloatArray
-) -> TrendCheck | None:
-    x = np.column_stack([x_groups, trend])
-    if x.shape[0] <= x.shape[1] or float(np.ptp(trend)) == 0.0:
-        return None
-    fit = fit_poisson(x, cells_y, np.log(exposure), np.full(x.shape[1], WEAK_PRECISION))
-    phi = fit.dispersion
-    scale = max(phi, 1.0) if phi is not None else 1.0
-    df = float(fit.df_resid) if fit.df_resid > 0 else None
-    return TrendCheck(float(fit.coef[-1]), float(fit.se(scale)[-1]), df, phi)
-
-
-def within_period_trend(series: DiarySeries, mask: BoolArray) -> TrendCheck | None:
-    """Does the rate drift *within* periods, regardless of regimen changes?
-
-    Period intercepts + one common slope (per 4 weeks): the interrupted-time-series model,
-    where only changes inside periods inform the slope.
-    """
-    keep = _active_periods(series, mask)
-    if series.counts[keep & series.observed].sum() < 3:
-        return None
-    cells = weekly_cells(series, period_index(period_bounds(series), series.n), keep)
-    periods = np.unique(cells.segment)
-    groups = (cells.segment[:, None] == periods[None, :]).astype(np.float64)
-    trend = (cells.mean_night - cells.mean_night.mean()) / TREND_UNIT
-    return _trend_fit(groups, trend, cells.counts, cells.exposure)
-
-
-def block_order_trend(series: DiarySeries, item: str) -> TrendCheck | None:
-    """Period effect in an experiment: log rate change per block, adjusted for on/off."""
+def block_order_trend(series: DiarySeries, item: str) -> BlockTrend | None:
+    """Period effect in an experiment: later blocks better whatever the condition?"""
     blocks = series.experiments.get(item, ())
     if len(blocks) < 2:
         return None
@@ -142,55 +218,11 @@ def block_order_trend(series: DiarySeries, item: str) -> TrendCheck | None:
     cells = weekly_cells(series, np.maximum(block_no, 0), mask)
     on = series.active[cells.first_night, series.items.index(item)].astype(np.float64)
     order = cells.segment.astype(np.float64)
-    return _trend_fit(
-        np.column_stack([np.ones_like(on), on]),
-        order - order.mean(),
-        cells.counts,
-        cells.exposure,
-    )
-
-
-@dataclass(frozen=True)
-class RtmCheck:
-    """First 14 observed nights against a reference stretch (rates per night)."""
-
-    run_in_end: int  # first night after the run-in
-    first_events: float
-    first_nights: float
-    ref_events: float
-    ref_nights: float
-    p_worse: float
-    ratio: float
-    within_first_period: bool  # the reference is the rest of the first period
-
-    @property
-    def exclude_run_in(self) -> bool:
-        """Leave the flare out of the effect estimates (only when a clean baseline remains)."""
-        return self.flagged and self.within_first_period
-
-    @property
-    def flagged(self) -> bool:
-        return self.p_worse >= RTM_PROB and self.ratio >= RTM_RATIO
-
-
-def rtm_check(series: DiarySeries, phi: float | None) -> RtmCheck | None:
-    """Did tracking begin in a flare? First 14 nights vs the rest of the first period.
-
-    When the first period has fewer than 14 more observed nights, the rest of the diary is
-    the reference. Gamma–Poisson with effective counts S/φ, n/φ (φ ≥ 1, §2.2) and the exact
-    rate-ratio probability (§2.3).
-    """
-    obs = np.nonzero(series.observed)[0]
-    if obs.shape[0] < 2 * MIN_NIGHTS:
+    x = np.column_stack([np.ones_like(on), on, order - order.mean()])
+    if x.shape[0] <= x.shape[1]:
         return None
-    cut = int(obs[MIN_NIGHTS - 1]) + 1
-    first_end = period_bounds(series)[0][1]
-    within = bool(series.observed[cut:first_end].sum() >= MIN_NIGHTS)
-    ref_end = first_end if within else series.n
-    s1, n1 = float(series.counts[:cut].sum()), float(series.observed[:cut].sum())
-    s2, n2 = float(series.counts[cut:ref_end].sum()), float(series.observed[cut:ref_end].sum())
-    f = max(phi or 1.0, 1.0)
-    a1, b1 = JEFFREYS_SHAPE + s1 / f, n1 / f
-    a2, b2 = JEFFREYS_SHAPE + s2 / f, n2 / f
-    p_worse = 1.0 - prob_rate_ratio_below(1.0, a1, b1, a2, b2)
-    return RtmCheck(cut, s1, n1, s2, n2, p_worse, (a1 / b1) / (a2 / b2), within)
+    fit = fit_poisson(x, cells.counts, np.log(cells.exposure), np.full(3, WEAK_PRECISION))
+    phi = fit.dispersion
+    scale = max(phi, 1.0) if phi is not None else 1.0
+    df = float(fit.df_resid) if fit.df_resid > 0 else None
+    return BlockTrend(float(fit.coef[-1]), float(fit.se(scale)[-1]), df)

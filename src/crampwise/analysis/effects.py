@@ -1,66 +1,81 @@
-"""What each regimen item did: identifiability, the adjusted model, and verdicts.
+"""What each regimen item (and medicine) did, and how strong a verdict the diary allows.
 
-The adjusted model (stats-methods §2.4) is a Poisson GLM on week-by-period cells with a
-log-exposure offset, one indicator per item, and a linear time trend; quasi-Poisson scaling
-(SE × √φ̂, t reference with rows − columns df) when Pearson φ̂ > 1.5 (§2.2). Item coefficients
-get a weakly informative N(0, 1²) prior on log RR (§2.4), which keeps zero-cramp periods from
-producing an infinite effect.
+Every effect comes from the one adjusted model (:mod:`crampwise.analysis.model`), with
+the one prior N(0, 1²) on each log rate ratio. The decision rule (stats-methods §2.8) is
+applied to the main, intention-to-treat estimate on all recorded nights; the verdict is
+then held back (issue 10) when
 
-The trend is the *within-period* slope (period intercepts + common slope, the
-interrupted-time-series model, see :mod:`crampwise.analysis.checks`), entered as a fixed
-offset centred on each period, whose uncertainty is propagated into the item effects (delta
-method). Fitting it as a free column across the whole diary instead would let a long
-cramp-free period, whose item effect the prior holds back, drag the slope, and a straight
-line extrapolated over years would then decide every other estimate. Two conditions without
-adjustment use the exact incomplete-beta formula (§2.3).
+* fewer than 5 cramps fall in the compared nights (sparse) → `inconclusive`;
+* the item cannot be told apart from the shared drift (the drift makes its variance more
+  than 10 times larger) → `inconclusive`;
+* its "on" nights recur in the same season and the time of year explains its on/off
+  (R² > 0.5) → at most `inconclusive`;
+* `benefit` only: a sensitivity result does not back it — without the weeks before each
+  start (regression to the mean), with missing nights counted as cramp-free (when the
+  item's on/off nights were recorded unevenly), per protocol (when it was taken on under
+  80 % of its nights). "Backs" = still P(RR < 1) ≥ 0.95 there.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from crampwise.analysis.checks import TREND_UNIT, TrendCheck, quasi
-from crampwise.analysis.periods import period_bounds, period_index, weekly_cells
-from crampwise.analysis.result import EffectResult, Interval, JointEffect
-from crampwise.analysis.series import (
-    BoolArray,
-    Change,
-    DiarySeries,
-    FloatArray,
-    IntArray,
-    item_label,
+from crampwise._record import Record
+from crampwise.analysis.checks import (
+    MissingFinding,
+    Seasonality,
+    adherence_share,
+    confounded_groups,
+    seasonality,
 )
+from crampwise.analysis.model import ModelFit, fit_model
+from crampwise.analysis.result import (
+    EffectResult,
+    Interval,
+    JointEffect,
+    MedicationEffect,
+    Sensitivity,
+)
+from crampwise.analysis.rtm import Flare
+from crampwise.analysis.series import BoolArray, DiarySeries, item_label
 from crampwise.analysis.stats import (
     JEFFREYS_SHAPE,
-    fit_poisson,
     prob_below,
-    prob_rate_ratio_below,
     rate_ratio_quantile,
     wald_interval,
 )
 
 __all__ = [
-    "COINCIDE_NIGHTS",
+    "LOW_ADHERENCE",
     "MEANINGFUL_RR",
-    "ModelFit",
+    "SPARSE_CRAMPS",
+    "Fits",
     "compute_effects",
-    "fit_adjusted_model",
-    "identifiable",
+    "effect_columns",
+    "estimate",
+    "medication_effects",
+    "unadjusted",
     "verdict",
 ]
 
-COINCIDE_NIGHTS = 7  # changes this close together cannot be told apart
 MEANINGFUL_RR = 0.75  # Cochrane magnesium review's "clinically meaningful" 25 % (§2.8)
-ITEM_PRIOR_SD = 1.0  # N(0, 1²) on log RR (§2.4)
-WEAK_PRECISION = 1e-6  # nearly flat; only guards against numerical run-off
+SPARSE_CRAMPS = 5
+LARGE_COUNTS = 50  # Gamma shapes above which the plain ratio uses the log-normal form
+TREND_VIF_MAX = 10.0
+TREND_VIF_SAY = 3.0  # an inconclusive item with a drift this entangled says so
+SUPPORT_P = 0.90
+LOW_ADHERENCE = 0.8
+GLM_METHOD = (
+    "poisson-glm (log-exposure offset, item and medicine indicators, shared spline trend; "
+    "N(0, 1) prior on log rate ratios; Laplace posterior widened for clustered weeks)"
+)
 
 
 def verdict(p_benefit: float, p_meaningful: float) -> str:
-    """Decision rule of the issue (stats-methods §2.8) on P(RR < 1) and P(RR < 0.75)."""
+    """Decision rule (stats-methods §2.8) on P(RR < 1) and P(RR < 0.75)."""
     if p_meaningful >= 0.8 and p_benefit >= 0.95:
         return "benefit"
     if 1.0 - p_meaningful >= 0.9:
@@ -68,313 +83,341 @@ def verdict(p_benefit: float, p_meaningful: float) -> str:
     return "inconclusive"
 
 
-def identifiable(series: DiarySeries, item: str) -> bool:
-    """True when at least one start/stop of ``item`` is > 7 nights from every other change."""
-    others = [c.night for c in series.changes if c.item != item]
-    return any(
-        all(abs(c.night - o) > COINCIDE_NIGHTS for o in others) for c in series.item_changes(item)
-    )
+Columns = list[tuple[tuple[str, ...], BoolArray]]
 
 
-@dataclass(frozen=True, eq=False)
-class ModelFit:
-    """A fitted adjusted model: posterior mode, covariance (φ- and trend-adjusted), columns."""
-
-    coef: FloatArray
-    cov: FloatArray
-    columns: tuple[tuple[str, ...], ...]  # items behind each item column (identical merged)
-    dispersion: float | None  # Pearson φ̂ of the weekly cells
-    scale: float  # variance scale applied (φ̂ when over-dispersed, else 1)
-    df: float | None  # t reference df when over-dispersed
-    cells: int
-    first_item_col: int = 1
-
-    def column_of(self, item: str) -> int | None:
-        for j, items in enumerate(self.columns):
-            if item in items:
-                return self.first_item_col + j
-        return None
-
-    def contrast(self, cols: Sequence[int]) -> tuple[float, float]:
-        """Estimate and SE of the sum of coefficients ``cols`` (log RR of a joint change)."""
-        w = np.zeros(self.coef.shape[0])
-        w[list(cols)] = 1.0
-        return float(w @ self.coef), math.sqrt(max(float(w @ self.cov @ w), 0.0))
-
-
-def _item_columns(
-    series: DiarySeries, mask: BoolArray, items: Sequence[str]
-) -> list[tuple[tuple[str, ...], BoolArray]]:
-    """Item columns that vary over the observed nights in ``mask``; identical ones merged."""
-    use = series.observed & mask
+def effect_columns(series: DiarySeries, use: BoolArray, names: Sequence[str]) -> Columns:
+    """Nightly 0/1 columns of items/medicines that vary over ``use``; identical ones merged
+    (the caller reports merged items as confounded, never as separate effects)."""
     groups: dict[bytes, tuple[list[str], BoolArray]] = {}
-    for item in items:
-        col = series.active[:, series.items.index(item)]
+    for name in names:
+        col = _column(series, name)
         on = col[use]
         if on.all() or not on.any():
             continue
-        groups.setdefault(on.tobytes(), ([], col))[0].append(item)
-    return [(tuple(names), col) for names, col in groups.values()]
+        groups.setdefault(on.tobytes(), ([], col))[0].append(name)
+    return [(tuple(labels), col) for labels, col in groups.values()]
 
 
-def _period_centred_time(
-    use: BoolArray, pidx: IntArray, mean_night: FloatArray, segment: IntArray
-) -> FloatArray:
-    """Time (in 4-week units) from the centre of each cell's own period.
-
-    The within-period drift is applied inside each period only: a straight line through a
-    whole multi-year diary would claim impossible rates at its ends, and item effects would
-    then be judged against that extrapolation instead of against the neighbouring periods.
-    """
-    nights = np.nonzero(use)[0]
-    sums = np.bincount(pidx[nights], weights=nights.astype(np.float64), minlength=pidx.max() + 1)
-    counts = np.bincount(pidx[nights], minlength=pidx.max() + 1)
-    centre = sums / np.maximum(counts, 1)
-    return np.asarray((mean_night - centre[segment]) / TREND_UNIT, dtype=np.float64)
+def _column(series: DiarySeries, name: str) -> BoolArray:
+    if name in series.items:
+        return np.asarray(series.active[:, series.items.index(name)])
+    med = series.medication(name)
+    assert med is not None
+    return med.active
 
 
-def fit_adjusted_model(
-    series: DiarySeries,
-    mask: BoolArray | None = None,
-    *,
-    trend: TrendCheck | None = None,
-    free_trend: bool = False,
-) -> ModelFit | None:
-    """log E[y] = log(nights) + α + Σβ_k·x_k + γ·z on week × period cells.
-
-    γ is either the given within-period ``trend`` (fixed offset, variance propagated; z is
-    time from the centre of the cell's period, in 4-week units) or,
-    with ``free_trend``, a fitted column (used inside randomized experiments, whose balanced
-    block order makes it orthogonal to the conditions). None when there are no cramps.
-    """
-    mask = np.ones(series.n, dtype=np.bool_) if mask is None else mask
-    use = series.observed & mask
-    if series.counts[use].sum() <= 0:
-        return None  # the intercept would run off to −∞; there is nothing to compare
-    cols = _item_columns(series, mask, series.items)
-    pidx = period_index(period_bounds(series), series.n)
-    cells = weekly_cells(series, pidx, mask)
-    if free_trend:
-        z = (cells.mean_night - float(np.nonzero(use)[0].mean())) / TREND_UNIT
-    else:
-        z = _period_centred_time(use, pidx, cells.mean_night, cells.segment)
-    blocks = [np.ones_like(z), *(col[cells.first_night].astype(np.float64) for _, col in cols)]
-    prec = [0.0, *([1.0 / ITEM_PRIOR_SD**2] * len(cols))]
-    offset = np.log(cells.exposure)
-    if free_trend:
-        blocks.append(z)
-        prec.append(WEAK_PRECISION)
-    elif trend is not None:
-        offset = offset + trend.estimate * z
-    x = np.column_stack(blocks)
-    fit = fit_poisson(x, cells.counts, offset, np.array(prec))
-    scale, df = quasi(fit.dispersion, fit.df_resid)
-    cov = fit.cov * scale
-    if trend is not None and not free_trend:
-        # Delta method: dβ̂/dγ = −H⁻¹X'Wz, so Var(β̂) gains (dβ̂/dγ)(dβ̂/dγ)'·Var(γ̂).
-        d = -fit.cov @ (x.T @ (fit.mu * z))
-        cov = cov + np.outer(d, d) * trend.se**2
-    return ModelFit(
-        coef=fit.coef,
-        cov=cov,
-        columns=tuple(names for names, _ in cols),
-        dispersion=fit.dispersion,
-        scale=scale,
-        df=df,
-        cells=int(cells.counts.shape[0]),
-    )
+class Estimate(Record):
+    rate_ratio: Interval
+    p_benefit: float
+    p_meaningful: float
 
 
-def _exact_effect(
-    series: DiarySeries, mask: BoolArray, col: int, scale: float
-) -> tuple[Interval, float, float]:
-    """Two conditions, no adjustment: exact Gamma–Poisson rate ratio on/off (§2.3)."""
-    use = series.observed & mask
-    on = series.active[:, col] & use
-    off = ~series.active[:, col] & use
-    a_b = JEFFREYS_SHAPE + series.counts[on].sum() / scale
-    b_b = on.sum() / scale
-    a_a = JEFFREYS_SHAPE + series.counts[off].sum() / scale
-    b_a = off.sum() / scale
-    rr = Interval.of(
-        (
-            rate_ratio_quantile(0.5, a_b, b_b, a_a, b_a),
-            rate_ratio_quantile(0.025, a_b, b_b, a_a, b_a),
-            rate_ratio_quantile(0.975, a_b, b_b, a_a, b_a),
-        )
-    )
-    p_benefit = prob_rate_ratio_below(1.0, a_b, b_b, a_a, b_a)
-    p_meaningful = prob_rate_ratio_below(MEANINGFUL_RR, a_b, b_b, a_a, b_a)
-    return rr, p_benefit, p_meaningful
-
-
-def _wald_effect(est: float, se: float, df: float | None) -> tuple[Interval, float, float]:
-    low, high = wald_interval(est, se, df)
-    rr = Interval.of((math.exp(est), math.exp(low), math.exp(high)))
-    return (
-        rr,
-        prob_below(0.0, est, se, df),
-        prob_below(math.log(MEANINGFUL_RR), est, se, df),
-    )
-
-
-def _glm_method(model: ModelFit) -> str:
-    kind = "quasi-poisson-glm" if model.scale > 1.0 else "poisson-glm"
-    return f"{kind} (log-exposure offset, item indicators, time trend; Laplace posterior)"
-
-
-def _confounded_groups(series: DiarySeries, items: Sequence[str]) -> list[tuple[str, ...]]:
-    """Connected groups of not-identifiable items whose changes fall within 7 nights."""
-    changes: dict[str, list[Change]] = {i: series.item_changes(i) for i in items}
-    parent = {i: i for i in items}
-
-    def root(i: str) -> str:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
-    for a in items:
-        for b in items:
-            if a < b and any(
-                abs(ca.night - cb.night) <= COINCIDE_NIGHTS
-                for ca in changes[a]
-                for cb in changes[b]
-            ):
-                parent[root(a)] = root(b)
-    groups: dict[str, list[str]] = {}
-    for i in items:
-        groups.setdefault(root(i), []).append(i)
-    return [tuple(g) for g in groups.values()]
-
-
-def _joint(model: ModelFit | None, group: tuple[str, ...]) -> JointEffect | None:
-    if model is None or len(group) < 2:
+def estimate(fit: ModelFit | None, label: str | Sequence[str]) -> Estimate | None:
+    """The rate ratio of one effect column (or the sum of several) from a fit."""
+    if fit is None:
         return None
-    cols = {model.column_of(i) for i in group}
-    if None in cols:
+    labels = [label] if isinstance(label, str) else list(label)
+    cols = {fit.column_of(x) for x in labels}
+    if None in cols or not cols:
         return None
-    est, se = model.contrast([c for c in cols if c is not None])
-    rr, p_b, p_m = _wald_effect(est, se, model.df)
-    return JointEffect(group, rr, p_b, p_m)
+    est, se = fit.contrast([c for c in cols if c is not None])
+    low, high = wald_interval(est, se, fit.df)
+    return Estimate(
+        Interval.of((math.exp(est), math.exp(low), math.exp(high))),
+        prob_below(0.0, est, se, fit.df),
+        prob_below(math.log(MEANINGFUL_RR), est, se, fit.df),
+    )
 
 
-def _nights_on_off(series: DiarySeries, k: int, mask: BoolArray) -> tuple[int, int]:
-    use = series.observed & mask
-    on = int((series.active[:, k] & use).sum())
+class Fits(Record):
+    """The main fit and the sensitivity fits the verdicts are checked against."""
+
+    main: ModelFit | None
+    without_flares: dict[str, ModelFit | None]  # per item; None = not estimable
+    flares_all_there_was: set[str]  # items whose exclusion would remove every cramp
+    flares: list[Flare]
+    zero_missing: ModelFit | None
+    missing: list[MissingFinding]
+    per_protocol: dict[str, ModelFit | None]
+    trend_flagged: bool
+
+
+def _sensitivity(name: str, fit: ModelFit | None, item: str, note_missing: str) -> Sensitivity:
+    est = estimate(fit, item)
+    if est is None:
+        return Sensitivity(name, Interval(None, None, None), None, False, note_missing)
+    return Sensitivity(name, est.rate_ratio, est.p_benefit, est.p_benefit >= SUPPORT_P)
+
+
+def unadjusted(series: DiarySeries, col: BoolArray) -> Interval:
+    """The plain on/off rate ratio (what a before/after comparison of the rates shows):
+    exact Gamma–Poisson quantiles with the Jeffreys prior per side (§2.3)."""
+    use = series.observed
+    a_on = JEFFREYS_SHAPE + float(series.counts[col & use].sum())
+    a_off = JEFFREYS_SHAPE + float(series.counts[~col & use].sum())
+    n_on, n_off = float((col & use).sum()), float((~col & use).sum())
+    if n_on == 0 or n_off == 0:
+        return Interval(None, None, None)
+    if (
+        min(a_on, a_off) >= LARGE_COUNTS
+    ):  # the normal approximation on the log scale is exact enough
+        est = math.log((a_on / n_on) / (a_off / n_off))
+        se = math.sqrt(1.0 / a_on + 1.0 / a_off)
+        return Interval.of((math.exp(est), math.exp(est - 1.96 * se), math.exp(est + 1.96 * se)))
+    return Interval.of(
+        tuple(rate_ratio_quantile(p, a_on, n_on, a_off, n_off) for p in (0.5, 0.025, 0.975))  # type: ignore[arg-type]
+    )
+
+
+def _nights_on_off(series: DiarySeries, col: BoolArray, use: BoolArray) -> tuple[int, int]:
+    on = int((col & use).sum())
     return on, int(use.sum()) - on
 
 
-def _no_estimate(
-    item: str,
-    verdict_: str,
-    *,
-    evidence: str,
-    counts: tuple[int, int],
-    note: str,
-    joint: JointEffect | None = None,
-) -> EffectResult:
-    method = "none (not identifiable)" if verdict_ == "not-identifiable" else "none"
-    none = Interval(None, None, None)
-    return EffectResult(item, none, None, None, verdict_, evidence, method, *counts, note, joint)
-
-
-def compute_effects(
+def _held_back(
     series: DiarySeries,
-    model: ModelFit | None,
-    *,
-    mask: BoolArray,
-    trend_flagged: bool,
-) -> list[EffectResult]:
-    """One :class:`EffectResult` per regimen item, in the diary's item order.
+    fits: Fits,
+    item: str,
+    main: Estimate,
+    season: Seasonality | None,
+) -> tuple[str, tuple[Sensitivity, ...], tuple[str, ...]]:
+    """The verdict after the checks above, its sensitivity results, and what held it."""
+    v = verdict(main.p_benefit, main.p_meaningful)
+    reasons: list[str] = []
+    sens: list[Sensitivity] = []
+    if item in fits.without_flares:
+        sens.append(
+            _sensitivity(
+                "without-weeks-before-starts",
+                fits.without_flares[item],
+                item,
+                "Cannot be estimated: leaving out the weeks before each start leaves no cramps."
+                if item in fits.flares_all_there_was
+                else "Cannot be estimated: the weeks before the start were all there was to "
+                "compare with.",
+            )
+        )
+    if any(f.item == item for f in fits.missing):
+        sens.append(
+            _sensitivity("missing-as-cramp-free", fits.zero_missing, item, "Cannot be estimated.")
+        )
+    if item in fits.per_protocol:
+        sens.append(
+            _sensitivity(
+                "per-protocol",
+                fits.per_protocol[item],
+                item,
+                "Cannot be estimated: too few nights taken, or not taken.",
+            )
+        )
+    cramps = float(series.counts[series.observed].sum())
+    if cramps < SPARSE_CRAMPS:
+        reasons.append("too-few-cramps")
+    assert fits.main is not None
+    if fits.main.vif_of(item) > TREND_VIF_MAX:
+        reasons.append("trend")
+    if season is not None and season.caps:
+        reasons.append("seasonal")
+    if reasons:
+        return "inconclusive", tuple(sens), tuple(reasons)
+    if v == "inconclusive" and fits.trend_flagged and fits.main.vif_of(item) >= TREND_VIF_SAY:
+        return v, tuple(sens), ("trend",)
+    if v == "benefit":
+        codes = {
+            "without-weeks-before-starts": "regression-to-mean",
+            "missing-as-cramp-free": "missing-nights",
+            "per-protocol": "low-adherence",
+        }
+        reasons += [codes[x.name] for x in sens if not x.supports]
+        if reasons:
+            v = "inconclusive"
+    return v, tuple(sens), tuple(reasons)
 
-    ``mask`` selects the nights the effects rest on (all but a flare run-in).
-    """
-    not_ident = [
-        i for i in series.items if i not in series.experiments and not identifiable(series, i)
-    ]
-    joint_of = {i: g for g in _confounded_groups(series, not_ident) for i in g}
-    varying = 0 if model is None else len(model.columns)
+
+def compute_effects(series: DiarySeries, fits: Fits) -> list[EffectResult]:
+    """One :class:`EffectResult` per regimen item, in the diary's item order."""
+    names = [i for i in series.items if i not in series.experiments]
+    names += [m.name for m in series.medications]
+    groups = confounded_groups(series, names)
+    main = fits.main
+    if main is not None:  # identical columns are one change, whatever the dates say
+        for labels in main.effect_labels:
+            if len(labels) > 1:
+                for x in labels:
+                    groups[x] = tuple(sorted(set(groups.get(x, ())) | set(labels)))
     out: list[EffectResult] = []
     for k, item in enumerate(series.items):
         if item in series.experiments:
             out.append(_randomized_effect(series, item))
             continue
-        counts = _nights_on_off(series, k, mask)
-        col = None if model is None else model.column_of(item)
-        if item in joint_of:
-            group = joint_of[item]
-            note = _not_identifiable_note(item, [g for g in group if g != item], counts)
+        col = series.active[:, k]
+        counts = _nights_on_off(series, col, series.observed)
+        share = adherence_share(series, item)
+        adherence = None if share is None else share[0] / share[1]
+        if item in groups:
+            group = groups[item]
             out.append(
-                _no_estimate(
+                EffectResult(
                     item,
+                    Interval(None, None, None),
+                    None,
+                    None,
                     "not-identifiable",
-                    evidence="confounded",
-                    counts=counts,
-                    note=note,
-                    joint=_joint(model, group),
+                    "confounded",
+                    "none (not identifiable)",
+                    *counts,
+                    _not_identifiable_note(series, item, [g for g in group if g != item]),
+                    _joint(main, group),
+                    adherence=adherence,
                 )
             )
-        elif model is None or col is None:
-            note = "No cramps were recorded, so there is nothing to compare."
-            if model is not None:
-                note = f"{_cap(item_label(item))} has no recorded nights on one side to compare."
+            continue
+        est = estimate(main, item)
+        if est is None:
+            note = _no_comparison_note(series, item, counts)
+            verdict_ = "not-identifiable" if min(counts) == 0 else "inconclusive"
+            evidence = "confounded" if verdict_ == "not-identifiable" else "uncontrolled"
             out.append(
-                _no_estimate(
-                    item, "inconclusive", evidence="uncontrolled", counts=counts, note=note
+                EffectResult(
+                    item,
+                    Interval(None, None, None),
+                    None,
+                    None,
+                    verdict_,
+                    evidence,
+                    "none",
+                    *counts,
+                    note,
+                    adherence=adherence,
                 )
             )
-        else:
-            if varying == 1 and not trend_flagged:
-                rr, p_b, p_m = _exact_effect(series, mask, k, model.scale)
-                method = "exact-gamma-poisson (incomplete beta)"
-            else:
-                est, se = model.contrast([col])
-                rr, p_b, p_m = _wald_effect(est, se, model.df)
-                method = _glm_method(model)
-            out.append(
-                EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "uncontrolled", method, *counts)
+            continue
+        v, sens, reasons = _held_back(series, fits, item, est, seasonality(series, item))
+        out.append(
+            EffectResult(
+                item,
+                est.rate_ratio,
+                est.p_benefit,
+                est.p_meaningful,
+                v,
+                "uncontrolled",
+                GLM_METHOD,
+                *counts,
+                sensitivity=sens,
+                held_back=reasons,
+                adherence=adherence,
+                unadjusted=unadjusted(series, col),
             )
+        )
     return out
+
+
+def medication_effects(series: DiarySeries, fits: Fits) -> list[MedicationEffect]:
+    names = [i for i in series.items if i not in series.experiments]
+    names += [m.name for m in series.medications]
+    groups = confounded_groups(series, names)
+    out: list[MedicationEffect] = []
+    for med in series.medications:
+        counts = _nights_on_off(series, med.active, series.observed)
+        est = None if med.name in groups else estimate(fits.main, med.name)
+        out.append(
+            MedicationEffect(
+                med.name,
+                med.cramp_note,
+                Interval(None, None, None) if est is None else est.rate_ratio,
+                None if est is None else 1.0 - est.p_benefit,
+                med.name not in groups and min(counts) > 0,
+                *counts,
+            )
+        )
+    return out
+
+
+def _joint(model: ModelFit | None, group: tuple[str, ...]) -> JointEffect | None:
+    if len(group) < 2:
+        return None
+    est = estimate(model, group)
+    if est is None:
+        return None
+    return JointEffect(group, est.rate_ratio, est.p_benefit, est.p_meaningful)
 
 
 def _cap(text: str) -> str:
     return str(text[:1].upper() + text[1:])
 
 
-def _not_identifiable_note(item: str, others: Sequence[str], counts: tuple[int, int]) -> str:
+def _no_comparison_note(series: DiarySeries, item: str, counts: tuple[int, int]) -> str:
     name = _cap(item_label(item))
     if counts[0] == 0:
         return f"{name} was not in use on any recorded night, so there is nothing to compare."
     if counts[1] == 0:
         return f"{name} was in use on every recorded night, so there is nothing to compare."
+    if float(series.counts[series.observed].sum()) <= 0:
+        return "No cramps were recorded, so there is nothing to compare."
+    return f"{name} has no recorded nights on one side to compare."
+
+
+def _not_identifiable_note(series: DiarySeries, item: str, others: Sequence[str]) -> str:
+    name = _cap(item_label(item))
     if others:
-        together = ", ".join(item_label(o) for o in others)
-        return f"{name} always started or stopped together with {together}."
+        labels = []
+        for o in others:
+            med = series.medication(o)
+            labels.append(f"the medicine {o}" if med is not None else item_label(o))
+        together = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+        return (
+            f"{name} started or stopped within two weeks of {together} (or with no recorded "
+            "nights between), so their effects cannot be told apart."
+        )
     return f"Every start or stop of {item_label(item)} came with another change."
 
 
 def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
-    """Effect from the experiment's own nights (blocks), exact when nothing else varied."""
+    """Effect from the experiment's own nights (blocks): same model and prior, a free
+    linear trend (balanced block orders make it orthogonal to the condition)."""
     blocks = series.experiments[item]
     window = np.zeros(series.n, dtype=np.bool_)
     window[blocks[0].start : blocks[-1].end] = True
+    use = window & series.observed
     k = series.items.index(item)
-    counts = _nights_on_off(series, k, window)
-    model = fit_adjusted_model(series, window, free_trend=True)
-    col = None if model is None else model.column_of(item)
-    if model is None or col is None:
+    counts = _nights_on_off(series, series.active[:, k], use)
+    others = [i for i in series.items if i != item] + [m.name for m in series.medications]
+    cols = effect_columns(series, use, [item, *others])
+    fit = fit_model(series, use, cols, trend=1, seasonal=False)
+    est = estimate(fit, item)
+    if fit is None or est is None:
         note = "The experiment has no cramps, or no recorded nights on one side, yet."
-        return _no_estimate(item, "inconclusive", evidence="randomized", counts=counts, note=note)
-    note = ""
-    if len(model.columns) == 1:
-        rr, p_b, p_m = _exact_effect(series, window, k, model.scale)
-        method = "exact-gamma-poisson (incomplete beta), experiment nights"
-    else:
-        est, se = model.contrast([col])
-        rr, p_b, p_m = _wald_effect(est, se, model.df)
-        method = _glm_method(model) + ", experiment nights"
-        others = [
-            item_label(o) for o in series.items if o != item and model.column_of(o) is not None
-        ]
-        note = f"Other items changed during the experiment; adjusted for {', '.join(others)}."
-    return EffectResult(item, rr, p_b, p_m, verdict(p_b, p_m), "randomized", method, *counts, note)
+        return EffectResult(
+            item,
+            Interval(None, None, None),
+            None,
+            None,
+            "inconclusive",
+            "randomized",
+            "none",
+            *counts,
+            note,
+        )
+    v = verdict(est.p_benefit, est.p_meaningful)
+    reasons: tuple[str, ...] = ()
+    if float(series.counts[use].sum()) < SPARSE_CRAMPS:
+        v, reasons = "inconclusive", ("too-few-cramps",)
+    adjusted = [item_label(x) for labels, _ in cols for x in labels if x != item]
+    note = (
+        f"Other changes during the experiment; adjusted for {', '.join(adjusted)}."
+        if adjusted
+        else ""
+    )
+    return EffectResult(
+        item,
+        est.rate_ratio,
+        est.p_benefit,
+        est.p_meaningful,
+        v,
+        "randomized",
+        GLM_METHOD + ", experiment nights",
+        *counts,
+        note,
+        held_back=reasons,
+    )

@@ -1,24 +1,30 @@
-"""``analyze``: from a diary (path, dict or tracker) to an :class:`AnalysisResult`."""
+"""``analyze_series``: from nightly arrays to an :class:`AnalysisResult`.
+
+The series is built outside this package (``crampwise.diaryseries`` from the typed
+snapshot); ``crampwise.analyze(path_or_dict)`` and ``Tracker.analyze()`` go that way.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import os
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, cast
 
 import numpy as np
 
+from crampwise._record import replace
 from crampwise.analysis.changepoints import detect_changepoints
-from crampwise.analysis.checks import (
-    OVERDISPERSED,
-    period_dispersion,
-    rtm_check,
-    within_period_trend,
+from crampwise.analysis.checks import OVERDISPERSED, missing_findings
+from crampwise.analysis.effects import (
+    LOW_ADHERENCE,
+    Fits,
+    compute_effects,
+    effect_columns,
+    estimate,
+    medication_effects,
+    verdict,
 )
-from crampwise.analysis.effects import compute_effects, fit_adjusted_model
+from crampwise.analysis.model import ModelFit, fit_model
 from crampwise.analysis.periods import compute_periods
 from crampwise.analysis.result import (
     AnalysisResult,
@@ -28,9 +34,10 @@ from crampwise.analysis.result import (
     PeriodResult,
     Streaks,
 )
+from crampwise.analysis.rtm import find_flares, sensitivity_mask
 from crampwise.analysis.series import (
+    BoolArray,
     DiarySeries,
-    build_series,
     count_noun,
     fmt_date,
     fmt_rate,
@@ -40,68 +47,17 @@ from crampwise.analysis.trends import slope_per_year, streaks
 from crampwise.analysis.warnings import (
     N_OF_1,
     build_warnings,
+    explanations,
     join_names,
     prior_shift_sentences,
+    trend_flagged,
 )
-from crampwise.errors import ImportFormatError, InputError
 
-__all__ = ["MIN_RATE_NIGHTS", "analyze", "analyze_series", "load_diary"]
+__all__ = ["MIN_RATE_NIGHTS", "analyze_series", "fit_all"]
 
 # Below this many recorded nights the text gives no rate (the JSON keeps the numbers, with
 # their honest, very wide interval): one cramp-free night reading "1.6 a week" alarms.
 MIN_RATE_NIGHTS = 7
-
-
-def _validate(doc: Mapping[str, Any]) -> None:
-    if doc.get("format") != "crampwise-diary":
-        raise ImportFormatError("format", "expected 'crampwise-diary'")
-    if doc.get("version") != 1:
-        raise ImportFormatError("version", f"expected 1, got {doc.get('version')!r}")
-    try:
-        from crampwise.formats.diaryformat import validate  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the format module is optional for the analysis
-        return
-    # ``experiments`` is read by the analysis but not (yet) part of format v1.
-    validate({k: v for k, v in doc.items() if k != "experiments"})
-
-
-def load_diary(diary: str | os.PathLike[str] | Mapping[str, Any] | object) -> Mapping[str, Any]:
-    """The ``crampwise-diary`` dict behind a tracker, a dict, or a JSON file path."""
-    export = getattr(diary, "export_diary", None)
-    if callable(export):
-        doc: Any = export()  # the tracker's own export is valid by construction
-        if not isinstance(doc, Mapping):
-            raise InputError("diary", "export_diary() did not return a crampwise-diary dict")
-        return doc
-    if isinstance(diary, Mapping):
-        doc = diary
-    elif isinstance(diary, str | os.PathLike):
-        path = os.fspath(diary)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read the diary file: {exc.strerror}") from exc
-        except json.JSONDecodeError as exc:
-            raise ImportFormatError(
-                str(path), f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-            ) from exc
-        if not isinstance(doc, Mapping):
-            raise ImportFormatError(str(path), "expected a JSON object (a crampwise-diary)")
-    else:
-        raise InputError("diary", "expected a path to a crampwise-diary file, a dict, or a tracker")
-    _validate(doc)
-    return cast("Mapping[str, Any]", doc)
-
-
-def analyze(diary: str | os.PathLike[str] | Mapping[str, Any] | object) -> AnalysisResult:
-    """Analyse a ``crampwise-diary`` (file path, dict, or object with ``export_diary()``).
-
-    Returns rates per period, effects of each regimen item with their uncertainty and
-    verdicts, warnings in plain words, changepoints, trends and streaks. Never returns NaN
-    or infinite numbers; thin data give wide ranges, ``inconclusive`` and warnings.
-    """
-    return analyze_series(build_series(load_diary(diary)))
 
 
 def _empty_result(series: DiarySeries) -> AnalysisResult:
@@ -121,37 +77,110 @@ def _empty_result(series: DiarySeries) -> AnalysisResult:
     )
 
 
+def _names(series: DiarySeries) -> list[str]:
+    items = [i for i in series.items if i not in series.experiments]
+    return items + [m.name for m in series.medications]
+
+
+def _fit(
+    series: DiarySeries, use: BoolArray, counts: np.ndarray | None = None, *, lean: bool = True
+) -> ModelFit | None:
+    cols = effect_columns(series, use, _names(series))
+    return fit_model(series, use, cols, counts=counts, lean=lean)
+
+
+def _per_protocol(series: DiarySeries, item: str) -> ModelFit | None:
+    """Nights it was taken against nights it was not (on-nights without a record left out)."""
+    rec = series.adherence[item]
+    on = series.active[:, series.items.index(item)]
+    use = series.observed & ~(on & ~rec.recorded)
+    taken = rec.recorded & rec.taken
+    others = [n for n in _names(series) if n != item]
+    cols = effect_columns(series, use, others)
+    if taken[use].any() and not taken[use].all():
+        cols.append(((item,), taken))
+    return fit_model(series, use, cols)
+
+
+def fit_all(series: DiarySeries) -> Fits:
+    """The main fit and every sensitivity fit the verdicts are checked against."""
+    main = _fit(series, series.observed, lean=False)
+    flares = find_flares(series, 1.0 if main is None else main.long_run_dispersion)
+    without: dict[str, ModelFit | None] = {}
+    nothing_left: set[str] = set()
+    by_mask: dict[bytes, ModelFit | None] = {}
+    flagged = {f.item for f in flares}
+    for item in series.items:
+        if item in series.experiments or main is None:
+            continue
+        est = estimate(main, item)
+        # Needed where a verdict rests on it (a `benefit`) or a flare was flagged before a
+        # start of this item (then it is shown beside the main result).
+        if est is None or (
+            verdict(est.p_benefit, est.p_meaningful) != "benefit"
+            and item not in flagged
+            and None not in flagged  # a flare at the diary's start: shown for every item
+        ):
+            continue
+        mask = sensitivity_mask(series, flares, item)
+        if mask is None:
+            nothing_left.add(item)
+            without[item] = None
+            continue
+        key = mask.tobytes()
+        if key not in by_mask:
+            by_mask[key] = _fit(series, mask)
+        without[item] = by_mask[key]
+    missing = missing_findings(series)
+    zero = None
+    if any(f.item is not None for f in missing):
+        everything = np.ones(series.n, dtype=np.bool_)
+        zero = _fit(series, everything, np.where(series.observed, series.counts, 0.0))
+    per_protocol: dict[str, ModelFit | None] = {}
+    for item, rec in series.adherence.items():
+        if item not in series.items or item in series.experiments:
+            continue
+        on = series.active[:, series.items.index(item)]
+        recorded = int((rec.recorded & on).sum())
+        if recorded and int((rec.taken & rec.recorded & on).sum()) / recorded < LOW_ADHERENCE:
+            per_protocol[item] = _per_protocol(series, item)
+    return Fits(
+        main=main,
+        without_flares=without,
+        flares_all_there_was=nothing_left,
+        flares=flares,
+        zero_missing=zero,
+        missing=missing,
+        per_protocol=per_protocol,
+        trend_flagged=trend_flagged(series, main),
+    )
+
+
 def analyze_series(series: DiarySeries) -> AnalysisResult:
-    """The analysis proper, on nightly arrays (see :func:`build_series`)."""
+    """The analysis proper, on nightly arrays (see :class:`DiarySeries`)."""
     if series.n_observed == 0:
         return _empty_result(series)
-    everything = np.ones(series.n, dtype=np.bool_)
-    rtm = rtm_check(series, period_dispersion(series, everything))
-    mask = everything.copy()
-    if rtm is not None and rtm.exclude_run_in:
-        mask[: rtm.run_in_end] = False  # a flare is not a fair "before" (regression to mean)
-    trend = within_period_trend(series, mask)
-    model = fit_adjusted_model(series, mask, trend=trend)
-    phi = None if model is None else model.dispersion
-    trend_flagged = trend is not None and trend.flagged
-    effects = compute_effects(series, model, mask=mask, trend_flagged=trend_flagged)
+    fits = fit_all(series)
+    effects = compute_effects(series, fits)
+    phi = None if fits.main is None else fits.main.dispersion
     widen = phi if phi is not None and phi > OVERDISPERSED else 1.0
     periods = compute_periods(series, widen)
     changepoints = detect_changepoints(series, max(phi or 1.0, 1.0))
     effects = [
-        dataclasses.replace(
-            e, summary=_effect_summary(e, prior_shift_sentences(series, changepoints, e.item))
+        replace(
+            e,
+            summary=_effect_summary(
+                e,
+                [
+                    *prior_shift_sentences(series, changepoints, e.item),
+                    *explanations(series, e.item, fits),
+                ],
+            ),
         )
         for e in effects
     ]
     warnings = build_warnings(
-        series,
-        periods=periods,
-        effects=effects,
-        changepoints=changepoints,
-        trend=trend,
-        rtm=rtm,
-        phi=phi,
+        series, periods=periods, effects=effects, changepoints=changepoints, fits=fits, phi=phi
     )
     runs = streaks(series)
     return AnalysisResult(
@@ -166,6 +195,7 @@ def analyze_series(series: DiarySeries) -> AnalysisResult:
         warnings=tuple(warnings),
         changepoints=tuple(changepoints),
         streaks=runs,
+        medications=tuple(medication_effects(series, fits)),
         severity_trend=slope_per_year(series, series.ep_severity),
         duration_trend=slope_per_year(series, series.ep_duration),
         dispersion=phi,
@@ -212,7 +242,8 @@ def _period_sentence(p: PeriodResult) -> str:
         rng = f"95 % range: at most {fmt_rate(r.high)}"
     else:
         rng = f"95 % range {fmt_rate(r.low)} to {fmt_rate(r.high)}"
-    return f"{span} ({who}): about {fmt_rate(r.estimate)} cramps a week ({rng}); {counted}."
+    about = "fewer than 0.01" if r.estimate < 0.01 else f"about {fmt_rate(r.estimate)}"
+    return f"{span} ({who}): {about} cramps a week ({rng}); {counted}."
 
 
 def _effect_summary(e: EffectResult, prior_shifts: Sequence[str] = ()) -> str:
@@ -230,10 +261,24 @@ def _effect_summary(e: EffectResult, prior_shifts: Sequence[str] = ()) -> str:
             f"{_cap(name)}: too few recorded nights with and without it to compare yet "
             "— keep recording."
         )
+    where = "on nights with it"
+    if e.adherence is not None and e.adherence < 1.0:
+        where = f"in the weeks you were on it (taken on {100 * e.adherence:.0f} % of those nights)"
     observed = (
-        f"{_pct_fewer(rr.estimate)} cramps on nights with it "
-        f"(95 % range: {_pct_range(rr.low, rr.high)})"
+        f"{_pct_fewer(rr.estimate)} cramps {where} (95 % range: {_pct_range(rr.low, rr.high)})"
     )
+    raw = e.unadjusted.estimate
+    if (
+        e.evidence == "uncontrolled"
+        and raw is not None
+        and abs(math.log(raw / rr.estimate)) > _DIFFERS
+    ):
+        observed = (
+            f"{_pct_fewer(raw)} cramps {where} than without, comparing the rates as they "
+            f"were; but allowing for the slow drift of your cramps over the diary and the "
+            f"other changes, {_pct_fewer(rr.estimate)} at its own start or stop "
+            f"(95 % range: {_pct_range(rr.low, rr.high)})"
+        )
     if e.evidence == "randomized":
         assert e.p_meaningful is not None
         head = {
@@ -259,7 +304,33 @@ def _effect_summary(e: EffectResult, prior_shifts: Sequence[str] = ()) -> str:
             f"comparison could not show that {name} caused a change."
         ),
     }[e.verdict]
+    if e.held_back:
+        caveat = (
+            "; this is a before/after comparison, and the diary cannot say more: "
+            + "; ".join(_HELD_BACK[r].format(name=name) for r in e.held_back)
+            + "."
+        )
     return " ".join([f"{_cap(name)}: {observed}{caveat}", *prior_shifts])
+
+
+_DIFFERS = math.log(1.5)  # a plain and an adjusted rate ratio this far apart are both shown
+
+_HELD_BACK = {
+    "too-few-cramps": "with fewer than 5 cramps recorded there is too little to judge",
+    "trend": (
+        "your cramps were drifting all along, and the drift and this change cannot be told "
+        "apart, so the change is impossible to judge"
+    ),
+    "seasonal": "you used {name} at the same time each year, so its nights compare seasons",
+    "regression-to-mean": (
+        "the drop does not hold without the weeks before you started {name} (a bad spell "
+        "eases by itself)"
+    ),
+    "missing-nights": "the drop does not hold if the nights you skipped were cramp-free",
+    "low-adherence": (
+        "you took {name} on too few of those nights, and the nights you took it show no clear drop"
+    ),
+}
 
 
 def _cap(text: str) -> str:

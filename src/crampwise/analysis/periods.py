@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
+from crampwise._record import Record
 from crampwise.analysis.result import Interval, PeriodResult
 from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray, IntArray
 from crampwise.analysis.stats import rate_interval
@@ -35,8 +35,7 @@ def period_index(bounds: Sequence[tuple[int, int]], n: int) -> IntArray:
     return idx
 
 
-@dataclass(frozen=True, eq=False)
-class Cells:
+class Cells(Record):
     """Counts aggregated into cells (one calendar week of the diary × one segment).
 
     Weekly cells are what the over-dispersion check needs (§2.2: "weekly counts"); the

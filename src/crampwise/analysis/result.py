@@ -1,15 +1,17 @@
-"""Result objects of :func:`crampwise.analysis.analyze`.
+"""Result objects of :func:`crampwise.analysis.analyze_series`.
 
-Frozen dataclasses; ``AnalysisResult.to_dict()`` is exactly the JSON that
-``crampwise analyze --json`` prints. Every float goes through :func:`_num`, so the JSON never
-holds NaN or ±inf (unknown numbers are ``null``).
+Frozen records (:class:`crampwise._record.Record`: cheaper to define than dataclasses,
+which matters on a cold ``crampwise analyze``); ``AnalysisResult.to_dict()`` is exactly
+the JSON that ``crampwise analyze --json`` prints. Every float goes through :func:`_num`,
+so the JSON never holds NaN or ±inf (unknown numbers are ``null``).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
+
+from crampwise._record import Record
 
 __all__ = [
     "AnalysisResult",
@@ -18,8 +20,10 @@ __all__ = [
     "EffectResult",
     "Interval",
     "JointEffect",
+    "MedicationEffect",
     "NightsSummary",
     "PeriodResult",
+    "Sensitivity",
     "Streaks",
     "TrendResult",
 ]
@@ -36,8 +40,7 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Record):
     """A point estimate with its 95 % interval; all None when the data cannot say."""
 
     estimate: float | None
@@ -54,8 +57,7 @@ class Interval:
         return {"estimate": _num(self.estimate), "low": _num(self.low), "high": _num(self.high)}
 
 
-@dataclass(frozen=True)
-class NightsSummary:
+class NightsSummary(Record):
     observed: int
     missing: int
     first: str | None
@@ -70,8 +72,7 @@ class NightsSummary:
         }
 
 
-@dataclass(frozen=True)
-class PeriodResult:
+class PeriodResult(Record):
     """Nights over which the set of active regimen items did not change (``end`` inclusive)."""
 
     start: str
@@ -98,8 +99,7 @@ class PeriodResult:
         }
 
 
-@dataclass(frozen=True)
-class JointEffect:
+class JointEffect(Record):
     """The combined effect of items that always changed together (only this is estimable)."""
 
     items: tuple[str, ...]
@@ -116,8 +116,27 @@ class JointEffect:
         }
 
 
-@dataclass(frozen=True)
-class EffectResult:
+class Sensitivity(Record):
+    """The effect re-estimated another way; ``supports`` says whether it still backs a
+    `benefit` verdict (the verdict stands only when every sensitivity result agrees)."""
+
+    name: str  # without-weeks-before-starts | missing-as-cramp-free | per-protocol
+    rate_ratio: Interval
+    p_benefit: float | None
+    supports: bool
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "rate_ratio": self.rate_ratio.to_dict(),
+            "p_benefit": _num(self.p_benefit),
+            "supports_benefit": self.supports,
+            "note": self.note,
+        }
+
+
+class EffectResult(Record):
     """What one regimen item did to the cramp rate (rate ratio on / off)."""
 
     item: str
@@ -132,6 +151,10 @@ class EffectResult:
     note: str = ""
     joint: JointEffect | None = None
     summary: str = ""  # the plain-language line the text report prints for this item
+    sensitivity: tuple[Sensitivity, ...] = ()
+    held_back: tuple[str, ...] = ()  # why the verdict is no stronger (warning codes)
+    adherence: float | None = None  # share of recorded "on" nights it was taken
+    unadjusted: Interval = Interval(None, None, None)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -147,11 +170,42 @@ class EffectResult:
             "note": self.note,
             "joint": None if self.joint is None else self.joint.to_dict(),
             "summary": self.summary,
+            "sensitivity": [x.to_dict() for x in self.sensitivity],
+            "held_back_by": list(self.held_back),
+            "adherence": _num(self.adherence),
+            "unadjusted_rate_ratio": self.unadjusted.to_dict(),
         }
 
 
-@dataclass(frozen=True)
-class Caveat:
+class MedicationEffect(Record):
+    """How the cramp rate differed with a prescription medicine (rate ratio on / off).
+
+    Reported so that a medicine's change is not credited to (or blamed on) a supplement;
+    it is an observation, never advice to stop a medicine.
+    """
+
+    name: str
+    cramp_note: str  # why the knowledge base links it with cramps ('' = it does not)
+    rate_ratio: Interval
+    p_increase: float | None  # P(RR > 1)
+    identifiable: bool
+    nights_on: int
+    nights_off: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "cramp_associated": bool(self.cramp_note),
+            "cramp_note": self.cramp_note,
+            "rate_ratio": self.rate_ratio.to_dict(),
+            "p_increase": _num(self.p_increase),
+            "identifiable": self.identifiable,
+            "nights_on": self.nights_on,
+            "nights_off": self.nights_off,
+        }
+
+
+class Caveat(Record):
     """A warning in plain words, with the items and dates (ISO) it is about.
 
     ``message`` is self-contained (the JSON keeps it whole). ``shared`` lists sentences of
@@ -163,7 +217,7 @@ class Caveat:
     message: str
     items: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
-    shared: tuple[str, ...] = field(default=(), compare=False)
+    shared: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -174,8 +228,7 @@ class Caveat:
         }
 
 
-@dataclass(frozen=True)
-class ChangepointResult:
+class ChangepointResult(Record):
     """A night where the cramp rate seems to have shifted (rates per week)."""
 
     night: str
@@ -194,8 +247,7 @@ class ChangepointResult:
         }
 
 
-@dataclass(frozen=True)
-class Streaks:
+class Streaks(Record):
     """Cramp-free nights in a row (a missing night ends a streak: we do not know it)."""
 
     current: int
@@ -212,8 +264,7 @@ class Streaks:
         }
 
 
-@dataclass(frozen=True)
-class TrendResult:
+class TrendResult(Record):
     """Change of severity (points) or duration (minutes) per year, over all episodes."""
 
     slope_per_year: Interval
@@ -223,8 +274,7 @@ class TrendResult:
         return {"slope_per_year": self.slope_per_year.to_dict(), "episodes": self.episodes}
 
 
-@dataclass(frozen=True)
-class AnalysisResult:
+class AnalysisResult(Record):
     """Everything ``analyze`` found; ``to_dict()`` is the ``--json`` document."""
 
     nights: NightsSummary
@@ -233,19 +283,21 @@ class AnalysisResult:
     warnings: tuple[Caveat, ...]
     changepoints: tuple[ChangepointResult, ...]
     streaks: Streaks
+    medications: tuple[MedicationEffect, ...] = ()
     severity_trend: TrendResult | None = None
     duration_trend: TrendResult | None = None
     dispersion: float | None = None
     can_say: tuple[str, ...] = ()
     cannot_say: tuple[str, ...] = ()
     how_to_find_out: tuple[str, ...] = ()
-    disclaimer: str = field(default=DISCLAIMER)
+    disclaimer: str = DISCLAIMER
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "nights": self.nights.to_dict(),
             "periods": [p.to_dict() for p in self.periods],
             "effects": [e.to_dict() for e in self.effects],
+            "medications": [m.to_dict() for m in self.medications],
             "warnings": [w.to_dict() for w in self.warnings],
             "changepoints": [c.to_dict() for c in self.changepoints],
             "streaks": self.streaks.to_dict(),

@@ -12,8 +12,20 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
-__all__ = ["RegimenSpan", "demo_story_diary", "simulate_diary"]
+from crampwise.analysis.series import (
+    AdherenceSeries,
+    Block,
+    DiarySeries,
+    MedicationSeries,
+    make_series,
+)
+
+__all__ = ["RegimenSpan", "demo_story_diary", "simulate_diary", "simulate_series"]
+
+FloatArrayLike = npt.ArrayLike
+BoolArrayLike = npt.ArrayLike
 
 #: (item, first night index, first night index without it or None = ongoing)
 RegimenSpan = tuple[str, int, int | None]
@@ -167,3 +179,40 @@ def demo_story_diary(seed: int = 7) -> dict[str, Any]:
     for entry in doc["regimen"]:
         entry.update(details[entry["item"]])
     return doc
+
+
+def simulate_series(
+    rate: FloatArrayLike,
+    regimen: Mapping[str, BoolArrayLike] | None = None,
+    *,
+    rng: np.random.Generator,
+    recorded: BoolArrayLike | None = None,
+    start: date = date(2024, 1, 1),
+    medications: Sequence[tuple[str, BoolArrayLike, str]] = (),
+    adherence: Mapping[str, tuple[BoolArrayLike, BoolArrayLike]] | None = None,
+    experiments: Mapping[str, Sequence[Block]] | None = None,
+) -> DiarySeries:
+    """A :class:`DiarySeries` straight from nightly arrays (the calibration suite's
+    fast path: no documents). ``rate`` is the true cramp rate per night (after every
+    effect); counts are Poisson draws from it; ``recorded`` marks the observed nights
+    (default all)."""
+    lam = np.asarray(rate, dtype=np.float64)
+    n = lam.shape[0]
+    counts = rng.poisson(lam).astype(np.float64)
+    observed = np.ones(n, dtype=np.bool_) if recorded is None else np.asarray(recorded, bool)
+    counts = np.where(observed, counts, 0.0)
+    return make_series(
+        start,
+        observed,
+        counts,
+        {k: np.asarray(v, dtype=np.bool_) for k, v in (regimen or {}).items()},
+        experiments=experiments,
+        medications=[
+            MedicationSeries(name, np.asarray(on, dtype=np.bool_), note)
+            for name, on, note in medications
+        ],
+        adherence={
+            k: AdherenceSeries(np.asarray(r, dtype=np.bool_), np.asarray(t, dtype=np.bool_))
+            for k, (r, t) in (adherence or {}).items()
+        },
+    )

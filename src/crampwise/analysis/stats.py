@@ -2,18 +2,19 @@
 
 Formulas and the published numbers they are tested against are in
 ``reference/stats-methods.md`` (§2.1 Gamma–Poisson rates, §2.2 over-dispersion, §2.3 exact
-rate-ratio probabilities, §2.4 Poisson GLM with Laplace posterior). Only ``scipy.special`` is
-used: ``scipy.stats`` costs ~0.3 s to import and adds nothing we need.
+rate-ratio probabilities, §2.4 Poisson GLM with Laplace posterior). The special functions
+come from :mod:`crampwise.analysis.special` (no scipy at run time: it costs more to import
+than the whole analysis takes).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
+from crampwise._record import Record
+from crampwise.analysis import special
 from crampwise.analysis.series import FloatArray
 
 __all__ = [
@@ -36,7 +37,7 @@ JEFFREYS_SHAPE = 0.5
 
 def gamma_quantile(shape: float, rate: float, p: float) -> float:
     """Quantile ``p`` of Gamma(shape, rate) (rate = inverse scale)."""
-    return float(special.gammaincinv(shape, p)) / rate
+    return special.gammaincinv(shape, p) / rate
 
 
 def rate_interval(
@@ -71,12 +72,12 @@ def prob_rate_ratio_below(c: float, a_b: float, b_b: float, a_a: float, b_a: flo
     P = I_{q/(1+q)}(a_b, a_a) with q = c·b_b/b_a (regularized incomplete beta, §2.3).
     """
     q = c * b_b / b_a
-    return float(special.betainc(a_b, a_a, q / (1.0 + q)))
+    return special.betainc(a_b, a_a, q / (1.0 + q))
 
 
 def rate_ratio_quantile(p: float, a_b: float, b_b: float, a_a: float, b_a: float) -> float:
     """Quantile ``p`` of λ_B/λ_A: (b_a/b_b)·x/(1−x) with x = I⁻¹_p(a_b, a_a) (§2.3)."""
-    x = float(special.betaincinv(a_b, a_a, p))
+    x = special.betaincinv(a_b, a_a, p)
     if x >= 1.0:
         return math.inf
     return (b_a / b_b) * x / (1.0 - x)
@@ -87,7 +88,7 @@ def prob_below(threshold: float, estimate: float, se: float, df: float | None) -
     if se <= 0:
         return 1.0 if estimate < threshold else 0.0
     z = (threshold - estimate) / se
-    return float(special.ndtr(z) if df is None else special.stdtr(df, z))
+    return special.ndtr(z) if df is None else special.stdtr(df, z)
 
 
 def wald_interval(
@@ -95,12 +96,11 @@ def wald_interval(
 ) -> tuple[float, float]:
     """Equal-tailed ``level`` interval of estimate + se·T_df (normal when ``df`` is None)."""
     p = 0.5 + level / 2.0
-    q = float(special.ndtri(p) if df is None else special.stdtrit(df, p))
+    q = special.ndtri(p) if df is None else special.stdtrit(df, p)
     return estimate - q * se, estimate + q * se
 
 
-@dataclass(frozen=True, eq=False)
-class PoissonFit:
+class PoissonFit(Record):
     """A (penalized) Poisson GLM fit: mode, inverse Hessian, and goodness of fit."""
 
     coef: FloatArray
@@ -152,8 +152,12 @@ def fit_poisson(
     # Start the intercept-like direction at the overall rate: solve for a constant shift.
     total = float(y.sum())
     if total > 0:
-        start, *_ = np.linalg.lstsq(x, np.full(n_rows, math.log(total / np.exp(offset).sum())))
-        beta = np.asarray(start, dtype=np.float64)
+        level = math.log(total / float(np.exp(offset).sum()))
+        if np.all(x[:, 0] == 1.0):  # an intercept: start it at the overall rate
+            beta[0] = level
+        else:
+            start, *_ = np.linalg.lstsq(x, np.full(n_rows, level))
+            beta = np.asarray(start, dtype=np.float64)
     ll, mu = _loglik(x, y, offset, beta, prec)
     converged = False
     for _ in range(max_iter):
@@ -175,14 +179,18 @@ def fit_poisson(
             converged = True
             break
     hess = (x.T * mu) @ x + np.diag(prec)
-    cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
+    try:
+        cov = np.asarray(np.linalg.inv(hess), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
+    if not np.all(np.isfinite(cov)):
+        cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
     safe_mu = np.maximum(mu, 1e-300)
     pearson = float(np.sum((y - mu) ** 2 / safe_mu))
     return PoissonFit(beta, cov, mu, pearson, n_rows - n_cols, converged)
 
 
-@dataclass(frozen=True)
-class Slope:
+class Slope(Record):
     """Least-squares slope with its equal-tailed 95 % t interval."""
 
     estimate: float

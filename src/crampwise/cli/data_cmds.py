@@ -25,10 +25,27 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def _is_csv(path: str, columns: str | None) -> bool:
+    import os
+
+    return bool(columns) or os.path.isdir(path) or path.lower().endswith((".csv", ".tsv"))
+
+
 def cmd_import(args: argparse.Namespace, app: App) -> int:
-    """Import a crampwise-diary JSON file (all or nothing)."""
+    """Import a crampwise-diary JSON file, a CSV export folder or a CSV of nights."""
+    tracker = app.tracker
     try:
-        report = app.tracker.import_diary(args.file, replace=args.replace, dry_run=args.check)
+        if _is_csv(args.file, args.map):
+            from crampwise.formats.csvimport import parse_column_map
+
+            report = tracker.import_csv(
+                args.file,
+                columns=parse_column_map(args.map),
+                replace=args.replace,
+                dry_run=args.check,
+            )
+        else:
+            report = tracker.import_diary(args.file, replace=args.replace, dry_run=args.check)
     except ConflictError as exc:
         raise ConflictError(
             f"{exc} (see them all: crampwise import {args.file} --check; "
@@ -63,15 +80,16 @@ def cmd_import(args: argparse.Namespace, app: App) -> int:
 
 
 def cmd_export(args: argparse.Namespace, app: App) -> int:
-    """Export the diary as crampwise-diary JSON or as CSV files."""
-    if args.format == "json":
+    """Export the diary as crampwise-diary JSON, CSV files or a FHIR R4 bundle."""
+    if args.format in ("json", "fhir"):
+        tracker = app.tracker
+        doc = tracker.export_diary() if args.format == "json" else tracker.export_fhir()
         if args.out and args.out != "-":
-            confirmable(app, lambda ok: app.tracker.export_to_file(args.out, confirm=ok))
+            confirmable(app, lambda ok: tracker.write_json(args.out, doc, confirm=ok))
             app.note(f"Wrote {args.out}")
         else:
             import json
 
-            doc = app.tracker.export_diary()
             sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return 0
     if not args.out:
@@ -95,6 +113,54 @@ def readable_db(url: str, given: str) -> str:
     if at and ":" in userinfo:
         rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
     return f"{scheme}{sep}{rest}"
+
+
+def cmd_reminders(args: argparse.Namespace, app: App) -> int:
+    """Write the daily bedtime reminder as an iCalendar file."""
+    from crampwise.formats.ics import DEFAULT_BEDTIME
+
+    tracker = app.tracker
+    if args.ics == "-":
+        sys.stdout.write(tracker.reminders_calendar())
+        return 0
+    confirmable(app, lambda ok: tracker.write_reminders(args.ics, confirm=ok))
+    bedtime = tracker.context.profile().bedtime or DEFAULT_BEDTIME
+    items = tracker.bedtime_items()
+    if args.json:
+        app.json({"file": args.ics, "bedtime": bedtime, "tonight": items})
+        return 0
+    app.echo(f"Wrote {args.ics}: a daily reminder at {bedtime} with an alarm.")
+    app.echo("Tonight at bedtime: " + (", ".join(items) if items else "nothing scheduled"))
+    app.echo("Import it into your calendar app; export again after your regimen changes.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, app: App) -> int:
+    """Write a consistent backup of the diary while it is in use."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.backup(args.file, confirm=ok))
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "db": tracker.database_url})
+        return 0
+    what = "an SQLite copy of the database" if kind == "sqlite" else "the diary as JSON"
+    app.echo(f"Backed up {tracker.database_url} to {args.file} ({what}).")
+    app.echo(f"Restore it with: crampwise restore {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, app: App) -> int:
+    """Replace the diary with a backup (asks first when the diary holds data)."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.restore(args.file, confirm=ok))
+    summary = tracker.summary().to_dict()
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "summary": summary})
+        return 0
+    app.echo(
+        f"Restored {tracker.database_url} from {args.file}: {summary['nights_observed']} nights "
+        f"observed, {summary['cramps']} cramps."
+    )
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
@@ -181,9 +247,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser(
-        "import", parents=[common], help="import a crampwise-diary JSON file (all or nothing)"
+        "import",
+        parents=[common],
+        help="import a crampwise-diary JSON file, a CSV export folder or a CSV of nights "
+        "(all or nothing)",
     )
-    p.add_argument("file", help="path, or - for standard input")
+    p.add_argument(
+        "file",
+        help="JSON file (- for standard input), a folder written by export --format csv, "
+        "or a .csv table with a row per night",
+    )
+    p.add_argument(
+        "--map",
+        metavar="FIELD=COLUMN,…",
+        help="columns of a CSV of nights, e.g. date=Day,cramps=Count (also sleep_quality, "
+        "notes); default: columns named date, cramps …",
+    )
     p.add_argument(
         "--replace",
         action="store_true",
@@ -197,11 +276,52 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print counts and conflicts as JSON")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("export", parents=[common], help="export the diary (JSON or CSV)")
-    p.add_argument("--format", choices=("json", "csv"), default="json", help="default json")
-    p.add_argument("--out", help="file for JSON (default stdout); folder for CSV")
+    p = sub.add_parser(
+        "export", parents=[common], help="export the diary (JSON, CSV or a FHIR R4 bundle)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("json", "csv", "fhir"),
+        default="json",
+        help="json (crampwise-diary, default), csv (a folder of files), fhir (R4 Bundle)",
+    )
+    p.add_argument("--out", help="file for JSON and FHIR (default stdout); folder for CSV")
     p.add_argument("--yes", action="store_true", help="replace existing files without asking")
     p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser(
+        "reminders", parents=[common], help="write a daily bedtime reminder (iCalendar file)"
+    )
+    p.add_argument(
+        "--ics",
+        required=True,
+        metavar="FILE",
+        help="the .ics file to write (- for standard output); bedtime from "
+        "'profile set --bedtime', default 22:00",
+    )
+    p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(handler=cmd_reminders)
+
+    p = sub.add_parser(
+        "backup", parents=[common], help="write a consistent backup while the diary is in use"
+    )
+    p.add_argument(
+        "file",
+        help="where to write it (SQLite: a copy of the database file; PostgreSQL: the diary "
+        "as crampwise-diary JSON)",
+    )
+    p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
+    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore", parents=[common], help="replace the diary with a backup (all or nothing)"
+    )
+    p.add_argument("file", help="a file written by 'crampwise backup' (or a JSON export)")
+    p.add_argument("--yes", action="store_true", help="replace a diary that holds data")
+    p.add_argument("--json", action="store_true", help="print the restored diary's summary")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser(
         "demo", parents=[common], help="load the demo story into a separate demo diary"

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from crampwise.cli._app import App, confirmable
 
-__all__ = ["register"]
+__all__ = ["BLAS_THREAD_VARIABLES", "register", "single_thread_blas"]
 
 
 class _Reportable(Protocol):
@@ -30,8 +30,23 @@ def _day(app: App, args: argparse.Namespace) -> dt.date:
     return dt.date.fromisoformat(app.tracker.day(args.date))
 
 
+#: BLAS thread pools, set to one thread before numpy loads: the analysis' matrices are
+#: small, and under load competing OpenBLAS threads turned a 35 ms analysis into 3 s.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_thread_blas() -> None:
+    """One BLAS thread (unless the person chose otherwise); effective only before numpy
+    is first imported, which in the CLI happens in the analysis."""
+    import os
+
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+
+
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
     """Rates per period, effects with uncertainty, and what the data cannot tell."""
+    single_thread_blas()
     return _report(app, args, app.tracker.analyze())
 
 

@@ -308,7 +308,11 @@ def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
     """Set profile fields used by the safety rules."""
     kidney = None if args.kidney_disease is None else args.kidney_disease == "yes"
     profile = app.tracker.context.set_profile(
-        birth_year=args.birth_year, sex=args.sex, kidney_disease=kidney, timezone=args.timezone
+        birth_year=args.birth_year,
+        sex=args.sex,
+        kidney_disease=kidney,
+        timezone=args.timezone,
+        bedtime=args.bedtime,
     )
     app.saved = "the profile"
     if args.json:
@@ -513,6 +517,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--sex", help=f"one of {', '.join(vocab.SEXES)}")
     p.add_argument("--kidney-disease", choices=("yes", "no"), help="chronic kidney disease")
     p.add_argument("--timezone", help="IANA zone, e.g. Europe/Berlin")
+    p.add_argument("--bedtime", help="usual bedtime HH:MM, for reminders (default 22:00)")
     p.add_argument("--json", action="store_true", help="print the profile as JSON")
     p.set_defaults(handler=cmd_profile_set)
     p = profile.add_parser("show", parents=[common], help="show the profile")

@@ -60,7 +60,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "trigger_points": ("id", "muscle", "side", "spot", "found", "released", "notes"),
     "trigger_point_ratings": ("trigger_point_id", "date", "tenderness"),
     "red_flags": ("date", "flag", "present"),
-    "profile": ("birth_year", "sex", "kidney_disease", "timezone"),
+    "profile": ("birth_year", "sex", "kidney_disease", "timezone", "bedtime"),
 }
 
 
@@ -153,7 +153,7 @@ def csv_tables(data: DiaryData) -> dict[str, list[tuple[Any, ...]]]:
             (t.id, r.date, r.tenderness) for t in data.trigger_points for r in t.ratings
         ),
         "red_flags": ((r.date, r.flag, r.present) for r in data.red_flags),
-        "profile": [(p.birth_year, p.sex, p.kidney_disease, p.timezone)],
+        "profile": [(p.birth_year, p.sex, p.kidney_disease, p.timezone, p.bedtime)],
     }
     return {name: [tuple(_cell(c) for c in row) for row in rows] for name, rows in raw.items()}
 

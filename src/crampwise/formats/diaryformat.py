@@ -270,13 +270,14 @@ def _rows(doc: dict[str, Any], section: str, parse: Callable[..., T], *args: Any
 
 
 def _parse_profile(raw: Any, today: dt.date) -> Profile:
-    _keys(raw, "profile", (), ("birth_year", "sex", "kidney_disease", "timezone"))
+    _keys(raw, "profile", (), ("birth_year", "sex", "kidney_disease", "timezone", "bedtime"))
     return check_profile(
         Profile(
             birth_year=raw.get("birth_year"),
             sex=raw.get("sex"),
             kidney_disease=raw.get("kidney_disease"),
             timezone=raw.get("timezone"),
+            bedtime=raw.get("bedtime"),
         ),
         "profile.",
         today,

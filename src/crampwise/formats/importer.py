@@ -168,7 +168,7 @@ class Merger:
         if incoming is None:
             return
         stored = self.store.get_profile()
-        fields = ("birth_year", "sex", "kidney_disease", "timezone")
+        fields = ("birth_year", "sex", "kidney_disease", "timezone", "bedtime")
         fills, clashes = _compare(stored, incoming, fields)
         for clash in clashes:
             self.report.conflicts.append(f"profile: {clash}")

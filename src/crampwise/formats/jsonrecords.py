@@ -94,6 +94,7 @@ def profile_json(p: Profile, *, compact: bool = True) -> dict[str, Any]:
         "sex": p.sex,
         "kidney_disease": p.kidney_disease,
         "timezone": p.timezone,
+        "bedtime": p.bedtime,
     }
     keep = ("kidney_disease",) if p.kidney_disease is not None else ()
     return {k: v for k, v in obj.items() if k in keep or not _is_empty(v)} if compact else obj

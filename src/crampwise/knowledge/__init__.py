@@ -85,6 +85,7 @@ TABLES: tuple[str, ...] = (
     "red_flags",
     "stretches",
     "diagnosis_codes",
+    "fhir_codes",
 )
 
 SEVERITIES: tuple[str, ...] = ("info", "caution", "warning", "urgent")

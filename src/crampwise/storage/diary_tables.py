@@ -46,25 +46,33 @@ class DiaryTables:
     def get_profile(self) -> Profile:
         """The stored profile (empty when never set)."""
         row = self.engine.query_one(
-            "SELECT birth_year, sex, kidney_disease, timezone FROM profile WHERE diary_id = ?",
+            "SELECT birth_year, sex, kidney_disease, timezone, bedtime FROM profile "
+            "WHERE diary_id = ?",
             (self.diary_id,),
         )
         if row is None:
             return Profile()
-        return Profile(birth_year=row[0], sex=row[1], kidney_disease=_bool(row[2]), timezone=row[3])
+        return Profile(
+            birth_year=row[0],
+            sex=row[1],
+            kidney_disease=_bool(row[2]),
+            timezone=row[3],
+            bedtime=row[4],
+        )
 
     def put_profile(self, profile: Profile) -> None:
         """Replace the profile (inside a write)."""
         self.engine.execute("DELETE FROM profile WHERE diary_id = ?", (self.diary_id,))
         self.engine.execute(
             "INSERT INTO profile (diary_id, birth_year, sex, kidney_disease, timezone, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "bedtime, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 self.diary_id,
                 profile.birth_year,
                 profile.sex,
                 _int(profile.kidney_disease),
                 profile.timezone,
+                profile.bedtime,
                 utc_now(),
             ),
         )

@@ -156,6 +156,30 @@ class Store(DiaryTables, RegimenTables, ContextTables):
                 end=end,
             )
 
+    # -- backups ---------------------------------------------------------------------------
+    @property
+    def sqlite_file(self) -> str | None:
+        """The database file when it is SQLite on disk (None for PostgreSQL, ``:memory:``)."""
+        from crampwise.storage.backup import sqlite_file
+
+        return sqlite_file(self.engine)
+
+    def backup_sqlite(self, target: str) -> None:
+        """A consistent copy of the whole SQLite database at ``target`` (while in use)."""
+        from crampwise.storage.backup import backup_sqlite
+
+        backup_sqlite(self.engine, target)
+
+    def restore_sqlite(self, source: str) -> None:
+        """Replace the whole SQLite database with a crampwise backup file, then migrate it."""
+        from crampwise.storage.backup import check_sqlite_backup, restore_sqlite
+        from crampwise.storage.migrations import NAMES
+
+        check_sqlite_backup(source, NAMES)
+        restore_sqlite(self.engine, source)
+        if not self.migration_status().up_to_date:
+            self.migrate()
+
     def close(self) -> None:
         """Close the database."""
         self.engine.close()

@@ -38,7 +38,12 @@ __all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "st
 #: The migration modules, oldest first. Module ``mNNNN_name`` has NAME ``NNNN_name``, so
 #: the status check on every open needs only these names; the modules (their SQL) are
 #: imported when a migration runs or ``MIGRATIONS`` is read.
-_MODULES = ("m0001_diary", "m0002_regimen_context", "m0003_diary_ids")
+_MODULES = (
+    "m0001_diary",
+    "m0002_regimen_context",
+    "m0003_diary_ids",
+    "m0006_profile_bedtime",  # 0004 and 0005 are taken by branches not merged yet
+)
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
 
