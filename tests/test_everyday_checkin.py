@@ -191,5 +191,5 @@ def test_nights_shows_the_unchecked_nights_and_the_command(cli: Any) -> None:
         "2026-11-28  Sat  not checked in",
     ]
     assert "night --none --from 2026-11-24 --to 2026-11-28" in out
-    nights = json.loads(cli("nights", "--json", now=MORNING)[1])
-    assert nights[-1] == {"date": "2026-11-28", "observed": False, "cramps": None}
+    nights = json.loads(cli("nights", "--json", now=MORNING)[1])  # the diary's own span
+    assert nights[-1] == {"date": "2026-11-23", "observed": True, "cramps": 1}

@@ -101,10 +101,10 @@ def _unchecked_lines(app: App, unchecked: Unchecked) -> list[str]:
 def cmd_nights(args: argparse.Namespace, app: App) -> int:
     """List nights over the diary's span, missing ones included (and the nights since
     the last entry that are not checked in yet)."""
-    statuses = app.tracker.diary.nights(args.start, args.end, to_last_night=True)
-    if args.json:
-        app.json([s.to_dict() for s in statuses])
+    if args.json:  # the diary's own span (scripts): summary --json has "unchecked"
+        app.json([s.to_dict() for s in app.tracker.diary.nights(args.start, args.end)])
         return 0
+    statuses = app.tracker.diary.nights(args.start, args.end, to_last_night=True)
     if not statuses:
         app.echo("No nights yet. Record one with 'crampwise night --none' or 'crampwise log'.")
         return 0
@@ -406,7 +406,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--json",
         action="store_true",
-        help='print [{"date", "observed", "cramps"}] (missing: cramps null)',
+        help='print [{"date", "observed", "cramps"}] over the diary\'s span (missing: cramps '
+        "null; the nights since the last entry: summary --json, unchecked)",
     )
     p.set_defaults(handler=cmd_nights)
 
