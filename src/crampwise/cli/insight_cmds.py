@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from crampwise.cli._app import App, confirmable
@@ -45,9 +47,41 @@ def single_thread_blas() -> None:
 
 
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
-    """Rates per period, effects with uncertainty, and what the data cannot tell."""
+    """Plain words first: a headline, how often cramps come, one line per thing tried;
+    with --details the rates, ranges, warnings and methods."""
+    from crampwise.plainreport import analysis_in_plain_words
+
     single_thread_blas()
-    return _report(app, args, app.tracker.analyze())
+    result = app.tracker.analyze()
+    plain = analysis_in_plain_words(result)
+    if args.json:
+        app.json({**result.to_dict(), "headline": list(plain.headline), "plain": list(plain.lines)})
+        return 0
+    _plain_out(app, plain.headline, () if args.details else plain.lines)
+    if args.details:
+        app.echo(result.to_text().rstrip("\n"))
+        return 0
+    app.echo("The numbers with their ranges, the warnings and how to find out for sure:")
+    app.echo("  crampwise analyze --details")
+    for line in textwrap.wrap(result.disclaimer, _WIDTH):
+        app.echo(app.style(line, "dim"))
+    return 0
+
+
+_WIDTH = 79
+
+
+def _plain_out(app: App, headline: Sequence[str], lines: Sequence[str]) -> None:
+    """A headline in bold, then short bullet lines, wrapped for a terminal."""
+    for line in headline:
+        for part in textwrap.wrap(line, _WIDTH):
+            app.echo(app.style(part, "bold"))
+    app.echo()
+    for line in lines:
+        for part in textwrap.wrap(line, _WIDTH, initial_indent="  - ", subsequent_indent="    "):
+            app.echo(part)
+    if lines:
+        app.echo()
 
 
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
@@ -173,10 +207,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "analyze",
         parents=[common],
-        help="honest numbers: rates, effects, warnings, changepoints",
-        description="What we can say, what we cannot say, and how to find out.",
+        help="what your diary can tell, in plain words (--details: the statistics)",
+        description="What we can say, what we cannot say, and how to find out: plain words "
+        "first; --details adds the rates and effects with their ranges and every warning.",
     )
-    p.add_argument("--json", action="store_true", help="print the full analysis as JSON")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="the statistics: rates and effects with their 95 %% ranges, warnings, methods",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print the full analysis as JSON (with "headline" and "plain")',
+    )
     p.set_defaults(handler=cmd_analyze)
 
     p = sub.add_parser(
