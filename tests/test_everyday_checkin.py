@@ -166,15 +166,25 @@ def test_one_night_gives_no_rate_and_no_longest_zero(cli: Any) -> None:
     assert "no night without cramps yet" in out
 
 
-def test_fourteen_nights_give_a_weekly_rate(cli: Any) -> None:
+def test_fourteen_nights_give_a_weekly_rate_with_its_range(cli: Any) -> None:
+    """2 cramps in 14 nights: 1.0 a week. Exact (Garwood) 95 % interval, from scipy:
+    chi2.ppf(0.025, 4) / 2 = 0.2422 and chi2.ppf(0.975, 6) / 2 = 7.2247 cramps, over
+    2 weeks: 0.121 to 3.61 a week."""
+    from scipy.stats import chi2
+
     assert cli("night", "--none", "--from", "2026-11-15", "--to", "2026-11-27", now=MORNING)[0] == 0
     assert cli("night", "2026-11-28", "--cramps", "2", now=MORNING)[0] == 0
     data = json.loads(cli("summary", "--json", now=MORNING)[1])
     assert data["cramps_per_week"] == pytest.approx(1.0)  # 2 cramps in 14 nights
+    assert data["cramps_per_week_low"] == pytest.approx(chi2.ppf(0.025, 4) / 2 / 2, rel=1e-9)
+    assert data["cramps_per_week_high"] == pytest.approx(chi2.ppf(0.975, 6) / 2 / 2, rel=1e-9)
+    assert data["cramps_per_week_low"] == pytest.approx(0.1211, abs=1e-4)
     assert data["nights_needed"] == 0
     code, out, _ = cli("summary", now=MORNING)
     assert code == 0
-    assert out.startswith("About 1.0 cramps a week over the whole diary (2 on 14 nights")
+    assert out.startswith(
+        "About 1.0 cramps a week over the whole diary, between 0.12 and 3.6 (2 on 14 nights"
+    )
 
 
 def test_nights_shows_the_unchecked_nights_and_the_command(cli: Any) -> None:

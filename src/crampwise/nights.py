@@ -92,6 +92,9 @@ class Summary(Record):
     longest_streak: int
     nights_with_cramps: int
     cramps_per_week: float | None = None
+    #: The exact (Garwood) 95 % Poisson interval of ``cramps_per_week``, when given.
+    cramps_per_week_low: float | None = None
+    cramps_per_week_high: float | None = None
     nights_needed: int = 0
     unchecked: Unchecked | None = None
 

@@ -155,8 +155,19 @@ class Tracker:
         return self._store.snapshot(self.timezone, start, end)
 
     def summary(self) -> Summary:
-        """The diary at a glance."""
-        return self.diary.summary()
+        """The diary at a glance; its weekly rate with an exact 95 % interval."""
+        from crampwise._record import replace
+
+        summary = self.diary.summary()
+        if summary.cramps_per_week is None:
+            return summary
+        from crampwise.analysis.special import gammaincinv
+
+        # Garwood's exact Poisson interval: Gamma(c, 1) and Gamma(c + 1, 1) quantiles.
+        cramps, weeks = summary.cramps, summary.nights_observed / 7
+        low = gammaincinv(cramps, 0.025) / weeks if cramps else 0.0
+        high = gammaincinv(cramps + 1, 0.975) / weeks
+        return replace(summary, cramps_per_week_low=low, cramps_per_week_high=high)
 
     def calendar(
         self, start: str | None = None, end: str | None = None, *, to_last_night: bool = False

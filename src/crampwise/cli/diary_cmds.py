@@ -321,11 +321,20 @@ def _headline(s: Summary) -> str:
             "for a weekly rate."
         )
     assert s.cramps_per_week is not None
+    between = ""
+    if s.cramps_per_week_low is not None and s.cramps_per_week_high is not None:
+        between = f", between {_rate(s.cramps_per_week_low)} and {_rate(s.cramps_per_week_high)}"
     return (
-        f"About {s.cramps_per_week:.1f} cramps a week over the whole diary "
+        f"About {_rate(s.cramps_per_week)} cramps a week over the whole diary{between} "
         f"({s.cramps} on {s.nights_observed} nights checked in). Whether something helped: "
         "crampwise analyze."
     )
+
+
+def _rate(x: float) -> str:
+    if x == 0:
+        return "0"
+    return "under 0.01" if x < 0.01 else f"{x:.1f}" if x >= 1 else f"{x:.2f}"
 
 
 def cmd_summary(args: argparse.Namespace, app: App) -> int:
