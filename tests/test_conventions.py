@@ -47,6 +47,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "crampwise.regimen",
         "crampwise.context",
         "crampwise.rules",
+        "crampwise.devices",
         "crampwise.safety",
         "crampwise.analysis",
         "crampwise.formats",
@@ -63,6 +64,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "safety": ("crampwise.storage", "crampwise.tracker", "crampwise.cli", "crampwise.formats"),
     "cli": ("crampwise.storage",),
+    "web": ("crampwise.storage", "crampwise.cli"),
     "formats": ("crampwise.tracker", "crampwise.cli"),
     "rules": ("crampwise.storage", "crampwise.tracker", "crampwise.cli"),
 }

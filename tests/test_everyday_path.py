@@ -115,7 +115,7 @@ def test_the_demo_first_line_shows_a_readable_path(cli: Any, db_url: str) -> Non
 
 
 def test_a_password_in_a_server_url_is_not_printed() -> None:
-    from crampwise.cli.data_cmds import readable_db
+    from crampwise.cli._app import readable_db
 
     url = "postgresql+psycopg://ann:s3cret@db.example:5432/diary"
     assert readable_db(url, url) == "postgresql+psycopg://ann:***@db.example:5432/diary"

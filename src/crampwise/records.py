@@ -13,6 +13,7 @@ from crampwise._record import Record
 __all__ = [
     "Adherence",
     "AfterEffect",
+    "Device",
     "DiaryData",
     "Episode",
     "Factor",
@@ -184,6 +185,21 @@ class RedFlagAnswer(Record):
     date: str
     flag: str
     present: bool
+
+
+class Device(Record):
+    """A phone or browser paired with the diary (web app); its token is stored hashed."""
+
+    id: int
+    name: str
+    paired_at: str  # UTC instant
+    last_seen: str | None = None
+    revoked_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None
 
 
 class DiaryData(Record):

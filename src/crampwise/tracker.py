@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
+    from crampwise.devices import DevicesModule
     from crampwise.formats.diaryformat import ImportReport, ParsedDiary
     from crampwise.nights import Summary
     from crampwise.records import DiaryData
@@ -146,6 +147,13 @@ class Tracker:
         from crampwise.context import ContextModule
 
         return ContextModule(self._store, self._clock)
+
+    @cached_property
+    def devices(self) -> DevicesModule:
+        """Phones and browsers paired with the diary (the web app's pairing)."""
+        from crampwise.devices import DevicesModule
+
+        return DevicesModule(self._store, self._clock)
 
     # -- whole-diary operations ----------------------------------------------------------
     def snapshot(self, start: str | None = None, end: str | None = None) -> DiaryData:

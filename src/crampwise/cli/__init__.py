@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from crampwise import __version__
-    from crampwise.cli import data_cmds, diary_cmds, insight_cmds, regimen_cmds
+    from crampwise.cli import data_cmds, diary_cmds, insight_cmds, regimen_cmds, web_cmds
     from crampwise.cli._parser import Parser
 
     common = argparse.ArgumentParser(add_help=False)
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     regimen_cmds.register(sub, common)
     data_cmds.register(sub, common)
     insight_cmds.register(sub, common)
+    web_cmds.register(sub, common)
     return parser
 
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from typing import Any
 
-from crampwise.cli._app import App, confirmable
+from crampwise.cli._app import App, confirmable, readable_db
 from crampwise.errors import ConflictError
 
-__all__ = ["readable_db", "register"]
+__all__ = ["register"]
 
 
 def cmd_init(args: argparse.Namespace, app: App) -> int:
@@ -20,7 +20,8 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
         app.json({"db": tracker.database_url, "migrations": [n for n, _ in status.applied]})
     else:
         app.echo(
-            f"Diary ready at {tracker.database_url} ({len(status.applied)} migrations applied)."
+            f"Diary ready at {readable_db(tracker.database_url)} "
+            f"({len(status.applied)} migrations applied)."
         )
     return 0
 
@@ -98,68 +99,6 @@ def cmd_export(args: argparse.Namespace, app: App) -> int:
         )
     written = confirmable(app, lambda ok: app.tracker.export_csv(args.out, confirm=ok))
     app.note(f"Wrote {len(written)} CSV files to {args.out} (columns: docs/export-csv.md)")
-    return 0
-
-
-def readable_db(url: str, given: str) -> str:
-    """Where a database is, as a person reads it: an SQLite file's path (not a
-    ``sqlite:////…`` URL), a server URL without its password."""
-    import os
-
-    if url.startswith("sqlite"):
-        return given if given.startswith(("sqlite", ":memory:")) else os.path.abspath(given)
-    scheme, sep, rest = url.partition("://")
-    userinfo, at, host = rest.rpartition("@")
-    if at and ":" in userinfo:
-        rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
-    return f"{scheme}{sep}{rest}"
-
-
-def cmd_reminders(args: argparse.Namespace, app: App) -> int:
-    """Write the daily bedtime reminder as an iCalendar file."""
-    from crampwise.formats.ics import DEFAULT_BEDTIME
-
-    tracker = app.tracker
-    if args.ics == "-":
-        sys.stdout.write(tracker.reminders_calendar())
-        return 0
-    confirmable(app, lambda ok: tracker.write_reminders(args.ics, confirm=ok))
-    bedtime = tracker.context.profile().bedtime or DEFAULT_BEDTIME
-    items = tracker.bedtime_items()
-    if args.json:
-        app.json({"file": args.ics, "bedtime": bedtime, "tonight": items})
-        return 0
-    app.echo(f"Wrote {args.ics}: a daily reminder at {bedtime} with an alarm.")
-    app.echo("Tonight at bedtime: " + (", ".join(items) if items else "nothing scheduled"))
-    app.echo("Import it into your calendar app; export again after your regimen changes.")
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace, app: App) -> int:
-    """Write a consistent backup of the diary while it is in use."""
-    tracker = app.tracker
-    kind = confirmable(app, lambda ok: tracker.backup(args.file, confirm=ok))
-    if args.json:
-        app.json({"file": args.file, "kind": kind, "db": tracker.database_url})
-        return 0
-    what = "an SQLite copy of the database" if kind == "sqlite" else "the diary as JSON"
-    app.echo(f"Backed up {tracker.database_url} to {args.file} ({what}).")
-    app.echo(f"Restore it with: crampwise restore {args.file}")
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace, app: App) -> int:
-    """Replace the diary with a backup (asks first when the diary holds data)."""
-    tracker = app.tracker
-    kind = confirmable(app, lambda ok: tracker.restore(args.file, confirm=ok))
-    summary = tracker.summary().to_dict()
-    if args.json:
-        app.json({"file": args.file, "kind": kind, "summary": summary})
-        return 0
-    app.echo(
-        f"Restored {tracker.database_url} from {args.file}: {summary['nights_observed']} nights "
-        f"observed, {summary['cramps']} cramps."
-    )
     return 0
 
 

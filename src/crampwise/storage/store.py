@@ -8,6 +8,7 @@ from crampwise.errors import StorageError
 from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
 from crampwise.storage.context_tables import ContextTables
+from crampwise.storage.devices_tables import DevicesTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
 from crampwise.storage.migrations import migrate, status
@@ -36,7 +37,7 @@ _SCOPE: dict[str, str] = {
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables):
+class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every

@@ -42,7 +42,8 @@ _MODULES = (
     "m0001_diary",
     "m0002_regimen_context",
     "m0003_diary_ids",
-    "m0006_profile_bedtime",  # 0004 and 0005 are taken by branches not merged yet
+    "m0005_devices",  # 0004 is taken by a branch not merged yet
+    "m0006_profile_bedtime",
 )
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 

@@ -1,0 +1,203 @@
+"""Request bodies of the JSON API (they describe the API in its OpenAPI schema).
+
+Types are kept loose on purpose where the domain has the rule (dates, times, names,
+ranges): the domain validates once, with the same neutral messages the CLI shows, and
+the API returns them as 422 with the field's JSON path. Unknown keys are refused.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from crampwise import vocab
+
+__all__ = [
+    "AdherenceIn",
+    "EpisodeEdit",
+    "EpisodeIn",
+    "FactorIn",
+    "LabIn",
+    "MedicationIn",
+    "NightIn",
+    "PairIn",
+    "RedFlagIn",
+    "RegimenIn",
+    "RegimenSwitchIn",
+    "ReliefIn",
+    "StopIn",
+    "TriggerPointIn",
+    "TriggerPointRatingIn",
+]
+
+Text = Annotated[str, Field(max_length=2000)]
+Name = Annotated[str, Field(max_length=200)]
+Day = Annotated[str, Field(max_length=40, description="YYYY-MM-DD, today or yesterday")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReliefIn(_In):
+    """Something tried during the cramp and how well it helped."""
+
+    method: Name = Field(description=", ".join(vocab.RELIEF_METHODS))
+    helped: Name | None = Field(None, description="/".join(vocab.RELIEF_HELPED))
+
+
+class _EpisodeFields(_In):
+    side: Name | None = Field(None, description="/".join(vocab.SIDES))
+    muscles: Annotated[list[Name], Field(max_length=20)] = Field(
+        default_factory=list, description=", ".join(vocab.MUSCLES)
+    )
+    severity: int | None = Field(None, description="0-10")
+    duration_min: float | None = Field(None, description="minutes")
+    waves: int | None = Field(None, description="1 or more")
+    woke: bool | None = None
+    reliefs: Annotated[list[ReliefIn], Field(max_length=20)] = Field(default_factory=list)
+    notes: Text | None = None
+
+
+class EpisodeIn(_EpisodeFields):
+    """A cramp: with nothing else, now, in the night now belongs to."""
+
+    at: Name | None = Field(None, description="3am, 03:10, 'around 03:10', '30 min ago'")
+    occurred_at: datetime | None = Field(
+        None, description="the instant it happened (entries queued offline send this)"
+    )
+    approximate: bool = Field(False, description="with occurred_at: the time is a guess")
+    night: Day | None = Field(None, description="the evening the night began")
+    client_id: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        None, description="idempotency key: a retried submission is stored once"
+    )
+
+
+class EpisodeEdit(_EpisodeFields):
+    """Changes to an episode; only the keys given change. Overwriting a recorded value
+    needs ``confirm``; moving a night's only cramp away needs ``emptied_night``."""
+
+    at: Name | None = None
+    night: Day | None = None
+    confirm: bool = False
+    emptied_night: Literal["cramp-free", "missing"] | None = None
+
+
+class NightIn(_In):
+    """A night's check-in: ``none`` (cramp-free) or its total ``cramps``."""
+
+    date: Day | None = Field(None, description="default: last night")
+    none: bool = False
+    cramps: int | None = None
+    sleep_quality: int | None = Field(None, description="0-10")
+    notes: Text | None = None
+    confirm: bool = False
+
+
+class RegimenIn(_In):
+    """Start a supplement, food, routine or therapy."""
+
+    item: Name
+    kind: Name = Field("supplement", description="/".join(vocab.REGIMEN_KINDS))
+    form: Name | None = None
+    dose: float | None = None
+    unit: Name | None = Field(None, description=", ".join(vocab.REGIMEN_UNITS))
+    times: Annotated[list[Name], Field(max_length=12)] = Field(
+        default_factory=list, description=", ".join(vocab.DOSE_TIMES)
+    )
+    date: Day | None = Field(None, description="first day (default today)")
+    notes: Text = ""
+
+
+class RegimenSwitchIn(_In):
+    """Change form, dose, unit or times of an ongoing item from a date."""
+
+    form: Name | None = None
+    dose: float | None = None
+    unit: Name | None = None
+    times: Annotated[list[Name], Field(max_length=12)] | None = None
+    date: Day | None = None
+    notes: Text | None = None
+
+
+class StopIn(_In):
+    """Stop an item: ``date`` is the first day without it (default today)."""
+
+    date: Day | None = None
+
+
+class AdherenceIn(_In):
+    """Taken (or missed) on a date, optionally one dose time."""
+
+    item: Name
+    date: Day | None = None
+    time: Name | None = Field(None, description=", ".join(vocab.DOSE_TIMES))
+    taken: bool = True
+
+
+class MedicationIn(_In):
+    """A prescription medicine."""
+
+    name: Name
+    dose: float | None = None
+    unit: Name | None = None
+    times: Annotated[list[Name], Field(max_length=12)] = Field(default_factory=list)
+    start: Day | None = None
+    notes: Text = ""
+
+
+class LabIn(_In):
+    """A lab result, with the lab's own reference range when known."""
+
+    test: Name
+    value: float
+    unit: Name
+    date: Day | None = None
+    range_low: float | None = None
+    range_high: float | None = None
+    confirm: bool = False
+
+
+class FactorIn(_In):
+    """A daily context factor (fluids, heat, custom …)."""
+
+    name: Name
+    value: float | bool | Name
+    unit: Name | None = None
+    date: Day | None = None
+    confirm: bool = False
+
+
+class TriggerPointIn(_In):
+    """A tender spot found on a muscle."""
+
+    muscle: Name
+    side: Name
+    spot: Name = ""
+    tenderness: int | None = None
+    date: Day | None = None
+    notes: Text = ""
+
+
+class TriggerPointRatingIn(_In):
+    """Tenderness 0-10 on a date."""
+
+    tenderness: int
+    date: Day | None = None
+    confirm: bool = False
+
+
+class RedFlagIn(_In):
+    """An answer to a red-flag question."""
+
+    present: bool
+    date: Day | None = None
+
+
+class PairIn(_In):
+    """Exchange a one-time pairing code for this device's cookie."""
+
+    code: Name
+    name: Name = "phone"

@@ -1,0 +1,41 @@
+"""How ``crampwise serve`` runs the web app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT_MAX_BODY", "WebSettings", "is_loopback"]
+
+#: The largest request body accepted (bytes): a cramp or a form is a few hundred bytes.
+DEFAULT_MAX_BODY = 64 * 1024
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and ``localhost`` (the person's own computer)."""
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host in ("localhost", "::1", "0:0:0:0:0:0:0:1"):
+        return True
+    if host.startswith("::ffff:"):
+        host = host[len("::ffff:") :]
+    parts = host.split(".")
+    return len(parts) == 4 and parts[0] == "127" and all(p.isdigit() for p in parts)
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Settings of one web app.
+
+    ``require_pairing``: every client needs a paired device, even one on this computer
+    (``serve --require-pairing``); otherwise only clients from other machines do.
+    ``demo``: the diary is the demo story (the pages say so). ``secure_cookies``: the app
+    is served over HTTPS. ``diary_id``: which diary of the database.
+    """
+
+    db: str | None = None
+    diary_id: int = 1
+    require_pairing: bool = False
+    demo: bool = False
+    secure_cookies: bool = False
+    max_body: int = DEFAULT_MAX_BODY

@@ -1,0 +1,91 @@
+"""``crampwise serve`` as a person starts it: the URL, and (off loopback) a pairing code
+with its QR code; ``devices`` lists, pairs and revokes. The server listens on all
+addresses here but is only ever asked on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import NOW
+
+CLI = Callable[..., tuple[int, str, str]]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_on_the_network_prints_a_pairing_code_and_qr(tmp_path: Path) -> None:
+    port = _free_port()
+    db = tmp_path / "diary.sqlite"
+    env = {**os.environ, "CRAMPWISE_NOW": NOW.isoformat()}
+    env.pop("CRAMPWISE_DB", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crampwise",
+            "--db",
+            str(db),
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = []
+        assert process.stdout is not None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if "scan:" in line:
+                break
+        text = "".join(lines)
+        assert f":{port}/" in text
+        code = re.search(r"pair\?code=([A-Z0-9]{10})", text)
+        assert code, text
+        qr = [process.stdout.readline() for _ in range(5)]
+        assert all("█" in row or "▀" in row or "▄" in row for row in qr[1:])
+        # loopback needs no pairing; the code then pairs a device once
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    assert r.status == 200
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)
+
+
+def test_devices_commands(cli: CLI) -> None:
+    code, out, err = cli("devices", "list")
+    assert code == 0 and "No devices paired" in out
+    code, out, err = cli("devices", "pair", "--json")
+    assert code == 0, err
+    pairing = json.loads(out)["code"]
+    assert len(pairing) == 10
+    code, out, err = cli("devices", "pair", "--url", "http://192.0.2.7:8000")
+    assert code == 0 and "http://192.0.2.7:8000/pair?code=" in out
+    code, out, err = cli("devices", "revoke", "3")
+    assert code == 1 and "device 3 does not exist" in err
