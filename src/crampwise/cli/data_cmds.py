@@ -102,6 +102,55 @@ def cmd_export(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def cmd_reminders(args: argparse.Namespace, app: App) -> int:
+    """Write the daily bedtime reminder as an iCalendar file."""
+    from crampwise.formats.ics import DEFAULT_BEDTIME
+
+    tracker = app.tracker
+    if args.ics == "-":
+        sys.stdout.write(tracker.reminders_calendar())
+        return 0
+    confirmable(app, lambda ok: tracker.write_reminders(args.ics, confirm=ok))
+    bedtime = tracker.context.profile().bedtime or DEFAULT_BEDTIME
+    items = tracker.bedtime_items()
+    if args.json:
+        app.json({"file": args.ics, "bedtime": bedtime, "tonight": items})
+        return 0
+    app.echo(f"Wrote {args.ics}: a daily reminder at {bedtime} with an alarm.")
+    app.echo("Tonight at bedtime: " + (", ".join(items) if items else "nothing scheduled"))
+    app.echo("Import it into your calendar app; export again after your regimen changes.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, app: App) -> int:
+    """Write a consistent backup of the diary while it is in use."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.backup(args.file, confirm=ok))
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "db": tracker.database_url})
+        return 0
+    what = "an SQLite copy of the database" if kind == "sqlite" else "the diary as JSON"
+    app.echo(f"Backed up {readable_db(tracker.database_url)} to {args.file} ({what}).")
+    app.echo(f"Restore it with: crampwise restore {args.file}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, app: App) -> int:
+    """Replace the diary with a backup (asks first when the diary holds data)."""
+    tracker = app.tracker
+    kind = confirmable(app, lambda ok: tracker.restore(args.file, confirm=ok))
+    summary = tracker.summary().to_dict()
+    if args.json:
+        app.json({"file": args.file, "kind": kind, "summary": summary})
+        return 0
+    app.echo(
+        f"Restored {readable_db(tracker.database_url)} from {args.file}: "
+        f"{summary['nights_observed']} nights "
+        f"observed, {summary['cramps']} cramps."
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, app: App) -> int:
     """Load the demo story into a separate demo diary (or --db)."""
     from crampwise.demo import load_demo
