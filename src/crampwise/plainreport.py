@@ -18,6 +18,7 @@ from crampwise.nights import RATE_MIN_NIGHTS
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
     from crampwise.analysis.result import AnalysisResult, EffectResult, Interval, PeriodResult
 
@@ -26,6 +27,7 @@ __all__ = [
     "MUCH_WORSE",
     "Plain",
     "analysis_in_plain_words",
+    "analysis_json",
     "cannot_tell",
     "weeks_to_tell",
 ]
@@ -212,9 +214,23 @@ def analysis_in_plain_words(result: AnalysisResult) -> Plain:
             first = periods[0]
             lines.append(f"At the start, from {_span(first)}: {_rate(first.rate_per_week)}.")
     lines += [_effect_line(e, result.effects) for e in result.effects]
+    for med in result.medications:
+        if med.cramp_note:
+            lines.append(
+                f"You took {item_label(med.name)}, a medicine linked with leg cramps, during part "
+                "of the diary: keep it in mind when judging what you tried (and never change a "
+                "medicine without your doctor)."
+            )
     if result.streaks.longest:
         lines.append(
             f"Longest run of nights without cramps: {result.streaks.longest}; "
             f"now: {result.streaks.current}."
         )
     return Plain(_headline(result), tuple(dict.fromkeys(lines)))
+
+
+def analysis_json(result: AnalysisResult) -> dict[str, Any]:
+    """The analysis as JSON (``analyze --json``, the web API): the analysis's own document
+    with the plain words added (``headline``, ``plain``)."""
+    plain = analysis_in_plain_words(result)
+    return {**result.to_dict(), "headline": list(plain.headline), "plain": list(plain.lines)}

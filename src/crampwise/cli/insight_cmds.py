@@ -49,14 +49,14 @@ def single_thread_blas() -> None:
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
     """Plain words first: a headline, how often cramps come, one line per thing tried;
     with --details the rates, ranges, warnings and methods."""
-    from crampwise.plainreport import analysis_in_plain_words
+    from crampwise.plainreport import analysis_in_plain_words, analysis_json
 
     single_thread_blas()
     result = app.tracker.analyze()
-    plain = analysis_in_plain_words(result)
     if args.json:
-        app.json({**result.to_dict(), "headline": list(plain.headline), "plain": list(plain.lines)})
+        app.json(analysis_json(result))
         return 0
+    plain = analysis_in_plain_words(result)
     _plain_out(app, plain.headline, () if args.details else plain.lines)
     if args.details:
         app.echo(result.to_text().rstrip("\n"))
