@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 from typing import Any
 
 import pytest
@@ -30,8 +31,8 @@ def test_bare_crampwise_lists_the_nights_not_checked_in(cli: Any, db_url: str) -
     assert (code, err) == (0, "")
     assert out.splitlines()[:2] == [
         "5 nights since your last entry are not checked in: Tue 24 Nov 2026 – Sat 28 Nov 2026.",
-        f"  All without cramps?  crampwise --db {db_url} night --none --from 2026-11-24 "
-        "--to 2026-11-28",
+        f"  All without cramps?  crampwise --db {shlex.quote(db_url)} night --none "
+        "--from 2026-11-24 --to 2026-11-28",
     ]
     assert "All commands: crampwise --help" in out
 
@@ -63,7 +64,7 @@ def test_last_night_alone_gets_the_short_command(cli: Any, db_url: str) -> None:
     assert code == 0
     assert out.splitlines()[:2] == [
         "Last night (Sat 28 Nov 2026) is not checked in yet.",
-        f"  No cramps?  crampwise --db {db_url} night --none",
+        f"  No cramps?  crampwise --db {shlex.quote(db_url)} night --none",
     ]
     assert cli("night", "--none", now=MORNING)[0] == 0
     assert cli(now=MORNING)[1].startswith("Every night up to last night is checked in")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import shlex
 from typing import Any
 
 import pytest
@@ -110,9 +111,9 @@ def test_the_fix_command_works_as_printed(cli: Any, db_url: str) -> None:
     code, out, _ = cli("log", "calff", "left", "--muscle", "thigh")
     fixes = [line.split("to fix: ", 1)[1] for line in out.splitlines() if "to fix:" in line]
     assert fixes == [  # the option's value first (options outrank words), then the words
-        f"crampwise --db {db_url} edit 1 --muscle inner-thigh "
+        f"crampwise --db {shlex.quote(db_url)} edit 1 --muscle inner-thigh "
         "(or hamstring, quadriceps, outer-thigh)",
-        f"crampwise --db {db_url} edit 1 --muscle calf",
+        f"crampwise --db {shlex.quote(db_url)} edit 1 --muscle calf",
     ]
     assert cli("edit", "1", "--muscle", "calf")[0] == 0
     code, out, _ = cli("log", "--muscle", "foot", "thigh")  # keeps what was saved
@@ -134,7 +135,7 @@ def test_the_json_answer_lists_what_was_not_read(cli: Any, db_url: str) -> None:
             "message": "'thigh': could be inner-thigh, hamstring, quadriceps or outer-thigh",
             "choices": ["inner-thigh", "hamstring", "quadriceps", "outer-thigh"],
             "code": "not-allowed",
-            "fix": f"crampwise --db {db_url} edit 1 --muscle calf,inner-thigh "
+            "fix": f"crampwise --db {shlex.quote(db_url)} edit 1 --muscle calf,inner-thigh "
             "(or hamstring, quadriceps, outer-thigh)",
         }
     ]
@@ -224,8 +225,8 @@ def test_log_pressed_twice_a_minute_apart_warns(cli: Any, db_url: str) -> None:
     code, out, _ = cli("log", now=MINUTE_LATER)
     assert code == 0
     assert out.splitlines()[1] == (
-        f"A second cramp, 1 min from #1? If it was the same one: crampwise --db {db_url} "
-        "delete episode 2"
+        "A second cramp, 1 min from #1? If it was the same one: "
+        f"crampwise --db {shlex.quote(db_url)} delete episode 2"
     )
     code, out, _ = cli("delete", "episode", "2", "--yes")
     assert code == 0 and out.strip() == "Deleted episode 2."

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from crampwise.cli._fields import EDIT_VALUES, LOG_OPTIONS, option_for
-from crampwise.cli.hot_cmds import command_prefix
+from crampwise.cli.hot_cmds import command_prefix, shell_word
 from crampwise.plainwords import closest
 
 TYPE_CHECKING = False
@@ -65,13 +65,6 @@ def option_words(words: list[str]) -> list[tuple[str | None, str]]:
     return out
 
 
-def _quoted(value: str) -> str:
-    """A value as a shell word (not shlex: it imports ``re``, slow on this path)."""
-    if value and all(c.isalnum() or c in "-_.,:/+@%=" for c in value):
-        return value
-    return "'" + value.replace("'", "'\\''") + "'"
-
-
 def fix_command(u: Unread, e: Episode, args: argparse.Namespace) -> str:
     """The ``edit`` command that puts right what was not read (its first candidate, or
     a placeholder to fill in)."""
@@ -94,7 +87,7 @@ def fix_command(u: Unread, e: Episode, args: argparse.Namespace) -> str:
             )
         )
     others = f" (or {', '.join(u.choices[1:])})" if len(u.choices) > 1 else ""
-    shown = value if value == EDIT_VALUES.get(u.field) else _quoted(value)
+    shown = value if value == EDIT_VALUES.get(u.field) else shell_word(value)
     return f"{edit} {option} {shown}{others}"
 
 

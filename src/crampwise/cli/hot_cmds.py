@@ -29,6 +29,7 @@ __all__ = [
     "clock_text",
     "command_prefix",
     "episode_dict",
+    "shell_word",
     "split_list",
     "split_reliefs",
     "woke_flag",
@@ -206,9 +207,15 @@ def command_prefix(args: argparse.Namespace) -> str:
     diary)."""
     if args.db is None:
         return "crampwise"
-    db = str(args.db)
-    quoted = db if db and all(c.isalnum() or c in "/._-+:@" for c in db) else repr(db)
-    return f"crampwise --db {quoted}"
+    return f"crampwise --db {shell_word(str(args.db))}"
+
+
+def shell_word(value: str) -> str:
+    """A value as one shell word, quoted only when it must be (as ``shlex.quote``, which
+    imports ``re``: slow on this path)."""
+    if value and all(c.isalnum() or c in "-_.,:/+@%=" for c in value):
+        return value
+    return "'" + value.replace("'", "'\\''") + "'"
 
 
 def cmd_night(args: argparse.Namespace, app: App) -> int:
