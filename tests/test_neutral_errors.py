@@ -135,7 +135,8 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
         (("night", "2026-03-01"), "give --none or --cramps N"),
         (("night", "today", "--none"), "check it in tomorrow; log a cramp now with"),
         (("regimen", "start", "magnesium", "--dose", "1e308", "--unit", "mg"), "--dose: 1e+308"),
-        (("regimen", "start", "magnesium", "--date", "2027-01-01"), "--date: 2027-01-01 is in"),
+        (("regimen", "start", "magnesium", "--start", "2027-01-01"), "--start: 2027-01-01 is in"),
+        (("regimen", "start", "magnesium", "--date", "2027-01-01"), "--start: 2027-01-01 is in"),
         (("regimen", "stop", "magnesium", "--date", "2026-02-01"), "is not an ongoing"),
         (("med", "add", "lisinopril", "--start", "1899-12-31"), "--start: 1899-12-31 is before"),
         (("lab", "add", "potassium", "4.1", "mmol/L", "--low", "5", "--high", "3"), "--high: 3"),
@@ -158,15 +159,15 @@ def test_cli_errors_name_the_option_typed(cli: Any, args: tuple[str, ...], line:
 
 
 def test_cli_maps_a_field_per_command(cli: Any) -> None:
-    """The stop date is the entry's ``end``, the switch date the new entry's ``start``:
-    both were typed as --date."""
+    """The stop date is the entry's ``end``, typed as --date; the switch date is the new
+    entry's ``start``, typed as --start (its old name --date still works)."""
     assert cli("regimen", "start", "magnesium", "--dose", "200", "--unit", "mg")[0] == 0
     code, _, err = cli("regimen", "stop", "magnesium")
     assert code == 1
     assert err.startswith("crampwise: error: --date: magnesium started on 2026-03-05")
     assert "to remove it use 'crampwise delete regimen 1'" in err
     code, _, err = cli("regimen", "switch", "magnesium", "--dose", "300", "--date", "2026-03-01")
-    assert code == 1 and "--date: 2026-03-01 is before its start 2026-03-05" in err
+    assert code == 1 and "--start: 2026-03-01 is before its start 2026-03-05" in err
     code, _, err = cli("regimen", "start", "magnesium", "--date", "2026-03-04")
     assert code == 1 and "use 'crampwise regimen switch magnesium'" in err
     assert cli("med", "add", "lisinopril", "--start", "2026-03-01")[0] == 0

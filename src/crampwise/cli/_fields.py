@@ -71,9 +71,9 @@ _POSITIONAL = "(positional)"  # the field is typed as a positional argument: kee
 PER_COMMAND: dict[str, dict[str, str]] = {
     "cmd_night": {"date": _POSITIONAL},
     "cmd_after_effect": {"kind": _POSITIONAL, "rating": _POSITIONAL},
-    "cmd_regimen_start": {"start": "--date", "end": _POSITIONAL},
+    "cmd_regimen_start": {"start": "--start", "end": _POSITIONAL},
     "cmd_regimen_stop": {"end": "--date"},
-    "cmd_regimen_switch": {"start": "--date"},
+    "cmd_regimen_switch": {"start": "--start"},
     "cmd_med_add": {"start": "--start", "end": _POSITIONAL},
     "cmd_med_stop": {"end": "--date"},
     "cmd_lab_add": {"unit": _POSITIONAL},
