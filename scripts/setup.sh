@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv and install crampwise into it (with the dev extras when asked: setup.sh dev).
+# The plain setup (the quick start) also makes `crampwise` runnable from any new terminal
+# (scripts/link.sh: a link in ~/.local/bin; CRAMPWISE_NO_LINK=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(command -v python3.11 || command -v python3)"
@@ -13,3 +15,6 @@ else
   .venv/bin/python -m pip install --quiet -e . 2>&1 | grep -v "^WARNING: Location" || true
 fi
 .venv/bin/python -c "import crampwise" # fail loudly if the install did not work
+if [ "${1:-}" != "dev" ]; then
+  bash scripts/link.sh
+fi

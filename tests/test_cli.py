@@ -60,9 +60,6 @@ def test_log_json_is_one_document(cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("log", "--severity", "11"), "--severity: 11 is not in 0..10"),
-        (("log", "--muscle", "elbow"), "--muscle: 'elbow' is not allowed; allowed: calf"),
-        (("log", "--at", "half past banana"), "--at: 'half past banana' is not a time"),
         (("night", "2027-01-01", "--none"), "date: 2027-01-01 is in the future"),
         (("regimen", "start", "magnesium", "--dose", "-200", "--unit", "mg"), "negative"),
         (
@@ -82,6 +79,25 @@ def test_bad_input_gets_one_line_naming_the_field(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("log", "--severity", "11"), "--severity '11': not a severity; give a whole number 0-10"),
+        (("log", "--muscle", "elbow"), "--muscle 'elbow': not a muscle I know; allowed: calf"),
+        (("log", "--at", "half past banana"), "--at: 'half past banana' is not a time"),
+    ],
+)
+def test_log_saves_the_cramp_and_names_the_option_it_could_not_read(
+    cli: Any, args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = cli(*args)
+    assert code == 0 and err == ""
+    assert out.startswith("Logged cramp #1")
+    assert f"I did not understand {message}" in out
+    assert "to fix: crampwise --db" in out and " edit 1 --" in out
+    assert "Traceback" not in out
 
 
 def test_overwriting_without_yes_is_refused_when_not_interactive(cli: Any) -> None:
@@ -210,7 +226,10 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def test_real_process_errors_have_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "CRAMPWISE_DB": str(tmp_path / "d.sqlite")}
-    result = _run(["log", "--severity", "eleven"], env)
+    result = _run(["log", "--severity", "eleven"], env)  # saved; what was not read is said
+    assert result.returncode == 0 and result.stderr == ""
+    assert "I did not understand --severity 'eleven'" in result.stdout
+    result = _run(["edit", "1", "--severity", "eleven"], env)
     assert result.returncode == 1
     assert result.stderr.startswith("crampwise: error: --severity:")
     assert "Traceback" not in result.stderr
@@ -273,7 +292,9 @@ def test_long_spans_show_a_week_calendar_with_regimen_changes(cli: Any) -> None:
     code, out, _ = cli(
         "nights", "--from", "2025-09-08", "--to", "2025-10-12", "--list", now=AFTER_DEMO
     )
-    assert len(out.splitlines()) == 1 + 35
+    table = out.split("\n\n")[0]  # then: the nights since the demo's end, not checked in
+    assert len(table.splitlines()) == 1 + 35
+    assert "27 nights since your last entry are not checked in" in out
 
 
 @pytest.mark.parametrize(

@@ -206,13 +206,10 @@ def test_edit_prints_nothing_before_its_error(cli: Any) -> None:
         ("drug", "x" * 120_000),
         ("food", "y" * 120_000),
         ("claim", "z" * 120_000),
-        ("log", "--note", "n" * 120_000),
-        ("log", "--at", "a" * 120_000),
         ("regimen", "start", "m" * 120_000),
         ("med", "add", "l" * 120_000),
         ("lab", "add", "potassium", "4" * 120_000, "mmol/L"),
         ("factor", "add", "f" * 120_000, "1"),
-        ("log", "--muscle", "q" * 120_000),
         ("profile", "set", "--timezone", "t" * 120_000),
         ("med", "stop", "s" * 120_000),
         ("regimen", "stop", "s" * 120_000),
@@ -231,11 +228,32 @@ def test_a_huge_argument_is_not_echoed(cli: Any, args: tuple[str, ...]) -> None:
     assert len(err) < 1000
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("log", "--note", "n" * 120_000),
+        ("log", "--at", "a" * 120_000),
+        ("log", "--muscle", "q" * 120_000),
+        ("log", "w" * 120_000),
+    ],
+    ids=["note", "at", "muscle", "word"],
+)
+def test_a_huge_detail_of_log_is_not_echoed_and_the_cramp_is_saved(
+    cli: Any, args: tuple[str, ...]
+) -> None:
+    code, out, err = cli(*args)
+    assert code == 0 and err == "" and out.startswith("Logged cramp #1")
+    huge = max(args, key=len)
+    assert huge[:81] not in out
+    assert len(out) < 1000
+    assert len(json.loads(cli("episodes", "--json")[1])) == 1
+
+
 # -- item 20: with --json, errors stay on stderr -------------------------------------------
 @pytest.mark.parametrize(
     "args",
     [
-        ("log", "--severity", "11", "--json"),
+        ("log", "--client-id", "", "--json"),
         ("night", "2027-01-01", "--none", "--json"),
         ("episodes", "--from", "soon", "--json"),
         ("nights", "--to", "1800-01-01", "--json"),

@@ -4,6 +4,7 @@ what the diary then holds. The clock is the tests' NOW: 03:30 on 5 March 2026 in
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 
@@ -13,10 +14,11 @@ def _episodes(cli: Any) -> list[dict[str, Any]]:
     return list(json.loads(out))
 
 
-def test_init_creates_and_reports_the_diary(cli: Any) -> None:
+def test_init_creates_and_reports_the_diary(cli: Any, db_url: str) -> None:
     code, out, err = cli("init")
     assert code == 0 and err == ""
-    assert out.startswith(("Diary ready at sqlite:///", "Diary ready at post"))
+    where = db_url if db_url.startswith("post") else os.path.abspath(db_url)  # not sqlite:///
+    assert out.startswith(f"Diary ready at {where} (")
     code, out, _ = cli("init", "--json")
     data = json.loads(out)
     assert data["migrations"][0] == "0001_diary" and len(data["migrations"]) >= 2
@@ -50,7 +52,7 @@ def test_edit_fills_in_and_overwrites_with_yes(cli: Any) -> None:
     code, out, err = cli("edit", "1", "--severity", "7", "--muscle", "calf,foot", "--woke")
     assert code == 0  # filling in empty details needs no confirmation
     assert err.startswith("before: #1  2026-03-04  03:00")
-    assert out.strip() == "after:  #1  2026-03-04  03:00  calf/foot  severity 7"
+    assert out.strip() == "after:  #1  2026-03-04  03:00  calf/foot  severity 7  woke"
     code, _, err = cli("edit", "1", "--severity", "5")
     assert code == 1 and "episode 1: overwrite severity 7 → 5? Add --yes to confirm." in err
     code, out, _ = cli("edit", "1", "--severity", "5", "--at", "02:40", "--yes", "--json")
@@ -119,5 +121,11 @@ def test_nights_calendar_comes_from_the_tracker(cli: Any) -> None:
     lines = out.splitlines()
     assert lines[1].split() == ["2026-01-26", "·", "?", "?", "?", "?", "?", "?", "0", "1"]
     assert "+magnesium" in lines[2]
-    # the diary's span ends on Saturday 28th: Sunday is outside it (blank)
-    assert lines[5].split() == ["2026-02-23", "?", "?", "?", "?", "?", "2", "2", "1"]
+    assert lines[5].split() == ["2026-02-23", "?", "?", "?", "?", "?", "2", "?", "2", "1"]
+    # the nights since the last entry (Sat 28th) up to last night (Wed 4th) are not
+    # checked in: missing in the calendar, after last night blank, and the command
+    assert lines[6].split() == ["2026-03-02", "?", "?", "?", "0", "0"]
+    assert (
+        "4 nights since your last entry are not checked in: Sun 1 Mar 2026 – Wed 4 Mar 2026." in out
+    )
+    assert "night --none --from 2026-03-01 --to 2026-03-04" in out

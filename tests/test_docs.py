@@ -14,7 +14,10 @@ GENERATED = ("README.md", "docs/cli.md", "docs/export-csv.md", "docs/knowledge.m
 def test_generated_docs_are_current() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "cogapp", "--check", *GENERATED],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

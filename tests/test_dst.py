@@ -86,8 +86,14 @@ def test_minutes_ago_counts_real_minutes(
 def test_a_skipped_time_is_refused_with_a_hint(
     at_zone: Any, zone: str, now: str, args: tuple[str, ...], later: str
 ) -> None:
+    """``log`` keeps the cramp on its night without the impossible time (issue 11) and
+    says why; ``edit`` refuses the time outright."""
     code, out, err, stored = at_zone(zone, now, "log", *args)
-    assert code == 1 and out == "" and stored == []
+    assert code == 0 and err == "" and stored == [""]  # saved, time unknown
+    assert "I did not understand --at:" in out and "the clocks went forward" in out
+    assert f"such as {later}" in out and "to fix: crampwise --db" in out
+    code, out, err, stored = at_zone(zone, now, "edit", "1", *args)
+    assert code == 1 and out == "" and stored == [""]
     assert "--at:" in err and "the clocks went forward" in err
     assert f"such as {later}" in err
     assert len(err.splitlines()) == 1
@@ -95,11 +101,11 @@ def test_a_skipped_time_is_refused_with_a_hint(
 
 def test_just_after_the_spring_change_the_next_hour_is_a_slip(at_zone: Any) -> None:
     """New York 03:20 EDT: 03:30 is 10 minutes ahead (not 50 minutes or yesterday)."""
-    code, _, err, stored = at_zone("America/New_York", "2026-03-08T07:20:00", "log", "--at", "3:30")
-    assert code == 1 and stored == []
-    assert "is 10 min in the future (it is 03:20 now)" in err
+    code, out, _, stored = at_zone("America/New_York", "2026-03-08T07:20:00", "log", "--at", "3:30")
+    assert code == 0 and stored == [""]  # kept, without the time that has not come yet
+    assert "is 10 min in the future (it is 03:20 now)" in out
     code, _, _, stored = at_zone("America/New_York", "2026-03-08T07:20:00", "log", "--at", "3:10")
-    assert code == 0 and stored == ["2026-03-08T07:10:00Z"]
+    assert code == 0 and stored == ["2026-03-08T07:10:00Z", ""]  # untimed last
 
 
 def test_spring_evening_before_and_morning_after(at_zone: Any) -> None:
@@ -146,10 +152,11 @@ def test_a_repeated_time_in_a_backfilled_night(at_zone: Any) -> None:
     assert stored == ["2026-11-01T06:30:00Z"]
     code, out, _, _ = at_zone("America/New_York", now, "episodes")
     assert "01:30 EST" in out
-    code, _, err, _ = at_zone(
+    code, out, _, stored = at_zone(
         "America/New_York", now, "log", "--night", "2026-10-31", "--at", "1:30 CET"
     )
-    assert code == 1 and "CET is not the zone in force then; use EDT or EST" in err
+    assert code == 0 and "CET is not the zone in force then; use EDT or EST" in out
+    assert stored == ["2026-11-01T06:30:00Z", ""]  # the second cramp: its night, no time
 
 
 def test_the_night_of_a_repeated_hour_keeps_its_date(at_zone: Any) -> None:

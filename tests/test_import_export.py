@@ -231,7 +231,12 @@ def test_csv_export_writes_one_file_per_kind_of_record(cli: Any, tmp_path: Path)
         rows = list(csv.DictReader(handle))
     assert rows[0]["date"] == "2024-11-01"
     assert list(rows[0]) == [
-        "date", "observed", "cramps", "cramps_without_details", "sleep_quality", "notes"
+        "date",
+        "observed",
+        "cramps",
+        "cramps_without_details",
+        "sleep_quality",
+        "notes",
     ]
     missing = [r for r in rows if r["observed"] == "false"]
     assert missing and all(r["cramps"] == "" for r in missing)  # never zero

@@ -26,27 +26,44 @@ def _state(cli: Any) -> tuple[str, str]:
 
 
 # -- item 1: a year typo must not corrupt the diary ---------------------------------------
+# ``log`` never loses the cramp (issue 11): it saves it on the night it can tell, without
+# the time it could not use, and says what was not read; nothing before 1900 is written.
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "time"),
     [
-        (("--night", "0206-11-30", "--at", "3am"), "--night: 0206-11-30 is before 1900-01-01"),
-        (("--night", "0001-01-01"), "--night: 0001-01-01 is before 1900-01-01"),
-        (("--at", "9999999 hours ago"), "--at: '9999999 hours ago' is before 1900-01-01"),
-        (("--at", "99999999999999999999 min ago"), "is before 1900-01-01"),
-        (("--at", "1" + "0" * 400 + " hours ago"), "--at: is 411 characters long"),
+        (
+            ("--night", "0206-11-30", "--at", "3am"),
+            "--night: 0206-11-30 is before 1900-01-01",
+            "03:00",
+        ),
+        (("--night", "0001-01-01"), "--night: 0001-01-01 is before 1900-01-01", None),
+        (("--at", "9999999 hours ago"), "--at: '9999999 hours ago' is before 1900-01-01", None),
+        (("--at", "99999999999999999999 min ago"), "is before 1900-01-01", None),
+        (("--at", "1" + "0" * 400 + " hours ago"), "is 411 characters long", None),
     ],
 )
-def test_a_date_before_1900_is_refused_and_nothing_is_written(
-    cli: Any, args: tuple[str, ...], message: str
+def test_a_date_before_1900_is_not_written_and_the_cramp_is_kept(
+    cli: Any, args: tuple[str, ...], message: str, time: str | None
 ) -> None:
     assert cli("night", "2026-03-01", "--none")[0] == 0
-    before = _state(cli)
     code, out, err = cli("log", *args)
-    assert (code, out) == (1, "")
-    assert message in err and len(err.splitlines()) == 1
-    assert _state(cli) == before
+    assert (code, err) == (0, "")
+    assert message in out and "to fix: crampwise --db" in out
+    nights = [n["date"] for n in json.loads(cli("nights", "--json")[1])]
+    assert min(nights) == "2026-03-01"  # nothing before 1900 (nor the 2026-03-01 night moved)
+    episodes = json.loads(cli("episodes", "--json")[1])
+    assert [(e["night"], e["time"]) for e in episodes] == [("2026-03-04", time)]
     for command in (("episodes",), ("export",), ("summary",)):  # the diary still works
         assert cli(*command)[0] == 0
+
+
+def test_edit_still_refuses_a_date_before_1900(cli: Any) -> None:
+    assert cli("log")[0] == 0
+    before = _state(cli)
+    code, out, err = cli("edit", "1", "--night", "0206-11-30")
+    assert (code, out) == (1, "")
+    assert "--night: 0206-11-30 is before 1900-01-01" in err and len(err.splitlines()) == 1
+    assert _state(cli) == before
 
 
 def test_the_birth_year_is_the_earliest_date(cli: Any) -> None:
@@ -74,9 +91,9 @@ def test_utc_times_keep_four_digit_years() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("log", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
-        (("log", "--duration", "100000"), "--duration: 100000 minutes is longer than a day"),
-        (("log", "--severity", "9" * 5000), "--severity: '99999"),
+        (("edit", "1", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
+        (("edit", "1", "--duration", "100000"), "--duration: 100000 minutes is longer than a"),
+        (("edit", "1", "--severity", "9" * 5000), "--severity: '99999"),
         (("regimen", "start", "magnesium", "--dose", "1e308", "--unit", "mg"), "is over 1e+06"),
         (("med", "add", "lisinopril", "--dose", "9" * 400, "--unit", "mg"), "--dose: '9999"),
         (("factor", "add", "fluids", "1e308"), "value: 1e+308 is over 20000"),
@@ -84,20 +101,44 @@ def test_utc_times_keep_four_digit_years() -> None:
         (("factor", "add", "bike-km", "1e300"), "value: 1e+300 is over 1e+06"),
         (("lab", "add", "potassium", "1e308", "mmol/L"), "value: 1e+308 is over 1e+06"),
         (("log", "--client-id", "c" * 201), "--client-id: is 201 characters long"),
-        (("edit", "99999999999999999999999", "--severity", "3"), "episode 9999999"),
+        (
+            ("edit", "99999999999999999999999", "--severity", "3"),
+            "is not in 1..9223372036854775807",
+        ),
         (
             ("delete", "episode", "99999999999999999999999", "--yes"),
             "is not in 1..9223372036854775807",
         ),
-        (("after-effect", "9" * 30, "knot", "3"), "does not exist"),
+        (("after-effect", "9" * 30, "knot", "3"), "is not in 1..9223372036854775807"),
     ],
 )
 def test_every_number_has_an_upper_bound(cli: Any, args: tuple[str, ...], message: str) -> None:
+    assert cli("log", "--at", "3am")[0] == 0  # cramp #1, for edit
     code, out, err = cli(*args)
     assert code == 1 and out == ""
     assert message in err
     assert "unexpected" not in err and len(err.splitlines()) == 1
     assert len(err) < 400  # the value is never echoed in full
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--duration", "1e29"), "--duration '1e29': not a duration"),
+        (("--duration", "100000"), "--duration: 100000 minutes is longer than a day"),
+        (("--severity", "9" * 5000), "--severity '9999999"),
+        (("--waves", "0"), "--waves '0': not a number of waves; give a whole number 1-100"),
+    ],
+)
+def test_log_keeps_the_cramp_without_an_unbounded_number(
+    cli: Any, args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = cli("log", *args, "--json")
+    assert (code, err) == (0, "")
+    logged = json.loads(out)
+    assert (logged["duration_min"], logged["severity"], logged["waves"]) == (None, None, None)
+    assert message in logged["unread"][0]["message"]
+    assert len(out) < 2000  # the value is never echoed in full
 
 
 def test_the_largest_dose_still_gives_finite_totals(cli: Any) -> None:
@@ -124,26 +165,49 @@ def test_factor_list_checks_its_dates(cli: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("log", "--at", ""), "--at: is empty; allowed: now, 3am"),
-        (("log", "--at", " "), "--at: is empty; allowed: now, 3am"),
-        (("log", "--side", ""), "--side: is empty; allowed: left, right, both"),
-        (("log", "--muscle", ""), "--muscle: is empty"),
-        (("log", "--muscle", " , "), "--muscle: is empty"),
-        (("log", "--night", ""), "--night: is empty; give a date"),
-        (("log", "--severity", ""), "--severity: is empty"),
-        (("log", "--duration", " "), "--duration: is empty"),
         (("night", "", "--none"), "date: is empty"),
         (("regimen", "start", " "), "item: is empty; give a name"),
         (("med", "add", ""), "name: a medication needs a name"),
         (("regimen", "start", "magnesium", "--date", ""), "--date: is empty"),
         (("profile", "set", "--timezone", ""), "--timezone: is empty"),
+        (("edit", "1", "--at", ""), "--at: is empty; allowed: now, 3am"),
+        (("edit", "1", "--side", ""), "--side: is empty; allowed: left, right, both"),
+        (("edit", "1", "--muscle", " , "), "--muscle: is empty"),
+        (("edit", "1", "--severity", ""), "--severity: is empty"),
     ],
 )
 def test_empty_values_are_errors(cli: Any, args: tuple[str, ...], message: str) -> None:
+    if args[0] == "edit":
+        assert cli("log", "--at", "3am")[0] == 0
+    before = cli("nights", "--json")[1]
     code, out, err = cli(*args)
     assert (code, out) == (1, "")
     assert message in err
-    assert cli("nights", "--json")[1].strip() == "[]"
+    assert cli("nights", "--json")[1] == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said", "time"),
+    [
+        (("--at", ""), "--at: no value was given", None),
+        (("--at", " "), "--at: no value was given", None),
+        (("--side", ""), "--side: no value was given", "03:30"),
+        (("--muscle", ""), "--muscle: no value was given", "03:30"),
+        (("--muscle", " , "), "--muscle: no value was given", "03:30"),
+        (("--night", ""), "--night: no value was given", None),
+        (("--severity", ""), "--severity: no value was given", "03:30"),
+        (("--duration", " "), "--duration: no value was given", "03:30"),
+    ],
+)
+def test_log_with_an_empty_value_keeps_the_cramp(
+    cli: Any, args: tuple[str, ...], said: str, time: str | None
+) -> None:
+    """An empty value is not "now" or "nothing": the cramp is saved without it, and said."""
+    code, out, err = cli("log", *args)
+    assert (code, err) == (0, "")
+    assert f"I did not understand {said}" in out
+    episodes = json.loads(cli("episodes", "--json")[1])
+    assert [(e["night"], e["time"]) for e in episodes] == [("2026-03-04", time)]
 
 
 def test_an_empty_database_name_is_not_the_personal_diary(

@@ -125,17 +125,18 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (("log", "--severity", "11"), "--severity: 11 is not in 0..10"),
-        (("log", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
-        (("log", "--duration", "9999h"), "--duration: 599940 minutes is longer than a day"),
-        (("log", "--waves", "0"), "--waves: 0 is not in 1..100"),
+        (("edit", "1", "--severity", "11"), "--severity: 11 is not in 0..10"),
+        (("edit", "1", "--duration", "1e29"), "--duration: '1e29' is not a duration"),
+        (("edit", "1", "--duration", "9999h"), "--duration: 599940 minutes is longer than a"),
+        (("edit", "1", "--waves", "0"), "--waves: 0 is not in 1..100"),
         (("log", "--client-id", "x" * 300), "--client-id: is 300 characters long"),
         (("night", "2026-03-01", "--sleep", "11"), "--sleep: 11 is not in 0..10"),
         (("night", "2026-03-01", "--none", "--cramps", "2"), "--cramps: a count and a cramp"),
         (("night", "2026-03-01"), "give --none or --cramps N"),
         (("night", "today", "--none"), "check it in tomorrow; log a cramp now with"),
         (("regimen", "start", "magnesium", "--dose", "1e308", "--unit", "mg"), "--dose: 1e+308"),
-        (("regimen", "start", "magnesium", "--date", "2027-01-01"), "--date: 2027-01-01 is in"),
+        (("regimen", "start", "magnesium", "--start", "2027-01-01"), "--start: 2027-01-01 is in"),
+        (("regimen", "start", "magnesium", "--date", "2027-01-01"), "--start: 2027-01-01 is in"),
         (("regimen", "stop", "magnesium", "--date", "2026-02-01"), "is not an ongoing"),
         (("med", "add", "lisinopril", "--start", "1899-12-31"), "--start: 1899-12-31 is before"),
         (("lab", "add", "potassium", "4.1", "mmol/L", "--low", "5", "--high", "3"), "--high: 3"),
@@ -149,6 +150,8 @@ def test_stop_and_switch_errors_name_the_entry_fields_and_what_helps(tracker: Tr
     ],
 )
 def test_cli_errors_name_the_option_typed(cli: Any, args: tuple[str, ...], line: str) -> None:
+    if args[0] == "edit":
+        assert cli("log", "--at", "3am")[0] == 0
     code, out, err = cli(*args)
     assert code == 1 and out == ""
     assert line in err
@@ -156,15 +159,15 @@ def test_cli_errors_name_the_option_typed(cli: Any, args: tuple[str, ...], line:
 
 
 def test_cli_maps_a_field_per_command(cli: Any) -> None:
-    """The stop date is the entry's ``end``, the switch date the new entry's ``start``:
-    both were typed as --date."""
+    """The stop date is the entry's ``end``, typed as --date; the switch date is the new
+    entry's ``start``, typed as --start (its old name --date still works)."""
     assert cli("regimen", "start", "magnesium", "--dose", "200", "--unit", "mg")[0] == 0
     code, _, err = cli("regimen", "stop", "magnesium")
     assert code == 1
     assert err.startswith("crampwise: error: --date: magnesium started on 2026-03-05")
     assert "to remove it use 'crampwise delete regimen 1'" in err
     code, _, err = cli("regimen", "switch", "magnesium", "--dose", "300", "--date", "2026-03-01")
-    assert code == 1 and "--date: 2026-03-01 is before its start 2026-03-05" in err
+    assert code == 1 and "--start: 2026-03-01 is before its start 2026-03-05" in err
     code, _, err = cli("regimen", "start", "magnesium", "--date", "2026-03-04")
     assert code == 1 and "use 'crampwise regimen switch magnesium'" in err
     assert cli("med", "add", "lisinopril", "--start", "2026-03-01")[0] == 0

@@ -11,13 +11,17 @@ import datetime as dt
 
 from crampwise import validate as v
 from crampwise import vocab
-from crampwise._record import Record, record_to_dict, replace
+from crampwise._record import Record, replace
 from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
-from crampwise.records import AfterEffect, Episode, Night, Relief
+from crampwise.nights import NightBook, NightStatus, Summary, streaks
+from crampwise.plainwords import Unread, read_details
+from crampwise.plainwords import unread as refused
+from crampwise.records import AfterEffect, Episode, Relief
 from crampwise.timeparse import format_utc, night_of, parse_at, parse_date, relative, to_local
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms on this path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from crampwise.clock import Clock
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EMPTIED_NIGHT",
     "MAX_DURATION_MIN",
+    "NEAR_MINUTES",
     "DiaryModule",
     "LoggedEpisode",
     "NightStatus",
@@ -45,35 +50,11 @@ class LoggedEpisode(Record):
     episode: Episode
     night_total: int
     duplicate: bool = False  # True when a retried submission was already stored
-
-
-class NightStatus(Record):
-    """A night in the diary's span: observed with a count, or missing (``cramps`` None)."""
-
-    date: str
-    observed: bool
-    cramps: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``nights --json`` shape."""
-        return {"date": self.date, "observed": self.observed, "cramps": self.cramps}
-
-
-class Summary(Record):
-    """The diary at a glance (``summary --json``)."""
-
-    first_night: str | None
-    last_night: str | None
-    nights_observed: int
-    nights_missing: int
-    cramps: int
-    current_streak: int
-    longest_streak: int
-    nights_with_cramps: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict."""
-        return record_to_dict(self)
+    #: Other cramps of the night within minutes of this one (or, for a cramp without a
+    #: time, every other cramp of its night): perhaps the same cramp logged twice.
+    near: tuple[Episode, ...] = ()
+    #: What was typed but not read into the cramp (:meth:`DiaryModule.log_plainly`).
+    unread: tuple[Unread, ...] = ()
 
 
 _EDITABLE = (
@@ -171,10 +152,13 @@ def check_episode(e: Episode, field: str, today: dt.date | None) -> Episode:
 
 
 def _overwritten(old: Episode, new: Episode) -> list[str]:
-    """The fields whose recorded (non-empty) value an edit would change, as "a → b"."""
+    """The fields whose recorded (non-empty) value an edit would change, as "a → b"; a
+    list that only gains values (a muscle added) loses nothing and is not one of them."""
     changes = []
     for name in _EDITABLE:
         before, after = getattr(old, name), getattr(new, name)
+        if isinstance(before, tuple) and isinstance(after, tuple) and set(before) <= set(after):
+            continue
         if before not in (None, "", ()) and before != after:
             changes.append(f"{name.replace('_', ' ')} {_plain(before)} → {_plain(after)}")
     return changes
@@ -194,6 +178,36 @@ _DETAILS = (
 )
 
 
+#: A cramp logged within this many minutes of another is perhaps the same one (when
+#: either time is approximate, three times as many).
+NEAR_MINUTES = 10
+
+
+def _near(episode: Episode, others: list[Episode]) -> tuple[Episode, ...]:
+    """The other cramps of the night that may be ``episode`` logged twice."""
+    others = [o for o in others if o.id != episode.id]
+    if episode.occurred_at is None:
+        return tuple(others)
+    at = dt.datetime.fromisoformat(episode.occurred_at.rstrip("Z"))
+    found = []
+    for other in others:
+        if other.occurred_at is None:
+            continue
+        gap = abs((dt.datetime.fromisoformat(other.occurred_at.rstrip("Z")) - at).total_seconds())
+        window = NEAR_MINUTES * (3 if episode.approximate or other.approximate else 1)
+        if gap <= window * 60:
+            found.append(other)
+    return tuple(found)
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_shown_value(v) for v in value)
+    if isinstance(value, Relief):
+        return f"{value.method}:{value.helped}" if value.helped else value.method
+    return "" if value is None else str(value)
+
+
 def _differences(stored: Episode, new: Episode, fields: tuple[str, ...]) -> list[str]:
     """The fields in which a retried submission differs from what is stored, "a → b"."""
     return [
@@ -211,27 +225,7 @@ def _plain(value: Any) -> str:
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def streaks(statuses: list[NightStatus]) -> tuple[int, int]:
-    """(current, longest) runs of observed cramp-free nights; a missing night breaks a run.
-
-    ``current`` is the run that ends at the last observed night.
-    """
-    longest = run = 0
-    for night in statuses:
-        if night.observed and night.cramps == 0:
-            run += 1
-            longest = max(longest, run)
-        else:
-            run = 0
-    return run, longest
-
-
-def _span(first: str, last: str) -> list[str]:
-    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-    return [(start + dt.timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
-
-
-class DiaryModule:
+class DiaryModule(NightBook):
     """Record and read nights and episodes (``tracker.diary``)."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
@@ -259,16 +253,7 @@ class DiaryModule:
         With ``night`` and no ``at`` the time is left unknown (a backfilled bare episode).
         A retried submission with the same ``client_id`` is stored once.
         """
-        if client_id is not None and not client_id.strip():
-            raise InputError(
-                "client_id", "is empty; give a unique id for this submission", code="required"
-            )
-        if client_id is not None and len(client_id) > 200:
-            raise InputError(
-                "client_id",
-                f"is {len(client_id):,} characters long; at most 200 allowed",
-                code="too-long",
-            )
+        self._check_client_id(client_id)
         episode = self._build_episode(
             at=at,
             night=night,
@@ -282,6 +267,25 @@ class DiaryModule:
             notes=notes,
             client_id=client_id,
         )
+        return self._store_episode(episode, at=at, night=night)
+
+    def _check_client_id(self, client_id: str | None) -> None:
+        if client_id is not None and not client_id.strip():
+            raise InputError(
+                "client_id", "is empty; give a unique id for this submission", code="required"
+            )
+        if client_id is not None and len(client_id) > 200:
+            raise InputError(
+                "client_id",
+                f"is {len(client_id):,} characters long; at most 200 allowed",
+                code="too-long",
+            )
+
+    def _store_episode(
+        self, episode: Episode, *, at: str | None, night: str | None
+    ) -> LoggedEpisode:
+        """Store a checked episode in one committed write (its night becomes observed)."""
+        client_id = episode.client_id
         try:
             with self._store.write():
                 if client_id is not None and self._store.episode_by_client_id(client_id):
@@ -303,10 +307,12 @@ class DiaryModule:
                 if new_id is None:  # a concurrent retry won the race: undo our night change
                     raise _AlreadyStored
                 total = self._store.get_night(episode.night)
+                stored = replace(episode, id=new_id)
+                near = _near(stored, self._store.list_episodes(episode.night, episode.night))
         except _AlreadyStored:
             assert client_id is not None
             return self._retried(client_id, episode, at=at, night=night)
-        return LoggedEpisode(replace(episode, id=new_id), total.cramps if total else 1)
+        return LoggedEpisode(stored, total.cramps if total else 1, near=near)
 
     def _retried(
         self, client_id: str, episode: Episode, *, at: str | None, night: str | None
@@ -346,23 +352,7 @@ class DiaryModule:
         notes: str,
         client_id: str | None,
     ) -> Episode:
-        now = self._clock.now()
-        today = now.date()
-        earliest = self._clock.earliest()
-        night_date = None if night is None else parse_date(night, "night", today, earliest)
-        occurred: str | None = None
-        approximate = False
-        if at is not None or night_date is None:
-            when, approximate = parse_at("now" if at is None else at, now, night_date, earliest)
-            derived = night_of(when)
-            if night_date is not None and derived != night_date:
-                raise InputError(
-                    "at",
-                    f"{v.shown(at)} falls in the night of {derived}, not {night_date}",
-                    code="conflict-with-field",
-                )
-            night_date = derived
-            occurred = format_utc(when)
+        night_date, occurred, approximate = self._when(at, night)
         if isinstance(duration_min, str):
             from crampwise.timeparse import parse_duration
 
@@ -384,91 +374,91 @@ class DiaryModule:
         )
         return check_episode(raw, "", self._clock.today())
 
-    def record_night(
-        self,
-        date: str | None = None,
-        *,
-        cramps: int | str | None = None,
-        none: bool = False,
-        sleep_quality: int | str | None = None,
-        notes: str | None = None,
-        confirm: bool = False,
-    ) -> Night:
-        """Check in a night: ``none`` = cramp-free, ``cramps`` = the night's total count.
-
-        Defaults to last night: the night that began yesterday evening, whatever the time of
-        day (a check-in at 14:00 is about the night just gone, not the one to come). A night
-        that has not ended yet cannot be checked in. Changing an existing count needs
-        ``confirm``.
-        """
-        today = self._clock.today()
-        last_night = today - dt.timedelta(days=1)
-        night_date = (
-            last_night if date is None else parse_date(date, "date", today, self._clock.earliest())
-        )
-        if night_date > last_night:
+    def _when(self, at: str | None, night: str | None) -> tuple[dt.date, str | None, bool]:
+        """The night, the UTC instant (None: unknown) and whether it is approximate, from
+        a time phrase and/or a night; neither: now."""
+        now = self._clock.now()
+        earliest = self._clock.earliest()
+        night_date = None if night is None else parse_date(night, "night", now.date(), earliest)
+        if at is None and night_date is not None:
+            return night_date, None, False
+        when, approximate = parse_at("now" if at is None else at, now, night_date, earliest)
+        derived = night_of(when)
+        if night_date is not None and derived != night_date:
             raise InputError(
-                "date",
-                f"the night of {night_date} has not ended yet; check it in tomorrow",
-                code="future",
-                action="log-now",
-            )
-        day = night_date.isoformat()
-        if none and cramps is not None:
-            raise InputError(
-                "cramps",
-                "a count and a cramp-free night were both given; give one",
+                "at",
+                f"{v.shown(at)} falls in the night of {derived}, not {night_date}",
                 code="conflict-with-field",
             )
-        total = 0 if none else None
-        if cramps is not None:
-            total = v.int_range(cramps, "cramps", 0, 50)
-        quality = (
-            None if sleep_quality is None else v.int_range(sleep_quality, "sleep_quality", 0, 10)
+        return derived, format_utc(when), approximate
+
+    def log_plainly(
+        self, given: Iterable[tuple[str | None, str]], *, client_id: str | None = None
+    ) -> LoggedEpisode:
+        """Record one cramp from what a person typed, read leniently; the cramp is saved
+        whatever else cannot be read.
+
+        ``given`` holds ``(field, text)`` pairs in the order typed - fields of
+        :data:`crampwise.plainwords.DETAIL_FIELDS`, ``None`` for plain words ("calf left 8
+        3min"); see :func:`crampwise.plainwords.read_details`. A time or night that cannot
+        be used leaves the cramp on the night it can tell (the one given, else the one now
+        belongs to) without a time; a detail that cannot be used is left out. Everything
+        left out is in :attr:`LoggedEpisode.unread`, with what it may have meant. Only a
+        bad ``client_id`` (a program's mistake, not a person's) is refused.
+        """
+        self._check_client_id(client_id)
+        details = read_details(given)
+        unread = list(details.unread)
+        night_date, occurred, approximate = self._usable_when(details.at, details.night, unread)
+        values: dict[str, Any] = {
+            "side": details.side,
+            "muscles": details.muscles,
+            "severity": details.severity,
+            "duration_min": details.duration_min,
+            "waves": details.waves,
+            "woke": details.woke,
+            "reliefs": tuple(Relief(m, h) for m, h in details.reliefs),
+            "notes": details.notes,
+        }
+        base = Episode(
+            night=night_date.isoformat(),
+            occurred_at=occurred,
+            tz=self._clock.timezone if occurred else None,
+            approximate=approximate,
+            client_id=client_id,
         )
-        with self._store.write():
-            existing = self._store.get_night(day)
-            detailed = 0 if existing is None else existing.cramps - existing.undetailed_cramps
-            if existing is None and total is None:
-                raise InputError(
-                    "cramps",
-                    f"night {day} is not in the diary yet; give its number of cramps "
-                    "(0 for a cramp-free night)",
-                    code="required",
-                    action="give-count",
-                )
-            if total is not None and total < detailed:
-                raise InputError(
-                    "cramps",
-                    f"night {day} already has {detailed} logged cramp(s) with details; "
-                    "delete episodes to lower the count",
-                    code="out-of-range",
-                )
-            changes_count = existing is not None and total not in (None, existing.cramps)
-            if changes_count and not confirm:
-                assert existing is not None
-                raise ConfirmationRequired(
-                    f"night {day} is recorded with {existing.cramps} cramp(s); "
-                    f"overwrite with {total}?"
-                )
-            if total is not None:
-                undetailed = total - detailed
-            else:
-                assert existing is not None  # a new night without a count was refused above
-                undetailed = existing.undetailed_cramps
-            self._store.put_night(
-                day,
-                undetailed_cramps=undetailed,
-                sleep_quality=quality
-                if quality is not None
-                else (existing.sleep_quality if existing else None),
-                notes=v.text(notes, "notes")
-                if notes is not None
-                else (existing.notes if existing else ""),
-            )
-            stored = self._store.get_night(day)
-        assert stored is not None
-        return stored
+        while True:  # the reader checked each value; this is the last word, field by field
+            try:
+                episode = check_episode(replace(base, **values), "", self._clock.today())
+                break
+            except InputError as error:
+                name = error.field.split("[", 1)[0].split(".", 1)[0]
+                if name not in values:
+                    raise
+                unread.append(refused(name, _shown_value(values[name]), error.detail, error.code))
+                values[name] = Episode.__record_defaults__[name]
+        logged = self._store_episode(episode, at=details.at, night=details.night)
+        return replace(logged, unread=tuple(unread))
+
+    def _usable_when(
+        self, at: str | None, night: str | None, unread: list[Unread]
+    ) -> tuple[dt.date, str | None, bool]:
+        """:meth:`_when`, falling back to what can be used: the night without the time,
+        the time without the night, else the night now belongs to (without a time)."""
+        try:
+            return self._when(at, night)
+        except InputError as error:
+            typed = night if error.field == "night" else at
+            unread.append(refused(error.field, typed or "", error.detail, error.code))
+        tries = ([(None, night)] if night is not None else []) + (
+            [(at, None)] if at is not None else []
+        )
+        for try_at, try_night in tries:
+            try:
+                return self._when(try_at, try_night)
+            except InputError:
+                continue
+        return night_of(self._clock.now()), None, False
 
     def add_after_effect(
         self, episode_id: int, kind: str, rating: int | str, date: str | None = None
@@ -499,44 +489,14 @@ class DiaryModule:
             raise NotFoundError(f"episode {episode_id} does not exist")
         return found
 
-    def night(self, date: str) -> Night | None:
-        """One observed night with its total, or None when it is missing."""
-        return self._store.get_night(date)
+    def latest_episode(self) -> Episode | None:
+        """The cramp logged last (whatever its night), or None when there is none."""
+        return self._store.latest_episode()
 
     def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
         """Episodes of the nights from ``start`` to ``end`` (inclusive; ISO dates, today or
         yesterday)."""
         return self._store.list_episodes(*self._clock.date_range(start, end))
-
-    def nights(self, start: str | None = None, end: str | None = None) -> list[NightStatus]:
-        """Every night of the diary's span (or the given range): observed or missing."""
-        start, end = self._clock.date_range(start, end)
-        observed = {n.date: n.cramps for n in self._store.list_nights()}
-        if not observed:
-            return []
-        first, last = min(observed), max(observed)
-        statuses = [NightStatus(d, d in observed, observed.get(d)) for d in _span(first, last)]
-        return [
-            s
-            for s in statuses
-            if (start is None or s.date >= start) and (end is None or s.date <= end)
-        ]
-
-    def summary(self) -> Summary:
-        """First/last night, observed/missing counts, cramps and streaks."""
-        statuses = self.nights()
-        current, longest = streaks(statuses)
-        observed = [s for s in statuses if s.observed]
-        return Summary(
-            first_night=statuses[0].date if statuses else None,
-            last_night=statuses[-1].date if statuses else None,
-            nights_observed=len(observed),
-            nights_missing=len(statuses) - len(observed),
-            cramps=sum(s.cramps or 0 for s in observed),
-            current_streak=current,
-            longest_streak=longest,
-            nights_with_cramps=sum(1 for s in observed if (s.cramps or 0) > 0),
-        )
 
     def local_time(self, episode: Episode) -> dt.datetime | None:
         """An episode's time in the zone it was recorded in."""
@@ -639,17 +599,3 @@ class DiaryModule:
                 code="required",
             )
         return v.choice(answer, "emptied_night", EMPTIED_NIGHT)
-
-    def delete_night(self, date: str, *, confirm: bool = False) -> Night:
-        """Delete a night and its episodes (it becomes missing); needs ``confirm``."""
-        day = parse_date(date, "date", self._clock.today(), self._clock.earliest()).isoformat()
-        night = self._store.get_night(day)
-        if night is None:
-            raise NotFoundError(f"night {day} is not in the diary")
-        if not confirm:
-            raise ConfirmationRequired(
-                f"delete night {day} with {night.cramps} cramp(s)? It becomes a missing night."
-            )
-        with self._store.write():
-            self._store.delete_night(day)
-        return night

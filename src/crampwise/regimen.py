@@ -21,7 +21,25 @@ if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
-__all__ = ["RegimenModule", "check_regimen_entry"]
+__all__ = ["RegimenModule", "Took", "check_regimen_entry"]
+
+
+class Took(Record):
+    """A dose recorded by ``took``: ``already`` when that dose was recorded before (it is
+    not recorded twice), ``changed`` when it turned taken into missed or back."""
+
+    record: Adherence
+    already: bool = False
+    changed: bool = False
+    every: tuple[str, ...] = ()  # no time was given and all these doses were recorded
+
+
+def _added_note(notes: str, note: str | None) -> str:
+    """``notes`` with ``note`` added (why an item was stopped)."""
+    if note is None:
+        return notes
+    text = v.text(note, "notes")
+    return f"{notes}; {text}" if notes and text else notes or text
 
 
 class _Typed(Record):
@@ -190,8 +208,9 @@ class RegimenModule:
                 subject=entry.item,
             )
 
-    def stop(self, item: str, *, date: str | None = None) -> RegimenEntry:
-        """Stop an ongoing item; ``date`` is the first day without it (default today)."""
+    def stop(self, item: str, *, date: str | None = None, notes: str | None = None) -> RegimenEntry:
+        """Stop an ongoing item; ``date`` is the first day without it (default today);
+        ``notes`` (why it stopped) is added to the entry's notes."""
         name = self._find_item(item)
         entry = self.current(name)
         if entry is None:
@@ -208,10 +227,13 @@ class RegimenModule:
             )
         if day < entry.start:
             raise InputError("end", f"{day} is before its start {entry.start}", code="out-of-range")
+        note = _added_note(entry.notes, notes)
         with self._store.write():
             assert entry.id is not None
             self._store.set_regimen_end(entry.id, day)
-        return replace(entry, end=day)
+            if note != entry.notes:
+                self._store.set_regimen_notes(entry.id, note)
+        return replace(entry, end=day, notes=note)
 
     def switch(
         self,
@@ -293,7 +315,19 @@ class RegimenModule:
     def took(
         self, item: str, *, date: str | None = None, time: str | None = None, taken: bool = True
     ) -> Adherence:
-        """Record that an item was taken (or missed) on a date, optionally one dose time."""
+        """Record that an item was taken (or missed) on a date, optionally one dose time;
+        the record (see :meth:`take`)."""
+        return self.take(item, date=date, time=time, taken=taken).record
+
+    def take(
+        self, item: str, *, date: str | None = None, time: str | None = None, taken: bool = True
+    ) -> Took:
+        """Record that an item was taken (or missed) on a date, optionally one dose time.
+
+        Without a time, an item taken at several times a day counts its next dose not yet
+        recorded that day. A dose recorded already is not recorded twice: the answer says
+        so (``already``).
+        """
         name = self._find_item(item)
         day = self._day(date, "date")
         known = [e for e in self._store.list_regimen(name) if e.active_on(day)]
@@ -302,7 +336,7 @@ class RegimenModule:
             record = Adherence(date=day, item=name, taken=taken, time=when)
             with self._store.write():
                 self._store.put_adherence(record)
-            return record
+            return Took(record)
         if not known:
             items = sorted({e.item for e in self._store.list_regimen() if e.active_on(day)})
             raise InputError(
@@ -314,17 +348,67 @@ class RegimenModule:
                 subject=name,
             )
         dose_time = "" if time is None else v.choice(time, "time", vocab.DOSE_TIMES)
-        scheduled = {t for entry in known for t in entry.times}
+        scheduled = [t for entry in known for t in entry.times]
         if dose_time and scheduled and dose_time not in scheduled:
             raise InputError(
                 "time",
-                f"{name} is taken at {', '.join(sorted(scheduled))}, not {dose_time}",
+                f"{name} is taken at {', '.join(sorted(set(scheduled)))}, not {dose_time}",
                 code="not-allowed",
             )
-        record = Adherence(date=day, item=name, taken=taken, time=dose_time)
+        every: tuple[str, ...] = ()
         with self._store.write():
+            recorded = {a.time: a for a in self._store.list_adherence(name, day, day)}
+            if not dose_time and scheduled:  # the next dose of the day not yet recorded
+                dose_time = next((t for t in scheduled if t not in recorded), scheduled[-1])
+                if all(t in recorded for t in scheduled):
+                    every = tuple(scheduled)
+            record = Adherence(date=day, item=name, taken=taken, time=dose_time)
+            before = recorded.get(dose_time)
+            if before is not None and before.taken == taken:
+                return Took(before, already=True, every=every)
             self._store.put_adherence(record)
-        return record
+        return Took(record, changed=before is not None)
+
+    def took_due(
+        self, when: str, *, date: str | None = None, time: str | None = None, taken: bool = True
+    ) -> list[Took]:
+        """Record every dose due: ``when`` a dose time (``bedtime``: every item taken at
+        bedtime) or ``all`` (every dose of the day, or of ``time``). In one write."""
+        day = self._day(date, "date")
+        wanted = when.strip().lower()
+        if wanted != "all":
+            if time is not None:
+                raise InputError(
+                    "time",
+                    f"{wanted} is already a time of day; give one",
+                    code="conflict-with-field",
+                )
+            time = v.choice(wanted, "time", vocab.DOSE_TIMES)
+        elif time is not None:
+            time = v.choice(time, "time", vocab.DOSE_TIMES)
+        active = [e for e in self._store.list_regimen() if e.active_on(day)]
+        due = [(e.item, t) for e in active for t in (e.times or ("",)) if time is None or t == time]
+        if not due:
+            at = f" at {time}" if time else ""
+            scheduled = sorted({t for e in active for t in e.times})
+            raise InputError(
+                "time" if time else "item",
+                f"nothing in your regimen is taken{at} on {day} (times in use: "
+                f"{', '.join(scheduled) if scheduled else 'none'})",
+                code="not-allowed",
+            )
+        out: list[Took] = []
+        with self._store.write():
+            for item, dose_time in dict.fromkeys(due):
+                recorded = {a.time: a for a in self._store.list_adherence(item, day, day)}
+                before = recorded.get(dose_time)
+                record = Adherence(date=day, item=item, taken=taken, time=dose_time)
+                if before is not None and before.taken == taken:
+                    out.append(Took(before, already=True))
+                    continue
+                self._store.put_adherence(record)
+                out.append(Took(record, changed=before is not None))
+        return out
 
     def _in_experiment(self, name: str, day: str) -> bool:
         """Whether an experiment tests ``name`` (or gives it in its other periods) that night:
@@ -378,8 +462,11 @@ class RegimenModule:
             new_id = self._store.insert_medication(med)
         return replace(med, id=new_id)
 
-    def stop_medication(self, name: str, *, date: str | None = None) -> Medication:
-        """Stop a medication; ``date`` is the first day without it."""
+    def stop_medication(
+        self, name: str, *, date: str | None = None, notes: str | None = None
+    ) -> Medication:
+        """Stop a medication; ``date`` is the first day without it; ``notes`` (why) is
+        added to its notes."""
         from crampwise.knowledge import parse_typed_name
 
         wanted = v.lookup_name(name, "name")
@@ -406,9 +493,12 @@ class RegimenModule:
         if day < med.start:
             raise InputError("end", f"{day} is before its start {med.start}", code="out-of-range")
         assert med.id is not None
+        note = _added_note(med.notes, notes)
         with self._store.write():
             self._store.set_medication_end(med.id, day)
-        return replace(med, end=day)
+            if note != med.notes:
+                self._store.set_medication_notes(med.id, note)
+        return replace(med, end=day, notes=note)
 
 
 def check_medication(med: Medication, field: str, today: dt.date | None) -> Medication:

@@ -22,6 +22,7 @@ __all__ = [
     "NIGHT_BOUNDARY_HOUR",
     "format_utc",
     "local_zone_name",
+    "looks_like_time",
     "night_of",
     "parse_at",
     "parse_date",
@@ -199,6 +200,26 @@ def relative(phrase: str) -> bool:
     phrase typed again later means another time."""
     text = _strip_approx(" ".join(phrase.strip().split()))[0].lower()
     return text in ("", "now") or _ago(text) is not None
+
+
+def looks_like_time(phrase: str) -> bool:
+    """Whether a phrase reads as a time (``3am``, ``around 03:10``, ``30 min ago``,
+    ``yesterday 23:30``, ``now``), whether or not that time is allowed (not checked against
+    a clock: a phrase found among a cramp's plain-word details)."""
+    text, _ = _strip_approx(" ".join(phrase.strip().split()))
+    lowered = text.lower()
+    if lowered == "now":
+        return True
+    if _ago(text) is not None:
+        return True
+    for day in ("yesterday ", "today "):
+        if lowered.startswith(day):
+            text = text[len(day) :]
+            break
+    head, word = _zone_word(text)
+    if word is not None and not text.rpartition(" ")[2].isupper():
+        head = text  # "3am calf": a zone is written in capitals (EST), a word is not one
+    return _clock(head) is not None
 
 
 def _minutes(delta: dt.timedelta) -> str:

@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from crampwise.analysis import AnalysisResult
     from crampwise.context import ContextModule
     from crampwise.devices import DevicesModule
-    from crampwise.diary import Summary
     from crampwise.experiments.cohort import CohortResult
     from crampwise.experiments.power import PowerResult
     from crampwise.experiments.runner import ExperimentsModule
     from crampwise.formats.diaryformat import ImportReport, ParsedDiary
+    from crampwise.nights import Summary
     from crampwise.records import DiaryData
     from crampwise.regimen import RegimenModule
     from crampwise.reports.context import ExperimentRow, ReportContext
@@ -204,15 +204,29 @@ class Tracker:
         return self._store.snapshot(self.timezone, start, end, sections)
 
     def summary(self) -> Summary:
-        """The diary at a glance."""
-        return self.diary.summary()
+        """The diary at a glance; its weekly rate with an exact 95 % interval."""
+        from crampwise._record import replace
 
-    def calendar(self, start: str | None = None, end: str | None = None) -> list[Week]:
+        summary = self.diary.summary()
+        if summary.cramps_per_week is None:
+            return summary
+        from crampwise.analysis.special import gammaincinv
+
+        # Garwood's exact Poisson interval: Gamma(c, 1) and Gamma(c + 1, 1) quantiles.
+        cramps, weeks = summary.cramps, summary.nights_observed / 7
+        low = gammaincinv(cramps, 0.025) / weeks if cramps else 0.0
+        high = gammaincinv(cramps + 1, 0.975) / weeks
+        return replace(summary, cramps_per_week_low=low, cramps_per_week_high=high)
+
+    def calendar(
+        self, start: str | None = None, end: str | None = None, *, to_last_night: bool = False
+    ) -> list[Week]:
         """The nights week by week (Monday first), with what started or stopped in the
-        regimen each week."""
+        regimen each week (``to_last_night``: see :meth:`DiaryModule.nights`)."""
         from crampwise.weeks import weeks
 
-        return weeks(self.diary.nights(start, end), self.regimen.entries())
+        nights = self.diary.nights(start, end, to_last_night=to_last_night)
+        return weeks(nights, self.regimen.entries())
 
     def export_diary(self) -> dict[str, Any]:
         """The whole diary as a ``crampwise-diary`` v1 document."""

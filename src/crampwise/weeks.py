@@ -13,7 +13,7 @@ from crampwise._record import Record
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
-    from crampwise.diary import NightStatus
+    from crampwise.nights import NightStatus
     from crampwise.records import RegimenEntry
 
 __all__ = ["Day", "Week", "weeks"]

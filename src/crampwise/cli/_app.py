@@ -23,7 +23,23 @@ if TYPE_CHECKING:
     T = TypeVar("T")
     Handler: TypeAlias = Callable[[argparse.Namespace, "App"], int | None]
 
-__all__ = ["App", "confirmable", "dispatch", "error_message", "handler"]
+__all__ = ["App", "confirmable", "dispatch", "error_message", "handler", "readable_db"]
+
+
+def readable_db(url: str, given: str | None = None) -> str:
+    """Where a database is, as a person reads it: an SQLite file's path (not a
+    ``sqlite:////…`` URL), a server URL without its password. ``given``: the path or URL
+    the person gave, when known."""
+    if url.startswith("sqlite"):
+        if given is not None and not given.startswith(("sqlite", ":memory:")):
+            return os.path.abspath(given)
+        path = url.split(":///", 1)[-1].split("?", 1)[0]
+        return path or url
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    return f"{scheme}{sep}{rest}"
 
 
 def handler(fn: Handler) -> Handler:

@@ -31,22 +31,26 @@ __all__ = ["Command", "Opt", "add_command", "parse_fast"]
 
 
 class Opt(Record):
-    """An option (``--name``) or, as :attr:`Command.positional`, an optional positional."""
+    """An option (``--name``) or, as :attr:`Command.positional`, a positional: optional
+    (``store``: nargs ``?``) or any number of words (``extend``: nargs ``*``)."""
 
     name: str  # "--muscle", or the positional's name ("date")
     help: str
-    action: str = "store"  # "store", "append" or "store_true"
+    action: str = "store"  # "store", "append" or "store_true"; positionals: "store", "extend"
     metavar: str | None = None
+    dest_name: str | None = None  # where argparse would derive a keyword ("--from": start)
 
     @property
     def dest(self) -> str:
         """The attribute name argparse gives the value."""
-        return self.name.lstrip("-").replace("-", "_")
+        return self.dest_name or self.name.lstrip("-").replace("-", "_")
 
     @property
-    def default(self) -> bool | None:
+    def default(self) -> bool | list[str] | None:
         """The value when the option is absent (argparse's defaults for these actions)."""
-        return False if self.action == "store_true" else None
+        if self.action == "store_true":
+            return False
+        return [] if self.action == "extend" else None
 
 
 class Command(Record):
@@ -57,22 +61,42 @@ class Command(Record):
     help: str
     options: tuple[Opt, ...]
     description: str | None = None
-    positional: Opt | None = None  # nargs="?"
+    positional: Opt | None = None
+    #: Options kept when argparse cannot read a line strictly; non-empty: every other word
+    #: of such a line goes to the positional, to be read leniently (``log``: see
+    #: :class:`crampwise.cli._parser.LenientParser`).
+    lenient: tuple[str, ...] = ()
 
 
 def add_command(sub: Any, common: argparse.ArgumentParser, command: Command) -> None:
     """Register ``command`` on argparse's subparsers action ``sub``."""
-    p = sub.add_parser(
-        command.name, parents=[common], help=command.help, description=command.description
-    )
-    if command.positional is not None:
-        p.add_argument(command.positional.name, nargs="?", help=command.positional.help)
+    parser_class = sub._parser_class
+    if command.lenient:
+        from crampwise.cli._parser import LenientParser
+
+        sub._parser_class = LenientParser
+    try:
+        p = sub.add_parser(
+            command.name, parents=[common], help=command.help, description=command.description
+        )
+    finally:
+        sub._parser_class = parser_class
+    if command.lenient:
+        p.keep = command.lenient
+    positional = command.positional
+    if positional is not None:
+        nargs = "*" if positional.action == "extend" else "?"
+        p.add_argument(
+            positional.name, nargs=nargs, help=positional.help, metavar=positional.metavar
+        )
     for opt in command.options:
         kwargs: dict[str, Any] = {"help": opt.help}
         if opt.action != "store":
             kwargs["action"] = opt.action
         if opt.metavar is not None:
             kwargs["metavar"] = opt.metavar
+        if opt.dest_name is not None:
+            kwargs["dest"] = opt.dest_name
         p.add_argument(opt.name, **kwargs)
     p.set_defaults(handler=command.handler)
 
@@ -97,11 +121,13 @@ def parse_fast(argv: Sequence[str], commands: Sequence[Command]) -> Namespace | 
     values.update((opt.dest, opt.default) for opt in command.options)
     positional = command.positional
     if positional is not None:
-        values[positional.dest] = None
+        values[positional.dest] = positional.default
     while rest:
         if rest[0].startswith("-"):
             if not _take(rest, options, values):
                 return None
+        elif positional is not None and positional.action == "extend":
+            values[positional.dest].append(rest.pop(0))
         elif positional is not None:
             values[positional.dest] = rest.pop(0)
             positional = None  # only one

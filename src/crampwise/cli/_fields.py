@@ -15,7 +15,15 @@ TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true; no typing i
 if TYPE_CHECKING:
     from crampwise.errors import CrampwiseError
 
-__all__ = ["ACTION_HINTS", "OPTIONS", "PER_COMMAND", "error_line", "option_for"]
+__all__ = [
+    "ACTION_HINTS",
+    "EDIT_VALUES",
+    "LOG_OPTIONS",
+    "OPTIONS",
+    "PER_COMMAND",
+    "error_line",
+    "option_for",
+]
 
 #: Field → option, wherever the field is typed as that option.
 OPTIONS: dict[str, str] = {
@@ -79,9 +87,9 @@ _POSITIONAL = "(positional)"  # the field is typed as a positional argument: kee
 PER_COMMAND: dict[str, dict[str, str]] = {
     "cmd_night": {"date": _POSITIONAL},
     "cmd_after_effect": {"kind": _POSITIONAL, "rating": _POSITIONAL},
-    "cmd_regimen_start": {"start": "--date", "end": _POSITIONAL},
+    "cmd_regimen_start": {"start": "--start", "end": _POSITIONAL},
     "cmd_regimen_stop": {"end": "--date"},
-    "cmd_regimen_switch": {"start": "--date"},
+    "cmd_regimen_switch": {"start": "--start"},
     "cmd_med_add": {"start": "--start", "end": _POSITIONAL},
     "cmd_med_stop": {"end": "--date"},
     "cmd_lab_add": {"unit": _POSITIONAL},
@@ -150,3 +158,32 @@ def error_line(exc: CrampwiseError, handler: str = "") -> str:
     if extra:
         text = f"{text.rstrip('.')}; {extra}"
     return " ".join(text.split())  # one line, whatever the message held
+
+
+#: What to type after an option of ``edit`` to fix a detail ``log`` could not read.
+EDIT_VALUES: dict[str, str] = {
+    "at": "HH:MM",
+    "night": "YYYY-MM-DD",
+    "side": "left|right|both",
+    "muscles": "NAME",
+    "severity": "0-10",
+    "duration_min": "MINUTES",
+    "waves": "N",
+    "reliefs": "METHOD:HELPED",
+    "notes": "TEXT",
+}
+
+#: ``log``'s options by the field they fill (its words for the neutral fields).
+LOG_OPTIONS: dict[str, str] = {
+    "--at": "at",
+    "--night": "night",
+    "--side": "side",
+    "--muscle": "muscles",
+    "--severity": "severity",
+    "--duration": "duration_min",
+    "--waves": "waves",
+    "--relief": "reliefs",
+    "--note": "notes",
+    "--woke": "woke",
+    "--no-woke": "woke",
+}

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from crampwise.cli._app import App, confirmable
+from crampwise.cli._app import App, confirmable, readable_db
 from crampwise.errors import ConflictError
 
 __all__ = ["register"]
@@ -20,7 +20,8 @@ def cmd_init(args: argparse.Namespace, app: App) -> int:
         app.json({"db": tracker.database_url, "migrations": [n for n, _ in status.applied]})
     else:
         app.echo(
-            f"Diary ready at {tracker.database_url} ({len(status.applied)} migrations applied)."
+            f"Diary ready at {readable_db(tracker.database_url)} "
+            f"({len(status.applied)} migrations applied)."
         )
     return 0
 
@@ -129,7 +130,7 @@ def cmd_backup(args: argparse.Namespace, app: App) -> int:
         app.json({"file": args.file, "kind": kind, "db": tracker.database_url})
         return 0
     what = "an SQLite copy of the database" if kind == "sqlite" else "the diary as JSON"
-    app.echo(f"Backed up {tracker.database_url} to {args.file} ({what}).")
+    app.echo(f"Backed up {readable_db(tracker.database_url)} to {args.file} ({what}).")
     app.echo(f"Restore it with: crampwise restore {args.file}")
     return 0
 
@@ -143,7 +144,8 @@ def cmd_restore(args: argparse.Namespace, app: App) -> int:
         app.json({"file": args.file, "kind": kind, "summary": summary})
         return 0
     app.echo(
-        f"Restored {tracker.database_url} from {args.file}: {summary['nights_observed']} nights "
+        f"Restored {readable_db(tracker.database_url)} from {args.file}: "
+        f"{summary['nights_observed']} nights "
         f"observed, {summary['cramps']} cramps."
     )
     return 0
@@ -157,7 +159,10 @@ def cmd_demo(args: argparse.Namespace, app: App) -> int:
     if args.json:
         app.json(result)
         return 0
-    app.echo(app.style("Loaded the crampwise demo story", "bold") + f" into {result['db']}")
+    app.echo(
+        app.style("Loaded the crampwise demo story", "bold")
+        + f" into {readable_db(result['db'], result['db_arg'])}"
+    )
     app.echo(
         f"  {result['summary']['first_night']} → {result['summary']['last_night']}: "
         f"{result['summary']['nights_observed']} nights observed, "

@@ -13,18 +13,28 @@ from typing import Any, TypeVar
 from crampwise import vocab
 from crampwise.cli._app import App, confirmable
 from crampwise.cli._argv import add_command
-from crampwise.cli.hot_cmds import LOG, NIGHT, episode_dict, split_list, split_reliefs, woke_flag
+from crampwise.cli.hot_cmds import (
+    LOG,
+    NIGHT,
+    command_prefix,
+    episode_dict,
+    split_list,
+    split_reliefs,
+    woke_flag,
+)
 from crampwise.errors import ConfirmationRequired, InputError
+from crampwise.nights import RATE_MIN_NIGHTS
 from crampwise.timeparse import repeated_hour
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from crampwise.nights import Summary, Unchecked
     from crampwise.records import Episode
     from crampwise.weeks import Week
 
-__all__ = ["register", "with_emptied_night"]
+__all__ = ["cmd_checkin", "register", "with_emptied_night"]
 
 T = TypeVar("T")
 
@@ -44,31 +54,82 @@ def _episode_line(app: App, e: Episode) -> str:
         parts.append(f"severity {e.severity}")
     if e.duration_min is not None:
         parts.append(f"{e.duration_min:g} min")
+    if e.waves is not None:
+        parts.append(f"{e.waves} wave{'s' if e.waves != 1 else ''}")
+    if e.woke is not None:
+        parts.append("woke" if e.woke else "did not wake")
+    if e.reliefs:
+        tried = ", ".join(
+            f"{r.method} ({_HELPED.get(r.helped, r.helped)})" if r.helped else r.method
+            for r in e.reliefs
+        )
+        parts.append(f"tried {tried}")
+    if e.notes:
+        parts.append(f"“{e.notes}”" if len(e.notes) <= 40 else f"“{e.notes[:40]}…”")
     return "  ".join(parts)
 
 
+_HELPED = {"a-lot": "helped a lot", "somewhat": "helped somewhat", "not": "did not help"}
+
+
 # -- handlers --------------------------------------------------------------------------------
+def _day_text(date: str) -> str:
+    day = dt.date.fromisoformat(date)
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _unchecked_lines(app: App, unchecked: Unchecked) -> list[str]:
+    """The nights not checked in since the last entry, and the one command for them."""
+    prefix = command_prefix(app.args)
+    if unchecked.nights == 1:
+        return [
+            f"Last night ({_day_text(unchecked.first)}) is not checked in yet.",
+            f"  No cramps?  {prefix} night --none",
+            f"  Cramps?     {prefix} log --night {unchecked.first}   "
+            f"(or {prefix} night --cramps N)",
+        ]
+    return [
+        f"{unchecked.nights} nights since your last entry are not checked in: "
+        f"{_day_text(unchecked.first)} – {_day_text(unchecked.last)}.",
+        f"  All without cramps?  {prefix} night --none --from {unchecked.first} "
+        f"--to {unchecked.last}",
+        f"  A night with cramps? first {prefix} night DATE --cramps N (or log --night DATE),"
+        " then the command above for the rest",
+    ]
+
+
 def cmd_nights(args: argparse.Namespace, app: App) -> int:
-    """List nights over the diary's span, missing ones included."""
-    statuses = app.tracker.diary.nights(args.start, args.end)
-    if args.json:
-        app.json([s.to_dict() for s in statuses])
+    """List nights over the diary's span, missing ones included (and the nights since
+    the last entry that are not checked in yet)."""
+    if args.json:  # the diary's own span (scripts): summary --json has "unchecked"
+        app.json([s.to_dict() for s in app.tracker.diary.nights(args.start, args.end)])
         return 0
+    statuses = app.tracker.diary.nights(args.start, args.end, to_last_night=True)
     if not statuses:
         app.echo("No nights yet. Record one with 'crampwise night --none' or 'crampwise log'.")
         return 0
+    unchecked = app.tracker.diary.unchecked()
+    pending = "not checked in"
     if args.list or len(statuses) <= 31:
         rows = [
             (
                 s.date,
                 dt.date.fromisoformat(s.date).strftime("%a"),
-                s.cramps if s.observed else "missing",
+                s.cramps
+                if s.observed
+                else pending
+                if unchecked is not None and s.date >= unchecked.first
+                else "missing",
             )
             for s in statuses
         ]
         app.table(("night", "day", "cramps"), rows)
-        return 0
-    _calendar(app, app.tracker.calendar(args.start, args.end))
+    else:
+        _calendar(app, app.tracker.calendar(args.start, args.end, to_last_night=True))
+    if unchecked is not None:
+        app.echo()
+        for line in _unchecked_lines(app, unchecked):
+            app.echo(line)
     return 0
 
 
@@ -131,6 +192,7 @@ def cmd_edit(args: argparse.Namespace, app: App) -> int:
         changes["woke"] = woke
     if not changes:
         app.fail("nothing to change; give e.g. --severity 7 or --muscle calf", 2)
+    args.id = _episode_id(app, args.id)
     before = app.tracker.diary.episode(args.id)
     updated = confirmable(
         app,
@@ -154,7 +216,8 @@ def cmd_delete(args: argparse.Namespace, app: App) -> int:
     """Delete a record (asks for confirmation, or --yes)."""
     t = app.tracker
     if args.kind == "episode":
-        episode_id = _int_id(app, args.id)
+        episode_id = _episode_id(app, args.id)
+        args.id = str(episode_id)
         confirmable(
             app,
             lambda ok: with_emptied_night(
@@ -206,8 +269,19 @@ def _int_id(app: App, value: str) -> int:
     return record_id(value)
 
 
+def _episode_id(app: App, value: str | None) -> int:
+    """An episode id as typed; ``last`` (or nothing) is the cramp logged last."""
+    if value is None or value.strip().lower() in ("last", "latest"):
+        latest = app.tracker.diary.latest_episode()
+        if latest is None or latest.id is None:
+            app.fail("there is no cramp in the diary yet; log one with 'crampwise log'", 1)
+        return latest.id
+    return _int_id(app, value)
+
+
 def cmd_after_effect(args: argparse.Namespace, app: App) -> int:
     """Rate soreness or a knot on a day after a cramp."""
+    args.id = _episode_id(app, args.id)
     episode = app.tracker.diary.add_after_effect(args.id, args.kind, args.rating, args.date)
     app.saved = f"the {args.kind} rating"
     if args.json:
@@ -217,39 +291,110 @@ def cmd_after_effect(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def _streak_text(s: Summary) -> str:
+    """Streaks in words; a streak never runs across nights not checked in."""
+    if s.last_night is None:
+        return ""
+    if s.current_streak:
+        nights = f"{s.current_streak} night{'s' if s.current_streak > 1 else ''}"
+        now = f"{nights} without cramps, up to {_day_text(s.last_night)}"
+        if s.unchecked is not None:
+            now += " (the nights since are not checked in)"
+    else:
+        now = f"none: the last night in the diary ({_day_text(s.last_night)}) had cramps"
+    if not s.longest_streak:
+        return f"cramp-free streak: {now}; no night without cramps yet"
+    return f"cramp-free streak: {now}; longest {s.longest_streak}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _headline(s: Summary) -> str:
+    """The summary in one plain sentence."""
+    if s.nights_observed < RATE_MIN_NIGHTS:
+        return (
+            f"{s.nights_observed} night{'s' if s.nights_observed != 1 else ''} checked in "
+            f"so far: too early to tell how often cramps come. Keep checking in every night; "
+            f"{s.nights_needed} more night{'s' if s.nights_needed != 1 else ''} are needed "
+            "for a weekly rate."
+        )
+    assert s.cramps_per_week is not None
+    between = ""
+    if s.cramps_per_week_low is not None and s.cramps_per_week_high is not None:
+        between = f", between {_rate(s.cramps_per_week_low)} and {_rate(s.cramps_per_week_high)}"
+    return (
+        f"About {_rate(s.cramps_per_week)} cramps a week over the whole diary{between} "
+        f"({s.cramps} on {s.nights_observed} nights checked in). Whether something helped: "
+        "crampwise analyze."
+    )
+
+
+def _rate(x: float) -> str:
+    if x == 0:
+        return "0"
+    return "under 0.01" if x < 0.01 else f"{x:.1f}" if x >= 1 else f"{x:.2f}"
+
+
 def cmd_summary(args: argparse.Namespace, app: App) -> int:
-    """The diary at a glance."""
+    """The diary at a glance: what is not checked in yet, then the numbers."""
     s = app.tracker.summary()
     if args.json:
         app.json(s.to_dict())
         return 0
     if s.first_night is None:
-        app.echo(
-            "The diary is empty. Log a cramp with 'crampwise log' or a quiet night with "
-            "'crampwise night --none'; try 'crampwise demo' to see an example."
-        )
-        import os
-
-        from crampwise.demo import demo_database_path
-
-        demo = demo_database_path()
-        if os.path.exists(demo) and app.tracker.database_url != f"sqlite:///{demo}":
-            app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
+        _empty_diary(app)
         return 0
-    app.echo(app.style("crampwise summary", "bold"))
+    app.echo(app.style(_headline(s), "bold"))
+    if s.unchecked is not None:
+        for line in _unchecked_lines(app, s.unchecked):
+            app.echo(line)
+    app.echo()
     app.echo(
-        f"  nights      {s.first_night} → {s.last_night}: {s.nights_observed} observed, "
+        f"  nights      {s.first_night} → {s.last_night}: {s.nights_observed} checked in, "
         f"{s.nights_missing} missing (missing nights are not counted as cramp-free)"
     )
-    rate = 7 * s.cramps / s.nights_observed if s.nights_observed else 0.0
     app.echo(
-        f"  cramps      {s.cramps} on {s.nights_with_cramps} nights "
-        f"(about {rate:.2f} per observed week, averaged over the whole diary)"
+        f"  cramps      {_count(s.cramps, 'cramp')} on {_count(s.nights_with_cramps, 'night')}"
     )
+    app.echo(f"  streaks     {_streak_text(s)}")
+    return 0
+
+
+def _empty_diary(app: App) -> None:
     app.echo(
-        f"  streaks     current {s.current_streak} cramp-free nights, longest {s.longest_streak}"
+        "The diary is empty. At night: 'crampwise log' (a cramp, now; add words like "
+        "'calf left 8'). In the morning after a quiet night: 'crampwise night --none'. "
+        "See an example: 'crampwise demo'."
     )
-    app.echo(app.style("  For rates per period with honest uncertainty: crampwise analyze", "dim"))
+    import os
+
+    from crampwise.demo import demo_database_path
+
+    demo = demo_database_path()
+    if os.path.exists(demo) and app.tracker.database_url != f"sqlite:///{demo}":
+        app.echo(f"The demo story is in its own diary: crampwise --db {demo} summary")
+
+
+def cmd_checkin(args: argparse.Namespace, app: App) -> int:
+    """``crampwise`` alone: the morning check-in - the nights not checked in since the
+    last entry and the one command that checks them in."""
+    diary = app.tracker.diary
+    unchecked = diary.unchecked()
+    if unchecked is None and app.tracker.is_empty():
+        _empty_diary(app)
+    elif unchecked is None:
+        last = diary.nights()[-1]
+        cramps = "no cramps" if not last.cramps else f"{last.cramps} cramp(s)"
+        app.echo(
+            f"Every night up to last night is checked in (last: {_day_text(last.date)}, "
+            f"{cramps}). Log a cramp: crampwise log; the diary at a glance: crampwise summary."
+        )
+    else:
+        for line in _unchecked_lines(app, unchecked):
+            app.echo(line)
+    app.echo(app.style("All commands: crampwise --help", "dim"))
     return 0
 
 
@@ -270,7 +415,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--json",
         action="store_true",
-        help='print [{"date", "observed", "cramps"}] (missing: cramps null)',
+        help='print [{"date", "observed", "cramps"}] over the diary\'s span (missing: cramps '
+        "null; the nights since the last entry: summary --json, unchecked)",
     )
     p.set_defaults(handler=cmd_nights)
 
@@ -280,8 +426,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_episodes)
 
-    p = sub.add_parser("edit", parents=[common], help="change an episode's details")
-    p.add_argument("id", type=int, help="episode id (see 'crampwise episodes')")
+    p = sub.add_parser(
+        "edit",
+        parents=[common],
+        help="change a cramp's details (the last one logged unless an id is given)",
+    )
+    p.add_argument(
+        "id", nargs="?", help="episode id (see 'crampwise episodes'), or last (the default)"
+    )
     p.add_argument("--at", help="the time it happened: 3am, 03:10, 'around 03:10'")
     p.add_argument("--night", help="move it to another night (YYYY-MM-DD)")
     p.add_argument("--side", help=f"one of {', '.join(vocab.SIDES)}")
@@ -304,7 +456,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         choices=("episode", "night", "regimen", "med", "lab", "factor", "trigger-point"),
         help="what to delete",
     )
-    p.add_argument("id", help="its id (a date for a night)")
+    p.add_argument("id", help="its id (a date for a night; last: the cramp logged last)")
     p.add_argument("--yes", action="store_true", help="confirm without asking")
     p.add_argument("--then", help=_THEN_HELP, metavar="cramp-free|missing")
     p.set_defaults(handler=cmd_delete)
@@ -312,7 +464,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "after-effect", parents=[common], help="rate soreness or a knot on a day after a cramp"
     )
-    p.add_argument("id", type=int, help="episode id")
+    p.add_argument("id", help="episode id, or last (the cramp logged last)")
     p.add_argument("kind", help=f"one of {', '.join(vocab.AFTER_EFFECT_KINDS)}")
     p.add_argument("rating", help="0-10")
     p.add_argument("--date", help="the day rated (default today)")

@@ -27,7 +27,9 @@ __all__ = [
     "LOG",
     "NIGHT",
     "clock_text",
+    "command_prefix",
     "episode_dict",
+    "shell_word",
     "split_list",
     "split_reliefs",
     "woke_flag",
@@ -93,52 +95,134 @@ def clock_text(local: dt.datetime, approximate: bool = False) -> str:
 
 
 # -- handlers --------------------------------------------------------------------------------
-def cmd_log(args: argparse.Namespace, app: App) -> int:
-    """Record a cramp (defaults: now, last night)."""
-    logged = app.tracker.diary.log_episode(
-        at=args.at,
-        night=args.night,
-        side=args.side,
-        muscles=split_list(args.muscle),
-        severity=args.severity,
-        duration_min=args.duration,
-        waves=args.waves,
-        woke=woke_flag(args),
-        reliefs=split_reliefs(args.relief),
-        notes=args.note or "",
-        client_id=args.client_id,
+def _given(args: argparse.Namespace) -> list[tuple[str | None, str]]:
+    """What was typed about the cramp, as ``(field, text)``: the options first (they
+    outrank plain words), then the words in the order typed."""
+    given: list[tuple[str | None, str]] = []
+    for field, value in (
+        ("at", args.at),
+        ("night", args.night),
+        ("side", args.side),
+        ("severity", args.severity),
+        ("duration_min", args.duration),
+        ("waves", args.waves),
+    ):
+        if value is not None:
+            given.append((field, value))
+    given.extend(("muscles", value) for value in args.muscle or ())
+    given.extend(("reliefs", value) for value in args.relief or ())
+    if args.woke:
+        given.append(("woke", "yes"))
+    if args.no_woke:
+        given.append(("woke", "no"))
+    if args.note is not None:
+        given.append(("notes", args.note))
+    words = list(args.details)
+    if any(word.startswith("-") for word in words):
+        from crampwise.cli._logwords import option_words  # only for stray options
+
+        given.extend(option_words(words))
+    else:
+        given.extend((None, word) for word in words)
+    return given
+
+
+def _details_text(e: Episode) -> str:
+    """``left calf, severity 8, 3 min``: what was saved, to check at a glance."""
+    parts = []
+    where = " and ".join(e.muscles)
+    if e.side == "both":
+        where = f"{where} on both sides".strip()
+    elif e.side:
+        where = f"{e.side} {where}".strip()
+    if where:
+        parts.append(where)
+    if e.severity is not None:
+        parts.append(f"severity {e.severity}")
+    if e.duration_min is not None:
+        parts.append(f"{e.duration_min:g} min")
+    if e.waves is not None:
+        parts.append(f"{e.waves} wave{'s' if e.waves != 1 else ''}")
+    if e.woke:
+        parts.append("woke you")
+    parts.extend(
+        f"{r.method}{' (helped ' + r.helped.replace('-', ' ') + ')' if r.helped else ''}"
+        for r in e.reliefs
     )
+    return ", ".join(parts)
+
+
+def cmd_log(args: argparse.Namespace, app: App) -> int:
+    """Record a cramp (defaults: now, last night); save it first, then say what could not
+    be read and how to fix it."""
+    logged = app.tracker.diary.log_plainly(_given(args), client_id=args.client_id)
     app.saved = f"cramp #{logged.episode.id}"
     if args.json:
+        from crampwise.cli._logwords import unread_json
+
         app.json(
             {
                 **episode_dict(app, logged.episode),
                 "night_total": logged.night_total,
                 "duplicate": logged.duplicate,
+                "near": [e.id for e in logged.near],
+                "unread": [unread_json(u, logged.episode, args) for u in logged.unread],
             }
         )
         return 0
     e = logged.episode
     local = app.tracker.diary.local_time(e)
-    when = f" at {clock_text(local, e.approximate)}" if local else ""
+    when = f" at {clock_text(local, e.approximate)}" if local else " (time not known)"
     verb = "Already logged" if logged.duplicate else "Logged"
+    details = _details_text(e)
     app.echo(
         f"{verb} cramp #{e.id}{when}, night of {_pretty_night(e.night)} "
-        f"({logged.night_total} this night)."
+        f"({logged.night_total} this night){': ' + details if details else ''}."
     )
-    if not logged.duplicate and e.severity is None:
+    if logged.near or logged.unread:
+        from crampwise.cli._logwords import report
+
+        report(app, logged)
+    elif not logged.duplicate and (e.severity is None or not e.muscles or e.side is None):
+        missing = [
+            option
+            for option, absent in (
+                ("--severity 0-10", e.severity is None),
+                ("--muscle NAME", not e.muscles),
+                ("--side left|right|both", e.side is None),
+            )
+            if absent
+        ]
         app.echo(
             app.style(
-                f"Add details later: crampwise edit {e.id} --severity 0-10 --muscle NAME "
-                "--side left|right|both",
+                f"Add details later: {command_prefix(args)} edit {e.id} {' '.join(missing)}",
                 "dim",
             )
         )
     return 0
 
 
+def command_prefix(args: argparse.Namespace) -> str:
+    """``crampwise``, with the ``--db`` the command was given (so a fix goes to the same
+    diary)."""
+    if args.db is None:
+        return "crampwise"
+    return f"crampwise --db {shell_word(str(args.db))}"
+
+
+def shell_word(value: str) -> str:
+    """A value as one shell word, quoted only when it must be (as ``shlex.quote``, which
+    imports ``re``: slow on this path)."""
+    if value and all(c.isalnum() or c in "-_.,:/+@%=" for c in value):
+        return value
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
 def cmd_night(args: argparse.Namespace, app: App) -> int:
-    """Check in a night: cramp-free (--none) or a count (--cramps N)."""
+    """Check in a night: cramp-free (--none) or a count (--cramps N); or a range of
+    nights (--from, --to) as cramp-free."""
+    if args.start is not None or args.end is not None:
+        return _night_range(args, app)
     night = confirmable(
         app,
         lambda ok: app.tracker.diary.record_night(
@@ -167,13 +251,86 @@ def cmd_night(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+def _night_range(args: argparse.Namespace, app: App) -> int:
+    """``night --none --from A --to B``: every night not yet in the diary, cramp-free."""
+    from crampwise.errors import InputError
+
+    if args.date is not None:
+        raise InputError(
+            "date",
+            "give one night, or a range with a first and last night, not both",
+            code="conflict-with-field",
+        )
+    if args.start is None:
+        raise InputError("start", "is missing; give the first night of the range", code="required")
+    if not args.none and args.cramps not in ("0",):
+        raise InputError(
+            "cramps",
+            "a range of nights is checked in as cramp-free (none); give a count one night at "
+            "a time",
+            code="conflict-with-field" if args.cramps is not None else "required",
+        )
+    if args.sleep is not None:
+        raise InputError(
+            "sleep_quality",
+            "is given one night at a time, not for a range",
+            code="conflict-with-field",
+        )
+    result = app.tracker.diary.check_in_range(args.start, args.end, notes=args.note)
+    if result.recorded:
+        app.saved = f"{len(result.recorded)} night(s) from {result.recorded[0]}"
+    if args.json:
+        app.json(
+            {
+                "checked_in": list(result.recorded),
+                "already_in_diary": [{"date": n.date, "cramps": n.cramps} for n in result.kept],
+            }
+        )
+        return 0
+    if result.recorded:
+        first, last = result.recorded[0], result.recorded[-1]
+        span = (
+            _pretty_night(first)
+            if first == last
+            else (f"{_pretty_night(first)} – {_pretty_night(last)}")
+        )
+        count = len(result.recorded)
+        app.echo(f"Checked in {count} night{'s' if count > 1 else ''} without cramps: {span}.")
+    else:
+        app.echo("Every night in that range was already in the diary; nothing was changed.")
+    if result.kept:
+        with_cramps = [n for n in result.kept if n.cramps]
+        shown = "; ".join(
+            f"{n.date}: {n.cramps} cramp{'s' if n.cramps != 1 else ''}" for n in with_cramps[:5]
+        )
+        more = " …" if len(with_cramps) > 5 else ""
+        count = len(result.kept)
+        app.echo(
+            f"{count} night{'s' if count > 1 else ''} already in the diary "
+            f"{'were' if count > 1 else 'was'} left as {'they were' if count > 1 else 'it was'}"
+            f"{' (' + shown + more + ')' if shown else ''}."
+        )
+    return 0
+
+
 # -- specs -----------------------------------------------------------------------------------
 LOG = Command(
     "log",
     cmd_log,
-    help="record a cramp (defaults: now, last night)",
-    description="Record a cramp. With no options: now, in the night now "
-    "belongs to. Add details now or later with 'crampwise edit'.",
+    help="record a cramp (defaults: now, last night); details as plain words too",
+    description="Record a cramp. With no options: now, in the night now belongs to. "
+    "Details may be plain words in any order: crampwise log calf left 8 3min. The cramp is "
+    "always saved first; what cannot be read is reported with the command that fixes it. "
+    "Add details later with 'crampwise edit'.",
+    positional=Opt(
+        "details",
+        "plain words: a muscle (calf, thigh …), a side (left, right, both), a severity "
+        "(8 or 8/10), a duration (3min, 90s), a time (3am, 'around 03:10'), woke, what you "
+        "tried (stretched)",
+        action="extend",
+        metavar="WORD",
+    ),
+    lenient=("--db", "--json", "--client-id"),
     options=(
         Opt("--at", "when: 3am, 03:10, 'around 03:10', '30 min ago' (default now)"),
         Opt("--night", "the night (YYYY-MM-DD, the evening it began; default: derived from --at)"),
@@ -205,14 +362,25 @@ LOG = Command(
 NIGHT = Command(
     "night",
     cmd_night,
-    help="check in a night: --none or --cramps N",
-    description="Check in a night. A cramp-free night is data: record it.",
+    help="check in a night: --none or --cramps N (or nights: --none --from A --to B)",
+    description="Check in a night. A cramp-free night is data: record it. With --from "
+    "(and --to) every night of the range not yet in the diary is checked in as cramp-free; "
+    "nights already in the diary are left as they are.",
     positional=Opt("date", "YYYY-MM-DD, today or yesterday (default: last night)"),
     options=(
         Opt("--none", "no cramps this night", action="store_true"),
         Opt("--cramps", "the night's total number of cramps (without details)"),
         Opt("--sleep", "sleep quality 0-10"),
         Opt("--note", "free text"),
+        Opt(
+            "--from",
+            "first night of a range checked in as cramp-free (with --none)",
+            metavar="DATE",
+            dest_name="start",
+        ),
+        Opt(
+            "--to", "last night of the range (default: last night)", metavar="DATE", dest_name="end"
+        ),
         Opt("--yes", "confirm overwriting a different count", action="store_true"),
         Opt("--json", "print the night as JSON", action="store_true"),
     ),

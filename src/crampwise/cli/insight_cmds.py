@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from crampwise.cli._app import App, confirmable
@@ -45,9 +47,41 @@ def single_thread_blas() -> None:
 
 
 def cmd_analyze(args: argparse.Namespace, app: App) -> int:
-    """Rates per period, effects with uncertainty, and what the data cannot tell."""
+    """Plain words first: a headline, how often cramps come, one line per thing tried;
+    with --details the rates, ranges, warnings and methods."""
+    from crampwise.plainreport import analysis_in_plain_words, analysis_json
+
     single_thread_blas()
-    return _report(app, args, app.tracker.analyze())
+    result = app.tracker.analyze()
+    if args.json:
+        app.json(analysis_json(result))
+        return 0
+    plain = analysis_in_plain_words(result)
+    _plain_out(app, plain.headline, () if args.details else plain.lines)
+    if args.details:
+        app.echo(result.to_text().rstrip("\n"))
+        return 0
+    app.echo("The numbers with their ranges, the warnings and how to find out for sure:")
+    app.echo("  crampwise analyze --details")
+    for line in textwrap.wrap(result.disclaimer, _WIDTH):
+        app.echo(app.style(line, "dim"))
+    return 0
+
+
+_WIDTH = 79
+
+
+def _plain_out(app: App, headline: Sequence[str], lines: Sequence[str]) -> None:
+    """A headline in bold, then short bullet lines, wrapped for a terminal."""
+    for line in headline:
+        for part in textwrap.wrap(line, _WIDTH):
+            app.echo(app.style(part, "bold"))
+    app.echo()
+    for line in lines:
+        for part in textwrap.wrap(line, _WIDTH, initial_indent="  - ", subsequent_indent="    "):
+            app.echo(part)
+    if lines:
+        app.echo()
 
 
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
@@ -106,6 +140,10 @@ def cmd_claim(args: argparse.Namespace, app: App) -> int:
 def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
     """List the red-flag questions with your latest answers, or record an answer."""
     context = app.tracker.context
+    if args.ask:
+        if args.flag is not None:
+            app.fail("flag: --ask goes through every question; give no question id with it", 2)
+        return _ask_red_flags(args, app)
     if args.flag is not None:
         if args.answer is None or args.answer.strip().lower() not in ("yes", "no"):
             app.fail("answer: give yes or no after the question id", 2)
@@ -141,10 +179,72 @@ def cmd_red_flags(args: argparse.Namespace, app: App) -> int:
             ]
         )
         return 0
-    app.echo("Red-flag questions (answer with: crampwise red-flags ID yes|no)")
+    app.echo(
+        "Red-flag questions (answer them one by one: crampwise red-flags --ask; "
+        "or one: crampwise red-flags ID yes|no)"
+    )
     for s in statuses:
         state = {None: "not answered", True: "YES", False: "no"}[s.answer]
         app.echo(f"  {s.flag:<34} {state:<13} {s.question}")
+    return 0
+
+
+def _ask_red_flags(args: argparse.Namespace, app: App) -> int:
+    """The red-flag questions one by one: y(es), n(o), Enter to skip, q to stop."""
+    import sys
+
+    context = app.tracker.context
+    statuses = context.red_flag_status()
+    app.echo(
+        f"{len(statuses)} questions about your cramps. Answer y (yes) or n (no); Enter skips "
+        "one, q stops. crampwise is not medical advice; it cannot diagnose."
+    )
+    answered: list[tuple[str, bool]] = []
+    for number, status in enumerate(statuses, 1):
+        last = ""
+        if status.answer is not None:
+            last = f" [last answer: {'yes' if status.answer else 'no'}, {status.answered_on}]"
+        while True:
+            app.echo(f"{number}/{len(statuses)} {status.question}{last}")
+            if sys.stdout is not None:
+                sys.stdout.write("  y/n/Enter/q: ")
+                sys.stdout.flush()
+            line = sys.stdin.readline() if sys.stdin is not None else ""
+            reply = line.strip().lower()
+            if sys.stdin is not None and not sys.stdin.isatty():
+                app.echo(reply)  # what a terminal would have shown as typed
+            if not line or reply in ("q", "quit", "stop"):  # end of input: stop here
+                app.echo()
+                return _asked(app, answered, stopped=number <= len(statuses))
+            if reply in ("", "s", "skip"):
+                break
+            if reply in ("y", "yes", "n", "no"):
+                present = reply.startswith("y")
+                answer = context.answer_red_flag(status.flag, present, date=args.date, confirm=True)
+                app.saved = f"{len(answered) + 1} red-flag answer(s)"
+                answered.append((answer.flag, present))
+                if present:
+                    app.echo(app.style(f"  {status.message}", "bold", "red"))
+                break
+            app.echo("  Please answer y, n, Enter (skip) or q (stop).")
+    return _asked(app, answered, stopped=False)
+
+
+def _asked(app: App, answered: list[tuple[str, bool]], *, stopped: bool) -> int:
+    yes = [flag for flag, present in answered if present]
+    said = f"Recorded {len(answered)} answer{'s' if len(answered) != 1 else ''}"
+    if stopped:
+        said += "; the rest can wait for 'crampwise red-flags --ask'"
+    app.echo(said + ".")
+    if yes:
+        app.echo(
+            app.style(
+                f"{len(yes)} of your answers mean: see a clinician (listed above). "
+                "crampwise cannot diagnose.",
+                "bold",
+                "red",
+            )
+        )
     return 0
 
 
@@ -177,10 +277,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "analyze",
         parents=[common],
-        help="honest numbers: rates, effects, warnings, changepoints",
-        description="What we can say, what we cannot say, and how to find out.",
+        help="what your diary can tell, in plain words (--details: the statistics)",
+        description="What we can say, what we cannot say, and how to find out: plain words "
+        "first; --details adds the rates and effects with their ranges and every warning.",
     )
-    p.add_argument("--json", action="store_true", help="print the full analysis as JSON")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="the statistics: rates and effects with their 95 %% ranges, warnings, methods",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print the full analysis as JSON (with "headline" and "plain")',
+    )
     p.set_defaults(handler=cmd_analyze)
 
     p = sub.add_parser(
@@ -231,11 +341,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "red-flags",
         parents=[common],
-        help="red-flag questions (reasons to see a clinician); answer one with ID yes|no",
+        help="red-flag questions (reasons to see a clinician); --ask goes through them",
     )
     p.add_argument("flag", nargs="?", help="question id, e.g. leg-swelling")
     p.add_argument("answer", nargs="?", help="yes or no")
     p.add_argument("--date", help="the day answered (default today)")
+    p.add_argument(
+        "--ask",
+        action="store_true",
+        help="go through the questions one by one (y/n, Enter skips, q stops)",
+    )
     p.add_argument("--yes", action="store_true", help="confirm changing that day's answer")
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_red_flags)

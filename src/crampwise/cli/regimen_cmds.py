@@ -67,7 +67,7 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
         dose=args.dose,
         unit=args.unit,
         times=_times(args.times),
-        date=args.date,
+        date=args.start,
         notes=args.note or "",
     )
     app.saved = f"{entry.item} (regimen entry {entry.id})"
@@ -85,7 +85,7 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
 
 def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
     """Stop an item (the date is the first day without it)."""
-    entry = app.tracker.regimen.stop(args.item, date=args.date)
+    entry = app.tracker.regimen.stop(args.item, date=args.date, notes=args.note)
     app.saved = f"the stop of {entry.item}"
     if args.json:
         app.json(_entry_dict(entry))
@@ -104,7 +104,7 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
         dose=args.dose,
         unit=args.unit,
         times=_times(args.times) if args.times else None,
-        date=args.date,
+        date=args.start,
         notes=args.note,
     )
     app.saved = f"the switch of {new.item}"
@@ -149,19 +149,50 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
     return 0
 
 
+#: A dose time in a sentence: "magnesium at bedtime", "in the morning".
+_WHEN = {
+    "morning": "in the morning",
+    "noon": "at noon",
+    "afternoon": "in the afternoon",
+    "evening": "in the evening",
+    "bedtime": "at bedtime",
+    "night": "at night",
+}
+
+
 def cmd_took(args: argparse.Namespace, app: App) -> int:
-    """Record that you took (or --missed) an item."""
-    record = app.tracker.regimen.took(
-        args.item, date=args.date, time=args.time, taken=not args.missed
-    )
-    app.saved = f"the dose of {record.item}"
-    if args.json:
-        app.json(adherence_json(record, compact=False))
+    """Record that you took (or --missed) an item; ``took bedtime`` / ``took all``: every
+    item due then."""
+    regimen = app.tracker.regimen
+    word = args.item.strip().lower()
+    if word == "all" or (word in vocab.DOSE_TIMES and not regimen.current(word)):
+        results = regimen.took_due(word, date=args.date, time=args.time, taken=not args.missed)
     else:
-        verb = "Missed" if args.missed else "Took"
-        app.echo(
-            f"{verb} {record.item} on {record.date}{' ' + record.time if record.time else ''}."
-        )
+        results = [regimen.take(args.item, date=args.date, time=args.time, taken=not args.missed)]
+    app.saved = ", ".join(f"the dose of {r.record.item}" for r in results if not r.already)
+    app.saved = app.saved or None
+    if args.json:
+        docs = [{**adherence_json(r.record, compact=False), "already": r.already} for r in results]
+        app.json(docs if len(results) > 1 or word == "all" or word in vocab.DOSE_TIMES else docs[0])
+        return 0
+    for r in results:
+        a = r.record
+        at = f" {_WHEN.get(a.time, a.time)}" if a.time else ""
+        verb = "Took" if a.taken else "Missed"
+        if r.every:
+            app.echo(
+                f"Already recorded: every dose of {a.item} on {a.date} "
+                f"({', '.join(r.every)}); not counted twice."
+            )
+        elif r.already:
+            app.echo(
+                f"Already recorded: {a.item}{at} on {a.date} ({'taken' if a.taken else 'missed'});"
+                " not counted twice."
+            )
+        elif r.changed:
+            app.echo(f"{verb} {a.item}{at} on {a.date} (it was recorded the other way).")
+        else:
+            app.echo(f"{verb} {a.item}{at} on {a.date}.")
     return 0
 
 
@@ -192,7 +223,7 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
 
 def cmd_med_stop(args: argparse.Namespace, app: App) -> int:
     """Stop a medicine."""
-    med = app.tracker.regimen.stop_medication(args.name, date=args.date)
+    med = app.tracker.regimen.stop_medication(args.name, date=args.date, notes=args.note)
     app.saved = f"the stop of {med.name}"
     if args.json:
         app.json(_med_dict(med))
@@ -240,6 +271,7 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
         app.json(lab_json(lab, compact=False))
     else:
         app.echo(f"Recorded {lab.test} {lab.value:g} {lab.unit} on {lab.date}.")
+    _show_safety(app, lab.test)
     return 0
 
 
@@ -436,20 +468,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", default="supplement", help=f"one of {', '.join(vocab.REGIMEN_KINDS)}")
     p.add_argument("--form", help="e.g. glycinate, citrate, oxide, carbonate")
     _dose_args(p)
-    p.add_argument("--date", help="first day (default today)")
+    p.add_argument(
+        "--start", "--date", dest="start", metavar="DATE", help="first day (default today)"
+    )
     p.add_argument("--note", help="free text")
     p.add_argument("--json", action="store_true", help="print the entry as JSON")
     p.set_defaults(handler=cmd_regimen_start)
     p = reg.add_parser("stop", parents=[common], help="stop an item")
     p.add_argument("item")
     p.add_argument("--date", help="first day without it (default today)")
+    p.add_argument("--note", help="why it stopped (added to its notes)")
     p.add_argument("--json", action="store_true", help="print the entry as JSON")
     p.set_defaults(handler=cmd_regimen_stop)
     p = reg.add_parser("switch", parents=[common], help="change form, dose or times from a date")
     p.add_argument("item")
     p.add_argument("--form", help="new form")
     _dose_args(p)
-    p.add_argument("--date", help="first day of the new form/dose (default today)")
+    p.add_argument(
+        "--start",
+        "--date",
+        dest="start",
+        metavar="DATE",
+        help="first day of the new form/dose (default today)",
+    )
     p.add_argument("--note", help="free text")
     p.add_argument("--json", action="store_true", help="print both entries as JSON")
     p.set_defaults(handler=cmd_regimen_switch)
@@ -458,8 +499,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.set_defaults(handler=cmd_regimen_list)
 
-    p = sub.add_parser("took", parents=[common], help="record that you took (or missed) an item")
-    p.add_argument("item")
+    p = sub.add_parser(
+        "took",
+        parents=[common],
+        help="record that you took (or missed) an item; took bedtime / took all: all due",
+    )
+    p.add_argument(
+        "item",
+        help="an item, a time of day (bedtime: everything taken at bedtime) or all (every "
+        "dose of the day)",
+    )
     p.add_argument("--date", help="default today")
     p.add_argument("--time", help=f"which dose: {', '.join(vocab.DOSE_TIMES)}")
     p.add_argument("--missed", action="store_true", help="record a missed dose")
@@ -477,6 +526,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = med.add_parser("stop", parents=[common], help="stop a medicine")
     p.add_argument("name")
     p.add_argument("--date", help="first day without it (default today)")
+    p.add_argument("--note", help="why it stopped (added to its notes)")
     p.add_argument("--json", action="store_true", help="print the record as JSON")
     p.set_defaults(handler=cmd_med_stop)
     p = med.add_parser("list", parents=[common], help="list medicines")

@@ -10,7 +10,7 @@ import argparse
 import socket
 from typing import Any
 
-from crampwise.cli._app import App
+from crampwise.cli._app import App, readable_db
 
 __all__ = ["lan_address", "register"]
 
@@ -65,7 +65,8 @@ def cmd_serve(args: argparse.Namespace, app: App) -> int:
         db = loaded["db_arg"]
         s = loaded["summary"]
         app.echo(
-            f"Loaded the demo story into {loaded['db']}: {s['first_night']} → {s['last_night']}, "
+            f"Loaded the demo story into {readable_db(loaded['db'], loaded['db_arg'])}: "
+            f"{s['first_night']} → {s['last_night']}, "
             f"{s['nights_observed']} nights, {s['cramps']} cramps (separate from your own diary)."
         )
     if (args.certfile is None) != (args.keyfile is None):
@@ -84,7 +85,7 @@ def cmd_serve(args: argparse.Namespace, app: App) -> int:
     web = create_app(settings)
     tracker = web.state.tracker
     url = _base_url(args.host, args.port, tls)
-    app.echo(f"crampwise is serving {tracker.database_url}")
+    app.echo(f"crampwise is serving {readable_db(tracker.database_url, db)}")
     app.echo(f"Open {url} (Ctrl+C stops it)")
     if args.require_pairing or not is_loopback(args.host):
         _print_pairing(app, url, tracker.devices.new_pairing_code())

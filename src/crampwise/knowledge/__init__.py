@@ -352,9 +352,7 @@ class DiagnosisCode:
 @cache
 def sources() -> dict[str, Source]:
     """All citations, by short key."""
-    return {
-        r["key"]: Source(r["key"], r["citation"], r["locator"]) for r in read_table("sources")
-    }
+    return {r["key"]: Source(r["key"], r["citation"], r["locator"]) for r in read_table("sources")}
 
 
 def cite(keys: tuple[str, ...] | list[str]) -> list[str]:

@@ -223,8 +223,7 @@ class NutrientTotal:
             "upper_limit_applies_to": self.ul_scope,
             "over_upper_limit": self.over_upper_limit,
             "items": [
-                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1),
-                 "intakes": c.intakes}
+                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1), "intakes": c.intakes}
                 for c in self.contributions
             ],
             "sources": kb.cite(self.sources),

@@ -206,6 +206,14 @@ class DiaryTables:
         found = self._load_episodes("WHERE diary_id = ? AND id = ?", (self.diary_id, episode_id))
         return found[0] if found else None
 
+    def latest_episode(self) -> Episode | None:
+        """The episode stored last (the highest id), or None."""
+        found = self._load_episodes(
+            "WHERE diary_id = ? AND id = (SELECT MAX(id) FROM episodes WHERE diary_id = ?)",
+            (self.diary_id, self.diary_id),
+        )
+        return found[0] if found else None
+
     def episode_by_client_id(self, client_id: str) -> Episode | None:
         """The episode a client submitted under ``client_id`` (for idempotent retries)."""
         found = self._load_episodes(

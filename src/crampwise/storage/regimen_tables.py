@@ -66,6 +66,13 @@ class RegimenTables:
             (end, entry_id, self.diary_id),
         )
 
+    def set_regimen_notes(self, entry_id: int, notes: str) -> None:
+        """Replace the notes of a regimen entry (inside a write)."""
+        self.engine.execute(
+            "UPDATE regimen SET notes = ? WHERE id = ? AND diary_id = ?",
+            (notes, entry_id, self.diary_id),
+        )
+
     def delete_regimen(self, entry_id: int) -> int:
         """Delete a regimen entry (inside a write)."""
         return self.engine.execute(
@@ -159,6 +166,13 @@ class RegimenTables:
         self.engine.execute(
             "UPDATE medications SET end_date = ? WHERE id = ? AND diary_id = ?",
             (end, med_id, self.diary_id),
+        )
+
+    def set_medication_notes(self, med_id: int, notes: str) -> None:
+        """Replace the notes of a medication (inside a write)."""
+        self.engine.execute(
+            "UPDATE medications SET notes = ? WHERE id = ? AND diary_id = ?",
+            (notes, med_id, self.diary_id),
         )
 
     def delete_medication(self, med_id: int) -> int:

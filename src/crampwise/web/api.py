@@ -155,7 +155,9 @@ def summary(t: T) -> dict[str, Any]:
 # -- insight -------------------------------------------------------------------------------
 @router.get("/analysis", summary="Rates per period, effects, warnings (as crampwise analyze)")
 def analysis(t: T) -> dict[str, Any]:
-    return t.analyze().to_dict()
+    from crampwise.plainreport import analysis_json
+
+    return analysis_json(t.analyze())
 
 
 @router.get("/safety", summary="Safety findings (as crampwise safety)")
