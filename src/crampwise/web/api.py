@@ -27,7 +27,7 @@ from crampwise.tracker import Tracker
 from crampwise.web import schemas as s
 from crampwise.web.inputs import date_range, instant_to_at, reliefs_from, split_names
 
-__all__ = ["ERROR_RESPONSES", "MAX_ID", "RecordId", "get_tracker", "router"]
+__all__ = ["ERROR_RESPONSES", "MAX_ID", "RecordId", "episode_out", "get_tracker", "router"]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "this device is not paired with the diary"},
@@ -55,8 +55,12 @@ From = Annotated[str | None, Query(alias="from", max_length=40, description="fir
 To = Annotated[str | None, Query(alias="to", max_length=40, description="last night")]
 
 
-def _episode(t: Tracker, e: Any) -> dict[str, Any]:
+def episode_out(t: Tracker, e: Any) -> dict[str, Any]:
+    """An episode as ``crampwise episodes --json`` shows it."""
     return episode_json(e, t.timezone, compact=False)
+
+
+_episode = episode_out
 
 
 # -- diary ---------------------------------------------------------------------------------

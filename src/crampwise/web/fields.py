@@ -38,6 +38,8 @@ ACTION_LINKS: dict[str, tuple[str, str]] = {
     "log-now": ("Log the cramp now", "/"),
     "give-night": ("Log it with its night", "/log"),
     "give-count": ("Check in the night", "/night"),
+    "plan-experiment": ("Plan an experiment", "/experiments/plan"),
+    "stop-experiment": ("See experiment {subject}", "/experiments/{subject}"),
 }
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

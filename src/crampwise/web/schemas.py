@@ -16,6 +16,11 @@ from crampwise import vocab
 
 __all__ = [
     "AdherenceIn",
+    "AfterEffectIn",
+    "ExperimentPlanIn",
+    "ExperimentStartIn",
+    "ExperimentStopIn",
+    "ProfileIn",
     "EpisodeEdit",
     "EpisodeIn",
     "FactorIn",
@@ -201,3 +206,60 @@ class PairIn(_In):
 
     code: Name
     name: Name = "phone"
+
+
+class AfterEffectIn(_In):
+    """Soreness or a knot after a cramp, rated 0-10 on a day on or after its night."""
+
+    kind: Name = Field(description="/".join(vocab.AFTER_EFFECT_KINDS))
+    rating: int = Field(description="0-10")
+    date: Day | None = Field(None, description="default today")
+
+
+class ProfileIn(_In):
+    """Profile fields to change; a field left out (or null) keeps its value."""
+
+    birth_year: int | None = None
+    sex: Name | None = Field(None, description="/".join(vocab.SEXES))
+    kidney_disease: bool | None = None
+    timezone: Name | None = Field(None, description="an IANA name such as Europe/Berlin")
+    bedtime: Name | None = Field(None, description="HH:MM")
+    pregnant: bool | None = None
+    breastfeeding: bool | None = None
+
+
+Count = Annotated[int, Field(ge=0, le=10**6)]
+Amount = Annotated[float, Field(ge=0, le=10**6)]
+
+
+class ExperimentPlanIn(_In):
+    """An N-of-1 experiment's options (the planner checks them and says what is allowed)."""
+
+    item: Name = Field(description="what to test, e.g. calcium, magnesium, stretching")
+    dose: Name | float | None = Field(None, description="per intake, e.g. 1000mg or 1000")
+    unit: Name | None = None
+    comparator: Name | None = Field(None, description="none (default) or another item")
+    period_weeks: Count | None = Field(None, description="weeks per period (default 4)")
+    washout_days: Count | None = Field(None, description="default: the item's")
+    pairs: Count | None = Field(None, description="pairs of periods (default 3)")
+    seed: Count | None = Field(None, description="seed of the random order")
+    start: Day | None = Field(None, description="first night (default tomorrow)")
+    baseline_per_week: Amount | None = Field(None, description="default: from the diary")
+    dispersion: Amount | None = Field(None, description="1 = not clustered")
+    interim_looks: bool = False
+
+
+class ExperimentStartIn(ExperimentPlanIn):
+    """Plan and start: ``stop_regimen`` ends the item's ongoing regimen entry when the
+    experiment starts; ``anyway`` starts it even if no clear answer is in reach."""
+
+    stop_regimen: bool = False
+    anyway: bool = False
+
+
+class ExperimentStopIn(_In):
+    """Stop an experiment (default: the current one) from the night ``date`` on."""
+
+    id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    reason: Text | None = None
+    date: Day | None = None

@@ -551,6 +551,7 @@ def analysis_page(t: Tracker) -> AnalysisPage:
 MORE_LINKS: tuple[tuple[str, str, str], ...] = (
     ("/report.pdf", "Doctor report (PDF)", "two pages for your clinician: rates, medicines, labs"),
     ("/analysis", "Analysis", "what your diary can and cannot show"),
+    ("/experiments", "Experiments", "find out for sure: tonight's condition, plan, result"),
     ("/safety", "Safety", "limits, interactions, cramp-associated medicines"),
     ("/medications", "Medications", "prescription medicines"),
     ("/labs", "Lab results", "potassium, magnesium, calcium …"),
@@ -558,6 +559,9 @@ MORE_LINKS: tuple[tuple[str, str, str], ...] = (
     ("/trigger-points", "Trigger points", "tender spots and how they change"),
     ("/red-flags", "Red flags", "when to see a clinician"),
     ("/lookup", "Food and claim look-up", "nutrients of foods; check a claim"),
+    ("/nutrition", "Nutrition", "daily potassium, magnesium, calcium, sodium vs limits"),
+    ("/profile", "Profile", "age, sex, kidneys, pregnancy, time zone, bedtime"),
+    ("/devices", "Paired devices", "phones that can open the diary (this computer only)"),
     ("/night", "Check in a night", "cramp-free or a count, for any past night"),
     ("/log", "Log with details", "backfill a cramp from last night"),
 )
