@@ -132,7 +132,7 @@ def took(request: Request, t: T, form: F) -> Response:
     try:
         t.regimen.took(form.get("item") or "", date=form.get("date"), taken=form.get("taken") != "no")
     except InputError as error:
-        state = failed(form, error, ("item", "date"))
+        state = failed(form, error, ())  # the buttons have no field: above them
         return render(request, "experiments.html", experiments_page(t, form=state), 422)
     return _see("/experiments?done=" + ("taken" if form.get("taken") != "no" else "skipped"))
 
