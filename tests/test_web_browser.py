@@ -346,6 +346,16 @@ PAGES = (
     ("analysis", "/analysis"),
     ("more", "/more"),
     ("edit", "/episodes/1/edit"),
+    ("after-effects", "/episodes/1/after-effects"),
+    ("delete-cramp", "/episodes/1/delete"),
+    ("delete-record", "/delete/regimen-entries/1"),
+    ("experiments", "/experiments"),
+    ("experiment-plan", "/experiments/plan?item=calcium&dose=1000mg&baseline_per_week=1&seed=7"),
+    ("experiment-plan-error", "/experiments/plan?item=calcium&period_weeks=0"),
+    ("experiment", "/experiments/1"),
+    ("profile", "/profile"),
+    ("nutrition", "/nutrition"),
+    ("devices", "/devices"),
     ("pair", "/pair"),
     ("offline", "/offline"),
     ("not-found", "/no-such-page"),
@@ -360,6 +370,10 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
     from axe_playwright_python.sync_playwright import Axe
 
     server = serve("--demo", now=AFTER_DEMO.isoformat())
+    server.cli(  # an experiment running, for its pages
+        "experiment", "start", "--item", "pickle-juice", "--seed", "3",
+        "--baseline-per-week", "1", "--start", "2026-11-20", "--anyway",
+    )  # fmt: skip
     phone.clock.set_fixed_time(AFTER_DEMO)
     axe = Axe()
     problems = {}
@@ -367,16 +381,90 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
         phone.goto(server.url + path)
         results = axe.run(phone)
         bad = [
-            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s): "
+            + "; ".join(str(n.get("target")) for n in v["nodes"][:3])
             for v in results.response["violations"]
             if v["impact"] in ("serious", "critical")
         ]
         if bad:
             problems[path] = bad
-        if name in ("home", "regimen", "analysis", "safety"):
+        if name in ("home", "regimen", "analysis", "safety", "experiments", "experiment-plan"):
             _shot(phone, name)
         if name == "dashboard":
             for section in ("cal", "rate", "where"):
                 _shot(phone, f"dashboard-{section}", f"section:has(#{section})")
     assert problems == {}
+    _same_origin(phone, server)
+
+
+def test_an_experiment_planned_started_and_taken_by_keyboard(
+    phone: Any, serve: Callable[..., Server]
+) -> None:
+    """Plan with the power figures in view, start it, and on its first evening record
+    tonight's dose - with the keyboard alone."""
+    from playwright.sync_api import expect
+
+    server = serve()
+    phone.goto(server.url + "/experiments/plan")
+    _tab_to(phone, "#f-item")
+    phone.keyboard.type("magnesium")
+    _tab_to(phone, "#f-dose")
+    phone.keyboard.type("200mg")
+    _tab_to(phone, "summary")
+    phone.keyboard.press("Enter")  # more options
+    _tab_to(phone, "#f-start")
+    phone.keyboard.type("03052026")  # the date field as typed (month, day, year in en-US)
+    _tab_to(phone, "#f-baseline_per_week")
+    phone.keyboard.type("2")
+    _tab_to(phone, "#f-seed")
+    phone.keyboard.type("11")
+    _tab_to(phone, "#make-plan")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#power li").first).to_contain_text("If magnesium really halves")
+    _tab_to(phone, "#start-experiment")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#flash")).to_contain_text("started")
+    (exp,) = server.cli("experiment", "list", "--json")
+    assert (exp["item"], exp["seed"], exp["start"], exp["dose"]) == (
+        "magnesium",
+        11,
+        "2026-03-05",
+        200.0,
+    )
+    phone.goto(server.url + "/experiments")
+    tonight = server.cli("experiment", "today", "--json")
+    condition = phone.locator(".condition")
+    if tonight["condition"] == "B":
+        expect(condition).to_contain_text("with magnesium")
+        _tab_to(phone, "button[name=taken][value=yes]")
+    else:
+        expect(condition).to_contain_text("without magnesium")
+        _tab_to(phone, "button[name=taken][value=no]")
+    phone.keyboard.press("Enter")
+    expect(phone.locator("#flash")).to_contain_text("Recorded")
+    export = json.loads(server.cli("export"))
+    (dose,) = [a for a in export["adherence"] if a["item"] == "magnesium"]
+    assert (dose["date"], dose["taken"]) == ("2026-03-05", tonight["condition"] == "B")
+    _same_origin(phone, server)
+
+
+def test_deleting_the_only_cramp_of_a_night(phone: Any, serve: Callable[..., Server]) -> None:
+    from playwright.sync_api import expect
+
+    server = serve()
+    phone.goto(server.url + "/")
+    phone.get_by_role("button", name="Cramp now").click()
+    expect(phone.locator("#log-result")).to_contain_text("Logged cramp #1")
+    phone.goto(server.url + "/episodes/1/edit")
+    phone.get_by_role("link", name="Delete this cramp").click()
+    expect(phone.locator("#what")).to_contain_text("cramp #1")
+    phone.get_by_role("button", name="Yes, delete it").click()
+    error = phone.locator("#emptied_night-error")
+    expect(error).to_contain_text("only cramp of the night")  # asked, next to the choice
+    assert len(server.cli("episodes", "--json")) == 1
+    phone.get_by_text("Not known (count it as missing)").click()
+    phone.get_by_role("button", name="Yes, delete it").click()
+    expect(phone.locator("#flash")).to_contain_text("Cramp deleted")
+    assert server.cli("episodes", "--json") == []
+    assert server.cli("nights", "--json") == []  # the night is missing again, not cramp-free
     _same_origin(phone, server)
