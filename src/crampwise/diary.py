@@ -247,11 +247,15 @@ class DiaryModule(NightBook):
         reliefs: list[tuple[str, str | None]] | tuple[tuple[str, str | None], ...] = (),
         notes: str = "",
         client_id: str | None = None,
+        find_near: bool = True,
     ) -> LoggedEpisode:
         """Record one cramp. Defaults: now, and the night that ``now`` belongs to.
 
         With ``night`` and no ``at`` the time is left unknown (a backfilled bare episode).
-        A retried submission with the same ``client_id`` is stored once.
+        A retried submission with the same ``client_id`` is stored once. ``find_near``:
+        look for cramps of the night logged close in time (``near``; perhaps the same
+        cramp twice) - reading the night's cramps, which a caller that does not show them
+        (the web API, where retries carry a client id) can skip.
         """
         self._check_client_id(client_id)
         episode = self._build_episode(
@@ -267,7 +271,7 @@ class DiaryModule(NightBook):
             notes=notes,
             client_id=client_id,
         )
-        return self._store_episode(episode, at=at, night=night)
+        return self._store_episode(episode, at=at, night=night, find_near=find_near)
 
     def _check_client_id(self, client_id: str | None) -> None:
         if client_id is not None and not client_id.strip():
@@ -282,7 +286,7 @@ class DiaryModule(NightBook):
             )
 
     def _store_episode(
-        self, episode: Episode, *, at: str | None, night: str | None
+        self, episode: Episode, *, at: str | None, night: str | None, find_near: bool = True
     ) -> LoggedEpisode:
         """Store a checked episode in one committed write (its night becomes observed)."""
         client_id = episode.client_id
@@ -308,7 +312,11 @@ class DiaryModule(NightBook):
                     raise _AlreadyStored
                 total = self._store.get_night(episode.night)
                 stored = replace(episode, id=new_id)
-                near = _near(stored, self._store.list_episodes(episode.night, episode.night))
+                near = (
+                    _near(stored, self._store.list_episodes(episode.night, episode.night))
+                    if find_near
+                    else ()
+                )
         except _AlreadyStored:
             assert client_id is not None
             return self._retried(client_id, episode, at=at, night=night)

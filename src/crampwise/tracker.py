@@ -402,12 +402,14 @@ class Tracker:
         return "json"
 
     # -- insight (heavy modules, imported on first use) ------------------------------------
-    def analyze(self) -> AnalysisResult:
-        """Rates per period, effects with uncertainty, warnings, changepoints, streaks."""
+    def analyze(self, snapshot: DiaryData | None = None) -> AnalysisResult:
+        """Rates per period, effects with uncertainty, warnings, changepoints, streaks;
+        of ``snapshot`` when the caller has read the whole diary already (the dashboard
+        reads it once for its charts and the analysis)."""
         from crampwise.analysis import analyze_series
         from crampwise.diaryseries import build_series
 
-        return analyze_series(build_series(self.snapshot()))
+        return analyze_series(build_series(snapshot or self.snapshot()))
 
     def _safety_snapshot(self, day: dt.date) -> DiaryData:
         """What the safety rules read: the episodes of their red-flag window before ``day``

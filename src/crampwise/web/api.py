@@ -115,6 +115,7 @@ def log_episode(t: T, body: s.EpisodeIn, response: Response) -> dict[str, Any]:
         reliefs=reliefs_from(body.reliefs),
         notes=body.notes or "",
         client_id=body.client_id,
+        find_near=False,  # not shown by the API; a retry is caught by its client id
     )
     if logged.duplicate:
         response.status_code = 200

@@ -65,7 +65,7 @@ def home(request: Request, t: T, done: Short = None, episode: int | None = None)
 @router.post("/log/now")
 def log_now(request: Request, t: T, form: F) -> Response:
     """The big button without JavaScript (the script posts to the API instead)."""
-    logged = t.diary.log_episode(client_id=form.get("client_id"))
+    logged = t.diary.log_episode(client_id=form.get("client_id"), find_near=False)
     return _see(f"/?done=logged&episode={logged.episode.id}")
 
 
@@ -104,6 +104,7 @@ def log_submit(request: Request, t: T, form: F) -> Response:
             reliefs=_reliefs(form),
             notes=form.text("notes"),
             client_id=form.get("client_id"),
+            find_near=False,
         )
     except InputError as error:
         return render(

@@ -328,7 +328,7 @@ def dashboard_page(t: Tracker) -> DashboardPage:
             empty=True,
         )
     first, last = statuses[0].date, statuses[-1].date
-    result = t.analyze().to_dict()
+    result = t.analyze(snapshot).to_dict()  # one read of the diary for the whole page
     periods = result["periods"]
     episodes = snapshot.episodes
     counts = charts.side_muscle_counts((e.side, e.muscles) for e in episodes)
