@@ -32,8 +32,8 @@ __all__ = [
 ACTION_LINKS: dict[str, tuple[str, str]] = {
     "switch-regimen": ("Switch {subject} to the new form or dose", "/regimen"),
     "start-regimen": ("Start {subject} first", "/regimen"),
-    "delete-regimen": ("See the regimen", "/regimen"),
-    "delete-medication": ("See the medications", "/medications"),
+    "delete-regimen": ("Delete regimen entry #{subject}", "/delete/regimen-entries/{subject}"),
+    "delete-medication": ("Delete medicine #{subject}", "/delete/medications/{subject}"),
     "edit-episode": ("Change cramp #{subject}", "/episodes/{subject}/edit"),
     "log-now": ("Log the cramp now", "/"),
     "give-night": ("Log it with its night", "/log"),

@@ -393,16 +393,16 @@ def _save(t: Tracker, kind: str, form: Form) -> None:
 def _submit(request: Request, t: Tracker, kind: str, form: Form) -> Response:
     try:
         _save(t, kind, form)
-    except ValueError:  # an id that is not a number (only a hand-made form sends one)
-        state = form.state()
-        state.general = "That record does not exist."
-        return render(request, "list.html", views.list_page(t, kind, state), 422)
-    except CrampwiseError as error:
+    except CrampwiseError as error:  # first: an InputError is a ValueError too
         state = failed(form, error, _LIST_FIELDS[kind])
         if isinstance(error, ConfirmationRequired):
             state.values["needs_confirm"] = "1"
         status = 422 if isinstance(error, InputError) else 409
         return render(request, "list.html", views.list_page(t, kind, state), status)
+    except ValueError:  # an id that is not a number (only a hand-made form sends one)
+        state = form.state()
+        state.general = "That record does not exist."
+        return render(request, "list.html", views.list_page(t, kind, state), 422)
     return _see(f"/{kind}")
 
 
