@@ -388,7 +388,7 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
         ]
         if bad:
             problems[path] = bad
-        if name in ("home", "regimen", "analysis", "safety", "experiments", "experiment-plan"):
+        if name in ("home", "regimen", "analysis", "safety", "experiments", "experiment-plan", "nutrition"):
             _shot(phone, name)
         if name == "dashboard":
             for section in ("cal", "rate", "where"):
@@ -467,4 +467,37 @@ def test_deleting_the_only_cramp_of_a_night(phone: Any, serve: Callable[..., Ser
     expect(phone.locator("#flash")).to_contain_text("Cramp deleted")
     assert server.cli("episodes", "--json") == []
     assert server.cli("nights", "--json") == []  # the night is missing again, not cramp-free
+    _same_origin(phone, server)
+
+
+#: What a thumb taps: buttons, button-like links, form fields, choice chips, the bottom bar.
+TARGETS = (
+    "button, a.button, nav.bottom a, select, input:not([type=hidden]):not([type=checkbox])"
+    ":not([type=radio]), .chip, label.confirm, summary"
+)
+
+
+def test_targets_are_big_enough_and_nothing_scrolls_sideways(
+    phone: Any, serve: Callable[..., Server]
+) -> None:
+    """At 360 px: no page is wider than the screen, and every tap target is at least 48 px
+    high (links inside sentences excepted: they are text)."""
+    server = serve("--demo", now=AFTER_DEMO.isoformat())
+    phone.clock.set_fixed_time(AFTER_DEMO)
+    problems: dict[str, Any] = {}
+    for _, path in PAGES:
+        if path == "/experiments/1":
+            continue  # no experiment in this diary (the axe test starts one)
+        phone.goto(server.url + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        small = phone.evaluate(
+            """s => [...document.querySelectorAll(s)]
+                .filter(e => e.offsetParent !== null)
+                .map(e => [e.outerHTML.slice(0, 60), Math.round(e.getBoundingClientRect().height)])
+                .filter(([, h]) => h < 48)""",
+            TARGETS,
+        )
+        if width > PHONE["width"] or small:
+            problems[path] = {"width": width, "small": small[:3]}
+    assert problems == {}
     _same_origin(phone, server)
