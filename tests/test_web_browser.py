@@ -388,7 +388,15 @@ def test_every_page_passes_axe_and_stays_on_its_origin(
         ]
         if bad:
             problems[path] = bad
-        if name in ("home", "regimen", "analysis", "safety", "experiments", "experiment-plan", "nutrition"):
+        if name in (
+            "home",
+            "regimen",
+            "analysis",
+            "safety",
+            "experiments",
+            "experiment-plan",
+            "nutrition",
+        ):
             _shot(phone, name)
         if name == "dashboard":
             for section in ("cal", "rate", "where"):

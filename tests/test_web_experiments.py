@@ -187,12 +187,12 @@ def test_bad_plans_are_422_with_the_field(
     assert r.json()["detail"][0]["loc"] == ["body", field]
 
 
-def test_a_regimen_item_is_handled_before_it_is_tested(
-    cli: CLI, tmp_path: Path, at: At
-) -> None:
+def test_a_regimen_item_is_handled_before_it_is_tested(cli: CLI, tmp_path: Path, at: At) -> None:
     _baseline(cli, tmp_path)
     web = at(NOW)
-    web.post("/api/regimen", json={"item": "calcium", "dose": 500, "unit": "mg", "times": ["bedtime"]})
+    web.post(
+        "/api/regimen", json={"item": "calcium", "dose": 500, "unit": "mg", "times": ["bedtime"]}
+    )
     body = {"item": "calcium", "seed": 5, "period_weeks": 3, "pairs": 2, "anyway": True}
     refused = web.post("/api/experiments", json=body)
     assert refused.status_code == 409
@@ -251,6 +251,8 @@ def test_the_pages_from_plan_to_verdict(cli: CLI, tmp_path: Path, at: At) -> Non
     evening = at(_at(b["start"]))
     tonight = evening.get("/experiments")
     assert "with calcium" in tonight.text and "Tonight: take calcium 1000 mg" in tonight.text
+    for path in ("/", "/regimen"):  # at bedtime, where the person looks
+        assert "Experiment: tonight: take calcium 1000 mg" in evening.get(path).text
     token = csrf_of(evening, "/experiments")
     took = evening.post(
         "/experiments/took", data={"csrf": token, "item": "calcium", "taken": "yes"}
@@ -262,7 +264,9 @@ def test_the_pages_from_plan_to_verdict(cli: CLI, tmp_path: Path, at: At) -> Non
     ]
     wrong = evening.post("/experiments/took", data={"csrf": token, "item": "zinc"})
     assert wrong.status_code == 422
-    assert re.search(r'class="form-error" role="alert">[^<]*zinc[^<]* is not in your regimen', wrong.text)
+    assert re.search(
+        r'class="form-error" role="alert">[^<]*zinc[^<]* is not in your regimen', wrong.text
+    )
     # after the last night: the verdict on the experiment's page
     design = exp["design"]
     after = _at((dt.date.fromisoformat(design[-1]["end"]) + dt.timedelta(days=2)).isoformat())

@@ -53,7 +53,11 @@ def test_regimen_start_switch_taken_stop(web: TestClient, cli: CLI) -> None:
     assert 'value="-5"' in bad.text and _json(cli, "regimen", "list") == []
     assert web.post("/regimen", data=start).status_code == 303
     (entry,) = _json(cli, "regimen", "list")
-    assert (entry["item"], entry["dose"], entry["times"]) == ("magnesium", 200, ["morning", "bedtime"])
+    assert (entry["item"], entry["dose"], entry["times"]) == (
+        "magnesium",
+        200,
+        ["morning", "bedtime"],
+    )
     again = web.post("/regimen", data=start)  # already taken: the way to switch is offered
     assert again.status_code == 409 and 'href="/regimen"' in again.text
     # today's doses: taken and missed, as the CLI records them
@@ -62,7 +66,13 @@ def test_regimen_start_switch_taken_stop(web: TestClient, cli: CLI) -> None:
     for time, taken in (("morning", "yes"), ("bedtime", "no")):
         r = web.post(
             "/regimen",
-            data={"csrf": token, "action": "took", "item": "magnesium", "time": time, "taken": taken},
+            data={
+                "csrf": token,
+                "action": "took",
+                "item": "magnesium",
+                "time": time,
+                "taken": taken,
+            },
         )
         assert r.status_code == 303
     export = json.loads(cli("export")[1])
@@ -73,7 +83,13 @@ def test_regimen_start_switch_taken_stop(web: TestClient, cli: CLI) -> None:
     assert "<strong>taken</strong>" in web.get("/regimen").text
     switched = web.post(
         "/regimen",
-        data={"csrf": token, "action": "switch", "item": "magnesium", "dose": "300", "date": "2026-03-04"},
+        data={
+            "csrf": token,
+            "action": "switch",
+            "item": "magnesium",
+            "dose": "300",
+            "date": "2026-03-04",
+        },
     )
     assert switched.status_code == 303
     entries = _json(cli, "regimen", "list", "--all")
@@ -96,7 +112,9 @@ def test_medications_labs_factors_trigger_points(web: TestClient, cli: CLI) -> N
     # the potassium + ACE inhibitor finding shows on the medications page
     assert 'class="finding' in web.get("/medications").text
     # stopped the day it was added: never taken, so the page offers to delete it instead
-    same_day = web.post("/medications", data={"csrf": token, "action": "stop", "name": "lisinopril"})
+    same_day = web.post(
+        "/medications", data={"csrf": token, "action": "stop", "name": "lisinopril"}
+    )
     assert same_day.status_code == 422 and "never taken" in same_day.text
     (added,) = _json(cli, "med", "list")
     assert f'href="/delete/medications/{added["id"]}"' in same_day.text
@@ -107,7 +125,13 @@ def test_medications_labs_factors_trigger_points(web: TestClient, cli: CLI) -> N
     ends = {m["name"]: m["end"] for m in _json(cli, "med", "list")}
     assert ends == {"lisinopril": None, "amlodipine": "2026-03-05"}
 
-    lab = {"csrf": token, "test": "potassium", "value": "4.1", "unit": "mmol/L", "date": "2026-03-01"}
+    lab = {
+        "csrf": token,
+        "test": "potassium",
+        "value": "4.1",
+        "unit": "mmol/L",
+        "date": "2026-03-01",
+    }
     bad = web.post("/labs", data={**lab, "value": "lots"})
     assert bad.status_code == 422 and list(_errors(bad.text)) == ["value"]
     assert web.post("/labs", data=lab).status_code == 303
@@ -139,7 +163,9 @@ def test_red_flags_and_look_ups(web: TestClient, cli: CLI) -> None:
     flag = re.search(r'name="flag" value="([a-z-]+)"', web.get("/red-flags").text)
     assert flag
     yes = web.post("/red-flags", data={"csrf": token, "flag": flag.group(1), "present": "yes"})
-    assert yes.status_code == 200 and 'role="alert"' in yes.text and "not medical advice" in yes.text
+    assert (
+        yes.status_code == 200 and 'role="alert"' in yes.text and "not medical advice" in yes.text
+    )
     assert "please see a clinician" in web.get("/red-flags").text
     answers = json.loads(cli("export")[1])["red_flags"]
     assert [(a["flag"], a["present"]) for a in answers] == [(flag.group(1), True)]
@@ -159,7 +185,7 @@ def test_dark_at_night_and_the_phones_choice_by_day(tracker: Tracker, db_url: st
         with client_for(noon) as day:
             assert '<html lang="en" data-theme="auto">' in day.get("/").text
             css = day.get("/static/app.css").text
-            assert '@media (prefers-color-scheme: light)' in css
+            assert "@media (prefers-color-scheme: light)" in css
             assert 'html[data-theme="auto"]' in css
     finally:
         noon.close()

@@ -86,7 +86,9 @@ def test_after_effects_of_a_cramp(web: TestClient, cli: CLI) -> None:
     token = csrf_of(web, path)
     bad = web.post(path, data={"csrf": token, "kind": "knot", "rating": "11"})
     assert bad.status_code == 422 and list(_errors(bad.text)) == ["rating"]
-    before = web.post(path, data={"csrf": token, "kind": "knot", "rating": "3", "date": "2026-03-01"})
+    before = web.post(
+        path, data={"csrf": token, "kind": "knot", "rating": "3", "date": "2026-03-01"}
+    )
     assert before.status_code == 422 and list(_errors(before.text)) == ["date"]
     ok = web.post(path, data={"csrf": token, "kind": "knot", "rating": "6"})
     assert ok.status_code == 303
@@ -127,9 +129,12 @@ def test_deleting_a_nights_only_cramp_asks_what_the_night_becomes(
     b = web.post("/api/episodes", json={"night": "2026-03-02", "at": "4am"}).json()
     assert "only cramp" not in web.get(f"/episodes/{a['id']}/delete").text
     assert web.post(f"/episodes/{a['id']}/delete", data={"csrf": token}).status_code == 303
-    assert web.post(
-        f"/episodes/{b['id']}/delete", data={"csrf": token, "emptied_night": "missing"}
-    ).status_code == 303
+    assert (
+        web.post(
+            f"/episodes/{b['id']}/delete", data={"csrf": token, "emptied_night": "missing"}
+        ).status_code
+        == 303
+    )
     assert "2026-03-02" not in [n["date"] for n in _json(cli, "nights") if n["observed"]]
     assert web.get("/episodes/999/delete").status_code == 404
 

@@ -42,7 +42,6 @@ def plan_options(body: s.ExperimentPlanIn) -> dict[str, Any]:
     }
 
 
-
 @router.get("", summary="Every experiment of the diary (as experiment list)")
 def experiments(t: T) -> list[dict[str, Any]]:
     return [t.experiments.to_json(e) for e in t.experiments.list()]

@@ -130,7 +130,9 @@ def start(request: Request, t: T, form: F) -> Response:
 def took(request: Request, t: T, form: F) -> Response:
     """Tonight's dose of the experiment taken (or not): recorded like ``crampwise took``."""
     try:
-        t.regimen.took(form.get("item") or "", date=form.get("date"), taken=form.get("taken") != "no")
+        t.regimen.took(
+            form.get("item") or "", date=form.get("date"), taken=form.get("taken") != "no"
+        )
     except InputError as error:
         state = failed(form, error, ())  # the buttons have no field: above them
         return render(request, "experiments.html", experiments_page(t, form=state), 422)

@@ -102,9 +102,7 @@ def power_lines(plan: dict[str, Any]) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def experiments_page(
-    t: Tracker, done: str = "", form: FormState | None = None
-) -> ExperimentsPage:
+def experiments_page(t: Tracker, done: str = "", form: FormState | None = None) -> ExperimentsPage:
     found = t.experiments.list()
     listed = tuple(t.experiments.to_json(e) for e in reversed(found))
     if not found:
@@ -171,11 +169,11 @@ def experiment_page(
     except NotFoundError:  # pragma: no cover - status found it a moment ago
         note = "This experiment has no result."
     item = str(status["item"]).replace("-", " ")
+    done, total = status["progress"]["nights_done"], status["progress"]["nights_total"]
     headline = (
         result["summary"]
         if result is not None
-        else f"The {item} experiment is {status['state']}: night {status['progress']['nights_done']}"
-        f" of {status['progress']['nights_total']}."
+        else f"The {item} experiment is {status['state']}: night {done} of {total}."
     )
     return ExperimentPage(
         title=f"Experiment {experiment_id}: {item}",

@@ -259,6 +259,16 @@ def episode_view(t: Tracker, e: Any) -> dict[str, Any]:
     return data
 
 
+def experiment_tonight(t: Tracker) -> tuple[str, ...]:
+    """Tonight's condition of a running experiment, as a notice (none without one)."""
+    if not t.experiments.list():
+        return ()
+    tonight = t.experiments.tonight()
+    if tonight.state != "running":
+        return ()
+    return (f"Experiment: {tonight.instruction} (record it on the Experiments page).",)
+
+
 def home_page(t: Tracker, done: str = "", done_episode: int | None = None) -> HomePage:
     now = t.now()
     last_night = (now.date() - dt.timedelta(days=1)).isoformat()
@@ -270,6 +280,7 @@ def home_page(t: Tracker, done: str = "", done_episode: int | None = None) -> Ho
     return HomePage(
         title="Log a cramp",
         nav="home",
+        notices=experiment_tonight(t),
         client_id=new_client_id(),
         last_night=last_night,
         last_night_checked=night is not None,
@@ -440,6 +451,7 @@ def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
     return RegimenPage(
         title="Regimen",
         nav="regimen",
+        notices=experiment_tonight(t),
         form=form or FormState(values={"kind": "supplement", "date": today}),
         ongoing=tuple(regimen_json(e, compact=False) for e in ongoing),
         history=tuple(regimen_json(e, compact=False) for e in reversed(entries)),
