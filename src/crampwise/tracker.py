@@ -454,13 +454,34 @@ class Tracker:
             today=self.today(),
             start=start,
             end=end,
-            experiments=self._report_experiments(),
+            experiments=self._report_experiments(start, end),
         )
 
-    def _report_experiments(self) -> tuple[ExperimentRow, ...] | None:
-        """The experiments section of the report. None until the diary has randomized
-        experiments (issue 12); the report leaves its section out then."""
-        return None
+    def _report_experiments(
+        self, start: str | None, end: str | None
+    ) -> tuple[ExperimentRow, ...] | None:
+        """The experiments whose nights touch the report's span, each with its verdict
+        (over all its nights) where the plan allows one now; None when the diary has no
+        experiment (the report leaves its section out)."""
+        from crampwise.errors import ConflictError
+        from crampwise.experiments.runner import experiment_state
+        from crampwise.reports.build import experiment_row
+
+        found = self.experiments.list()
+        if not found:
+            return None
+        rows = []
+        for exp in found:
+            if (end is not None and exp.start > end) or (
+                start is not None and exp.last_night < start
+            ):
+                continue
+            try:
+                result = self.experiments.result(exp.id)
+            except ConflictError:  # running, and its plan allows no interim look
+                result = None
+            rows.append(experiment_row(exp, experiment_state(exp, self.today()), result))
+        return tuple(rows)
 
     def write_report(
         self,
