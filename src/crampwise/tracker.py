@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from crampwise.analysis import AnalysisResult
+    from crampwise.calendarfeed import CalendarFeedModule
     from crampwise.context import ContextModule
     from crampwise.devices import DevicesModule
     from crampwise.experiments.cohort import CohortResult
@@ -191,6 +192,13 @@ class Tracker:
 
         return DevicesModule(self._store, self._clock)
 
+    @cached_property
+    def calendar_feed(self) -> CalendarFeedModule:
+        """The private address of the bedtime calendar feed (make, revoke, check)."""
+        from crampwise.calendarfeed import CalendarFeedModule
+
+        return CalendarFeedModule(self._store, self._clock)
+
     # -- whole-diary operations ----------------------------------------------------------
     def snapshot(
         self,
@@ -268,6 +276,13 @@ class Tracker:
         return bedtime_calendar(
             self.snapshot(), today=self.today(), now=self.now(), uid_domain=uid_domain
         )
+
+    def reminders_feed(self, token: str) -> str | None:
+        """The bedtime calendar for the feed address with ``token``; None when the token
+        is not the diary's working feed token (unknown or revoked)."""
+        if not self.calendar_feed.opens(token):
+            return None
+        return self.reminders_calendar()
 
     def bedtime_items(self) -> list[str]:
         """What is due at bedtime tonight (regimen items and medicines)."""

@@ -12,6 +12,7 @@ from crampwise.storage.devices_tables import DevicesTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
 from crampwise.storage.experiments_tables import ExperimentTables
+from crampwise.storage.feed_tables import FeedTables
 from crampwise.storage.migrations import migrate, status
 from crampwise.storage.regimen_tables import RegimenTables
 
@@ -40,7 +41,7 @@ _SCOPE: dict[str, str] = {
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables):
+class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables, FeedTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every
