@@ -143,6 +143,14 @@ def test_the_pdf_of_a_one_year_diary(cli: CLI, year: Path) -> None:
 
     assert "potassium 2025-10-20 5.4 mmol/L HIGH 3.5–5.1 mmol/L (lab's range)" in text
     assert "YES (2025-10-25): Is a leg swollen?" in text
+    # the safety check as of the last night, as ``crampwise safety`` words it then
+    safety = text.split("Safety check of the current regimen and medicines")[1]
+    safety = safety.split("What the diary says")[0]
+    findings = json.loads(cli("safety", "--json", now=report_diary.NOW)[1])["findings"]
+    shown = [f for f in findings if f["code"] != "cramp-associated-drug"]
+    assert shown
+    for f in shown:
+        assert f"{f['severity'].upper()} {f['message'][:60]}" in safety, f
     for verdict in analysis["effects"]:
         assert verdict["item"] in text
     assert "cannot tell yet before/after (uncontrolled)" in text
