@@ -164,3 +164,24 @@ def test_the_calendar_page_makes_and_stops_the_address(web_tracker: Tracker) -> 
         r = web.post("/calendar/feed-off", data={"csrf": token})
         assert "The calendar feed is off" in r.text and "No calendar address is in use." in r.text
         assert web.get(path).status_code == 404
+
+
+def test_restoring_a_backup_never_brings_back_a_revoked_address(
+    cli: CLI, web_tracker: Tracker, tmp_path: Any
+) -> None:
+    """The feed's address belongs to this installation, not to the diary's data: a restore
+    (a whole SQLite file, or a JSON document on PostgreSQL) leaves the feeds as they are."""
+    _regimen(cli)
+    old = _feed(cli)
+    backup = tmp_path / "diary.backup"
+    assert cli("backup", str(backup))[0] == 0
+    new = _feed(cli)  # revokes the address the backup still lists as working
+    code, _, err = cli("restore", str(backup), "--yes")
+    assert code == 0, err
+    with client_for(web_tracker, client=REMOTE) as phone:
+        assert phone.get(old).status_code == 404
+        assert phone.get(new).status_code == 200
+    assert cli("reminders", "--feed-off")[0] == 0
+    assert cli("restore", str(backup), "--yes")[0] == 0
+    with client_for(web_tracker, client=REMOTE) as phone:
+        assert phone.get(old).status_code == 404 and phone.get(new).status_code == 404
