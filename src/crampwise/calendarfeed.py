@@ -18,8 +18,6 @@ import secrets
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
@@ -73,11 +71,3 @@ class CalendarFeedModule:
         if not token or len(token) > 100:
             return False
         return self._store.feed_is_active(_hash(token))
-
-    def kept_while(self, replace_database: Callable[[], None]) -> None:
-        """Run ``replace_database`` (a whole-file restore) and put the feeds back as they
-        were: a backup brings back the diary, never an address revoked since it was made."""
-        rows = self._store.feed_rows()
-        replace_database()
-        with self._store.write():
-            self._store.replace_feeds(rows)

@@ -410,7 +410,7 @@ class Tracker:
         # A whole-file copy keeps everything (ids, devices, retried-submission ids); it is
         # used only where the file holds just this diary.
         if self._store.sqlite_file is not None and len(self._store.list_diaries()) <= 1:
-            self.calendar_feed.kept_while(lambda: self._store.restore_sqlite(path))
+            self._store.restore_sqlite(path)
             self.forget_timezone()
             return "sqlite"
         self.import_diary(_document_of_sqlite_backup(path), wipe=True)

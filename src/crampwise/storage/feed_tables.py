@@ -47,22 +47,3 @@ class FeedTables:
             "UPDATE calendar_feeds SET revoked_at = ? WHERE diary_id = ? AND revoked_at IS NULL",
             (when, self.diary_id),
         )
-
-    def feed_rows(self) -> list[tuple[str, str, str | None]]:
-        """Every feed of this diary as (token_hash, created_at, revoked_at), by id."""
-        rows = self.engine.query(
-            "SELECT token_hash, created_at, revoked_at FROM calendar_feeds "
-            "WHERE diary_id = ? ORDER BY id",
-            (self.diary_id,),
-        )
-        return [(str(r[0]), str(r[1]), None if r[2] is None else str(r[2])) for r in rows]
-
-    def replace_feeds(self, rows: list[tuple[str, str, str | None]]) -> None:
-        """Make this diary's feeds exactly ``rows`` (inside a write)."""
-        self.engine.execute("DELETE FROM calendar_feeds WHERE diary_id = ?", (self.diary_id,))
-        for token_hash, created_at, revoked_at in rows:
-            self.engine.execute(
-                "INSERT INTO calendar_feeds (diary_id, token_hash, created_at, revoked_at) "
-                "VALUES (?, ?, ?, ?)",
-                (self.diary_id, token_hash, created_at, revoked_at),
-            )
