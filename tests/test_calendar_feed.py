@@ -18,7 +18,7 @@ import icalendar
 import pytest
 
 from crampwise.tracker import Tracker
-from tests.conftest import NOW
+from tests.conftest import AFTER_DEMO, NOW
 from tests.web_helpers import REMOTE, client_for, csrf_of
 
 CLI = Callable[..., tuple[int, str, str]]
@@ -185,3 +185,24 @@ def test_restoring_a_backup_never_brings_back_a_revoked_address(
     assert cli("restore", str(backup), "--yes")[0] == 0
     with client_for(web_tracker, client=REMOTE) as phone:
         assert phone.get(old).status_code == 404 and phone.get(new).status_code == 404
+
+
+def test_migration_0008_gives_an_older_diary_its_feed(db_url: str) -> None:
+    """A diary at 0007 (with the demo in it) gets the feed table on open, keeps its
+    records, and can serve a feed."""
+    from crampwise.demo import demo_document
+    from crampwise.storage.engine import open_engine, resolve_url
+    from crampwise.storage.migrations import migrate, status
+
+    engine = open_engine(resolve_url(db_url))
+    try:
+        migrate(engine, target="0007_experiments")
+        assert list(status(engine).pending) == ["0008_calendar_feeds"]
+    finally:
+        engine.close()
+    with Tracker(db_url, clock=lambda: AFTER_DEMO) as t:
+        assert t.migration_status().up_to_date
+        t.import_diary(demo_document())
+        token = t.calendar_feed.create()
+        assert t.reminders_feed(token) is not None
+        assert t.summary().to_dict()["cramps"] > 0
