@@ -90,3 +90,31 @@ def test_a_paired_phone_makes_the_address_and_a_calendar_reads_it(
     gone.value.close()
     assert gone.value.code == 404
     _same_origin(phone, server)
+
+
+def test_the_calendar_page_passes_axe(
+    phone: Any,  # noqa: F811 - the fixture imported above
+    serve: Callable[..., Server],  # noqa: F811
+) -> None:
+    """No serious or critical axe-core violation on the calendar page, before and after
+    an address is made, at night (dark theme) on a phone."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    server = serve()
+    axe = Axe()
+    problems = {}
+    phone.goto(server.url + "/calendar")
+    for state in ("none", "made", "in use"):
+        if state == "made":
+            phone.get_by_role("button", name="Make a calendar address").click()
+        elif state == "in use":
+            phone.goto(server.url + "/calendar")
+        bad = [
+            f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s)"
+            for v in axe.run(phone).response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        if bad:
+            problems[state] = bad
+    assert problems == {}
+    _same_origin(phone, server)
