@@ -509,3 +509,17 @@ def test_targets_are_big_enough_and_nothing_scrolls_sideways(
             problems[path] = {"width": width, "small": small[:3]}
     assert problems == {}
     _same_origin(phone, server)
+
+
+def test_the_service_worker_takes_over(phone: Any, serve: Callable[..., Server]) -> None:
+    """On localhost (a secure context) the page registers its worker, which becomes active
+    for the whole app: what makes it installable and its pages load offline."""
+    server = serve()
+    phone.goto(server.url + "/")
+    scope = phone.evaluate("navigator.serviceWorker.ready.then(r => r.active ? r.scope : null)")
+    assert scope == server.url + "/"
+    phone.context.set_offline(True)
+    phone.reload()  # served by the worker with the connection gone
+    assert phone.get_by_role("button", name="Cramp now").is_visible()
+    phone.context.set_offline(False)
+    _same_origin(phone, server)

@@ -189,3 +189,25 @@ def test_dark_at_night_and_the_phones_choice_by_day(tracker: Tracker, db_url: st
             assert 'html[data-theme="auto"]' in css
     finally:
         noon.close()
+
+
+def test_installable_manifest_icons_and_worker(web: TestClient) -> None:
+    """What a phone needs to install the app: a manifest with a standalone display and
+    icons of 192 and 512 px that exist (PNG), and the service worker served for the
+    whole origin without caching."""
+    manifest = web.get("/manifest.webmanifest")
+    assert manifest.status_code == 200
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    doc = manifest.json()
+    assert (doc["start_url"], doc["scope"], doc["display"]) == ("/", "/", "standalone")
+    sizes = {icon["sizes"]: icon["src"] for icon in doc["icons"]}
+    for size in ("192x192", "512x512"):
+        icon = web.get(sizes[size])
+        assert icon.status_code == 200 and icon.content.startswith(b"\x89PNG")
+        width = int.from_bytes(icon.content[16:20], "big")  # the PNG header's width
+        assert f"{width}x{width}" == size
+    worker = web.get("/sw.js")
+    assert worker.status_code == 200 and "javascript" in worker.headers["content-type"]
+    assert worker.headers["service-worker-allowed"] == "/"
+    assert worker.headers["cache-control"] == "no-cache"
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in web.get("/").text
