@@ -139,7 +139,10 @@ def cmd_experiment_result(args: argparse.Namespace, app: App) -> int:
 
 def cmd_experiment_list(args: argparse.Namespace, app: App) -> int:
     """Every experiment of the diary."""
+    from crampwise.experiments.runner import experiment_state
+
     found = app.tracker.experiments.list()
+    today = app.tracker.today()
     if args.json:
         app.json([app.tracker.experiments.to_json(e) for e in found])
         return 0
@@ -156,7 +159,7 @@ def cmd_experiment_list(args: argparse.Namespace, app: App) -> int:
                 e.end,
                 "".join(p.condition for p in e.design),
                 "by hand" if e.seed is None else e.seed,
-                e.status if e.stopped_on is None else f"stopped {e.stopped_on}",
+                experiment_state(e, today) if e.stopped_on is None else f"stopped {e.stopped_on}",
             )
             for e in found
         ],
