@@ -149,6 +149,14 @@ def test_took_all_and_bedtime_record_tonights_experiment_dose(cli: Cli, tmp_path
     )["experiment"]
     b = next(p for p in exp["design"] if p["condition"] == "B")
     a = next(p for p in exp["design"] if p["condition"] == "A")
+    next_evening = (dt.date.fromisoformat(b["start"]) + dt.timedelta(days=1)).isoformat()
+    code, out, _ = cli("experiment", "today", now=_at(next_evening))
+    # the evening after a magnesium night with no dose recorded: a reminder, with the command
+    assert code == 0 and out.splitlines()[0].startswith("tonight: take magnesium 300 mg")
+    assert out.splitlines()[1] == (
+        f"Last night's magnesium is not recorded yet: crampwise took magnesium --date "
+        f"{b['start']} (or --missed)"
+    )
     code, out, err = cli("took", "all", now=_at(b["start"]))
     assert code == 0, err
     assert out.strip() == f"Took magnesium on {b['start']}."
@@ -165,6 +173,9 @@ def test_took_all_and_bedtime_record_tonights_experiment_dose(cli: Cli, tmp_path
     assert err.count("\n") == 1
     # both doses count as taken as assigned
     third = (dt.date.fromisoformat(second) + dt.timedelta(days=1)).isoformat()
+    code, out, _ = cli("experiment", "today", now=_at(second))
+    assert "not recorded yet" not in out  # recorded: no reminder
+    assert _json(cli, "experiment", "today", now=_at(second))["unrecorded_last_night"] is None
     status = _json(cli, "experiment", "status", now=_at(third))
     assert status["adherence"]["on_assignment"] == 2
     assert status["adherence"]["off_assignment"] == 0

@@ -96,8 +96,17 @@ def cmd_experiment_today(args: argparse.Namespace, app: App) -> int:
     tonight = app.tracker.experiments.tonight(args.date)
     if args.json:
         app.json(tonight.to_dict())
-    else:
-        app.echo(tonight.to_text())
+        return 0
+    app.echo(tonight.to_text())
+    missing = tonight.unrecorded_last_night
+    if missing is not None:
+        import datetime as dt
+
+        night = (dt.date.fromisoformat(tonight.date) - dt.timedelta(days=1)).isoformat()
+        app.echo(
+            f"Last night's {missing.replace('-', ' ')} is not recorded yet: "
+            f"crampwise took {missing} --date {night} (or --missed)"
+        )
     return 0
 
 

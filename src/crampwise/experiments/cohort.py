@@ -365,7 +365,11 @@ def cohort_from_files(
     ``item`` with at least one finished pair of periods, and pool them."""
     from crampwise.formats.diaryformat import load_diary_data
 
-    day = today or dt.date.today()
+    if today is None:
+        from crampwise.clock import Clock
+
+        today = Clock().today()  # CRAMPWISE_NOW when pinned, like every command
+    day = today
     rows: list[tuple[str, float, float, float, float, float, str, str]] = []
     skipped: list[str] = []
     for i, path in enumerate(paths):
