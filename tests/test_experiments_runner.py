@@ -311,3 +311,42 @@ def test_an_overdispersed_result_can_be_recomputed_from_its_numbers(
     cut = 0.75 * q
     meaningful = special.betainc(0.5 + b["cramps"] / phi, 0.5 + a["cramps"] / phi, cut / (1 + cut))
     assert result["p_meaningful"] == pytest.approx(meaningful, abs=1e-6)
+
+
+def test_stop_before_the_first_night_is_refused_and_today_tomorrow_are_dates(cli: Cli) -> None:
+    exp = _json(
+        cli,
+        "experiment",
+        "start",
+        "--item",
+        "calcium",
+        "--start",
+        "tomorrow",
+        "--seed",
+        "3",
+        "--baseline-per-week",
+        "3",
+        "--anyway",
+    )["experiment"]
+    assert exp["start"] == "2026-03-06"  # NOW is 03:30 on 5 March in Berlin
+    code, out, err = cli("experiment", "stop", "--date", "2026-03-01")
+    assert code != 0 and out == ""
+    assert err == (
+        "crampwise: error: --date: 2026-03-01 is before the experiment's first night "
+        f"(2026-03-06); give a night from 2026-03-06 to {exp['design'][-1]['end']}\n"
+    )
+    assert _json(cli, "experiment", "list")[0]["status"] == "active"  # nothing stored
+    plan = _json(
+        cli,
+        "experiment",
+        "plan",
+        "--item",
+        "calcium",
+        "--start",
+        "today",
+        "--seed",
+        "3",
+        "--baseline-per-week",
+        "3",
+    )
+    assert plan["start"] == "2026-03-05"

@@ -452,8 +452,11 @@ def make_plan(
     the_seed = (
         secrets.randbelow(MAX_SEED + 1) if seed is None else v.int_range(seed, "seed", 0, MAX_SEED)
     )
+    relative = {"yesterday": -1, "today": 0, "tomorrow": 1}
     if start is None:
         first = today + dt.timedelta(days=1)
+    elif isinstance(start, str) and start.strip().lower() in relative:
+        first = today + dt.timedelta(days=relative[start.strip().lower()])
     else:
         first = dt.date.fromisoformat(v.iso_date(start, "start", None, earliest))
         if first > today + dt.timedelta(days=MAX_AHEAD_DAYS):

@@ -445,7 +445,14 @@ class ExperimentsModule:
             raise ConflictError(
                 f"experiment {exp.id} already ended on {exp.end}; there is nothing to stop"
             )
-        day = max(day, exp.start)
+        if date is not None and day < exp.start:
+            raise InputError(
+                "stopped_on",
+                f"{day} is before the experiment's first night ({exp.start}); give a night "
+                f"from {exp.start} to {exp.end}",
+                code="out-of-range",
+            )
+        day = max(day, exp.start)  # stopping before it began: no night is in the trial
         with self._store.write():
             assert exp.id is not None
             self._store.set_experiment_stop(exp.id, day, why)
