@@ -350,3 +350,55 @@ def test_stop_before_the_first_night_is_refused_and_today_tomorrow_are_dates(cli
         "3",
     )
     assert plan["start"] == "2026-03-05"
+
+
+def test_analyze_and_result_apply_the_rule_stored_with_the_experiment(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A trial imported with its own decision rule (a 60 % reduction is the smallest
+    worthwhile effect): on data where magnesium halves the cramps, the default thresholds
+    are met (checked with scipy's incomplete beta), the stored rule's are not - and `analyze` agrees with `experiment result`."""
+    from crampwise.experiments.design import make_design
+
+    design = make_design(11, dt.date(2025, 3, 3), 4, 28, 7, first_washout=True)
+    exp = {
+        "item": "magnesium",
+        "start": "2025-03-03",
+        "period_days": 28,
+        "washout_days": 7,
+        "seed": 11,
+        "design": [
+            {"start": p.start, "end": p.end, "condition": p.condition}
+            | ({"washout_until": p.washout_until} if p.washout_until else {})
+            for p in design
+        ],
+    }
+    as_dicts = {
+        "design": [
+            {
+                "start": p.start,
+                "end": p.end,
+                "condition": p.condition,
+                "washout_until": p.washout_until,
+            }
+            for p in design
+        ]
+    }
+    totals = [12 if p.condition == "A" else 6 for p in design]
+    strict = dict(exp, decision_rule={"mcid": 0.6, "p_benefit_min": 0.95, "p_meaningful_min": 0.8})
+    _import(cli, tmp_path, {"experiments": [strict]})
+    _enter_trial(cli, tmp_path, as_dicts, totals)
+    result = _json(cli, "experiment", "result")
+    assert result["decision_rule"]["mcid"] == 0.6
+    assert result["rate_ratio"]["estimate"] == pytest.approx(0.5, abs=0.1)
+    assert result["verdict"] == "inconclusive"
+    effect = next(e for e in _json(cli, "analyze")["effects"] if e["item"] == "magnesium")
+    assert effect["verdict"] == result["verdict"]
+    assert effect["p_benefit"] == pytest.approx(result["p_benefit"], abs=1e-9)
+    # the same nights judged by the default rule: benefit
+    a = result["conditions"]["A"]
+    b = result["conditions"]["B"]
+    q = b["nights"] / a["nights"]
+    p_any = special.betainc(0.5 + b["cramps"], 0.5 + a["cramps"], q / (1 + q))
+    p_quarter = special.betainc(0.5 + b["cramps"], 0.5 + a["cramps"], 0.75 * q / (1 + 0.75 * q))
+    assert p_any >= 0.95 and p_quarter >= 0.8
