@@ -202,6 +202,8 @@ def test_the_list_shows_each_experiments_state(cli: Cli, tmp_path: Path) -> None
     assert "calcium" in lines[2] and lines[2].rstrip().endswith("scheduled")
     code, out, _ = cli("experiment", "list", now=_at("2026-03-10"))
     assert out.splitlines()[2].rstrip().endswith("running")
+    listed = _json(cli, "experiment", "list", now=_at("2026-03-10"))
+    assert [e["state"] for e in listed] == ["finished", "running"]
 
 
 # -- the verdict's parts ---------------------------------------------------------------------
@@ -289,6 +291,11 @@ def test_per_protocol_leaves_out_the_nights_not_taken_as_assigned(cli: Cli, tmp_
     assert result["adherence"]["on_assignment"] == a_nights + len(b_days) - len(missed)
     # the missed nights had more cramps, so leaving them out favours magnesium
     assert pp["rate_ratio"]["estimate"] < result["rate_ratio"]["estimate"]
+    _, text, _ = cli("experiment", "result")
+    assert (
+        f"nights taken as assigned only (per protocol, {pp['nights']} nights): rate ratio "
+        f"{pp['rate_ratio']['estimate']:.2f}"
+    ) in text
 
 
 def test_an_overdispersed_result_can_be_recomputed_from_its_numbers(
@@ -357,7 +364,8 @@ def test_analyze_and_result_apply_the_rule_stored_with_the_experiment(
 ) -> None:
     """A trial imported with its own decision rule (a 60 % reduction is the smallest
     worthwhile effect): on data where magnesium halves the cramps, the default thresholds
-    are met (checked with scipy's incomplete beta), the stored rule's are not - and `analyze` agrees with `experiment result`."""
+    are met (checked with scipy's incomplete beta), the stored rule's are not - and
+    `analyze` agrees with `experiment result`."""
     from crampwise.experiments.design import make_design
 
     design = make_design(11, dt.date(2025, 3, 3), 4, 28, 7, first_washout=True)

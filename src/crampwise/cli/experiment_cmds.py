@@ -153,7 +153,12 @@ def cmd_experiment_list(args: argparse.Namespace, app: App) -> int:
     found = app.tracker.experiments.list()
     today = app.tracker.today()
     if args.json:
-        app.json([app.tracker.experiments.to_json(e) for e in found])
+        app.json(
+            [
+                {**app.tracker.experiments.to_json(e), "state": experiment_state(e, today)}
+                for e in found
+            ]
+        )
         return 0
     if not found:
         app.echo("No experiments yet; plan one with 'crampwise experiment plan --item ITEM'.")
