@@ -196,3 +196,24 @@ def test_malformed_experiments_are_named_by_path(
         assert caught.value.field == path, caught.value
         assert words in str(caught.value)
         assert tracker.is_empty()
+
+
+def test_the_doctor_report_lists_each_experiment(db_url: str, trial_doc: dict[str, Any]) -> None:
+    """The report's experiments section: the finished demo trial with its verdict and the
+    result's own summary; a trial still running shows its progress and no verdict; a
+    diary without experiments has no such section."""
+    with _tracker(db_url) as tracker:
+        assert tracker.report().experiments is None
+        tracker.import_diary(copy.deepcopy(trial_doc))
+        rows = tracker.report().experiments
+        assert rows is not None and len(rows) == 1
+        assert rows[0].item == "calcium 1000 mg" and rows[0].state == "finished"
+        assert rows[0].verdict == "no-meaningful-benefit"
+        assert rows[0].detail == tracker.experiments.result().summary
+    middle = dt.date.fromisoformat(trial_doc["experiments"][0]["design"][2]["start"])
+    during = dt.datetime.combine(middle, dt.time(19, 0), tzinfo=dt.UTC)
+    with Tracker(db_url, clock=lambda: during) as tracker:
+        (row,) = tracker.report().experiments or ()
+        assert row.state == "running" and row.verdict == "not yet"
+        status = tracker.experiments.status()
+        assert row.detail.startswith(f"night {status.nights_done} of {status.nights_total}")

@@ -458,9 +458,15 @@ class Tracker:
         )
 
     def _report_experiments(self) -> tuple[ExperimentRow, ...] | None:
-        """The experiments section of the report. None until the diary has randomized
-        experiments (issue 12); the report leaves its section out then."""
-        return None
+        """The experiments section of the report: each experiment's state, and its verdict
+        once it is over. None when the diary has none (the report leaves the section out)."""
+        from crampwise.reports.context import ExperimentRow
+
+        rows = tuple(
+            ExperimentRow(o.item, o.state, o.verdict, o.detail)
+            for o in self.experiments.overview()
+        )
+        return rows or None
 
     def write_report(
         self,
