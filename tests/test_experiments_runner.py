@@ -410,3 +410,23 @@ def test_analyze_and_result_apply_the_rule_stored_with_the_experiment(
     p_any = special.betainc(0.5 + b["cramps"], 0.5 + a["cramps"], q / (1 + q))
     p_quarter = special.betainc(0.5 + b["cramps"], 0.5 + a["cramps"], 0.75 * q / (1 + 0.75 * q))
     assert p_any >= 0.95 and p_quarter >= 0.8
+
+
+def test_the_smallest_worthwhile_reduction_can_be_fixed_in_advance(cli: Cli) -> None:
+    """``--mcid 40%`` is stored with the plan, used by its power figures (a stricter rule
+    says `benefit` less often at RR 0.5) and repeated in the command that starts it;
+    values outside 5-90 % are refused by name."""
+    args = ("experiment", "plan", "--item", "calcium", "--seed", "5", "--baseline-per-week", "3")
+    default = _json(cli, *args)
+    strict = _json(cli, *args, "--mcid", "40%")
+    assert strict["decision_rule"]["mcid"] == 0.4
+    assert _json(cli, *args, "--mcid", "0.4")["decision_rule"] == strict["decision_rule"]
+    assert strict["power"]["rr_0_5"] < default["power"]["rr_0_5"]
+    _, out, _ = cli(*args, "--mcid", "40%", "--interim-looks")
+    assert "at least 40 % fewer cramps" in out
+    assert out.rstrip().endswith("--mcid 40% --baseline-per-week 3 --interim-looks")
+    for bad in ("95%", "0.01", "lots"):
+        code, out, err = cli(*args, "--mcid", bad)
+        assert code != 0 and out == "" and err.startswith("crampwise: error: --mcid: ")
+    started = _json(cli, *args[:1], "start", *args[2:], "--mcid", "40%", "--anyway")
+    assert started["experiment"]["decision_rule"]["mcid"] == 0.4

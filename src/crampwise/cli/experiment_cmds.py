@@ -25,6 +25,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         "baseline_per_week": args.baseline_per_week,
         "dispersion": args.dispersion,
         "interim_looks": args.interim_looks,
+        "mcid": args.mcid,
     }
 
 
@@ -49,6 +50,14 @@ def cmd_experiment_plan(args: argparse.Namespace, app: App) -> int:
         f"--blocks {plan.pairs}"
         + (f" --dose {plan.dose:g}{plan.unit}" if plan.dose else "")
         + (f" --vs {plan.comparator}" if plan.comparator else "")
+        + (f" --mcid {100 * plan.rule.mcid:g}%" if plan.rule.mcid != 0.25 else "")
+        + (f" --washout-days {plan.washout_days}" if plan.washout_basis == "given" else "")
+        + (
+            f" --baseline-per-week {plan.baseline_per_week:g}"
+            if plan.baseline_source == "given"
+            else ""
+        )
+        + (" --interim-looks" if plan.interim_looks else "")
     )
     return 0
 
@@ -220,6 +229,10 @@ def _plan_args(p: argparse.ArgumentParser) -> None:
         "--baseline-per-week", help="your usual cramps a week (default: from your diary)"
     )
     p.add_argument("--dispersion", help="how clustered your weeks are, 1 = not (default: diary)")
+    p.add_argument(
+        "--mcid",
+        help="smallest worthwhile reduction, fixed in advance: 25%% (default) or 0.25",
+    )
     p.add_argument(
         "--interim-looks",
         action="store_true",

@@ -39,6 +39,7 @@ __all__ = [
     "baseline_from_diary",
     "make_plan",
     "parse_dose",
+    "parse_mcid",
     "short_date",
 ]
 
@@ -89,6 +90,22 @@ def parse_dose(dose: Any, unit: str | None) -> tuple[float | None, str | None]:
             code="required",
         )
     return amount, v.choice(unit, "unit", vocab.REGIMEN_UNITS)
+
+
+def parse_mcid(value: Any) -> float:
+    """The smallest worthwhile reduction: ``25%``, ``25 %`` or ``0.25`` (5 % to 90 %)."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and text.endswith("%"):
+        percent = v.number(text[:-1].strip(), "mcid", 5.0, 90.0)
+        return round(percent / 100.0, 4)
+    fraction = v.number(text, "mcid", 0.0, 1.0)
+    if not 0.05 <= fraction <= 0.9:
+        raise InputError(
+            "mcid",
+            f"{fraction:g} is not from 0.05 to 0.9 (a reduction of 5 % to 90 %; write 25% or 0.25)",
+            code="out-of-range",
+        )
+    return fraction
 
 
 class Baseline(Record):
@@ -410,6 +427,7 @@ def make_plan(
     baseline_per_week: Any = None,
     dispersion: Any = None,
     interim_looks: bool = False,
+    mcid: Any = None,
     rule: DecisionRule | None = None,
     earliest: dt.date = v.MIN_DATE,
 ) -> Plan:
@@ -504,6 +522,8 @@ def make_plan(
     if dispersion is not None:
         phi = v.number(dispersion, "dispersion", 1.0, 20.0)
     the_rule = rule or DecisionRule()
+    if mcid is not None:
+        the_rule = DecisionRule(parse_mcid(mcid), the_rule.p_benefit_min, the_rule.p_meaningful_min)
     before = _state_before(data, first, found.item, vs.item if vs else None)
     design = make_design(the_seed, first, n_pairs, 7 * weeks, washout, first_washout=True)
     first_washout = before != design[0].condition
