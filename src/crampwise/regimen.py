@@ -388,13 +388,18 @@ class RegimenModule:
             time = v.choice(time, "time", vocab.DOSE_TIMES)
         active = [e for e in self._store.list_regimen() if e.active_on(day)]
         due = [(e.item, t) for e in active for t in (e.times or ("",)) if time is None or t == time]
+        due += self._experiment_due(day, time)
         if not due:
             at = f" at {time}" if time else ""
             scheduled = sorted({t for e in active for t in e.times})
+            trial = next(
+                (e.item for e in self._store.list_experiments() if e.period_on(day)), None
+            )
             raise InputError(
                 "time" if time else "item",
                 f"nothing in your regimen is taken{at} on {day} (times in use: "
-                f"{', '.join(scheduled) if scheduled else 'none'})",
+                f"{', '.join(scheduled) if scheduled else 'none'})"
+                + (f"; the {trial} experiment has no {trial} that night" if trial else ""),
                 code="not-allowed",
             )
         out: list[Took] = []
@@ -408,6 +413,21 @@ class RegimenModule:
                     continue
                 self._store.put_adherence(record)
                 out.append(Took(record, changed=before is not None))
+        return out
+
+    def _experiment_due(self, day: str, time: str | None) -> list[tuple[str, str]]:
+        """Tonight's dose of a running experiment (the item on its nights, the comparator on
+        the others): due with every dose of the day and at the evening times."""
+        if time not in (None, "evening", "bedtime", "night"):
+            return []
+        out = []
+        for exp in self._store.list_experiments():
+            period = exp.period_on(day)
+            if period is None:
+                continue
+            item = exp.item if period.condition == "B" else exp.comparator
+            if item is not None:
+                out.append((item, time or ""))
         return out
 
     def _in_experiment(self, name: str, day: str) -> bool:

@@ -72,6 +72,7 @@ OPTIONS: dict[str, str] = {
     "seed": "--seed",
     "baseline_per_week": "--baseline-per-week",
     "dispersion": "--dispersion",
+    "mcid": "--mcid",
     "rate_ratio": "--rate-ratio",
     "weeks_per_arm": "--weeks-per-arm",
     "stop_reason": "--reason",

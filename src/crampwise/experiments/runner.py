@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
-__all__ = ["ExperimentsModule", "Status", "Tonight", "experiment_state"]
+__all__ = ["ExperimentsModule", "Overview", "Status", "Tonight", "experiment_state"]
 
 
 def experiment_state(exp: Experiment, today: dt.date) -> str:
@@ -63,6 +63,9 @@ class Tonight(Record):
     take: tuple[str, ...]
     avoid: tuple[str, ...]
     instruction: str
+    # last night belonged to the experiment and asked for a dose that is not recorded
+    # (taken or missed): the item to record, else None
+    unrecorded_last_night: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,10 +82,20 @@ class Tonight(Record):
             "take": list(self.take),
             "avoid": list(self.avoid),
             "instruction": self.instruction,
+            "unrecorded_last_night": self.unrecorded_last_night,
         }
 
     def to_text(self) -> str:
         return self.instruction
+
+
+class Overview(Record):
+    """One experiment in a line: what the doctor report shows."""
+
+    item: str
+    state: str
+    verdict: str
+    detail: str
 
 
 class Status(Record):
@@ -317,6 +330,7 @@ class ExperimentsModule:
             )
         k = exp.design.index(period)
         washout = period.washout_until is not None and iso <= period.washout_until
+        unrecorded = self._unrecorded(exp, date - dt.timedelta(days=1))
         take: tuple[str, ...]
         avoid: tuple[str, ...]
         if period.condition == "B":
@@ -346,7 +360,19 @@ class ExperimentsModule:
             take=take,
             avoid=tuple(a for a in avoid if a),
             instruction=text,
+            unrecorded_last_night=unrecorded,
         )
+
+    def _unrecorded(self, exp: Experiment, night: dt.date) -> str | None:
+        """The item whose dose ``night`` asked for when none is recorded (taken or not)."""
+        period = exp.period_on(night.isoformat())
+        if period is None:
+            return None
+        item = exp.item if period.condition == "B" else exp.comparator
+        if item is None:
+            return None
+        iso = night.isoformat()
+        return None if self._store.list_adherence(item, iso, iso) else item
 
     def status(self, experiment_id: int | str | None = None) -> Status:
         """Progress, counted nights per condition, adherence; interim numbers only when the
@@ -428,7 +454,14 @@ class ExperimentsModule:
             raise ConflictError(
                 f"experiment {exp.id} already ended on {exp.end}; there is nothing to stop"
             )
-        day = max(day, exp.start)
+        if date is not None and day < exp.start:
+            raise InputError(
+                "stopped_on",
+                f"{day} is before the experiment's first night ({exp.start}); give a night "
+                f"from {exp.start} to {exp.end}",
+                code="out-of-range",
+            )
+        day = max(day, exp.start)  # stopping before it began: no night is in the trial
         with self._store.write():
             assert exp.id is not None
             self._store.set_experiment_stop(exp.id, day, why)
@@ -450,6 +483,39 @@ class ExperimentsModule:
                 subject=str(exp.id),
             )
         return experiment_result(exp, self._data(), today, interim=running)
+
+    def overview(self) -> tuple[Overview, ...]:
+        """Every experiment in a line: its state and, once it is over, the verdict and
+        summary (a running one shows its progress only: no interim verdict in a report)."""
+        data = self._data()
+        today = self._clock.today()
+        out = []
+        for exp in self.list():
+            state = experiment_state(exp, today)
+            name = _label(exp.item, exp.dose, exp.unit)
+            if state in ("finished", "stopped"):
+                try:
+                    result = experiment_result(exp, data, today)
+                except ConflictError:  # stopped before a pair of periods was over
+                    out.append(Overview(name, state, "none", "stopped before any result"))
+                    continue
+                verdict = result.verdict + (
+                    "" if result.evidence == "randomized" else " (uncontrolled)"
+                )
+                out.append(Overview(name, state, verdict, result.summary))
+                continue
+            if state == "scheduled":
+                detail = f"starts on {short_date(exp.start, today)}"
+            else:
+                status = self.status(exp.id)
+                share = status.adherence.share
+                detail = (
+                    f"night {status.nights_done} of {status.nights_total}, until "
+                    f"{short_date(exp.end, today)}"
+                    + ("" if share is None else f"; taken as assigned {100 * share:.0f} %")
+                )
+            out.append(Overview(name, state, "not yet", detail))
+        return tuple(out)
 
     def to_json(self, exp: Experiment) -> dict[str, Any]:
         """An experiment as the CLI's and the web's JSON (the record with its id)."""
