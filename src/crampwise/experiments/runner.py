@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from crampwise.clock import Clock
     from crampwise.storage.store import Store
 
-__all__ = ["ExperimentsModule", "Overview", "Status", "Tonight", "experiment_state"]
+__all__ = ["ExperimentsModule", "Status", "Tonight", "experiment_state"]
 
 
 def experiment_state(exp: Experiment, today: dt.date) -> str:
@@ -87,15 +87,6 @@ class Tonight(Record):
 
     def to_text(self) -> str:
         return self.instruction
-
-
-class Overview(Record):
-    """One experiment in a line: what the doctor report shows."""
-
-    item: str
-    state: str
-    verdict: str
-    detail: str
 
 
 class Status(Record):
@@ -483,39 +474,6 @@ class ExperimentsModule:
                 subject=str(exp.id),
             )
         return experiment_result(exp, self._data(), today, interim=running)
-
-    def overview(self) -> tuple[Overview, ...]:
-        """Every experiment in a line: its state and, once it is over, the verdict and
-        summary (a running one shows its progress only: no interim verdict in a report)."""
-        data = self._data()
-        today = self._clock.today()
-        out = []
-        for exp in self.list():
-            state = experiment_state(exp, today)
-            name = _label(exp.item, exp.dose, exp.unit)
-            if state in ("finished", "stopped"):
-                try:
-                    result = experiment_result(exp, data, today)
-                except ConflictError:  # stopped before a pair of periods was over
-                    out.append(Overview(name, state, "none", "stopped before any result"))
-                    continue
-                verdict = result.verdict + (
-                    "" if result.evidence == "randomized" else " (uncontrolled)"
-                )
-                out.append(Overview(name, state, verdict, result.summary))
-                continue
-            if state == "scheduled":
-                detail = f"starts on {short_date(exp.start, today)}"
-            else:
-                status = self.status(exp.id)
-                share = status.adherence.share
-                detail = (
-                    f"night {status.nights_done} of {status.nights_total}, until "
-                    f"{short_date(exp.end, today)}"
-                    + ("" if share is None else f"; taken as assigned {100 * share:.0f} %")
-                )
-            out.append(Overview(name, state, "not yet", detail))
-        return tuple(out)
 
     def to_json(self, exp: Experiment) -> dict[str, Any]:
         """An experiment as the CLI's and the web's JSON (the record with its id)."""
