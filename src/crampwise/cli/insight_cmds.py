@@ -116,7 +116,16 @@ def cmd_food(args: argparse.Namespace, app: App) -> int:
                 "--nutrient calcium",
                 2,
             )
-        comparison = compare_foods(words[1], words[2], args.nutrient or "calcium")
+        if args.nutrient is None:  # the four cramp minerals, as people eat the foods
+            from crampwise.knowledge.foodcompare import compare_everyday, everyday_to_text
+
+            everyday = compare_everyday(words[1], words[2])
+            if args.json:
+                app.json(everyday)
+            else:
+                app.echo(everyday_to_text(everyday))
+            return 0
+        comparison = compare_foods(words[1], words[2], args.nutrient)
         if args.json:
             app.json(comparison)
         else:
