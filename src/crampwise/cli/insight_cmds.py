@@ -87,8 +87,13 @@ def _plain_out(app: App, headline: Sequence[str], lines: Sequence[str]) -> None:
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
     """Check regimen, foods, medicines, labs and red flags against the safety rules."""
     report = app.tracker.safety(_day(app, args))
-    _report(app, args, report)
-    if report.questions and not args.json:
+    if args.json:
+        app.json(report.to_dict())
+        return 0
+    from crampwise.cli._plainsafety import safety_text
+
+    app.echo(safety_text(report, args.details))
+    if report.questions:
         app.echo("Answer a question with: crampwise red-flags ID yes|no")
     return 0
 
@@ -264,8 +269,13 @@ def cmd_drug(args: argparse.Namespace, app: App) -> int:
     report = drug_report(" ".join(args.name))
     if args.json:
         app.json(report)
-    else:
+    elif args.details:
         app.echo(drug_report_text(report))
+    else:
+        from crampwise.knowledge.evidencewords import drug_report_plain
+
+        app.echo(drug_report_plain(report))
+        app.echo("The evidence, its numbers and sources: add --details.")
     return 0
 
 
@@ -308,6 +318,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="check limits, interactions, cramp-associated drugs, labs, red flags",
     )
     p.add_argument("--date", help="check the regimen as it was on this day (default today)")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="the evidence behind each finding: grades, ratios with their ranges, sources",
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -370,6 +385,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="is a medicine linked with leg cramps? (generic or brand name, with evidence)",
     )
     p.add_argument("name", nargs="+", help="e.g. furosemide, Lasix, atorvastatin")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="the evidence: its grade, the ratio with its 95 %% range, the sources",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_drug)
 

@@ -48,11 +48,13 @@ def _dose_text(dose: float | None, unit: str | None, times: tuple[str, ...]) -> 
 
 def _show_safety(app: App, item: str) -> None:
     """After adding an item, show safety findings that involve it (never blocks the write)."""
+    from crampwise.cli._plainsafety import finding_text
+
     findings = app.tracker.safety_for_new_item(item)
     for finding in findings:
         colour = {"urgent": "red", "warning": "red", "caution": "yellow"}.get(finding.severity)
         label = app.style(finding.severity.upper(), "bold", *([colour] if colour else []))
-        app.note(f"{label} {finding.message}")
+        app.note(f"{label} {finding_text(finding, details=False)}")
     if findings:
         app.note("See all findings: crampwise safety. crampwise is not medical advice.")
 
