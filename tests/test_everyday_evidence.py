@@ -77,9 +77,8 @@ def test_safety_starts_with_a_headline_and_keeps_numbers_for_details(cli: Any) -
     assert lines[0] == "Nothing urgent and no warnings; some things to know are below."
     assert lines[1].endswith("not answered yet: crampwise red-flags --ask goes through them "
                              "one at a time.")  # fmt: skip
-    assert "  atorvastatin is linked with leg cramps. Statin: a large study found a small " in (
-        out
-    )
+    statin = "  atorvastatin is linked with leg cramps. Statin: a large study found a small "
+    assert statin in out
     assert _statistics(out.split("Questions to answer")[0]) == []
     assert "crampwise safety --details" in out
     code, details, _ = cli("safety", "--details", now=EVENING)
