@@ -210,6 +210,10 @@ def command_prefix(args: argparse.Namespace) -> str:
     return f"crampwise --db {shell_word(str(args.db))}"
 
 
+def _cramps(n: int) -> str:
+    return "1 cramp" if n == 1 else f"{n} cramps"
+
+
 def shell_word(value: str) -> str:
     """A value as one shell word, quoted only when it must be (as ``shlex.quote``, which
     imports ``re``: slow on this path)."""
@@ -246,7 +250,7 @@ def cmd_night(args: argparse.Namespace, app: App) -> int:
             }
         )
         return 0
-    what = "no cramps" if night.cramps == 0 else f"{night.cramps} cramp(s)"
+    what = "no cramps" if night.cramps == 0 else _cramps(night.cramps)
     app.echo(f"Night of {_pretty_night(night.date)}: {what}.")
     return 0
 
