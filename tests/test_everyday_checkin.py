@@ -204,3 +204,12 @@ def test_nights_shows_the_unchecked_nights_and_the_command(cli: Any) -> None:
     assert "night --none --from 2026-11-24 --to 2026-11-28" in out
     nights = json.loads(cli("nights", "--json", now=MORNING)[1])  # the diary's own span
     assert nights[-1] == {"date": "2026-11-23", "observed": True, "cramps": 1}
+
+
+def test_counts_are_said_in_words_not_with_s_in_brackets(cli: Any) -> None:
+    assert cli("night", "2026-11-27", "--cramps", "2", now=MORNING)[0] == 0
+    code, out, _ = cli("night", "2026-11-28", "--cramps", "1", now=MORNING)
+    assert code == 0 and out.strip() == "Night of Sat 28 Nov 2026: 1 cramp."
+    code, out, _ = cli(now=MORNING)
+    assert code == 0 and "(last: Sat 28 Nov 2026, 1 cramp)" in out
+    assert "(s)" not in out

@@ -108,3 +108,31 @@ def test_the_headline_follows_the_most_serious_finding(
         assert cli(*command, now=EVENING)[0] == 0
     code, out, _ = cli("safety", now=EVENING)
     assert code == 0 and out.splitlines()[0] == first
+
+
+@pytest.mark.parametrize(
+    ("doses", "first"),
+    [
+        ((), "Nothing in your regimen on this day adds these minerals."),
+        (("200", "morning"), "Under every upper limit that applies."),
+        (
+            ("200", "morning,bedtime"),
+            "Over the upper limit: magnesium 400 mg from supplements, limit 350 mg. Ask your "
+            "doctor or pharmacist before going on this way.",
+        ),
+    ],
+)
+def test_nutrition_starts_with_the_upper_limit_in_words(
+    cli: Any, doses: tuple[str, ...], first: str
+) -> None:
+    """Magnesium's upper limit is 350 mg a day from supplements (IOM 1997, the shipped
+    nutrient_limits.csv): 200 mg twice is 400 mg, over it; once is under."""
+    if doses:
+        dose, times = doses
+        args = ("regimen", "start", "magnesium", "--dose", dose, "--unit", "mg", "--times", times)
+        assert cli(*args, now=EVENING)[0] == 0
+    code, out, _ = cli("nutrition", now=EVENING)
+    assert code == 0
+    assert out.splitlines()[:3] == [first, "", "Daily totals for 2026-11-28 (age unknown, sex "
+                                    "unknown)"]  # fmt: skip
+    assert "Over the upper limit" not in cli("nutrition", "--json", now=EVENING)[1]

@@ -12,8 +12,9 @@ TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
     from crampwise.safety import SafetyReport
     from crampwise.safety.context import Finding
+    from crampwise.safety.nutrition import NutritionTotals
 
-__all__ = ["finding_text", "headline", "safety_text"]
+__all__ = ["finding_text", "headline", "nutrition_headline", "safety_text"]
 
 _LABEL = {"urgent": "URGENT", "warning": "WARNING", "caution": "CAUTION", "info": "INFO"}
 _NOT_PROOF = (
@@ -82,3 +83,25 @@ def safety_text(report: SafetyReport, details: bool) -> str:
         lines += ["", "The sources and evidence behind each finding: crampwise safety --details"]
     lines += ["", DISCLAIMER]
     return "\n".join(lines)
+
+
+def nutrition_headline(totals: NutritionTotals) -> list[str]:
+    """The line before the daily totals: over an upper limit or not (what the totals
+    cover is said by the totals themselves)."""
+    over = [t for t in totals.nutrients.values() if t.over_upper_limit]
+    counted = [t for t in totals.nutrients.values() if t.total > 0]
+    if over:
+        said = "; ".join(
+            f"{t.display_name} {t.compared:,.0f} {t.unit}"
+            f"{' from supplements' if t.ul_scope == 'supplements' else ''}, limit "
+            f"{t.upper_limit:,.0f} {t.unit}"
+            for t in over
+        )
+        lines = [
+            f"Over the upper limit: {said}. Ask your doctor or pharmacist before going on this way."
+        ]
+    elif counted:
+        lines = ["Under every upper limit that applies."]
+    else:
+        lines = ["Nothing in your regimen on this day adds these minerals."]
+    return lines

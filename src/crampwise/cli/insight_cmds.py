@@ -100,7 +100,14 @@ def cmd_safety(args: argparse.Namespace, app: App) -> int:
 
 def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
     """Daily potassium, magnesium, calcium and sodium from foods and supplements."""
-    return _report(app, args, app.tracker.nutrition(_day(app, args)))
+    totals = app.tracker.nutrition(_day(app, args))
+    if not args.json:
+        from crampwise.cli._plainsafety import nutrition_headline
+
+        for line in nutrition_headline(totals):
+            app.echo(line)
+        app.echo()
+    return _report(app, args, totals)
 
 
 def cmd_food(args: argparse.Namespace, app: App) -> int:
