@@ -66,7 +66,7 @@ HALF_ASLEEP: list[tuple[list[str], dict[str, Any], list[str]]] = [
     (["--at", "3;10"], {"time": None}, ["--at: '3;10' is not a time I understand"]),
     (["--duration", "3 minutes"], {"duration_min": 3}, []),
     (["8", "out", "of", "10", "shin"], {"severity": 8, "muscles": ["shin"]}, []),
-    (["st"], {"reliefs": []}, ["'st': could be stretch or stand"]),
+    (["st"], {"reliefs": []}, ["'st': could be abdomen, stretch or stand"]),  # stomach
     (["--at", "5am"], {"time": None}, ["--at: '5am' is 1.5 h in the future (it is 03:30 now)"]),
     (["left", "right", "calf"], {"side": "both"}, []),
     (["Calf,", "LEFT."], {"muscles": ["calf"], "side": "left"}, []),
@@ -79,6 +79,12 @@ HALF_ASLEEP: list[tuple[list[str], dict[str, Any], list[str]]] = [
     ),
     (["--woke", "--no-woke"], {"woke": None}, ["both 'woke' and 'did not wake' were given"]),
     (["--", "--at", "calf"], {"muscles": [], "time": None}, ["--at: 'calf' is not a time"]),
+    # an option typed twice: the first counts, the second is said (not silently dropped)
+    (["--severity", "8", "--severity", "9"], {"severity": 8}, ["a second severity after 8"]),
+    (["--at", "2am", "--at", "3am"], {"time": "02:00"}, ["a second time after 2am; kept 2am"]),
+    (["--waves", "2", "--waves", "3"], {"waves": 2}, ["a second number of waves after 2"]),
+    (["--side", "left", "--side", "right"], {"side": "both"}, []),
+    (["--note", "cold", "--note", "feet"], {"notes": "cold feet"}, []),
 ]
 
 
