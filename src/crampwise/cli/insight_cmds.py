@@ -350,22 +350,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "food",
         parents=[common],
         help="nutrients of a food (USDA SR28, IFCT 2017); 'food compare A B'",
-        description='Look up a food: crampwise food "coconut water". Compare '
-        "two: crampwise food compare moringa milk --nutrient calcium.",
+        description='Look up a food: crampwise food "coconut water". Compare two (a '
+        "medium banana against a cup of coconut water): crampwise food compare banana "
+        '"coconut water"; one mineral in detail: --nutrient calcium.',
     )
     p.add_argument("query", nargs="+", help="a food name, or: compare FOOD_A FOOD_B")
-    p.add_argument("--nutrient", help="for compare: potassium, magnesium, calcium or sodium")
+    p.add_argument(
+        "--nutrient",
+        help="for compare: one of potassium, magnesium, calcium, sodium in detail (default: "
+        "all four, for a portion of each as people eat it)",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_food)
 
     p = sub.add_parser(
         "claim",
         parents=[common],
-        help="check a claim like 'moringa has 4 times the calcium of milk'",
+        help="check a claim like 'moringa has 4 times the calcium of milk' (or ask: 'does "
+        "moringa have 4x more calcium than milk?')",
     )
-    p.add_argument("text", nargs="+", help="the claim, quoted")
+    p.add_argument("text", nargs="+", help="the claim or the question, quoted")
     p.add_argument(
-        "--json", action="store_true", help='print {"claim", "verdict", "evidence": [...]}'
+        "--json",
+        action="store_true",
+        help='print {"claim", "verdict", "answer": [...], "evidence": [...]}',
     )
     p.set_defaults(handler=cmd_claim)
 
