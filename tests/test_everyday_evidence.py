@@ -136,3 +136,12 @@ def test_nutrition_starts_with_the_upper_limit_in_words(
     assert out.splitlines()[:3] == [first, "", "Daily totals for 2026-11-28 (age unknown, sex "
                                     "unknown)"]  # fmt: skip
     assert "Over the upper limit" not in cli("nutrition", "--json", now=EVENING)[1]
+
+
+def test_no_sentence_is_said_twice_in_the_safety_report(cli: Any) -> None:
+    for name in ("atorvastatin", "hydrochlorothiazide", "lisinopril"):
+        assert cli("med", "add", name, "--start", "2026-01-01", now=EVENING)[0] == 0
+    code, out, _ = cli("safety", now=EVENING)
+    assert code == 0
+    assert out.count("is linked with leg cramps") + out.count("may be linked with") == 3
+    assert out.count("A link is not proof that it causes your cramps.") == 1

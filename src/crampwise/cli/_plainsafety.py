@@ -23,8 +23,9 @@ _NOT_PROOF = (
 )
 
 
-def finding_text(finding: Finding, details: bool) -> str:
-    """A finding's message; a cramp-associated medicine's in words unless ``details``."""
+def finding_text(finding: Finding, details: bool, *, caveat: bool = True) -> str:
+    """A finding's message; a cramp-associated medicine's in words unless ``details``
+    (``caveat``: end it with "a link is not proof …", said once per report)."""
     if details or finding.code != "cramp-associated-drug" or not finding.items:
         return finding.message
     from crampwise.knowledge.evidencewords import cramp_link_in_words
@@ -35,7 +36,7 @@ def finding_text(finding: Finding, details: bool) -> str:
     start = finding.message.find("You started it on ")
     end = finding.message.find(" A link is not proof", start)
     recent = f" {finding.message[start:end]}" if start >= 0 and end > start else ""
-    return f"{words}{recent} {_NOT_PROOF}"
+    return f"{words}{recent} {_NOT_PROOF}" if caveat else f"{words}{recent}"
 
 
 def _plural(n: int, word: str) -> str:
@@ -71,9 +72,11 @@ def safety_text(report: SafetyReport, details: bool) -> str:
     from crampwise.safety import DISCLAIMER
 
     lines = headline(report)
+    linked = 0  # cramp-associated medicines so far: the caveat is said with the first
     for finding in report.findings:
         lines += ["", f"{_LABEL[finding.severity]}  {finding.code}"]
-        lines.append(f"  {finding_text(finding, details)}")
+        lines.append(f"  {finding_text(finding, details, caveat=not linked)}")
+        linked += finding.code == "cramp-associated-drug"
         if details:
             lines += [f"  source: {source}" for source in finding.sources]
     if report.questions:
