@@ -75,12 +75,23 @@ def test_the_name_may_carry_salt_and_dose(cli: Any) -> None:
     assert (entry["form"], entry["dose"], entry["times"]) == ("gluconate", 99.4, ["bedtime"])
 
 
-def test_a_usual_elemental_label_is_not_questioned(cli: Any) -> None:
-    """A label's "magnesium 200 mg (as glycinate)": 1.4 g of salt, a usual label; kept as typed."""
-    code, _, err = cli("regimen", "start", "magnesium", "--form", "glycinate", "--dose", "200",
-                         "--unit", "mg", now=EVENING)  # fmt: skip
+@pytest.mark.parametrize(
+    ("item", "form", "dose"),
+    [
+        ("magnesium", "glycinate", "200"),  # 200 / 0.141 = 1.4 g of salt
+        ("calcium", "citrate", "630"),  # two caplets: 630 / 0.211 = 2.99 g of salt
+        ("calcium", "carbonate", "600"),  # 600 / 0.400 = 1.5 g
+    ],
+)
+def test_a_usual_elemental_label_is_not_questioned(
+    cli: Any, item: str, form: str, dose: str
+) -> None:
+    """Labels that give the mineral itself ("calcium 630 mg (as citrate)"): kept as typed,
+    nothing asked, nothing said."""
+    code, _, err = cli("regimen", "start", item, "--form", form, "--dose", dose,
+                       "--unit", "mg", now=EVENING)  # fmt: skip
     assert (code, err) == (0, "")
-    assert _entries(cli)[0]["dose"] == 200.0
+    assert _entries(cli)[0]["dose"] == float(dose)
 
 
 def test_dose_of_element_keeps_a_large_dose(cli: Any) -> None:

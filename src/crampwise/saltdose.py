@@ -31,12 +31,14 @@ __all__ = [
 #: What a dose may be of: the element itself (the default) or the salt's weight.
 DOSE_OF: tuple[str, ...] = ("element", "salt")
 
-#: Above this much salt per intake (mg), a dose read as the element is implausible: it is
-#: more than a couple of the largest tablets weigh (calcium carbonate 1250 mg, magnesium
-#: glycinate 1000 mg), so the dose is more likely the salt's weight printed on the label.
-#: 595 mg potassium as the gluconate would be 3.6 g of salt; 200 mg magnesium as the
-#: glycinate is 1.4 g, a usual label, and is not asked about.
-LOOKS_LIKE_SALT_MG = 2000.0
+#: Above this much salt per intake (mg), a dose read as the element is implausible: more
+#: than two of the largest tablets weigh (about 1.5 g each), so the dose is more likely the
+#: salt's weight printed on the label. 595 mg potassium as the gluconate would be 3.6 g of
+#: salt; a usual elemental label is well under it (magnesium 200 mg as the glycinate is
+#: 1.4 g; calcium 630 mg as the citrate, two caplets, 3.0 g). Kept high on purpose: a salt
+#: weight taken for the element over-counts (the safety rules then err on the safe side),
+#: while an element taken for a salt weight would under-count.
+LOOKS_LIKE_SALT_MG = 3000.0
 
 
 class SaltDose(Record):
