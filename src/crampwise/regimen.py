@@ -15,6 +15,7 @@ from crampwise._record import Record, replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 from crampwise.rules import medication_clashes, regimen_clashes, span_text
+from crampwise.saltdose import SaltDose, as_element, salt_dose, without_label
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ def _added_note(notes: str, note: str | None) -> str:
         return notes
     text = v.text(note, "notes")
     return f"{notes}; {text}" if notes and text else notes or text
+
+
+def _carried(current: RegimenEntry, dose: object, form: object) -> str:
+    """The notes a switch carries over: without the old label's words if the dose changes."""
+    return current.notes if dose is None and form is None else without_label(current.notes)
 
 
 class _Typed(Record):
@@ -175,9 +181,30 @@ class RegimenModule:
         date: str | None = None,
         end: str | None = None,
         notes: str = "",
+        dose_of: str | None = None,
     ) -> RegimenEntry:
-        """Start taking or doing an item from ``date`` (default today)."""
-        entry = check_regimen_entry(
+        """Start taking or doing an item from ``date`` (default today). ``dose_of="salt"``:
+        the dose is the weight of the salt on the label, stored as the element."""
+        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes)
+        entry = as_element(entry, dose_of)
+        with self._store.write():
+            self._refuse_overlap(entry)
+            new_id = self._store.insert_regimen(entry)
+        return replace(entry, id=new_id)
+
+    def _checked(
+        self,
+        item: str,
+        kind: str,
+        form: str | None,
+        dose: float | str | None,
+        unit: str | None,
+        times: list[str] | tuple[str, ...],
+        date: str | None,
+        end: str | None = None,
+        notes: str = "",
+    ) -> RegimenEntry:
+        return check_regimen_entry(
             RegimenEntry(
                 item=item,
                 kind=kind,
@@ -192,10 +219,21 @@ class RegimenModule:
             "",
             self._clock.today(),
         )
-        with self._store.write():
-            self._refuse_overlap(entry)
-            new_id = self._store.insert_regimen(entry)
-        return replace(entry, id=new_id)
+
+    def salt_dose(
+        self,
+        item: str,
+        *,
+        kind: str = "supplement",
+        form: str | None = None,
+        dose: float | str | None = None,
+        unit: str | None = None,
+        date: str | None = None,
+    ) -> SaltDose | None:
+        """How a dose about to be started reads against its salt form (see
+        :mod:`crampwise.saltdose`); None without a known salt. Raises what :meth:`start`
+        would raise for the same values."""
+        return salt_dose(self._checked(item, kind, form, dose, unit, (), date))
 
     def _refuse_overlap(self, entry: RegimenEntry, ignore_id: int | None = None) -> None:
         clashes = regimen_clashes(self._store.list_regimen(entry.item), entry, ignore_id=ignore_id)
@@ -245,8 +283,10 @@ class RegimenModule:
         times: list[str] | tuple[str, ...] | None = None,
         date: str | None = None,
         notes: str | None = None,
+        dose_of: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
         """Change form, dose, unit or times of an ongoing item from ``date``; (old, new).
+        ``dose_of="salt"``: the new dose is the salt's weight (see :meth:`start`).
 
         On the item's start day a switch corrects the entry in place (nothing was taken in
         the old form yet); ``old`` is then the entry as it was.
@@ -272,11 +312,12 @@ class RegimenModule:
                 dose=v.number(dose, "dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
                 times=tuple(times) if times is not None else current.times,
-                notes=notes if notes is not None else current.notes,
+                notes=notes if notes is not None else _carried(current, dose, form),
             ),
             "",
             self._clock.today(),
         )
+        changed = as_element(changed, dose_of)
         if (changed.form, changed.dose, changed.unit, changed.times) == (
             current.form,
             current.dose,
@@ -492,9 +533,7 @@ class RegimenModule:
         wanted = v.lookup_name(name, "name")
         bare = v.lookup_name(parse_typed_name(wanted, "medication").name, "name")
         ongoing = [
-            m
-            for m in self._store.list_medications()
-            if m.name in (wanted, bare) and m.end is None
+            m for m in self._store.list_medications() if m.name in (wanted, bare) and m.end is None
         ]
         if not ongoing:
             names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"

@@ -43,6 +43,7 @@ OPTIONS: dict[str, str] = {
     "kind": "--kind",
     "form": "--form",
     "dose": "--dose",
+    "dose_of": "--dose-of",
     "unit": "--unit",
     "times": "--times",
     "time": "--time",

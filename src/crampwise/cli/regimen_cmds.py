@@ -48,11 +48,13 @@ def _dose_text(dose: float | None, unit: str | None, times: tuple[str, ...]) -> 
 
 def _show_safety(app: App, item: str) -> None:
     """After adding an item, show safety findings that involve it (never blocks the write)."""
+    from crampwise.cli._plainsafety import finding_text
+
     findings = app.tracker.safety_for_new_item(item)
     for finding in findings:
         colour = {"urgent": "red", "warning": "red", "caution": "yellow"}.get(finding.severity)
         label = app.style(finding.severity.upper(), "bold", *([colour] if colour else []))
-        app.note(f"{label} {finding.message}")
+        app.note(f"{label} {finding_text(finding, details=False)}")
     if findings:
         app.note("See all findings: crampwise safety. crampwise is not medical advice.")
 
@@ -60,17 +62,22 @@ def _show_safety(app: App, item: str) -> None:
 # -- regimen ---------------------------------------------------------------------------------
 def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
     """Start a supplement, food, routine or therapy."""
+    from crampwise.cli._labeldose import read_dose, report_dose
+
+    reading = read_dose(app, args)
     entry = app.tracker.regimen.start(
         args.item,
         kind=args.kind,
         form=args.form,
         dose=args.dose,
-        unit=args.unit,
+        unit=reading.unit,
         times=_times(args.times),
         date=args.start,
         notes=args.note or "",
+        dose_of=reading.dose_of,
     )
     app.saved = f"{entry.item} (regimen entry {entry.id})"
+    report_dose(app, reading, entry)
     if args.json:
         app.json(_entry_dict(entry))
     else:
@@ -98,6 +105,9 @@ def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
 
 def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
     """Change form, dose or times of an ongoing item from a date."""
+    from crampwise.cli._labeldose import DoseReading, report_dose
+
+    reading = DoseReading(args.unit, args.dose_of)
     old, new = app.tracker.regimen.switch(
         args.item,
         form=args.form,
@@ -106,8 +116,10 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
         times=_times(args.times) if args.times else None,
         date=args.start,
         notes=args.note,
+        dose_of=args.dose_of,
     )
     app.saved = f"the switch of {new.item}"
+    report_dose(app, reading, new)
     if args.json:
         app.json({"stopped": _entry_dict(old), "started": _entry_dict(new)})
     else:
@@ -338,6 +350,7 @@ def cmd_factor_list(args: argparse.Namespace, app: App) -> int:
 
 def cmd_profile_set(args: argparse.Namespace, app: App) -> int:
     """Set profile fields used by the safety rules."""
+
     def yes_no(value: str | None) -> bool | None:
         return None if value is None else value == "yes"
 
@@ -453,8 +466,15 @@ def _group(sub: Any, name: str, common: argparse.ArgumentParser, help_text: str)
 
 
 def _dose_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dose", help="amount per intake (elemental mg for minerals)")
-    p.add_argument("--unit", help=f"one of {', '.join(vocab.REGIMEN_UNITS)}")
+    p.add_argument("--dose", help="amount per intake (for minerals: of the mineral itself)")
+    p.add_argument(
+        "--dose-of",
+        choices=("salt", "element"),
+        help="salt: --dose is the weight of the salt on the label (595 mg potassium "
+        "gluconate), stored as the mineral (99 mg); element: the mineral itself; asked "
+        "(or converted) when a dose looks like the salt's weight",
+    )
+    p.add_argument("--unit", help=f"one of {', '.join(vocab.REGIMEN_UNITS)} (minerals: default mg)")
     p.add_argument(
         "--times", help=f"intakes per day, comma-separated: {', '.join(vocab.DOSE_TIMES)}"
     )
