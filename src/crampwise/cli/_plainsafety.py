@@ -10,11 +10,18 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
+    from crampwise.cli._app import App
     from crampwise.safety import SafetyReport
     from crampwise.safety.context import Finding
     from crampwise.safety.nutrition import NutritionTotals
 
-__all__ = ["finding_text", "headline", "nutrition_headline", "safety_text"]
+__all__ = [
+    "finding_text",
+    "headline",
+    "nutrition_headline",
+    "safety_text",
+    "show_new_item_safety",
+]
 
 _LABEL = {"urgent": "URGENT", "warning": "WARNING", "caution": "CAUTION", "info": "INFO"}
 _NOT_PROOF = (
@@ -108,3 +115,14 @@ def nutrition_headline(totals: NutritionTotals) -> list[str]:
     else:
         lines = ["Nothing in your regimen on this day adds these minerals."]
     return lines
+
+
+def show_new_item_safety(app: App, item: str) -> None:
+    """After adding an item, show safety findings that involve it (never blocks the write)."""
+    findings = app.tracker.safety_for_new_item(item)
+    for finding in findings:
+        colour = {"urgent": "red", "warning": "red", "caution": "yellow"}.get(finding.severity)
+        label = app.style(finding.severity.upper(), "bold", *([colour] if colour else []))
+        app.note(f"{label} {finding_text(finding, details=False)}")
+    if findings:
+        app.note("See all findings: crampwise safety. crampwise is not medical advice.")
