@@ -157,6 +157,7 @@ def test_elemental_fractions_match_atomic_weights() -> None:
         "magnesium-citrate": 3 * mg / (3 * mg + 2 * citrate),
         "magnesium-glycinate": mg / (4 * c + 8 * h + mg + 2 * n + 4 * o),
         "magnesium-sulfate": mg / (mg + s + 4 * o + 7 * water),
+        "magnesium-lactate": mg / (mg + 2 * (3 * c + 5 * h + 3 * o) + 2 * water),
         "calcium-carbonate": ca / (ca + c + 3 * o),
         "calcium-citrate": 3 * ca / (3 * ca + 2 * citrate + 4 * water),
         "potassium-chloride": k / (k + cl),

@@ -540,3 +540,60 @@ def test_the_quinine_question_is_asked_of_people_who_take_it(cli: Cli) -> None:
     assert "quinine-bleeding" not in [q["flag"] for q in report(cli)["questions"]]
     setup(cli, med("Qualaquin"), profile=False)
     assert "quinine-bleeding" in [q["flag"] for q in report(cli)["questions"]]
+
+
+# --------------------------------------------------------------------------- audit follow-ups
+# Found by typing names and doses as people do after the first pass of issue 9.
+
+
+def test_a_dose_with_a_thousands_comma_in_the_name_is_not_read_as_a_decimal(cli: Cli) -> None:
+    """'Vitamin D3 50,000 IU' was stored as 50 IU: no finding at all."""
+    setup(cli, start("Vitamin D3 50,000 IU"))
+    entry = json.loads(run(cli, "regimen", "list", "--json"))[0]
+    assert (entry["dose"], entry["unit"]) == (50000, "IU")
+    finding = one(cli, "above-upper-limit")
+    assert "50,000 IU of vitamin D a day (vitamin D3 50,000 IU)" in finding["message"]
+
+
+def test_a_decimal_comma_in_the_name_stays_a_decimal(cli: Cli) -> None:
+    setup(cli, start("vitamin K2 2,5 mcg"))
+    entry = json.loads(run(cli, "regimen", "list", "--json"))[0]
+    assert (entry["dose"], entry["unit"]) == (2.5, "mcg")
+
+
+@pytest.mark.parametrize("name", ["Diovan HCT 160/12.5", "losartan hctz 100/25 mg",
+                                  "Entresto 49/51", "Trelegy Ellipta 100/62.5/25 mcg",
+                                  "Advair 250/50"])
+def test_a_combination_strength_is_no_unknown_medicine(cli: Cli, name: str) -> None:
+    """The numbers of '160/12.5' were reported as an unknown medicine '12 5'."""
+    setup(cli, med(name))
+    assert findings(cli, "unknown-medication") == []
+    assert findings(cli, "cramp-associated-drug") or name.startswith("Entresto")
+
+
+def test_messages_name_items_as_people_write_them(cli: Cli) -> None:
+    setup(cli, med("warfarin"), med("lisinopril"), med("Diovan HCT 160/12.5"),
+          start("vitamin K2", "--dose", "100", "--unit", "mcg"),
+          start("calcium carbonate 600"), med("K-Tab 10 mEq", "--dose", "2", "--unit", "tablet"))
+    text = " ".join(f["message"] for f in findings(cli))
+    for shown in ("Vitamin K (vitamin K2)", "Adding K-Tab", "With calcium carbonate",
+                  "Diovan HCT 160/12.5 (a thiazide-type diuretic)"):
+        assert shown in text, shown
+    for slug in ("vitamin-k2", "k-tab", "calcium-carbonate", "diovan hct"):
+        assert slug not in text, slug
+    warning = one(cli, "vitamin-k-warfarin")
+    assert warning["items"] == ["vitamin-k2", "warfarin"]  # the stored names stay the keys
+
+
+@pytest.mark.parametrize("brand", ["Slow-Mag", "Slow Mag", "Mag-Tab SR", "Mag-Ox 400"])
+def test_magnesium_brands_with_severe_kidney_disease(cli: Cli, brand: str) -> None:
+    setup(cli, lab("egfr", "25", "mL/min/1.73m2"), start(brand, "--dose", "2", "--unit",
+                                                         "tablet"))
+    assert one(cli, "hypermagnesemia-risk")["severity"] == "warning"
+    assert findings(cli, "unknown-supplement") == []
+
+
+@pytest.mark.parametrize("brand", ["Tums", "Caltrate 600", "Os-Cal", "Citracal"])
+def test_calcium_brands_with_a_thiazide(cli: Cli, brand: str) -> None:
+    setup(cli, med("hydrochlorothiazide"), start(brand, "--dose", "1", "--unit", "tablet"))
+    assert one(cli, "hypercalcemia-risk")["severity"] == "caution"

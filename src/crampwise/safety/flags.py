@@ -94,7 +94,7 @@ def red_flags(ctx: SafetyContext) -> list[Finding]:
             if risks:
                 message += f" Things that make a clot more likely apply to you: {risks}."
         if flag_id == "dark-urine-muscle-pain":
-            statins = [m.name for m in ctx.medications if m.has_class("statin")]
+            statins = [m.label for m in ctx.medications if m.has_class("statin")]
             if statins:
                 message += (
                     f" You take {', '.join(statins)} (a statin): tell the clinician; "
@@ -113,7 +113,7 @@ def _clot_risks(ctx: SafetyContext) -> str:
     ]
     if ctx.stage == "pregnant":
         risks.append("pregnancy")
-    hormones = [m.name for m in ctx.medications if m.has_class("estrogen") or m.has_class("serm")]
+    hormones = [m.label for m in ctx.medications if m.has_class("estrogen") or m.has_class("serm")]
     if hormones:
         risks.append(f"an oestrogen-type medicine ({', '.join(hormones)})")
     return "; ".join(risks)
