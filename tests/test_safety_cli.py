@@ -371,7 +371,7 @@ def test_common_unknown_medicines_stay_unknown(cli: Cli, name: str) -> None:
 
 def test_a_combination_with_an_unreviewed_ingredient_names_it(cli: Cli) -> None:
     setup(cli, med("Caduet"))
-    assert "'amlodipine' (in caduet)" in one(cli, "unknown-medication")["message"]
+    assert "'amlodipine' (in Caduet)" in one(cli, "unknown-medication")["message"]
 
 
 # --------------------------------------------------------------------------- 12. pregnancy
