@@ -597,3 +597,25 @@ def test_magnesium_brands_with_severe_kidney_disease(cli: Cli, brand: str) -> No
 def test_calcium_brands_with_a_thiazide(cli: Cli, brand: str) -> None:
     setup(cli, med("hydrochlorothiazide"), start(brand, "--dose", "1", "--unit", "tablet"))
     assert one(cli, "hypercalcemia-risk")["severity"] == "caution"
+
+
+@pytest.mark.parametrize(("name", "nutrient", "prescription"), [
+    ("K-Tab", "potassium", True), ("Klor-Con M20", "potassium", True),
+    ("Slow-Mag", "magnesium", False), ("Tums", "calcium", False),
+])
+def test_drug_explains_a_mineral_product_instead_of_calling_it_unknown(
+    cli: Cli, name: str, nutrient: str, prescription: bool
+) -> None:
+    """'drug K-Tab' said "unknown medication" although the safety check knows K-Tab."""
+    shown = json.loads(run(cli, "drug", name, "--json"))
+    assert (shown["nutrient"], shown["prescription"]) == (nutrient, prescription)
+    assert shown["checks"] and all(c["sources"] for c in shown["checks"])
+    text = run(cli, "drug", name)
+    assert f"{name} is a{' prescription' if prescription else ''} {nutrient} product" in text
+    if nutrient == "potassium":
+        assert "can raise blood potassium too far: ACE inhibitor" in text
+
+
+def test_drug_still_refuses_a_name_it_does_not_know(cli: Cli) -> None:
+    code, _, err = cli("drug", "tonic water")
+    assert code != 0 and "unknown medication 'tonic water'" in err
