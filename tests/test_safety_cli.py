@@ -619,3 +619,38 @@ def test_drug_explains_a_mineral_product_instead_of_calling_it_unknown(
 def test_drug_still_refuses_a_name_it_does_not_know(cli: Cli) -> None:
     code, _, err = cli("drug", "tonic water")
     assert code != 0 and "unknown medication 'tonic water'" in err
+
+
+@pytest.mark.parametrize(("test", "unit"), [("eGFR", "mL/min"), ("egfr", "mL/min/1.73m²"),
+                                            ("GFR", "ml/min/1.73 m2")])
+def test_egfr_as_reports_print_it_feeds_the_kidney_rules(cli: Cli, test: str, unit: str) -> None:
+    """'eGFR 12 mL/min' and the superscript ² of lab reports were refused."""
+    setup(cli, lab(test, "12", unit), start("potassium", "--dose", "99", "--unit", "mg"))
+    assert "eGFR was 12" in one(cli, "hyperkalemia-risk")["message"]
+
+
+@pytest.mark.parametrize(("test", "value", "stored"), [
+    ("K", "2.4", "potassium"), ("Na", "122", "sodium"), ("Mg", "0.4", "magnesium"),
+    ("Ca", "1.7", "calcium"), ("ionized calcium", "0.8", "calcium-ionized"),
+])
+def test_lab_names_as_people_write_them(cli: Cli, test: str, value: str, stored: str) -> None:
+    setup(cli, lab(test, value, "mmol/l"))
+    (row,) = json.loads(run(cli, "lab", "list", "--test", test, "--json"))
+    assert row["test"] == stored
+    if stored != "calcium-ionized":  # no same-day threshold is shipped for ionized calcium
+        assert one(cli, "lab-out-of-range")["severity"] == "urgent"
+
+
+def test_lab_names_on_import(cli: Cli, tmp_path: Path) -> None:
+    doc = {"format": "crampwise-diary", "version": 1,
+           "labs": [{"test": "eGFR", "value": 25, "unit": "mL/min/1.73 m²",
+                     "date": "2026-03-01"}]}
+    path = tmp_path / "diary.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    setup(cli, ("import", str(path)), start("magnesium", "--dose", "200", "--unit", "mg"))
+    assert "below 30" in one(cli, "hypermagnesemia-risk")["message"]
+
+
+def test_an_unknown_lab_name_is_still_refused(cli: Cli) -> None:
+    code, _, err = cli("lab", "add", "Kalium-ish", "4", "mmol/L")
+    assert code != 0 and "test: 'Kalium-ish' is not allowed; allowed: potassium" in err
