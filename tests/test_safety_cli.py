@@ -654,3 +654,13 @@ def test_lab_names_on_import(cli: Cli, tmp_path: Path) -> None:
 def test_an_unknown_lab_name_is_still_refused(cli: Cli) -> None:
     code, _, err = cli("lab", "add", "Kalium-ish", "4", "mmol/L")
     assert code != 0 and "test: 'Kalium-ish' is not allowed; allowed: potassium" in err
+
+
+@pytest.mark.parametrize("name", ["estradiol", "the pill", "HRT", "Estrace 1 mg"])
+def test_the_pill_and_hrt_are_named_as_clot_risks(cli: Cli, name: str) -> None:
+    """estradiol and the pill were unknown, so a swollen leg did not name them as a risk."""
+    setup(cli, ("red-flags", "one-sided-calf-swelling-warmth", "yes"), med(name))
+    message = one(cli, "red-flag")["message"]
+    assert "an oestrogen-type medicine (" in message
+    assert findings(cli, "unknown-medication") == []
+    assert findings(cli, "cramp-associated-drug") == []  # no cramp link is claimed for them
