@@ -664,3 +664,24 @@ def test_the_pill_and_hrt_are_named_as_clot_risks(cli: Cli, name: str) -> None:
     assert "an oestrogen-type medicine (" in message
     assert findings(cli, "unknown-medication") == []
     assert findings(cli, "cramp-associated-drug") == []  # no cramp link is claimed for them
+
+
+@pytest.mark.parametrize(("name", "severity"), [
+    ("Lotrel", "warning"), ("Exforge", "warning"), ("Azor 5/20", "warning"),
+    ("Twynsta", "warning"), ("Prestalia", "warning"), ("Tarka", "warning"),
+    ("Edarbyclor", "warning"), ("Accuretic", "warning"), ("Uniretic", "warning"),
+    ("Bystolic", "caution"), ("Ziac", "caution"), ("meloxicam", "caution"),
+])
+def test_more_potassium_raising_combinations(cli: Cli, name: str, severity: str) -> None:
+    """Blood-pressure combinations with amlodipine or verapamil were unknown as a whole."""
+    setup(cli, med(name), start("potassium", "--dose", "99", "--unit", "mg"))
+    assert one(cli, "hyperkalemia-risk")["severity"] == severity
+
+
+@pytest.mark.parametrize("name", ["Exforge HCT", "Tribenzor", "Edarbyclor", "Tenoretic",
+                                  "Ziac", "Accuretic"])
+def test_more_thiazide_combinations_with_calcium(cli: Cli, name: str) -> None:
+    setup(cli, med(name), start("calcium", "--dose", "500", "--unit", "mg"))
+    assert one(cli, "hypercalcemia-risk")["severity"] == "caution"
+    unknown = findings(cli, "unknown-medication")
+    assert all("'amlodipine'" in f["message"] for f in unknown)  # reviewed parts are known
