@@ -685,3 +685,12 @@ def test_more_thiazide_combinations_with_calcium(cli: Cli, name: str) -> None:
     assert one(cli, "hypercalcemia-risk")["severity"] == "caution"
     unknown = findings(cli, "unknown-medication")
     assert all("'amlodipine'" in f["message"] for f in unknown)  # reviewed parts are known
+
+
+@pytest.mark.parametrize("typed", ["vitamin D3 50,000,0 IU", "vitamin D3 1, 000 IU"])
+def test_a_number_that_is_not_clear_is_refused_not_guessed(cli: Cli, typed: str) -> None:
+    """'50,000,0 IU' was stored as the item 'vitamin-d3-50' with a dose of 0 IU."""
+    code, _, err = cli("regimen", "start", typed)
+    assert code != 0
+    assert err.startswith("crampwise: error: item:") and "not a usable name" in err
+    assert json.loads(run(cli, "regimen", "list", "--json")) == []

@@ -409,6 +409,8 @@ def parse_typed_name(text: str, kind: str = "supplement") -> TypedName:
     """
     name, dose, unit = text.strip(), None, None
     found = _TRAILING_DOSE.match(name)
+    if found is not None and _split_inside_a_number(name, found):
+        found = None  # "50,000,0 IU": no clear number, so no dose is guessed
     if found is not None and not found["name"].endswith(("/", "+")):
         spelled = found["unit"]
         unit_key = " ".join(spelled.lower().split()) if spelled else ""
@@ -423,6 +425,14 @@ def parse_typed_name(text: str, kind: str = "supplement") -> TypedName:
                 unit = nutrient.nutrient.unit
     form = _form_in_name(name) if kind == "supplement" else None
     return TypedName(name, dose, unit, form)
+
+
+def _split_inside_a_number(text: str, found: re.Match[str]) -> bool:
+    """Whether the dose was cut out of a longer number: "50,000,0 IU" read as name "… 50"
+    and dose "000,0". The name then ends in a bare number followed by a comma ("vitamin
+    D3, 1000 IU" is fine: D3 is a word)."""
+    last = found["name"].split()[-1]
+    return last.isdigit() and "," in text[found.end("name") : found.start("dose")]
 
 
 def _number(text: str) -> float:
