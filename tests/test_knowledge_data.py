@@ -479,7 +479,9 @@ def test_display_name_writes_stored_names_as_people_do(stored: str, shown: str) 
     ("Trelegy Ellipta 100/62.5/25 mcg", {"fluticasone", "umeclidinium", "vilanterol"}),
     ("metoprolol succinate ER 25 mg", {"metoprolol"}),
 ])
-def test_a_strength_after_a_medicine_is_not_an_ingredient(typed: str, ingredients: set[str]) -> None:
+def test_a_strength_after_a_medicine_is_not_an_ingredient(
+    typed: str, ingredients: set[str]
+) -> None:
     match = kb.match_medication(typed)
     assert {d.id for d in match.drugs} == ingredients
     assert all("/" not in part and not part[:1].isdigit() for part in match.unknown_parts)
