@@ -468,6 +468,7 @@ def test_tables_are_not_read_at_import_time() -> None:
     ("diovan hct 160/12.5", "Diovan HCT 160/12.5"), ("hyzaar 50-12.5", "Hyzaar 50-12.5"),
     ("co-amilofruse", "co-amilofruse"), ("cozaar", "Cozaar"), ("lisinopril", "lisinopril"),
     ("d3", "D3"), ("coconut water", "coconut water"), ("mag-glycinate", "mag glycinate"),
+    ("cipro xr", "Cipro XR"), ("klor-con m20", "Klor-Con M20"),
 ])
 def test_display_name_writes_stored_names_as_people_do(stored: str, shown: str) -> None:
     assert kb.display_name(stored) == shown

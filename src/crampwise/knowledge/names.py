@@ -252,6 +252,17 @@ def _spellings() -> dict[str, str]:
 _VITAMIN = re.compile(r"\b(vitamin )([a-z])(?=\d*\b)|\b([dkb])(\d{1,2})\b")
 
 
+#: Release forms and strengths written after a brand, as labels print them ("Cipro XR").
+_RELEASE = frozenset({"xr", "er", "sr", "cr", "xl", "la", "dr", "ec", "hct", "odt", "mr"})
+
+
+def _release(word: str) -> str:
+    """ "XR" for "xr", "M20" for "m20"; other words as they are."""
+    if word in _RELEASE or re.fullmatch(r"[a-z]\d+", word):
+        return word.upper()
+    return word
+
+
 @lru_cache(maxsize=1024)
 def display_name(item: str) -> str:
     """A stored name as people write it, for messages: the slug ``vitamin-d3`` is "vitamin
@@ -262,7 +273,7 @@ def display_name(item: str) -> str:
     for end in range(len(words), 0, -1):
         hit = spelled.get(_norm(" ".join(words[:end])))
         if hit is not None:
-            return " ".join([hit, *words[end:]])
+            return " ".join([hit, *(_release(w) for w in words[end:])])
     text = " ".join(words)
     return _VITAMIN.sub(
         lambda m: m[1] + m[2].upper() if m[1] else m[3].upper() + m[4], text
