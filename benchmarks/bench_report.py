@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 NOW = "2025-11-15T09:00:00Z"
+TARGET = 2.0  # seconds (issue 14), compared with the median CPU time
 
 
 def _cold(exe: str, db: str, out: str, runs: int) -> tuple[list[float], list[float]]:
@@ -115,6 +116,9 @@ def main() -> None:
             f"cpu {_ms(warm['cpu_pdf'])}"
         )
         print(f"  load at the end {os.getloadavg()[0]:.1f}; PDF {Path(out).stat().st_size} bytes")
+        for name, values in (("cold CLI", cpus), ("warm", cpu)):
+            verdict = "met" if statistics.median(values) <= TARGET else "NOT met"
+            print(f"  target <= {TARGET:g} s CPU ({name}): {verdict}")
 
 
 if __name__ == "__main__":

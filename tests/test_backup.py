@@ -147,3 +147,25 @@ def test_a_bad_backup_is_refused_before_anything_is_asked(cli: Any, tmp_path: Pa
     broken.write_text('{"format": "crampwise-diary", "version": 2}', encoding="utf-8")
     code, _, err = cli("restore", str(broken))
     assert code == 1 and "version" in err and "--yes" not in err
+
+
+def test_a_restore_never_lets_a_revoked_phone_back_in(
+    cli: Any, db_url: str, tmp_path: Path
+) -> None:
+    """Paired phones belong to this installation, not to the diary's data: a phone
+    revoked after the backup stays out after restoring it, and one paired after the
+    backup stays in (an SQLite file is copied back whole; on PostgreSQL the document)."""
+    with Tracker(db_url, clock=lambda: NOW) as t:
+        old, old_token = t.devices.pair(t.devices.new_pairing_code(), "old phone")
+    backup = tmp_path / "diary.backup"
+    assert cli("backup", str(backup))[0] == 0
+    with Tracker(db_url, clock=lambda: NOW) as t:
+        t.devices.revoke(old.id or 0)
+        _, new_token = t.devices.pair(t.devices.new_pairing_code(), "new phone")
+    code, _, err = cli("restore", str(backup), "--yes")
+    assert code == 0, err
+    with Tracker(db_url, clock=lambda: NOW) as t:
+        assert t.devices.device_for_token(old_token) is None
+        found = t.devices.device_for_token(new_token)
+        assert found is not None and found.name == "new phone"
+        assert [d.name for d in t.devices.list()] == ["old phone", "new phone"]

@@ -166,3 +166,65 @@ def test_a_night_count_that_disagrees_with_its_cramps_is_refused(cli: Any, demo_
     _edit(demo_csv, "nights", row, "cramps", "9")
     code, _, err = cli("import", str(demo_csv), now=AFTER_DEMO)
     assert code == 1 and f"nights.csv, row {row}, column cramps: 9 but episodes.csv" in err
+
+
+@pytest.fixture
+def trial_csv(cli: Any, other_db: str, tmp_path: Path) -> Path:
+    """The demo story with its randomized calcium trial, pregnancy and breastfeeding in
+    the profile, as a CSV export folder (from a second database)."""
+    assert cli("demo", "--yes", "--trial", "--db", other_db, now=AFTER_DEMO)[0] == 0
+    code, _, err = cli(
+        "profile", "set", "--pregnant", "yes", "--breastfeeding", "no", "--db", other_db,
+        now=AFTER_DEMO,
+    )  # fmt: skip
+    assert code == 0, err
+    folder = tmp_path / "trial-csv"
+    code, _, err = cli(
+        "export", "--format", "csv", "--out", str(folder), "--db", other_db, now=AFTER_DEMO
+    )
+    assert code == 0, err
+    return folder
+
+
+def test_experiments_and_the_whole_profile_round_trip_through_csv(
+    cli: Any, other_db: str, trial_csv: Path
+) -> None:
+    """Every section of the JSON format survives CSV: the trial (its seed, design and
+    pre-registered rule) and the profile's pregnancy answers too."""
+    original = json.loads(_export_json(cli, "--db", other_db))
+    assert original["experiments"] and original["profile"]["pregnant"] is True
+    with (trial_csv / "experiment_periods.csv").open(encoding="utf-8") as handle:
+        periods = list(csv.DictReader(handle))
+    assert [p["condition"] for p in periods] == list("ABBAABBA")
+    code, out, err = cli("import", str(trial_csv), now=AFTER_DEMO)
+    assert code == 0, err
+    assert "1 experiments" in out
+    assert json.loads(_export_json(cli)) == original
+    # the imported trial gives the same verdict as the original
+    mine = json.loads(cli("experiment", "result", "--json", now=AFTER_DEMO)[1])
+    theirs = json.loads(cli("experiment", "result", "--json", "--db", other_db, now=AFTER_DEMO)[1])
+    assert mine["rate_ratio"] == theirs["rate_ratio"] and mine["verdict"] == theirs["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "column", "value", "message"),
+    [
+        ("experiments", 2, "seed", "x", "experiments.csv, row 2, column seed: 'x' is not a"),
+        ("experiments", 2, "status", "paused", "experiments.csv, row 2, column status:"),
+        ("experiments", 2, "mcid", "2", "experiments.csv, row 2, column mcid:"),
+        ("experiments", 2, "id", "", "experiments.csv, row 2, column id: is empty"),
+        ("experiment_periods", 4, "condition", "C", "experiment_periods.csv, row 4, column"),
+        ("experiment_periods", 3, "end", "2026-02-30", "experiment_periods.csv, row 3, column"),
+        ("experiment_periods", 2, "experiment_id", "7", "no experiment with id 7"),
+        ("profile", 2, "pregnant", "perhaps", "profile.csv, row 2, column pregnant:"),
+    ],
+)
+def test_a_bad_cell_of_an_experiment_is_named_and_nothing_is_written(
+    cli: Any, trial_csv: Path, name: str, row: int, column: str, value: str, message: str
+) -> None:
+    _edit(trial_csv, name, row, column, value)
+    code, out, err = cli("import", str(trial_csv), now=AFTER_DEMO)
+    assert code == 1, out
+    assert message in err and len(err.strip().splitlines()) == 1, err
+    doc = json.loads(_export_json(cli))
+    assert doc["nights"] == [] and doc.get("experiments", []) == []

@@ -102,9 +102,7 @@ def test_merging_experiments_record_by_record(db_url: str, trial_doc: dict[str, 
         assert tracker.experiments.get().notes == "by hand, from my notebook"
 
 
-def test_one_diary_never_sees_anothers_experiments(
-    db_url: str, trial_doc: dict[str, Any]
-) -> None:
+def test_one_diary_never_sees_anothers_experiments(db_url: str, trial_doc: dict[str, Any]) -> None:
     with _tracker(db_url) as personal:
         other_id = personal._store.create_diary("second person")
         with _tracker(db_url, other_id) as other:
@@ -128,12 +126,11 @@ def test_migration_0007_adds_experiments_to_an_older_diary(db_url: str) -> None:
     engine = open_engine(resolve_url(db_url))
     try:
         migrate(engine, target="0006_profile_bedtime")
-        assert list(status(engine).pending) == ["0007_experiments"]
+        assert list(status(engine).pending) == list(NAMES[NAMES.index("0007_experiments") :])
     finally:
         engine.close()
     with Tracker(db_url, clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)) as tracker:
         assert tracker.migration_status().up_to_date
-        assert NAMES[-1] == "0007_experiments"
         tracker.import_diary(demo_document())
         assert tracker.experiments.list() == []
         _, exp = tracker.experiments.start(
@@ -164,20 +161,35 @@ def test_demo_trial_loads_on_any_clock(
 @pytest.mark.parametrize(
     ("change", "path", "words"),
     [
-        (lambda e: e["design"][1].update(condition="C"), "experiments[0].design[1].condition",
-         "'C'"),
-        (lambda e: e["design"][2].update(start="2027-03-01"), "experiments[0].design[2].start",
-         "does not follow"),
-        (lambda e: e["design"][0].update(washout_until=e["design"][0]["end"]),
-         "experiments[0].design[0].washout_until", "counted"),
+        (
+            lambda e: e["design"][1].update(condition="C"),
+            "experiments[0].design[1].condition",
+            "'C'",
+        ),
+        (
+            lambda e: e["design"][2].update(start="2027-03-01"),
+            "experiments[0].design[2].start",
+            "does not follow",
+        ),
+        (
+            lambda e: e["design"][0].update(washout_until=e["design"][0]["end"]),
+            "experiments[0].design[0].washout_until",
+            "counted",
+        ),
         (lambda e: e.update(status="stopped"), "experiments[0].stopped_on", "required"),
         (lambda e: e.update(blocks=[]), "experiments[0].blocks", "unknown key"),
         (lambda e: e.update(seed="x"), "experiments[0].seed", "whole number"),
-        (lambda e: e["decision_rule"].update(mcid=2), "experiments[0].decision_rule.mcid",
-         "at most 0.9"),
+        (
+            lambda e: e["decision_rule"].update(mcid=2),
+            "experiments[0].decision_rule.mcid",
+            "at most 0.9",
+        ),
         (lambda e: e.update(design=[]), "experiments[0].design", "non-empty"),
-        (lambda e: e.update(design=[d | {"condition": "A"} for d in e["design"]]),
-         "experiments[0].design", "both conditions"),
+        (
+            lambda e: e.update(design=[d | {"condition": "A"} for d in e["design"]]),
+            "experiments[0].design",
+            "both conditions",
+        ),
     ],
 )
 def test_malformed_experiments_are_named_by_path(

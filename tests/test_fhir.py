@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from tests.conftest import AFTER_DEMO, NOW
@@ -131,7 +132,16 @@ def test_codes_units_periods_and_components(cli: Any) -> None:
         "code": "min",
     }
     assert parts["Woke from sleep"]["valueBoolean"] is True
-    assert cramp["bodySite"] == {"text": "calf (left leg)"}
+    assert cramp["bodySite"] == {
+        "coding": [
+            {
+                "system": "http://snomed.info/sct",
+                "code": "53840002",  # VA ConceptMap VF_VitalsBodySite: CALF, equal
+                "display": "Structure of calf of leg (body structure)",
+            }
+        ],
+        "text": "calf (left leg)",
+    }
 
     (statement,) = _resources(doc, "MedicationStatement")
     assert statement["status"] == "completed"
@@ -158,3 +168,33 @@ def test_fhir_export_asks_before_replacing_a_file(cli: Any, tmp_path: Path) -> N
     assert out.read_text(encoding="utf-8") == "keep me"
     assert cli("export", "--format", "fhir", "--out", str(out), "--yes")[0] == 0
     assert json.loads(out.read_text(encoding="utf-8"))["resourceType"] == "Bundle"
+
+
+@pytest.mark.parametrize(
+    ("muscles", "code"),
+    [
+        ("inner-thigh,hamstring", "68367000"),  # one region: the thigh
+        ("quadriceps", "68367000"),
+        ("ankle", "344001"),
+        ("calf,inner-thigh", None),  # two regions: one concept cannot hold both
+        ("foot", None),  # no confirmed code: text only
+        ("calf,foot", None),
+    ],
+)
+def test_body_sites_are_coded_only_where_one_confirmed_code_fits(
+    cli: Any, muscles: str, code: str | None
+) -> None:
+    code_, _, err = cli("log", "--at", "02:00", "--side", "right", "--muscle", muscles)
+    assert code_ == 0, err
+    _, out, _ = cli("export", "--format", "fhir")
+    doc = json.loads(out)
+    Bundle.model_validate(doc)
+    (cramp,) = [o for o in _resources(doc, "Observation") if "effectiveDateTime" in o]
+    site = cramp["bodySite"]
+    assert site["text"] == ", ".join(m.replace("-", " ") for m in muscles.split(",")) + (
+        " (right leg)"
+    )
+    if code is None:
+        assert "coding" not in site
+    else:
+        assert _codes(site) == {("http://snomed.info/sct", code)}

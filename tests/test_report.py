@@ -143,6 +143,14 @@ def test_the_pdf_of_a_one_year_diary(cli: CLI, year: Path) -> None:
 
     assert "potassium 2025-10-20 5.4 mmol/L HIGH 3.5–5.1 mmol/L (lab's range)" in text
     assert "YES (2025-10-25): Is a leg swollen?" in text
+    # the safety check as of the last night, as ``crampwise safety`` words it then
+    safety = text.split("Safety check of the current regimen and medicines")[1]
+    safety = safety.split("What the diary says")[0]
+    findings = json.loads(cli("safety", "--json", now=report_diary.NOW)[1])["findings"]
+    shown = [f for f in findings if f["code"] != "cramp-associated-drug"]
+    assert shown
+    for f in shown:
+        assert f"{f['severity'].upper()} {f['message'][:60]}" in safety, f
     for verdict in analysis["effects"]:
         assert verdict["item"] in text
     assert "cannot tell yet before/after (uncontrolled)" in text
@@ -196,6 +204,48 @@ def test_a_span_of_nights(cli: CLI, year: Path) -> None:
     assert "nights 2025-06-01 to 2025-09-30" in text
     assert "2025-06-01 – 2025-09-30 magnesium, potassium" in text
     assert "calcium" not in text.split("Supplements and routines")[1].split("Lab results")[0]
+
+
+def test_a_finished_randomized_trial_is_in_the_report(cli: CLI, tmp_path: Path) -> None:
+    """The demo's calcium trial: its verdict, each condition's rate (as ``experiment
+    result --json`` gives them) and the rule fixed before the start, on two pages."""
+    from tests.conftest import AFTER_DEMO
+
+    assert cli("demo", "--yes", "--trial", now=AFTER_DEMO)[0] == 0
+    result = json.loads(cli("experiment", "result", "--json", now=AFTER_DEMO)[1])
+    pdf = tmp_path / "trial.pdf"
+    code, out, err = cli("report", "--pdf", str(pdf), "--json", now=AFTER_DEMO)
+    assert code == 0, err
+    assert json.loads(out)["pages"] == 2 == pdf_pages(pdf)
+    text = pdf_text(pdf)
+    section = text.split("Randomized N-of-1 experiments")[1].split("Red-flag questions")[0]
+    section = section.replace("– ", "–")  # a line may break after an interval's dash
+    assert result["verdict"] == "no-meaningful-benefit"
+    assert "calcium finished, 2025-12-27 to 2026-11-27 no meaningful benefit" in section
+    assert result["summary"] in section
+    for key, c in result["conditions"].items():
+        r = c["rate_per_week"]
+        rate = _rate(r["estimate"], r["low"], r["high"])
+        assert f"{key} ({c['label']}): {c['cramps']} cramps on {c['nights']} nights, " in section
+        assert f"{rate} per week" in section
+    assert f"{result['washout_nights_excluded']} washout nights not counted" in section
+    assert "8 periods of 42 nights (ABBAABBA)" in section
+    assert "fixed before the start" in section
+
+
+def test_a_running_trial_without_interim_looks_shows_no_numbers(cli: CLI, tmp_path: Path) -> None:
+    """Looking early would break the plan: the report says when the answer comes."""
+    code, _, err = cli(
+        "experiment", "start", "--item", "magnesium", "--dose", "200mg",
+        "--baseline-per-week", "2", "--dispersion", "1", "--seed", "7", "--anyway",
+    )  # fmt: skip
+    assert code == 0, err
+    pdf = tmp_path / "running.pdf"
+    assert cli("report", "--pdf", str(pdf))[0] == 0
+    section = pdf_text(pdf).split("Randomized N-of-1 experiments")[1]
+    assert "magnesium planned, from 2026-03-06 not yet" in section
+    assert "The plan allows no look before its last night." in section
+    assert "rate ratio" not in section.split("Not medical advice")[0]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from crampwise.analysis import AnalysisResult
+    from crampwise.calendarfeed import CalendarFeedModule
     from crampwise.context import ContextModule
     from crampwise.devices import DevicesModule
     from crampwise.experiments.cohort import CohortResult
@@ -191,6 +192,13 @@ class Tracker:
 
         return DevicesModule(self._store, self._clock)
 
+    @cached_property
+    def calendar_feed(self) -> CalendarFeedModule:
+        """The private address of the bedtime calendar feed (make, revoke, check)."""
+        from crampwise.calendarfeed import CalendarFeedModule
+
+        return CalendarFeedModule(self._store, self._clock)
+
     # -- whole-diary operations ----------------------------------------------------------
     def snapshot(
         self,
@@ -268,6 +276,13 @@ class Tracker:
         return bedtime_calendar(
             self.snapshot(), today=self.today(), now=self.now(), uid_domain=uid_domain
         )
+
+    def reminders_feed(self, token: str) -> str | None:
+        """The bedtime calendar for the feed address with ``token``; None when the token
+        is not the diary's working feed token (unknown or revoked)."""
+        if not self.calendar_feed.opens(token):
+            return None
+        return self.reminders_calendar()
 
     def bedtime_items(self) -> list[str]:
         """What is due at bedtime tonight (regimen items and medicines)."""
@@ -454,13 +469,34 @@ class Tracker:
             today=self.today(),
             start=start,
             end=end,
-            experiments=self._report_experiments(),
+            experiments=self._report_experiments(start, end),
         )
 
-    def _report_experiments(self) -> tuple[ExperimentRow, ...] | None:
-        """The experiments section of the report. None until the diary has randomized
-        experiments (issue 12); the report leaves its section out then."""
-        return None
+    def _report_experiments(
+        self, start: str | None, end: str | None
+    ) -> tuple[ExperimentRow, ...] | None:
+        """The experiments whose nights touch the report's span, each with its verdict
+        (over all its nights) where the plan allows one now; None when the diary has no
+        experiment (the report leaves its section out)."""
+        from crampwise.errors import ConflictError
+        from crampwise.experiments.runner import experiment_state
+        from crampwise.reports.build import experiment_row
+
+        found = self.experiments.list()
+        if not found:
+            return None
+        rows = []
+        for exp in found:
+            if (end is not None and exp.start > end) or (
+                start is not None and exp.last_night < start
+            ):
+                continue
+            try:
+                result = self.experiments.result(exp.id)
+            except ConflictError:  # running, and its plan allows no interim look
+                result = None
+            rows.append(experiment_row(exp, experiment_state(exp, self.today()), result))
+        return tuple(rows)
 
     def write_report(
         self,

@@ -103,10 +103,18 @@ def cmd_export(args: argparse.Namespace, app: App) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace, app: App) -> int:
-    """Write the daily bedtime reminder as an iCalendar file."""
+    """Write the daily bedtime reminder as an iCalendar file, or manage its feed address."""
     from crampwise.formats.ics import DEFAULT_BEDTIME
 
     tracker = app.tracker
+    if args.feed or args.feed_off:
+        return _feed(args, app)
+    if not args.ics:
+        app.fail(
+            "--ics: give the .ics file to write (- for standard output), or --feed for an "
+            "address a phone's calendar subscribes to",
+            2,
+        )
     if args.ics == "-":
         sys.stdout.write(tracker.reminders_calendar())
         return 0
@@ -119,6 +127,59 @@ def cmd_reminders(args: argparse.Namespace, app: App) -> int:
     app.echo(f"Wrote {args.ics}: a daily reminder at {bedtime} with an alarm.")
     app.echo("Tonight at bedtime: " + (", ".join(items) if items else "nothing scheduled"))
     app.echo("Import it into your calendar app; export again after your regimen changes.")
+    return 0
+
+
+def _lan_base() -> str:
+    """The web app's address as a phone on the local network reaches it by default: this
+    computer's address (or name) and ``serve``'s default port."""
+    import socket
+
+    from crampwise.cli.web_cmds import lan_address
+
+    return f"http://{lan_address() or socket.gethostname()}:8000"
+
+
+def _feed(args: argparse.Namespace, app: App) -> int:
+    """``reminders --feed`` (a new private address; the old one stops) / ``--feed-off``."""
+    from crampwise.calendarfeed import feed_path
+
+    feeds = app.tracker.calendar_feed
+    if args.feed_off:
+        stopped = feeds.revoke()
+        if args.json:
+            app.json({"feed": None, "revoked": stopped})
+        else:
+            app.echo(
+                "The calendar feed is off; its address shows nothing any more."
+                if stopped
+                else "There was no calendar feed to turn off."
+            )
+        return 0
+    if args.url is not None:
+        base = args.url.strip().rstrip("/")
+        if not base.startswith(("http://", "https://")) or "/" in base.split("://", 1)[1]:
+            app.fail(
+                f"--url: {args.url!r} is not the web app's address; give one like "
+                "http://192.168.1.20:8000",
+                2,
+            )
+    else:
+        base = _lan_base()
+    token = feeds.create()
+    url = base + feed_path(token)
+    if args.json:
+        app.json({"feed": url, "revoked": False})
+        return 0
+    app.echo(f"Subscribe to this address in your phone's calendar (shown only now): {url}")
+    app.echo(
+        "  It works while 'crampwise serve' runs where the phone can reach it "
+        "(--host 0.0.0.0); the calendar re-reads it about twice a day."
+    )
+    app.echo(
+        "  Anyone with the address sees your bedtime list (nothing else of the diary): "
+        "'crampwise reminders --feed-off' stops it, '--feed' again makes a new one."
+    )
     return 0
 
 
@@ -279,14 +340,29 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser(
-        "reminders", parents=[common], help="write a daily bedtime reminder (iCalendar file)"
+        "reminders",
+        parents=[common],
+        help="a daily bedtime reminder: an iCalendar file, or a feed your phone subscribes to",
     )
-    p.add_argument(
+    what = p.add_mutually_exclusive_group()
+    what.add_argument(
         "--ics",
-        required=True,
         metavar="FILE",
         help="the .ics file to write (- for standard output); bedtime from "
         "'profile set --bedtime', default 22:00",
+    )
+    what.add_argument(
+        "--feed",
+        action="store_true",
+        help="make a private address your phone's calendar subscribes to (served by "
+        "'crampwise serve'; a new one replaces the old)",
+    )
+    what.add_argument("--feed-off", action="store_true", help="stop the calendar feed's address")
+    p.add_argument(
+        "--url",
+        metavar="URL",
+        help="with --feed: the web app's address as the phone reaches it (default: this "
+        "computer on the local network, port 8000)",
     )
     p.add_argument("--yes", action="store_true", help="replace an existing file without asking")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")

@@ -4,8 +4,9 @@ The files are made from the typed snapshot, not from database tables, so their c
 stay the same whatever the schema does (docs/export-csv.md lists them, generated from
 :data:`COLUMNS`). Times are local to where the cramp was logged, with the UTC offset
 beside them; ``nights.csv`` has every night of the diary's span, the missing ones too
-(``observed`` false, ``cramps`` empty - never zero). For moving a diary between
-installations use the JSON format, which round-trips.
+(``observed`` false, ``cramps`` empty - never zero). The folder imports back
+(``formats/csvimport.py``) to the same diary: every section of the JSON format has its
+file(s), experiments as ``experiments.csv`` with ``experiment_periods.csv``.
 """
 
 from __future__ import annotations
@@ -60,6 +61,28 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "trigger_points": ("id", "muscle", "side", "spot", "found", "released", "notes"),
     "trigger_point_ratings": ("trigger_point_id", "date", "tenderness"),
     "red_flags": ("date", "flag", "present"),
+    "experiments": (
+        "id",
+        "item",
+        "comparator",
+        "dose",
+        "unit",
+        "start",
+        "period_days",
+        "washout_days",
+        "seed",
+        "mcid",
+        "p_benefit_min",
+        "p_meaningful_min",
+        "interim_looks",
+        "baseline_per_week",
+        "dispersion",
+        "status",
+        "stopped_on",
+        "stop_reason",
+        "notes",
+    ),
+    "experiment_periods": ("experiment_id", "period", "start", "end", "condition", "washout_until"),
     "profile": (
         "birth_year",
         "sex",
@@ -161,6 +184,35 @@ def csv_tables(data: DiaryData) -> dict[str, list[tuple[Any, ...]]]:
             (t.id, r.date, r.tenderness) for t in data.trigger_points for r in t.ratings
         ),
         "red_flags": ((r.date, r.flag, r.present) for r in data.red_flags),
+        "experiments": (
+            (
+                x.id,
+                x.item,
+                x.comparator,
+                x.dose,
+                x.unit,
+                x.start,
+                x.period_days,
+                x.washout_days,
+                x.seed,
+                x.mcid,
+                x.p_benefit_min,
+                x.p_meaningful_min,
+                x.interim_looks,
+                x.baseline_per_week,
+                x.dispersion,
+                x.status,
+                x.stopped_on,
+                x.stop_reason,
+                x.notes,
+            )
+            for x in data.experiments
+        ),
+        "experiment_periods": (
+            (x.id, i + 1, p.start, p.end, p.condition, p.washout_until)
+            for x in data.experiments
+            for i, p in enumerate(x.design)
+        ),
         "profile": [
             (
                 p.birth_year,

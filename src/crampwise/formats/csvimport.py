@@ -57,6 +57,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "trigger_points": ("muscle", "side", "found"),
     "trigger_point_ratings": ("trigger_point_id", "date", "tenderness"),
     "red_flags": ("date", "flag", "present"),
+    "experiments": ("id", "item", "start"),
+    "experiment_periods": ("experiment_id", "start", "end", "condition"),
     "profile": (),
 }
 
@@ -93,7 +95,9 @@ class CsvDocument:
             origin = self.origins.get(prefix)
             if origin is not None:
                 rest = path[len(prefix) :].lstrip(".")
-                key = _INDEX.split(rest, maxsplit=1)[0].split(".")[0]
+                parts = _INDEX.split(rest, maxsplit=1)[0].split(".")
+                # a nested object's key is a column of its own (decision_rule.mcid: mcid)
+                key = parts[-1] if len(parts) > 1 else parts[0]
                 where = f"{origin.file}, row {origin.row}"
                 column = origin.columns.get(key, key)
                 return f"{where}, column {column}" if column else where
@@ -313,6 +317,7 @@ class _FolderReader:
                     "present": cells.boolean("present"),
                 },
             )
+        self.experiments()
         return CsvDocument(self.doc, self.origins)
 
     def span(self, cells: _Cells, **head: Any) -> dict[str, Any]:
@@ -339,6 +344,8 @@ class _FolderReader:
             "kidney_disease": cells.boolean("kidney_disease"),
             "timezone": cells.text("timezone"),
             "bedtime": cells.text("bedtime"),
+            "pregnant": cells.boolean("pregnant"),
+            "breastfeeding": cells.boolean("breastfeeding"),
         }
         self.doc["profile"] = {k: v for k, v in obj.items() if v is not None}
         self.origins["profile"] = _Origin(cells.file, cells.row)
@@ -478,6 +485,72 @@ class _FolderReader:
                 "trigger_point_id",
                 f"no trigger point with id {cells.integer('trigger_point_id')} "
                 "in trigger_points.csv",
+            )
+
+    def experiments(self) -> None:
+        """Experiments with their periods (linked by ``experiment_id``, in ``period``
+        order), as the JSON format nests them."""
+        periods: dict[int, list[_Cells]] = {}
+        for cells in self.rows("experiment_periods"):
+            owner = cells.integer("experiment_id")
+            assert owner is not None  # a required column; empty cells are caught below
+            periods.setdefault(owner, []).append(cells)
+        seen: set[int] = set()
+        for cells in self.rows("experiments"):
+            exp_id = cells.integer("id")
+            if exp_id is None:
+                raise cells.fail("id", "is empty; it links the experiment to its periods")
+            if exp_id in seen:
+                raise cells.fail("id", f"{exp_id} is listed twice")
+            seen.add(exp_id)
+            rule = {
+                "mcid": cells.decimal("mcid"),
+                "p_benefit_min": cells.decimal("p_benefit_min"),
+                "p_meaningful_min": cells.decimal("p_meaningful_min"),
+            }
+            own = sorted(periods.pop(exp_id, []), key=lambda c: c.integer("period") or 0)
+            path = self.record(
+                "experiments",
+                cells,
+                {
+                    "item": cells.text("item"),
+                    "comparator": cells.text("comparator"),
+                    "dose": cells.decimal("dose"),
+                    "unit": cells.text("unit"),
+                    "start": cells.text("start"),
+                    "period_days": cells.integer("period_days"),
+                    "washout_days": cells.integer("washout_days"),
+                    "seed": cells.integer("seed"),
+                    "design": [
+                        {
+                            k: v
+                            for k, v in (
+                                ("start", p.text("start")),
+                                ("end", p.text("end")),
+                                ("condition", p.text("condition")),
+                                ("washout_until", p.text("washout_until")),
+                            )
+                            if v is not None
+                        }
+                        for p in own
+                    ],
+                    "decision_rule": {k: v for k, v in rule.items() if v is not None} or None,
+                    "interim_looks": cells.boolean("interim_looks"),
+                    "baseline_per_week": cells.decimal("baseline_per_week"),
+                    "dispersion": cells.decimal("dispersion"),
+                    "status": cells.text("status"),
+                    "stopped_on": cells.text("stopped_on"),
+                    "stop_reason": cells.text("stop_reason"),
+                    "notes": cells.text("notes"),
+                },
+            )
+            for j, p in enumerate(own):
+                self.origins[f"{path}.design[{j}]"] = _Origin(p.file, p.row)
+        for orphans in periods.values():
+            cells = orphans[0]
+            raise cells.fail(
+                "experiment_id",
+                f"no experiment with id {cells.integer('experiment_id')} in experiments.csv",
             )
 
 

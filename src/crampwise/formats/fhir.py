@@ -8,9 +8,10 @@ duration, waves, side and muscles), one per lab result (LOINC, in the unit of th
 and one ``MedicationStatement`` per supplement and per prescription medicine.
 
 Every code comes from ``knowledge/data/fhir_codes.csv``, which cites its source; where no
-code could be confirmed (muscles as body sites, a lab with only a mass-unit code) the
-element carries text only. Resource ids are name-based UUIDs under the bundle's own id,
-so two exports of the same diary with the same ``bundle_id`` are identical.
+code could be confirmed (the shin, foot, toes, glute or hand as body sites, a lab with
+only a mass-unit code) the element carries text only. Resource ids are name-based UUIDs
+under the bundle's own id, so two exports of the same diary with the same ``bundle_id``
+are identical.
 """
 
 from __future__ import annotations
@@ -161,7 +162,13 @@ class _Builder:
         if e.muscles or e.side:
             where = ", ".join(m.replace("-", " ") for m in e.muscles) or "leg"
             side = {"both": "both legs", None: ""}.get(e.side, f"{e.side} leg")
-            resource["bodySite"] = {"text": f"{where} ({side})" if side else where}
+            site: dict[str, Any] = {"text": f"{where} ({side})" if side else where}
+            # bodySite holds one concept: coded when every muscle lies in one coded region
+            # (hamstring and inner thigh are both the thigh); the side is a component
+            codings = [_coding("body-site", m) for m in e.muscles]
+            if codings and None not in codings and len({c["code"] for c in codings if c}) == 1:
+                site = {"coding": [codings[0]], **site}
+            resource["bodySite"] = site
         components = []
         if e.severity is not None:
             components.append(

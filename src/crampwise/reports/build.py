@@ -33,7 +33,12 @@ from crampwise.reports.context import (
 )
 from crampwise.safety import SafetyReport
 
-__all__ = ["CHART_WIDTH", "DISCLAIMER", "build_report", "interval_text"]
+__all__ = ["CHART_WIDTH", "DISCLAIMER", "build_report", "experiment_row", "interval_text"]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from crampwise.experiments.result import ExperimentResult
+    from crampwise.records import Experiment
 
 DISCLAIMER = (
     "This report was made by crampwise from the person's own diary. It is not medical "
@@ -253,6 +258,49 @@ def _warnings(result: AnalysisResult, names: set[str]) -> tuple[str, ...]:
         if message and message not in out:
             out.append(message)
     return tuple(out)
+
+
+_STATES = {
+    "scheduled": "planned, from {start}",
+    "running": "running, {start} to {end}",
+    "finished": "finished, {start} to {end}",
+    "stopped": "stopped early, {start} to {last}",
+}
+
+
+def experiment_row(exp: Experiment, state: str, result: ExperimentResult | None) -> ExperimentRow:
+    """One experiment as the report shows it: its nights, its pre-registered verdict with
+    each condition's rate, or why there is no verdict yet (``result`` None: the plan
+    allows no look before its last night)."""
+    when = _STATES.get(state, state).format(start=exp.start, end=exp.end, last=exp.last_night)
+    design = "".join(p.condition for p in exp.design)
+    plan = (
+        f"{len(exp.design)} periods of {exp.period_days} nights ({design}), "
+        f"washout {exp.washout_days} nights; benefit means P(≥ {100 * exp.mcid:.0f} % fewer "
+        f"cramps) ≥ {100 * exp.p_meaningful_min:.0f} % and P(any) ≥ "
+        f"{100 * exp.p_benefit_min:.0f} %, fixed before the start"
+    )
+    if result is None:
+        verdict = "not yet"
+        detail = f"The plan allows no look before its last night. {plan}."
+        return ExperimentRow(item=exp.item, state=when, verdict=verdict, detail=detail)
+    conditions = "; ".join(
+        f"{key} ({c.label}): {c.cramps} cramps on {c.nights} nights, "
+        f"{interval_text(c.rate_per_week, 'per week')}"
+        for key, c in sorted(result.conditions.items())
+    )
+    detail = (
+        f"{result.summary} {conditions}; {result.washout_nights_excluded} washout nights not "
+        f"counted, {result.missing_nights} not recorded. {plan}."
+    )
+    if result.warnings:
+        detail += " " + " ".join(result.warnings)
+    verdict = _VERDICTS.get(result.verdict, result.verdict)
+    if not result.final:
+        verdict += " (so far)"
+    if result.evidence != "randomized":
+        verdict += f"; {_EVIDENCE.get(result.evidence, result.evidence)}"
+    return ExperimentRow(item=exp.item, state=when, verdict=verdict, detail=detail)
 
 
 def _red_flags(data: DiaryData) -> RedFlags:

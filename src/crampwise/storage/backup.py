@@ -8,7 +8,10 @@ single-file database (rollback journal), openable by any SQLite tool.
 
 Restoring copies a checked backup into the live database in one write transaction
 (the backup API again, in the other direction), then the caller migrates it (a backup may
-come from an older crampwise).
+come from an older crampwise). Who may open the diary - paired devices, pairing codes,
+calendar feed addresses (:data:`ACCESS_TABLES`) - belongs to the installation, not to
+the diary's data: the caller keeps those rows as they were (:func:`access_rows`,
+:func:`put_access_rows`), so a restore never lets a revoked phone or feed back in.
 """
 
 from __future__ import annotations
@@ -24,14 +27,45 @@ if TYPE_CHECKING:
     from crampwise.storage.engine import Engine
 
 __all__ = [
+    "ACCESS_TABLES",
+    "access_rows",
     "backup_sqlite",
     "check_sqlite_backup",
     "is_sqlite_file",
+    "put_access_rows",
     "restore_sqlite",
     "sqlite_file",
 ]
 
 _HEADER = b"SQLite format 3\x00"
+
+#: The tables that say who may open a diary (kept as they are by a restore).
+ACCESS_TABLES = ("devices", "pairing_codes", "calendar_feeds")
+
+AccessRows = dict[str, tuple[list[str], list[tuple[object, ...]]]]
+
+
+def access_rows(engine: Engine) -> AccessRows:
+    """Every row of the access tables of an SQLite database, with their columns."""
+    kept: AccessRows = {}
+    for table in ACCESS_TABLES:
+        columns = [str(r[1]) for r in engine.query(f"PRAGMA table_info({table})")]
+        if columns:
+            rows = engine.query(f"SELECT {', '.join(columns)} FROM {table}")
+            kept[table] = (columns, [tuple(r) for r in rows])
+    return kept
+
+
+def put_access_rows(engine: Engine, kept: AccessRows) -> None:
+    """Make the access tables hold exactly ``kept`` again (inside a write), for the
+    diaries the database has."""
+    diaries = {int(str(r[0])) for r in engine.query("SELECT id FROM diaries")}
+    for table, (columns, rows) in kept.items():
+        engine.execute(f"DELETE FROM {table}")
+        owner = columns.index("diary_id")
+        mine = [r for r in rows if int(str(r[owner])) in diaries]
+        marks = ", ".join("?" for _ in columns)
+        engine.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", mine)
 
 
 def sqlite_file(engine: Engine) -> str | None:

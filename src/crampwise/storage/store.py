@@ -12,6 +12,7 @@ from crampwise.storage.devices_tables import DevicesTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
 from crampwise.storage.experiments_tables import ExperimentTables
+from crampwise.storage.feed_tables import FeedTables
 from crampwise.storage.migrations import migrate, status
 from crampwise.storage.regimen_tables import RegimenTables
 
@@ -40,7 +41,7 @@ _SCOPE: dict[str, str] = {
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables):
+class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables, FeedTables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every
@@ -185,14 +186,23 @@ class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, Experiment
         backup_sqlite(self.engine, target)
 
     def restore_sqlite(self, source: str) -> None:
-        """Replace the whole SQLite database with a crampwise backup file, then migrate it."""
-        from crampwise.storage.backup import check_sqlite_backup, restore_sqlite
+        """Replace the whole SQLite database with a crampwise backup file, then migrate it;
+        who may open the diary (devices, pairing codes, calendar feeds) stays as it was."""
+        from crampwise.storage.backup import (
+            access_rows,
+            check_sqlite_backup,
+            put_access_rows,
+            restore_sqlite,
+        )
         from crampwise.storage.migrations import NAMES
 
         check_sqlite_backup(source, NAMES)
+        kept = access_rows(self.engine)  # paired phones and feeds stay as they are now
         restore_sqlite(self.engine, source)
         if not self.migration_status().up_to_date:
             self.migrate()
+        with self.engine.write():
+            put_access_rows(self.engine, kept)
 
     def close(self) -> None:
         """Close the database."""

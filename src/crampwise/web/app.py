@@ -30,7 +30,7 @@ from crampwise.errors import (
 )
 from crampwise.reports.charts import chart_css
 from crampwise.tracker import Tracker
-from crampwise.web import api, pages
+from crampwise.web import api, feed, pages
 from crampwise.web.fields import action_json, error_text, json_detail
 from crampwise.web.guard import BodyTooLarge, Guard
 from crampwise.web.render import render_error
@@ -67,6 +67,7 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
     app.state.settings = settings
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(feed.router)
 
     @app.get("/static/charts.css", include_in_schema=False)
     def chart_styles() -> Response:

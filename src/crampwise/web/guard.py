@@ -49,8 +49,9 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 )
 
-#: Paths a client without a paired device may reach (to pair, and to load the page).
-_OPEN_PREFIXES = ("/pair", "/static/", "/sw.js", "/manifest.webmanifest", "/favicon")
+#: Paths a client without a paired device may reach (to pair, and to load the page; a
+#: calendar feed, whose token is in its address: web/feed.py).
+_OPEN_PREFIXES = ("/pair", "/static/", "/sw.js", "/manifest.webmanifest", "/favicon", "/feed/")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -550,6 +550,7 @@ def analysis_page(t: Tracker) -> AnalysisPage:
 
 MORE_LINKS: tuple[tuple[str, str, str], ...] = (
     ("/report.pdf", "Doctor report (PDF)", "two pages for your clinician: rates, medicines, labs"),
+    ("/calendar", "Bedtime reminders", "in your phone's calendar, with an alarm"),
     ("/analysis", "Analysis", "what your diary can and cannot show"),
     ("/safety", "Safety", "limits, interactions, cramp-associated medicines"),
     ("/medications", "Medications", "prescription medicines"),

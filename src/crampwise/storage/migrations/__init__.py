@@ -46,6 +46,7 @@ _MODULES = (
     "m0005_devices",
     "m0006_profile_bedtime",
     "m0007_experiments",
+    "m0008_calendar_feeds",
 )
 NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
