@@ -31,6 +31,7 @@ __all__ = [
     "int_range",
     "iso_date",
     "item_name",
+    "lab_test",
     "lab_unit",
     "lookup_name",
     "name_slug",
@@ -359,6 +360,25 @@ def item_name(value: Any, field: str) -> str:
     return name_slug(value, field)
 
 
+def lab_test(value: Any, field: str) -> str:
+    """A lab test as people write it: "K", "eGFR", "ionized calcium", "25-OH vitamin D"."""
+    if isinstance(value, str):
+        key = " ".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+        alias = vocab.LAB_TEST_ALIASES.get(key)
+        if alias is not None:
+            return alias
+    return choice(value, field, tuple(vocab.LAB_TESTS))
+
+
+def _unit_key(unit: str) -> str:
+    """"mL/min/1.73 m²" and "ml/min/1.73m2" are one unit; µ is u."""
+    return "".join(unit.lower().replace("µ", "u").replace("²", "2").split())
+
+
+#: Units written short: an eGFR is always per 1.73 m² of body surface.
+_LAB_UNIT_ALIASES: dict[tuple[str, str], str] = {("egfr", "ml/min"): "mL/min/1.73m2"}
+
+
 def lab_unit(test: str, unit: Any, field: str) -> str:
     """A unit the given lab test may be reported in."""
     units = vocab.LAB_TESTS[test]
@@ -369,8 +389,10 @@ def lab_unit(test: str, unit: Any, field: str) -> str:
     message = f"{shown(unit)} is not allowed for {test}; allowed: {', '.join(units)}"
     if not isinstance(unit, str):
         raise InputError(field, message, code="not-allowed")
-    lookup = {u.lower(): u for u in units}
-    key = unit.strip().lower().replace("µ", "u")
+    lookup = {_unit_key(u): u for u in units}
+    key = _unit_key(unit)
+    if (test, key) in _LAB_UNIT_ALIASES:
+        return _LAB_UNIT_ALIASES[(test, key)]
     if key not in lookup:
         raise InputError(field, message, code="not-allowed")
     return lookup[key]
