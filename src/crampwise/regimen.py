@@ -204,6 +204,7 @@ class RegimenModule:
         end: str | None = None,
         notes: str = "",
     ) -> RegimenEntry:
+        dose, unit = v.dose_and_unit(dose, unit)
         return check_regimen_entry(
             RegimenEntry(
                 item=item,
@@ -291,6 +292,7 @@ class RegimenModule:
         On the item's start day a switch corrects the entry in place (nothing was taken in
         the old form yet); ``old`` is then the entry as it was.
         """
+        dose, unit = v.dose_and_unit(dose, unit)
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
@@ -500,6 +502,7 @@ class RegimenModule:
         notes: str = "",
     ) -> Medication:
         """Add a prescription medicine taken from ``start`` (default today)."""
+        dose, unit = v.dose_and_unit(dose, unit)
         med = check_medication(
             Medication(
                 name=name,

@@ -25,6 +25,7 @@ __all__ = [
     "choice",
     "choices",
     "date_range",
+    "dose_and_unit",
     "factor_limit",
     "factor_value",
     "free_text_name",
@@ -106,6 +107,34 @@ def _too_big(digits: str, field: str, allowed: str) -> int:
 def record_id(value: Any, field: str = "id") -> int:
     """A record id as typed (``12``): a whole number the database can hold."""
     return int_range(value, field, 1, MAX_ID)
+
+
+def dose_and_unit(dose: Any, unit: str | None, field: str = "dose") -> tuple[Any, str | None]:
+    """A dose typed with its unit ("99mg", "20 mEq", "5,000 IU") split into the number and
+    the unit; a unit given separately too must agree. Anything else is returned as it is
+    (:func:`number` judges it)."""
+    if not isinstance(dose, str):
+        return dose, unit
+    try:
+        float(dose)  # a plain number ("1e3" too) has no unit in it
+        return dose, unit
+    except ValueError:
+        pass
+    import re
+
+    found = re.fullmatch(
+        r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*([^\W\d_][\w/.]*)\s*", dose
+    )
+    if found is None:
+        return dose, unit
+    amount, typed = found[1].replace(",", ""), found[2]
+    if unit is not None and unit.strip().casefold() != typed.casefold():
+        raise InputError(
+            field,
+            f"{shown(dose)} says {typed} but the unit given is {shown(unit)}; give the unit once",
+            code="conflict-with-field",
+        )
+    return amount, typed
 
 
 def number(value: Any, field: str, low: float | None = 0.0, high: float = MAX_AMOUNT) -> float:

@@ -42,6 +42,9 @@ def _is_mineral(item: str) -> bool:
 
 def read_dose(app: App, args: argparse.Namespace) -> DoseReading:
     """Decide the unit and whether the dose is the salt's weight, before anything is saved."""
+    from crampwise.validate import dose_and_unit
+
+    args.dose, args.unit = dose_and_unit(args.dose, args.unit)  # "99mg", "20 mEq"
     reading = DoseReading(args.unit, args.dose_of)
     if args.dose is not None and args.unit is None and _is_mineral(args.item):
         reading.unit, reading.assumed_mg = "mg", True

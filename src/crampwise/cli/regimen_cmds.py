@@ -18,6 +18,17 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
+def _shown(item: str, form: str | None = None) -> str:
+    """An item as people write it ("magnesium citrate", "vitamin D3", "Diovan HCT"), its
+    form added unless the name already says it."""
+    from crampwise.knowledge import display_name
+
+    name = display_name(item)
+    if form and form.casefold() not in name.casefold():
+        name = f"{name} {form}"
+    return name
+
+
 def _times(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 
@@ -57,7 +68,7 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
     else:
         dose = _dose_text(entry.dose, entry.unit, entry.times)
         app.echo(
-            f"Started {entry.item}{' ' + entry.form if entry.form else ''}"
+            f"Started {_shown(entry.item, entry.form)}"
             f"{' — ' + dose if dose else ''} from {entry.start}."
         )
     show_new_item_safety(app, entry.item)
@@ -72,7 +83,8 @@ def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
         app.json(_entry_dict(entry))
     else:
         app.echo(
-            f"Stopped {entry.item}: taken {entry.start} until {entry.end} (first day without)."
+            f"Stopped {_shown(entry.item, entry.form)}: taken {entry.start} until {entry.end} "
+            "(first day without)."
         )
     return 0
 
@@ -80,7 +92,9 @@ def cmd_regimen_stop(args: argparse.Namespace, app: App) -> int:
 def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
     """Change form, dose or times of an ongoing item from a date."""
     from crampwise.cli._labeldose import DoseReading, report_dose
+    from crampwise.validate import dose_and_unit
 
+    args.dose, args.unit = dose_and_unit(args.dose, args.unit)  # "99mg", "20 mEq"
     reading = DoseReading(args.unit, args.dose_of)
     old, new = app.tracker.regimen.switch(
         args.item,
@@ -98,7 +112,7 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
         app.json({"stopped": _entry_dict(old), "started": _entry_dict(new)})
     else:
         app.echo(
-            f"Switched {new.item} on {new.start}: "
+            f"Switched {_shown(new.item)} on {new.start}: "
             f"{old.form or ''} {_dose_text(old.dose, old.unit, old.times)} → "
             f"{new.form or ''} {_dose_text(new.dose, new.unit, new.times)}".replace("  ", " ")
         )
@@ -202,7 +216,7 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
         app.json(_med_dict(med))
     else:
         dose = _dose_text(med.dose, med.unit, med.times)
-        app.echo(f"Added {med.name}{' ' + dose if dose else ''} from {med.start}.")
+        app.echo(f"Added {_shown(med.name)}{' ' + dose if dose else ''} from {med.start}.")
     show_new_item_safety(app, med.name)
     return 0
 
@@ -214,7 +228,7 @@ def cmd_med_stop(args: argparse.Namespace, app: App) -> int:
     if args.json:
         app.json(_med_dict(med))
     else:
-        app.echo(f"Stopped {med.name} from {med.end}.")
+        app.echo(f"Stopped {_shown(med.name)} from {med.end}.")
     return 0
 
 

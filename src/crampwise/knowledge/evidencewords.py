@@ -73,6 +73,10 @@ def drug_report_plain(report: dict[str, Any]) -> str:
     """``crampwise drug NAME`` in plain words (the report of
     :func:`crampwise.knowledge.lookups.drug_report`); grades, ratios and sources are left
     to the detailed view."""
+    if "nutrient" in report:  # K-Tab, Slow-Mag, Tums: a mineral product, already in words
+        from crampwise.knowledge.lookups import drug_report_text
+
+        return drug_report_text(report)
     lines = [f"{report['query']} contains: {p}" for p in report.get("products", [])]
     for part in report.get("not_reviewed", []):
         lines.append(f"  crampwise does not know {part!r}: not known to be safe; ask a pharmacist.")
