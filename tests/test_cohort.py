@@ -163,3 +163,25 @@ def test_cohort_bad_input(cli: Callable[..., tuple[int, str, str]], tmp_path: Pa
     assert code == 1 and "broken.json" in err and "malformed JSON" in err
     code, _, err = cli("cohort", "analyze", one, str(tmp_path / "missing.json"))
     assert code == 1 and "missing.json" in err
+
+
+def test_cohort_reports_progress_and_reads_the_pinned_clock(
+    cli: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """The progress callback sees every file (0 … n of n), and the files are read as of
+    the pinned day (CRAMPWISE_NOW): the clock is the command's, not the machine's."""
+    from crampwise.tracker import Tracker
+
+    rng = np.random.default_rng(5)
+    files = [str(_person_file(tmp_path, i, 0.5, rng)) for i in range(3)]
+    seen: list[tuple[int, int]] = []
+    result = Tracker.cohort(
+        files, item="calcium", today=dt.date(2025, 9, 1), progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert len(result.people) == 3
+    # on 1 Feb 2025 (pinned) the files hold nights that have not happened yet
+    code, _, err = cli(
+        "cohort", "analyze", *files, "--item", "calcium", now=dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
+    )
+    assert code != 0 and "is in the future (today is 2025-02-01)" in err

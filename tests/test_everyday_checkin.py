@@ -204,3 +204,19 @@ def test_nights_shows_the_unchecked_nights_and_the_command(cli: Any) -> None:
     assert "night --none --from 2026-11-24 --to 2026-11-28" in out
     nights = json.loads(cli("nights", "--json", now=MORNING)[1])  # the diary's own span
     assert nights[-1] == {"date": "2026-11-23", "observed": True, "cramps": 1}
+
+
+def test_the_commands_offered_reach_the_same_diary(cli: Any, db_url: str) -> None:
+    assert cli("night", "--none", now=MORNING)[0] == 0
+    code, out, _ = cli(now=MORNING)
+    cw = f"crampwise --db {shlex.quote(db_url)}"
+    assert code == 0 and f"Log a cramp: {cw} log; the diary at a glance: {cw} summary." in out
+
+
+def test_counts_are_said_in_words_not_with_s_in_brackets(cli: Any) -> None:
+    assert cli("night", "2026-11-27", "--cramps", "2", now=MORNING)[0] == 0
+    code, out, _ = cli("night", "2026-11-28", "--cramps", "1", now=MORNING)
+    assert code == 0 and out.strip() == "Night of Sat 28 Nov 2026: 1 cramp."
+    code, out, _ = cli(now=MORNING)
+    assert code == 0 and "(last: Sat 28 Nov 2026, 1 cramp)" in out
+    assert "(s)" not in out

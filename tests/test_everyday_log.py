@@ -66,7 +66,7 @@ HALF_ASLEEP: list[tuple[list[str], dict[str, Any], list[str]]] = [
     (["--at", "3;10"], {"time": None}, ["--at: '3;10' is not a time I understand"]),
     (["--duration", "3 minutes"], {"duration_min": 3}, []),
     (["8", "out", "of", "10", "shin"], {"severity": 8, "muscles": ["shin"]}, []),
-    (["st"], {"reliefs": []}, ["'st': could be stretch or stand"]),
+    (["st"], {"reliefs": []}, ["'st': could be abdomen, stretch or stand"]),  # stomach
     (["--at", "5am"], {"time": None}, ["--at: '5am' is 1.5 h in the future (it is 03:30 now)"]),
     (["left", "right", "calf"], {"side": "both"}, []),
     (["Calf,", "LEFT."], {"muscles": ["calf"], "side": "left"}, []),
@@ -79,6 +79,12 @@ HALF_ASLEEP: list[tuple[list[str], dict[str, Any], list[str]]] = [
     ),
     (["--woke", "--no-woke"], {"woke": None}, ["both 'woke' and 'did not wake' were given"]),
     (["--", "--at", "calf"], {"muscles": [], "time": None}, ["--at: 'calf' is not a time"]),
+    # an option typed twice: the first counts, the second is said (not silently dropped)
+    (["--severity", "8", "--severity", "9"], {"severity": 8}, ["a second severity after 8"]),
+    (["--at", "2am", "--at", "3am"], {"time": "02:00"}, ["a second time after 2am; kept 2am"]),
+    (["--waves", "2", "--waves", "3"], {"waves": 2}, ["a second number of waves after 2"]),
+    (["--side", "left", "--side", "right"], {"side": "both"}, []),
+    (["--note", "cold", "--note", "feet"], {"notes": "cold feet"}, []),
 ]
 
 
@@ -283,3 +289,34 @@ def test_episodes_shows_reliefs_woke_waves_and_notes(cli: Any) -> None:
         "#1  2026-03-04  03:30  calf  3 waves  woke  tried stretch (helped a lot), "
         "walk (did not help)  “after a long drive”",
     ]
+
+
+# -- plain words on the nights the clocks change (Berlin) -------------------------------------
+AUTUMN_SECOND_PASS = dt.datetime(2026, 10, 25, 1, 10, tzinfo=dt.UTC)  # 02:10 CET, 2nd pass
+SPRING_AFTER = dt.datetime(2026, 3, 29, 1, 20, tzinfo=dt.UTC)  # 03:20 CEST, just after
+
+
+def test_30_min_ago_in_words_on_the_night_the_clocks_go_back(cli: Any) -> None:
+    """01:10 UTC is 02:10 CET; 30 minutes earlier, 00:40 UTC, was 02:40 CEST (the first
+    02:40 of that night), not 01:40."""
+    code, out, _ = cli("log", "30", "min", "ago", "calf", now=AUTUMN_SECOND_PASS)
+    assert code == 0
+    assert out.startswith("Logged cramp #1 at 02:40 CEST (the first 02:40 that night")
+    (episode,) = json.loads(cli("episodes", "--json", now=AUTUMN_SECOND_PASS)[1])
+    assert (episode["night"], episode["time"], episode["muscles"]) == (
+        "2026-10-24",
+        "02:40",
+        ["calf"],
+    )
+
+
+def test_a_skipped_time_in_words_keeps_the_cramp_without_it(cli: Any) -> None:
+    """02:30 did not happen in Berlin on 29 March 2026 (02:00 CET became 03:00 CEST)."""
+    code, out, _ = cli("log", "2:30am", "foot", now=SPRING_AFTER)
+    assert code == 0
+    assert out.startswith("Logged cramp #1 (time not known), night of Sat 28 Mar 2026")
+    assert "the clocks went forward" in out
+    (episode,) = json.loads(cli("episodes", "--json", now=SPRING_AFTER)[1])
+    assert (episode["time"], episode["muscles"]) == (None, ["foot"])
+    code, out, _ = cli("log", "20", "minutes", "ago", now=SPRING_AFTER)  # 03:00 CEST
+    assert code == 0 and "at 03:00" in out

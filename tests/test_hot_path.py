@@ -10,6 +10,7 @@ import pickle
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,13 +151,13 @@ _TAKEN = [
 
 #: Argparse's business: the fast path declines, and argparse then exits with this code
 #: (0 help/version, 2 a usage error) or reads the line itself into these values.
-_DECLINED: list[tuple[list[str], int | dict[str, str]]] = [
+_DECLINED: list[tuple[list[str], int | dict[str, Any]]] = [
     ([], {}),  # no command: main prints the help
     (["--help"], 0),
     (["log", "-h"], 0),
-    (["log", "--sev", "7"], {"severity": "7"}),  # an abbreviation argparse accepts
-    (["log", "--severity", "-5"], {"severity": "-5"}),  # a value that looks like an option
-    (["log", "--at", "-30 min"], {"at": "-30 min"}),  # … with a space, argparse takes it
+    (["log", "--sev", "7"], {"severity": ["7"]}),  # an abbreviation argparse accepts
+    (["log", "--severity", "-5"], {"severity": ["-5"]}),  # a value that looks like an option
+    (["log", "--at", "-30 min"], {"at": ["-30 min"]}),  # … with a space, argparse takes it
     # log never refuses a line (that would lose the cramp): what argparse cannot read
     # strictly goes, word by word and in order, to the plain words (read leniently)
     (["log", "--woke=yes"], {"details": ["--woke=yes"], "woke": False}),
@@ -198,7 +199,7 @@ def test_fast_path_agrees_with_argparse(argv: list[str]) -> None:
     ids=[" ".join(argv) or "(none)" for argv, _ in _DECLINED],
 )
 def test_fast_path_leaves_the_rest_to_argparse(
-    argv: list[str], code: int | dict[str, str], capsys: pytest.CaptureFixture[str]
+    argv: list[str], code: int | dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert parse_fast(argv, COMMANDS) is None
     outcome = _argparse(argv)

@@ -168,7 +168,8 @@ def test_factor_list_checks_its_dates(cli: Any) -> None:
         (("night", "", "--none"), "date: is empty"),
         (("regimen", "start", " "), "item: is empty; give a name"),
         (("med", "add", ""), "name: a medication needs a name"),
-        (("regimen", "start", "magnesium", "--date", ""), "--date: is empty"),
+        # --date is kept as an alias of --start (issue 11): the error names the option
+        (("regimen", "start", "magnesium", "--date", ""), "--start: is empty"),
         (("profile", "set", "--timezone", ""), "--timezone: is empty"),
         (("edit", "1", "--at", ""), "--at: is empty; allowed: now, 3am"),
         (("edit", "1", "--side", ""), "--side: is empty; allowed: left, right, both"),

@@ -157,6 +157,7 @@ def test_elemental_fractions_match_atomic_weights() -> None:
         "magnesium-citrate": 3 * mg / (3 * mg + 2 * citrate),
         "magnesium-glycinate": mg / (4 * c + 8 * h + mg + 2 * n + 4 * o),
         "magnesium-sulfate": mg / (mg + s + 4 * o + 7 * water),
+        "magnesium-lactate": mg / (mg + 2 * (3 * c + 5 * h + 3 * o) + 2 * water),
         "calcium-carbonate": ca / (ca + c + 3 * o),
         "calcium-citrate": 3 * ca / (3 * ca + 2 * citrate + 4 * water),
         "potassium-chloride": k / (k + cl),
@@ -459,3 +460,29 @@ def test_tables_are_not_read_at_import_time() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("vitamin-d3", "vitamin D3"), ("vitamin-d", "vitamin D"), ("vitamin-k2", "vitamin K2"),
+    ("magnesium-oxide", "magnesium oxide"), ("k-tab", "K-Tab"), ("slow-mag", "Slow-Mag"),
+    ("diovan hct 160/12.5", "Diovan HCT 160/12.5"), ("hyzaar 50-12.5", "Hyzaar 50-12.5"),
+    ("co-amilofruse", "co-amilofruse"), ("cozaar", "Cozaar"), ("lisinopril", "lisinopril"),
+    ("d3", "D3"), ("coconut water", "coconut water"), ("mag-glycinate", "mag glycinate"),
+    ("cipro xr", "Cipro XR"), ("klor-con m20", "Klor-Con M20"),
+])
+def test_display_name_writes_stored_names_as_people_do(stored: str, shown: str) -> None:
+    assert kb.display_name(stored) == shown
+
+
+@pytest.mark.parametrize(("typed", "ingredients"), [
+    ("Diovan HCT 160/12.5", {"valsartan", "hydrochlorothiazide"}),
+    ("Exforge HCT 10/320/25 mg", {"valsartan", "hydrochlorothiazide"}),
+    ("Trelegy Ellipta 100/62.5/25 mcg", {"fluticasone", "umeclidinium", "vilanterol"}),
+    ("metoprolol succinate ER 25 mg", {"metoprolol"}),
+])
+def test_a_strength_after_a_medicine_is_not_an_ingredient(
+    typed: str, ingredients: set[str]
+) -> None:
+    match = kb.match_medication(typed)
+    assert {d.id for d in match.drugs} == ingredients
+    assert all("/" not in part and not part[:1].isdigit() for part in match.unknown_parts)

@@ -248,6 +248,25 @@ def test_a_running_trial_without_interim_looks_shows_no_numbers(cli: CLI, tmp_pa
     assert "rate ratio" not in section.split("Not medical advice")[0]
 
 
+def test_a_trial_stopped_before_any_comparison_says_so(cli: CLI, tmp_path: Path) -> None:
+    """A trial stopped before its first pair of periods ended has no result: the report
+    says it was stopped before a comparison was possible, not that one is coming."""
+    code, _, err = cli(
+        "experiment", "start", "--item", "magnesium", "--dose", "200mg", "--start", "2026-03-01",
+        "--baseline-per-week", "2", "--dispersion", "1", "--seed", "7", "--anyway",
+    )  # fmt: skip
+    assert code == 0, err
+    assert cli("experiment", "stop")[0] == 0
+    assert cli("experiment", "result")[0] != 0  # no pair of periods is over
+    html = tmp_path / "stopped.html"
+    assert cli("report", "--html", str(html))[0] == 0
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.read_text()).split())
+    section = text.split("Randomized N-of-1 experiments")[1].split("Red-flag questions")[0]
+    assert "magnesium stopped early, 2026-03-01 to 2026-03-04 none" in section
+    assert "Stopped before any comparison was possible." in section
+    assert "not yet" not in section
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -314,12 +314,12 @@ def test_brand_and_generic_of_one_medicine_are_a_duplicate() -> None:
     finding = only(doc, "duplicate-medication")
     assert finding.severity == "warning"
     assert finding.message.startswith(
-        "zestril is lisinopril, already on your list as lisinopril.")
+        "Zestril is lisinopril, already on your list as lisinopril.")
     assert finding.items == ["zestril", "lisinopril"]
     assert "duplicate-medication" in {f.code for f in check_new_item(doc, TODAY, "Zestril")}
     reverse = only(diary(medications=[med("Zestril 10 mg", start="2019-01-01"),
                                       med("lisinopril")]), "duplicate-medication")
-    assert reverse.message.startswith("zestril is lisinopril, so lisinopril is already")
+    assert reverse.message.startswith("Zestril is lisinopril, so lisinopril is already")
 
 
 def test_a_combination_duplicates_its_single_ingredient() -> None:

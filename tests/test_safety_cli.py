@@ -371,7 +371,7 @@ def test_common_unknown_medicines_stay_unknown(cli: Cli, name: str) -> None:
 
 def test_a_combination_with_an_unreviewed_ingredient_names_it(cli: Cli) -> None:
     setup(cli, med("Caduet"))
-    assert "'amlodipine' (in caduet)" in one(cli, "unknown-medication")["message"]
+    assert "'amlodipine' (in Caduet)" in one(cli, "unknown-medication")["message"]
 
 
 # --------------------------------------------------------------------------- 12. pregnancy
@@ -540,3 +540,157 @@ def test_the_quinine_question_is_asked_of_people_who_take_it(cli: Cli) -> None:
     assert "quinine-bleeding" not in [q["flag"] for q in report(cli)["questions"]]
     setup(cli, med("Qualaquin"), profile=False)
     assert "quinine-bleeding" in [q["flag"] for q in report(cli)["questions"]]
+
+
+# --------------------------------------------------------------------------- audit follow-ups
+# Found by typing names and doses as people do after the first pass of issue 9.
+
+
+def test_a_dose_with_a_thousands_comma_in_the_name_is_not_read_as_a_decimal(cli: Cli) -> None:
+    """'Vitamin D3 50,000 IU' was stored as 50 IU: no finding at all."""
+    setup(cli, start("Vitamin D3 50,000 IU"))
+    entry = json.loads(run(cli, "regimen", "list", "--json"))[0]
+    assert (entry["dose"], entry["unit"]) == (50000, "IU")
+    finding = one(cli, "above-upper-limit")
+    assert "50,000 IU of vitamin D a day (vitamin D3 50,000 IU)" in finding["message"]
+
+
+def test_a_decimal_comma_in_the_name_stays_a_decimal(cli: Cli) -> None:
+    setup(cli, start("vitamin K2 2,5 mcg"))
+    entry = json.loads(run(cli, "regimen", "list", "--json"))[0]
+    assert (entry["dose"], entry["unit"]) == (2.5, "mcg")
+
+
+@pytest.mark.parametrize("name", ["Diovan HCT 160/12.5", "losartan hctz 100/25 mg",
+                                  "Entresto 49/51", "Trelegy Ellipta 100/62.5/25 mcg",
+                                  "Advair 250/50"])
+def test_a_combination_strength_is_no_unknown_medicine(cli: Cli, name: str) -> None:
+    """The numbers of '160/12.5' were reported as an unknown medicine '12 5'."""
+    setup(cli, med(name))
+    assert findings(cli, "unknown-medication") == []
+    assert findings(cli, "cramp-associated-drug") or name.startswith("Entresto")
+
+
+def test_messages_name_items_as_people_write_them(cli: Cli) -> None:
+    setup(cli, med("warfarin"), med("lisinopril"), med("Diovan HCT 160/12.5"),
+          start("vitamin K2", "--dose", "100", "--unit", "mcg"),
+          start("calcium carbonate 600"), med("K-Tab 10 mEq", "--dose", "2", "--unit", "tablet"))
+    text = " ".join(f["message"] for f in findings(cli))
+    for shown in ("Vitamin K (vitamin K2)", "Adding K-Tab", "With calcium carbonate",
+                  "Diovan HCT 160/12.5 (a thiazide-type diuretic)"):
+        assert shown in text, shown
+    for slug in ("vitamin-k2", "k-tab", "calcium-carbonate", "diovan hct"):
+        assert slug not in text, slug
+    warning = one(cli, "vitamin-k-warfarin")
+    assert warning["items"] == ["vitamin-k2", "warfarin"]  # the stored names stay the keys
+
+
+@pytest.mark.parametrize("brand", ["Slow-Mag", "Slow Mag", "Mag-Tab SR", "Mag-Ox 400"])
+def test_magnesium_brands_with_severe_kidney_disease(cli: Cli, brand: str) -> None:
+    setup(cli, lab("egfr", "25", "mL/min/1.73m2"), start(brand, "--dose", "2", "--unit",
+                                                         "tablet"))
+    assert one(cli, "hypermagnesemia-risk")["severity"] == "warning"
+    assert findings(cli, "unknown-supplement") == []
+
+
+@pytest.mark.parametrize("brand", ["Tums", "Caltrate 600", "Os-Cal", "Citracal"])
+def test_calcium_brands_with_a_thiazide(cli: Cli, brand: str) -> None:
+    setup(cli, med("hydrochlorothiazide"), start(brand, "--dose", "1", "--unit", "tablet"))
+    assert one(cli, "hypercalcemia-risk")["severity"] == "caution"
+
+
+@pytest.mark.parametrize(("name", "nutrient", "prescription"), [
+    ("K-Tab", "potassium", True), ("Klor-Con M20", "potassium", True),
+    ("Slow-Mag", "magnesium", False), ("Tums", "calcium", False),
+])
+def test_drug_explains_a_mineral_product_instead_of_calling_it_unknown(
+    cli: Cli, name: str, nutrient: str, prescription: bool
+) -> None:
+    """'drug K-Tab' said "unknown medication" although the safety check knows K-Tab."""
+    shown = json.loads(run(cli, "drug", name, "--json"))
+    assert (shown["nutrient"], shown["prescription"]) == (nutrient, prescription)
+    assert shown["checks"] and all(c["sources"] for c in shown["checks"])
+    text = run(cli, "drug", name)
+    assert f"{name} is a{' prescription' if prescription else ''} {nutrient} product" in text
+    if nutrient == "potassium":
+        assert "can raise blood potassium too far: ACE inhibitor" in text
+
+
+def test_drug_still_refuses_a_name_it_does_not_know(cli: Cli) -> None:
+    code, _, err = cli("drug", "tonic water")
+    assert code != 0 and "unknown medication 'tonic water'" in err
+
+
+@pytest.mark.parametrize(("test", "unit"), [("eGFR", "mL/min"), ("egfr", "mL/min/1.73m²"),
+                                            ("GFR", "ml/min/1.73 m2")])
+def test_egfr_as_reports_print_it_feeds_the_kidney_rules(cli: Cli, test: str, unit: str) -> None:
+    """'eGFR 12 mL/min' and the superscript ² of lab reports were refused."""
+    setup(cli, lab(test, "12", unit), start("potassium", "--dose", "99", "--unit", "mg"))
+    assert "eGFR was 12" in one(cli, "hyperkalemia-risk")["message"]
+
+
+@pytest.mark.parametrize(("test", "value", "stored"), [
+    ("K", "2.4", "potassium"), ("Na", "122", "sodium"), ("Mg", "0.4", "magnesium"),
+    ("Ca", "1.7", "calcium"), ("ionized calcium", "0.8", "calcium-ionized"),
+])
+def test_lab_names_as_people_write_them(cli: Cli, test: str, value: str, stored: str) -> None:
+    setup(cli, lab(test, value, "mmol/l"))
+    (row,) = json.loads(run(cli, "lab", "list", "--test", test, "--json"))
+    assert row["test"] == stored
+    if stored != "calcium-ionized":  # no same-day threshold is shipped for ionized calcium
+        assert one(cli, "lab-out-of-range")["severity"] == "urgent"
+
+
+def test_lab_names_on_import(cli: Cli, tmp_path: Path) -> None:
+    doc = {"format": "crampwise-diary", "version": 1,
+           "labs": [{"test": "eGFR", "value": 25, "unit": "mL/min/1.73 m²",
+                     "date": "2026-03-01"}]}
+    path = tmp_path / "diary.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    setup(cli, ("import", str(path)), start("magnesium", "--dose", "200", "--unit", "mg"))
+    assert "below 30" in one(cli, "hypermagnesemia-risk")["message"]
+
+
+def test_an_unknown_lab_name_is_still_refused(cli: Cli) -> None:
+    code, _, err = cli("lab", "add", "Kalium-ish", "4", "mmol/L")
+    assert code != 0 and "test: 'Kalium-ish' is not allowed; allowed: potassium" in err
+
+
+@pytest.mark.parametrize("name", ["estradiol", "the pill", "HRT", "Estrace 1 mg"])
+def test_the_pill_and_hrt_are_named_as_clot_risks(cli: Cli, name: str) -> None:
+    """estradiol and the pill were unknown, so a swollen leg did not name them as a risk."""
+    setup(cli, ("red-flags", "one-sided-calf-swelling-warmth", "yes"), med(name))
+    message = one(cli, "red-flag")["message"]
+    assert "an oestrogen-type medicine (" in message
+    assert findings(cli, "unknown-medication") == []
+    assert findings(cli, "cramp-associated-drug") == []  # no cramp link is claimed for them
+
+
+@pytest.mark.parametrize(("name", "severity"), [
+    ("Lotrel", "warning"), ("Exforge", "warning"), ("Azor 5/20", "warning"),
+    ("Twynsta", "warning"), ("Prestalia", "warning"), ("Tarka", "warning"),
+    ("Edarbyclor", "warning"), ("Accuretic", "warning"), ("Uniretic", "warning"),
+    ("Bystolic", "caution"), ("Ziac", "caution"), ("meloxicam", "caution"),
+])
+def test_more_potassium_raising_combinations(cli: Cli, name: str, severity: str) -> None:
+    """Blood-pressure combinations with amlodipine or verapamil were unknown as a whole."""
+    setup(cli, med(name), start("potassium", "--dose", "99", "--unit", "mg"))
+    assert one(cli, "hyperkalemia-risk")["severity"] == severity
+
+
+@pytest.mark.parametrize("name", ["Exforge HCT", "Tribenzor", "Edarbyclor", "Tenoretic",
+                                  "Ziac", "Accuretic"])
+def test_more_thiazide_combinations_with_calcium(cli: Cli, name: str) -> None:
+    setup(cli, med(name), start("calcium", "--dose", "500", "--unit", "mg"))
+    assert one(cli, "hypercalcemia-risk")["severity"] == "caution"
+    unknown = findings(cli, "unknown-medication")
+    assert all("'amlodipine'" in f["message"] for f in unknown)  # reviewed parts are known
+
+
+@pytest.mark.parametrize("typed", ["vitamin D3 50,000,0 IU", "vitamin D3 1, 000 IU"])
+def test_a_number_that_is_not_clear_is_refused_not_guessed(cli: Cli, typed: str) -> None:
+    """'50,000,0 IU' was stored as the item 'vitamin-d3-50' with a dose of 0 IU."""
+    code, _, err = cli("regimen", "start", typed)
+    assert code != 0
+    assert err.startswith("crampwise: error: item:") and "not a usable name" in err
+    assert json.loads(run(cli, "regimen", "list", "--json")) == []

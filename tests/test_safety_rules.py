@@ -312,7 +312,7 @@ def test_typo_message_names_the_supplement_it_would_interact_with() -> None:
 def test_cramp_evidence_of_a_combination_inhaler_replaces_plain_laba() -> None:
     message = only(check(medications=[med("Advair")]), "cramp-associated-drug").message
     assert "2.55" in message and "2.17" not in message
-    assert message.startswith("advair (fluticasone/salmeterol) is linked with leg cramps.")
+    assert message.startswith("Advair (fluticasone/salmeterol) is linked with leg cramps.")
     single = only(check(medications=[med("salmeterol")]), "cramp-associated-drug").message
     assert "2.17" in single
 
@@ -332,7 +332,7 @@ def test_hydroquinine_and_cinchona_messages() -> None:
 def test_duplicates_through_combination_ingredients() -> None:
     finding = only(check(medications=[med("Diovan HCT"), med("valsartan")]),
                    "duplicate-medication")
-    assert finding.message.startswith("valsartan and diovan hct (valsartan/hydrochlorothiazide)"
+    assert finding.message.startswith("valsartan and Diovan HCT (valsartan/hydrochlorothiazide)"
                                       " both contain valsartan.")
 
 
@@ -455,7 +455,7 @@ def test_an_unknown_medicine_is_not_an_uncounted_nutrient() -> None:
 
 def test_unknown_names_say_which_part_and_suggest_only_when_close() -> None:
     caduet = only(check(medications=[med("Caduet")]), "unknown-medication").message
-    assert caduet.startswith("crampwise does not know 'amlodipine' (in caduet) and cannot "
+    assert caduet.startswith("crampwise does not know 'amlodipine' (in Caduet) and cannot "
                              "check it")
     far = only(check(medications=[med("zzqxplorin")]), "unknown-medication").message
     assert far == ("crampwise does not know 'zzqxplorin' and cannot check it for interactions "
@@ -499,4 +499,4 @@ def test_of_several_cramps_outside_the_legs_the_latest_is_named() -> None:
 def test_an_oestrogen_medicine_is_a_clot_risk() -> None:
     message = only(check(red_flags=[flag("one-sided-calf-swelling-warmth")],
                          medications=[med("Premarin")]), "red-flag").message
-    assert message.endswith("apply to you: an oestrogen-type medicine (premarin).")
+    assert message.endswith("apply to you: an oestrogen-type medicine (Premarin).")

@@ -106,7 +106,7 @@ def check_bedtime(value: Any, field: str) -> str:
 
 def check_lab(lab: Lab, field: str, today: dt.date | None) -> Lab:
     """Validate a lab result."""
-    test = v.choice(lab.test, f"{field}test", tuple(vocab.LAB_TESTS))
+    test = v.lab_test(lab.test, f"{field}test")
     low = None if lab.range_low is None else v.number(lab.range_low, f"{field}range_low")
     high = None if lab.range_high is None else v.number(lab.range_high, f"{field}range_high")
     if low is not None and high is not None and low > high:
@@ -261,7 +261,7 @@ class ContextModule:
     def labs(self, test: str | None = None) -> list[Lab]:
         """Lab results (optionally of one test)."""
         if test is not None:
-            test = v.choice(test, "test", tuple(vocab.LAB_TESTS))
+            test = v.lab_test(test, "test")
         return self._store.list_labs(test)
 
     # -- factors -------------------------------------------------------------------------

@@ -51,7 +51,7 @@ class ExperimentBlock:
     ``on``/``off``; the first ``washout`` nights are not counted. ``randomized`` says the
     order came from a recorded seed and is counterbalanced (given by hand, it is not)."""
 
-    __slots__ = ("condition", "end", "item", "randomized", "start", "washout")
+    __slots__ = ("condition", "end", "item", "randomized", "rule", "start", "washout")
 
     def __init__(
         self,
@@ -62,9 +62,11 @@ class ExperimentBlock:
         *,
         washout: int = 0,
         randomized: bool = False,
+        rule: tuple[float, float, float] = (0.25, 0.95, 0.8),
     ) -> None:
         self.item, self.start, self.end, self.condition = item, start, end, condition
         self.washout, self.randomized = washout, randomized
+        self.rule = rule  # the experiment's decision rule: (mcid, p_benefit, p_meaningful)
 
     def __repr__(self) -> str:
         return (
@@ -98,6 +100,7 @@ def experiment_blocks(experiments: Iterable[Experiment]) -> list[ExperimentBlock
                     "on" if p.condition == "B" else "off",
                     washout=washout,
                     randomized=randomized,
+                    rule=(exp.mcid, exp.p_benefit_min, exp.p_meaningful_min),
                 )
             )
     return out
@@ -178,7 +181,7 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         s, e = _index(b.start, first, n), _index(b.end, first, n)
         if e > s:
             blocks.setdefault(b.item, []).append(
-                Block(s, e, b.condition == "on", b.washout, b.randomized)
+                Block(s, e, b.condition == "on", b.washout, b.randomized, b.rule)
             )
     nights = [(dt.date.fromisoformat(ep.night) - first).days for ep in data.episodes]
     episodes = (

@@ -289,7 +289,13 @@ def _match(word: str, fields: Iterable[str] | None = None) -> list[_Match]:
 
 
 #: How a field is named inside a message.
-_NAMES = {"at": "time", "duration_min": "duration", "muscles": "muscle", "reliefs": "relief"}
+_NAMES = {
+    "at": "time",
+    "duration_min": "duration",
+    "muscles": "muscle",
+    "reliefs": "relief",
+    "waves": "number of waves",
+}
 
 
 def _field_name(field: str) -> str:

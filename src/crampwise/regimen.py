@@ -15,6 +15,7 @@ from crampwise._record import Record, replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
 from crampwise.records import Adherence, Medication, RegimenEntry
 from crampwise.rules import medication_clashes, regimen_clashes, span_text
+from crampwise.saltdose import SaltDose, as_element, salt_dose, without_label
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
 if TYPE_CHECKING:
@@ -40,6 +41,11 @@ def _added_note(notes: str, note: str | None) -> str:
         return notes
     text = v.text(note, "notes")
     return f"{notes}; {text}" if notes and text else notes or text
+
+
+def _carried(current: RegimenEntry, dose: object, form: object) -> str:
+    """The notes a switch carries over: without the old label's words if the dose changes."""
+    return current.notes if dose is None and form is None else without_label(current.notes)
 
 
 class _Typed(Record):
@@ -175,9 +181,31 @@ class RegimenModule:
         date: str | None = None,
         end: str | None = None,
         notes: str = "",
+        dose_of: str | None = None,
     ) -> RegimenEntry:
-        """Start taking or doing an item from ``date`` (default today)."""
-        entry = check_regimen_entry(
+        """Start taking or doing an item from ``date`` (default today). ``dose_of="salt"``:
+        the dose is the weight of the salt on the label, stored as the element."""
+        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes)
+        entry = as_element(entry, dose_of)
+        with self._store.write():
+            self._refuse_overlap(entry)
+            new_id = self._store.insert_regimen(entry)
+        return replace(entry, id=new_id)
+
+    def _checked(
+        self,
+        item: str,
+        kind: str,
+        form: str | None,
+        dose: float | str | None,
+        unit: str | None,
+        times: list[str] | tuple[str, ...],
+        date: str | None,
+        end: str | None = None,
+        notes: str = "",
+    ) -> RegimenEntry:
+        dose, unit = v.dose_and_unit(dose, unit)
+        return check_regimen_entry(
             RegimenEntry(
                 item=item,
                 kind=kind,
@@ -192,10 +220,21 @@ class RegimenModule:
             "",
             self._clock.today(),
         )
-        with self._store.write():
-            self._refuse_overlap(entry)
-            new_id = self._store.insert_regimen(entry)
-        return replace(entry, id=new_id)
+
+    def salt_dose(
+        self,
+        item: str,
+        *,
+        kind: str = "supplement",
+        form: str | None = None,
+        dose: float | str | None = None,
+        unit: str | None = None,
+        date: str | None = None,
+    ) -> SaltDose | None:
+        """How a dose about to be started reads against its salt form (see
+        :mod:`crampwise.saltdose`); None without a known salt. Raises what :meth:`start`
+        would raise for the same values."""
+        return salt_dose(self._checked(item, kind, form, dose, unit, (), date))
 
     def _refuse_overlap(self, entry: RegimenEntry, ignore_id: int | None = None) -> None:
         clashes = regimen_clashes(self._store.list_regimen(entry.item), entry, ignore_id=ignore_id)
@@ -245,12 +284,15 @@ class RegimenModule:
         times: list[str] | tuple[str, ...] | None = None,
         date: str | None = None,
         notes: str | None = None,
+        dose_of: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
         """Change form, dose, unit or times of an ongoing item from ``date``; (old, new).
+        ``dose_of="salt"``: the new dose is the salt's weight (see :meth:`start`).
 
         On the item's start day a switch corrects the entry in place (nothing was taken in
         the old form yet); ``old`` is then the entry as it was.
         """
+        dose, unit = v.dose_and_unit(dose, unit)
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
@@ -272,11 +314,12 @@ class RegimenModule:
                 dose=v.number(dose, "dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
                 times=tuple(times) if times is not None else current.times,
-                notes=notes if notes is not None else current.notes,
+                notes=notes if notes is not None else _carried(current, dose, form),
             ),
             "",
             self._clock.today(),
         )
+        changed = as_element(changed, dose_of)
         if (changed.form, changed.dose, changed.unit, changed.times) == (
             current.form,
             current.dose,
@@ -388,13 +431,18 @@ class RegimenModule:
             time = v.choice(time, "time", vocab.DOSE_TIMES)
         active = [e for e in self._store.list_regimen() if e.active_on(day)]
         due = [(e.item, t) for e in active for t in (e.times or ("",)) if time is None or t == time]
+        due += self._experiment_due(day, time)
         if not due:
             at = f" at {time}" if time else ""
             scheduled = sorted({t for e in active for t in e.times})
+            trial = next(
+                (e.item for e in self._store.list_experiments() if e.period_on(day)), None
+            )
             raise InputError(
                 "time" if time else "item",
                 f"nothing in your regimen is taken{at} on {day} (times in use: "
-                f"{', '.join(scheduled) if scheduled else 'none'})",
+                f"{', '.join(scheduled) if scheduled else 'none'})"
+                + (f"; the {trial} experiment has no {trial} that night" if trial else ""),
                 code="not-allowed",
             )
         out: list[Took] = []
@@ -408,6 +456,21 @@ class RegimenModule:
                     continue
                 self._store.put_adherence(record)
                 out.append(Took(record, changed=before is not None))
+        return out
+
+    def _experiment_due(self, day: str, time: str | None) -> list[tuple[str, str]]:
+        """Tonight's dose of a running experiment (the item on its nights, the comparator on
+        the others): due with every dose of the day and at the evening times."""
+        if time not in (None, "evening", "bedtime", "night"):
+            return []
+        out = []
+        for exp in self._store.list_experiments():
+            period = exp.period_on(day)
+            if period is None:
+                continue
+            item = exp.item if period.condition == "B" else exp.comparator
+            if item is not None:
+                out.append((item, time or ""))
         return out
 
     def _in_experiment(self, name: str, day: str) -> bool:
@@ -439,6 +502,7 @@ class RegimenModule:
         notes: str = "",
     ) -> Medication:
         """Add a prescription medicine taken from ``start`` (default today)."""
+        dose, unit = v.dose_and_unit(dose, unit)
         med = check_medication(
             Medication(
                 name=name,
@@ -472,9 +536,7 @@ class RegimenModule:
         wanted = v.lookup_name(name, "name")
         bare = v.lookup_name(parse_typed_name(wanted, "medication").name, "name")
         ongoing = [
-            m
-            for m in self._store.list_medications()
-            if m.name in (wanted, bare) and m.end is None
+            m for m in self._store.list_medications() if m.name in (wanted, bare) and m.end is None
         ]
         if not ongoing:
             names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"

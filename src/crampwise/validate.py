@@ -25,12 +25,14 @@ __all__ = [
     "choice",
     "choices",
     "date_range",
+    "dose_and_unit",
     "factor_limit",
     "factor_value",
     "free_text_name",
     "int_range",
     "iso_date",
     "item_name",
+    "lab_test",
     "lab_unit",
     "lookup_name",
     "name_slug",
@@ -105,6 +107,34 @@ def _too_big(digits: str, field: str, allowed: str) -> int:
 def record_id(value: Any, field: str = "id") -> int:
     """A record id as typed (``12``): a whole number the database can hold."""
     return int_range(value, field, 1, MAX_ID)
+
+
+def dose_and_unit(dose: Any, unit: str | None, field: str = "dose") -> tuple[Any, str | None]:
+    """A dose typed with its unit ("99mg", "20 mEq", "5,000 IU") split into the number and
+    the unit; a unit given separately too must agree. Anything else is returned as it is
+    (:func:`number` judges it)."""
+    if not isinstance(dose, str):
+        return dose, unit
+    try:
+        float(dose)  # a plain number ("1e3" too) has no unit in it
+        return dose, unit
+    except ValueError:
+        pass
+    import re
+
+    found = re.fullmatch(
+        r"\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*([^\W\d_][\w/.]*)\s*", dose
+    )
+    if found is None:
+        return dose, unit
+    amount, typed = found[1].replace(",", ""), found[2]
+    if unit is not None and unit.strip().casefold() != typed.casefold():
+        raise InputError(
+            field,
+            f"{shown(dose)} says {typed} but the unit given is {shown(unit)}; give the unit once",
+            code="conflict-with-field",
+        )
+    return amount, typed
 
 
 def number(value: Any, field: str, low: float | None = 0.0, high: float = MAX_AMOUNT) -> float:
@@ -359,6 +389,25 @@ def item_name(value: Any, field: str) -> str:
     return name_slug(value, field)
 
 
+def lab_test(value: Any, field: str) -> str:
+    """A lab test as people write it: "K", "eGFR", "ionized calcium", "25-OH vitamin D"."""
+    if isinstance(value, str):
+        key = " ".join(value.strip().lower().replace("-", " ").replace("_", " ").split())
+        alias = vocab.LAB_TEST_ALIASES.get(key)
+        if alias is not None:
+            return alias
+    return choice(value, field, tuple(vocab.LAB_TESTS))
+
+
+def _unit_key(unit: str) -> str:
+    """"mL/min/1.73 m²" and "ml/min/1.73m2" are one unit; µ is u."""
+    return "".join(unit.lower().replace("µ", "u").replace("²", "2").split())
+
+
+#: Units written short: an eGFR is always per 1.73 m² of body surface.
+_LAB_UNIT_ALIASES: dict[tuple[str, str], str] = {("egfr", "ml/min"): "mL/min/1.73m2"}
+
+
 def lab_unit(test: str, unit: Any, field: str) -> str:
     """A unit the given lab test may be reported in."""
     units = vocab.LAB_TESTS[test]
@@ -369,8 +418,10 @@ def lab_unit(test: str, unit: Any, field: str) -> str:
     message = f"{shown(unit)} is not allowed for {test}; allowed: {', '.join(units)}"
     if not isinstance(unit, str):
         raise InputError(field, message, code="not-allowed")
-    lookup = {u.lower(): u for u in units}
-    key = unit.strip().lower().replace("µ", "u")
+    lookup = {_unit_key(u): u for u in units}
+    key = _unit_key(unit)
+    if (test, key) in _LAB_UNIT_ALIASES:
+        return _LAB_UNIT_ALIASES[(test, key)]
     if key not in lookup:
         raise InputError(field, message, code="not-allowed")
     return lookup[key]

@@ -11,6 +11,7 @@ __all__ = [
     "BUILTIN_FACTORS",
     "DOSE_TIMES",
     "LAB_TESTS",
+    "LAB_TEST_ALIASES",
     "MUSCLES",
     "REGIMEN_KINDS",
     "REGIMEN_UNITS",
@@ -154,6 +155,23 @@ LAB_TESTS: dict[str, tuple[str, ...]] = {
     "zinc": ("umol/L", "ug/dL"),
     "albumin": ("g/L", "g/dL"),
     "phosphate": ("mmol/L", "mg/dL"),
+}
+
+#: Lab test names as reports and people write them (lower case, dashes read as spaces).
+LAB_TEST_ALIASES: dict[str, str] = {
+    "k": "potassium", "k+": "potassium", "serum potassium": "potassium",
+    "na": "sodium", "na+": "sodium", "serum sodium": "sodium",
+    "mg": "magnesium", "serum magnesium": "magnesium",
+    "ca": "calcium", "total calcium": "calcium", "serum calcium": "calcium",
+    "ionized calcium": "calcium-ionized", "ionised calcium": "calcium-ionized",
+    "ica": "calcium-ionized", "ca++": "calcium-ionized",
+    "cr": "creatinine", "creat": "creatinine", "serum creatinine": "creatinine",
+    "gfr": "egfr", "e gfr": "egfr", "estimated gfr": "egfr",
+    "25 oh vitamin d": "vitamin-d", "25 oh d": "vitamin-d", "25(oh)d": "vitamin-d",
+    "25 hydroxyvitamin d": "vitamin-d", "calcidiol": "vitamin-d",
+    "creatine kinase": "ck", "cpk": "ck", "creatine phosphokinase": "ck",
+    "thyroid stimulating hormone": "tsh", "blood sugar": "glucose",
+    "phosphorus": "phosphate", "zn": "zinc",
 }
 
 

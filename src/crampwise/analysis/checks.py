@@ -216,4 +216,5 @@ def experiment_stats(
     counts, nights, on = totals
     if not (on.any() and (~on).any()):
         return None
-    return crossover(counts, nights, on, DecisionRule())
+    # the rule stored with the experiment, so analyze and experiment result agree
+    return crossover(counts, nights, on, DecisionRule(*series.experiments[item][0].rule))

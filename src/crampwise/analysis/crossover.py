@@ -17,7 +17,7 @@ nights outside the washout). The rule (docs/experiments.md, stats-methods §2.2,
   the same N(0, 1²) prior on β as the diary analysis, N(0, 1²) on γ, flat α; Laplace
   posterior, Pearson dispersion of its own when > 1.5. γ is the **period effect** (log
   rate ratio from one period to the next whatever the condition); it is flagged when
-  P(γ < 0) ≥ 0.975.
+  P(γ < 0) ≥ 0.95 (a one-sided 5 % test).
 * **Verdict**: the decision rule on each; when the two disagree, ``inconclusive``; fewer
   than 5 cramps in the analysed nights, ``inconclusive``.
 """

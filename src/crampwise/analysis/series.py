@@ -44,13 +44,15 @@ class Block(Record):
     """One block (period) of an experiment, as night indices ``[start, end)``; its first
     ``washout`` nights are not counted (carry-over). ``randomized``: the experiment's
     order came from a recorded seed and is counterbalanced (otherwise its evidence is
-    uncontrolled, however neat the order)."""
+    uncontrolled, however neat the order). ``rule``: the decision rule stored with the
+    experiment (MCID, P(benefit) and P(meaningful) thresholds)."""
 
     start: int
     end: int
     on: bool
     washout: int = 0
     randomized: bool = False
+    rule: tuple[float, float, float] = (0.25, 0.95, 0.8)
 
 
 class Change(Record):

@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from crampwise import __version__
     from crampwise.cli import (
+        context_cmds,
         data_cmds,
         diary_cmds,
         experiment_cmds,
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     diary_cmds.register(sub, common)
     regimen_cmds.register(sub, common)
+    context_cmds.register(sub, common)
     data_cmds.register(sub, common)
     insight_cmds.register(sub, common)
     report_cmds.register(sub, common)

@@ -14,9 +14,9 @@ from crampwise.cli._app import dispatch
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
-__all__ = ["LenientParser", "Parser", "run"]
+__all__ = ["LenientParser", "Parser", "command_group", "run"]
 
 
 class Parser(argparse.ArgumentParser):
@@ -121,3 +121,9 @@ def run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
 
         args.handler = cmd_checkin
     return dispatch(args)
+
+
+def command_group(sub: Any, name: str, common: argparse.ArgumentParser, help_text: str) -> Any:
+    """A command with actions (``crampwise lab add``): the parser its actions go in."""
+    parser = sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+    return parser.add_subparsers(title="actions", metavar="ACTION", required=True)

@@ -386,10 +386,11 @@ def cmd_checkin(args: argparse.Namespace, app: App) -> int:
         _empty_diary(app)
     elif unchecked is None:
         last = diary.nights()[-1]
-        cramps = "no cramps" if not last.cramps else f"{last.cramps} cramp(s)"
+        cramps = "no cramps" if not last.cramps else _count(last.cramps, "cramp")
+        cw = command_prefix(args)  # with the --db given, so the commands reach this diary
         app.echo(
             f"Every night up to last night is checked in (last: {_day_text(last.date)}, "
-            f"{cramps}). Log a cramp: crampwise log; the diary at a glance: crampwise summary."
+            f"{cramps}). Log a cramp: {cw} log; the diary at a glance: {cw} summary."
         )
     else:
         for line in _unchecked_lines(app, unchecked):

@@ -25,6 +25,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
         "baseline_per_week": args.baseline_per_week,
         "dispersion": args.dispersion,
         "interim_looks": args.interim_looks,
+        "mcid": args.mcid,
     }
 
 
@@ -49,6 +50,14 @@ def cmd_experiment_plan(args: argparse.Namespace, app: App) -> int:
         f"--blocks {plan.pairs}"
         + (f" --dose {plan.dose:g}{plan.unit}" if plan.dose else "")
         + (f" --vs {plan.comparator}" if plan.comparator else "")
+        + (f" --mcid {100 * plan.rule.mcid:g}%" if plan.rule.mcid != 0.25 else "")
+        + (f" --washout-days {plan.washout_days}" if plan.washout_basis == "given" else "")
+        + (
+            f" --baseline-per-week {plan.baseline_per_week:g}"
+            if plan.baseline_source == "given"
+            else ""
+        )
+        + (" --interim-looks" if plan.interim_looks else "")
     )
     return 0
 
@@ -96,8 +105,17 @@ def cmd_experiment_today(args: argparse.Namespace, app: App) -> int:
     tonight = app.tracker.experiments.tonight(args.date)
     if args.json:
         app.json(tonight.to_dict())
-    else:
-        app.echo(tonight.to_text())
+        return 0
+    app.echo(tonight.to_text())
+    missing = tonight.unrecorded_last_night
+    if missing is not None:
+        import datetime as dt
+
+        night = (dt.date.fromisoformat(tonight.date) - dt.timedelta(days=1)).isoformat()
+        app.echo(
+            f"Last night's {missing.replace('-', ' ')} is not recorded yet: "
+            f"crampwise took {missing} --date {night} (or --missed)"
+        )
     return 0
 
 
@@ -139,9 +157,17 @@ def cmd_experiment_result(args: argparse.Namespace, app: App) -> int:
 
 def cmd_experiment_list(args: argparse.Namespace, app: App) -> int:
     """Every experiment of the diary."""
+    from crampwise.experiments.runner import experiment_state
+
     found = app.tracker.experiments.list()
+    today = app.tracker.today()
     if args.json:
-        app.json([app.tracker.experiments.to_json(e) for e in found])
+        app.json(
+            [
+                {**app.tracker.experiments.to_json(e), "state": experiment_state(e, today)}
+                for e in found
+            ]
+        )
         return 0
     if not found:
         app.echo("No experiments yet; plan one with 'crampwise experiment plan --item ITEM'.")
@@ -156,7 +182,7 @@ def cmd_experiment_list(args: argparse.Namespace, app: App) -> int:
                 e.end,
                 "".join(p.condition for p in e.design),
                 "by hand" if e.seed is None else e.seed,
-                e.status if e.stopped_on is None else f"stopped {e.stopped_on}",
+                experiment_state(e, today) if e.stopped_on is None else f"stopped {e.stopped_on}",
             )
             for e in found
         ],
@@ -203,6 +229,10 @@ def _plan_args(p: argparse.ArgumentParser) -> None:
         "--baseline-per-week", help="your usual cramps a week (default: from your diary)"
     )
     p.add_argument("--dispersion", help="how clustered your weeks are, 1 = not (default: diary)")
+    p.add_argument(
+        "--mcid",
+        help="smallest worthwhile reduction, fixed in advance: 25%% (default) or 0.25",
+    )
     p.add_argument(
         "--interim-looks",
         action="store_true",

@@ -99,7 +99,7 @@ def _given(args: argparse.Namespace) -> list[tuple[str | None, str]]:
     """What was typed about the cramp, as ``(field, text)``: the options first (they
     outrank plain words), then the words in the order typed."""
     given: list[tuple[str | None, str]] = []
-    for field, value in (
+    for field, values in (  # each may be repeated: the first counts, a second is reported
         ("at", args.at),
         ("night", args.night),
         ("side", args.side),
@@ -107,16 +107,14 @@ def _given(args: argparse.Namespace) -> list[tuple[str | None, str]]:
         ("duration_min", args.duration),
         ("waves", args.waves),
     ):
-        if value is not None:
-            given.append((field, value))
+        given.extend((field, value) for value in values or ())
     given.extend(("muscles", value) for value in args.muscle or ())
     given.extend(("reliefs", value) for value in args.relief or ())
     if args.woke:
         given.append(("woke", "yes"))
     if args.no_woke:
         given.append(("woke", "no"))
-    if args.note is not None:
-        given.append(("notes", args.note))
+    given.extend(("notes", note) for note in args.note or ())
     words = list(args.details)
     if any(word.startswith("-") for word in words):
         from crampwise.cli._logwords import option_words  # only for stray options
@@ -210,6 +208,10 @@ def command_prefix(args: argparse.Namespace) -> str:
     return f"crampwise --db {shell_word(str(args.db))}"
 
 
+def _cramps(n: int) -> str:
+    return "1 cramp" if n == 1 else f"{n} cramps"
+
+
 def shell_word(value: str) -> str:
     """A value as one shell word, quoted only when it must be (as ``shlex.quote``, which
     imports ``re``: slow on this path)."""
@@ -246,7 +248,7 @@ def cmd_night(args: argparse.Namespace, app: App) -> int:
             }
         )
         return 0
-    what = "no cramps" if night.cramps == 0 else f"{night.cramps} cramp(s)"
+    what = "no cramps" if night.cramps == 0 else _cramps(night.cramps)
     app.echo(f"Night of {_pretty_night(night.date)}: {what}.")
     return 0
 
@@ -332,18 +334,28 @@ LOG = Command(
     ),
     lenient=("--db", "--json", "--client-id"),
     options=(
-        Opt("--at", "when: 3am, 03:10, 'around 03:10', '30 min ago' (default now)"),
-        Opt("--night", "the night (YYYY-MM-DD, the evening it began; default: derived from --at)"),
-        Opt("--side", f"one of {', '.join(vocab.SIDES)}"),
+        Opt(
+            "--at",
+            "when: 3am, 03:10, 'around 03:10', '30 min ago' (default now)",
+            action="append",
+            metavar="AT",
+        ),
+        Opt(
+            "--night",
+            "the night (YYYY-MM-DD, the evening it began; default: derived from --at)",
+            action="append",
+            metavar="NIGHT",
+        ),
+        Opt("--side", f"one of {', '.join(vocab.SIDES)}", action="append", metavar="SIDE"),
         Opt(
             "--muscle",
             f"muscle(s), repeat or comma-separate: {', '.join(vocab.MUSCLES)}",
             action="append",
             metavar="MUSCLE",
         ),
-        Opt("--severity", "0-10"),
-        Opt("--duration", "minutes: 3, 3m, 90s"),
-        Opt("--waves", "how many waves (1 or more)"),
+        Opt("--severity", "0-10", action="append", metavar="SEVERITY"),
+        Opt("--duration", "minutes: 3, 3m, 90s", action="append", metavar="DURATION"),
+        Opt("--waves", "how many waves (1 or more)", action="append", metavar="WAVES"),
         Opt("--woke", "it woke you up", action="store_true"),
         Opt("--no-woke", "it did not wake you", action="store_true"),
         Opt(
@@ -353,7 +365,7 @@ LOG = Command(
             action="append",
             metavar="METHOD[:HELPED]",
         ),
-        Opt("--note", "free text"),
+        Opt("--note", "free text", action="append", metavar="NOTE"),
         Opt("--client-id", "idempotency key: a retried submission is stored once"),
         Opt("--json", "print the stored episode as JSON", action="store_true"),
     ),

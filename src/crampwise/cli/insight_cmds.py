@@ -87,15 +87,27 @@ def _plain_out(app: App, headline: Sequence[str], lines: Sequence[str]) -> None:
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
     """Check regimen, foods, medicines, labs and red flags against the safety rules."""
     report = app.tracker.safety(_day(app, args))
-    _report(app, args, report)
-    if report.questions and not args.json:
+    if args.json:
+        app.json(report.to_dict())
+        return 0
+    from crampwise.cli._plainsafety import safety_text
+
+    app.echo(safety_text(report, args.details))
+    if report.questions:
         app.echo("Answer a question with: crampwise red-flags ID yes|no")
     return 0
 
 
 def cmd_nutrition(args: argparse.Namespace, app: App) -> int:
     """Daily potassium, magnesium, calcium and sodium from foods and supplements."""
-    return _report(app, args, app.tracker.nutrition(_day(app, args)))
+    totals = app.tracker.nutrition(_day(app, args))
+    if not args.json:
+        from crampwise.cli._plainsafety import nutrition_headline
+
+        for line in nutrition_headline(totals):
+            app.echo(line)
+        app.echo()
+    return _report(app, args, totals)
 
 
 def cmd_food(args: argparse.Namespace, app: App) -> int:
@@ -116,7 +128,16 @@ def cmd_food(args: argparse.Namespace, app: App) -> int:
                 "--nutrient calcium",
                 2,
             )
-        comparison = compare_foods(words[1], words[2], args.nutrient or "calcium")
+        if args.nutrient is None:  # the four cramp minerals, as people eat the foods
+            from crampwise.knowledge.foodcompare import compare_everyday, everyday_to_text
+
+            everyday = compare_everyday(words[1], words[2])
+            if args.json:
+                app.json(everyday)
+            else:
+                app.echo(everyday_to_text(everyday))
+            return 0
+        comparison = compare_foods(words[1], words[2], args.nutrient)
         if args.json:
             app.json(comparison)
         else:
@@ -255,8 +276,13 @@ def cmd_drug(args: argparse.Namespace, app: App) -> int:
     report = drug_report(" ".join(args.name))
     if args.json:
         app.json(report)
-    else:
+    elif args.details:
         app.echo(drug_report_text(report))
+    else:
+        from crampwise.knowledge.evidencewords import drug_report_plain
+
+        app.echo(drug_report_plain(report))
+        app.echo("The evidence, its numbers and sources: add --details.")
     return 0
 
 
@@ -300,6 +326,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--date", help="check the regimen as it was on this day (default today)")
     p.add_argument(
+        "--details",
+        action="store_true",
+        help="the evidence behind each finding: grades, ratios with their ranges, sources",
+    )
+    p.add_argument(
         "--json",
         action="store_true",
         help='print {"findings": [{"code", "severity", "message", "items", "sources"}]}',
@@ -319,22 +350,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "food",
         parents=[common],
         help="nutrients of a food (USDA SR28, IFCT 2017); 'food compare A B'",
-        description='Look up a food: crampwise food "coconut water". Compare '
-        "two: crampwise food compare moringa milk --nutrient calcium.",
+        description='Look up a food: crampwise food "coconut water". Compare two (a '
+        "medium banana against a cup of coconut water): crampwise food compare banana "
+        '"coconut water"; one mineral in detail: --nutrient calcium.',
     )
     p.add_argument("query", nargs="+", help="a food name, or: compare FOOD_A FOOD_B")
-    p.add_argument("--nutrient", help="for compare: potassium, magnesium, calcium or sodium")
+    p.add_argument(
+        "--nutrient",
+        help="for compare: one of potassium, magnesium, calcium, sodium in detail (default: "
+        "all four, for a portion of each as people eat it)",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_food)
 
     p = sub.add_parser(
         "claim",
         parents=[common],
-        help="check a claim like 'moringa has 4 times the calcium of milk'",
+        help="check a claim like 'moringa has 4 times the calcium of milk' (or ask: 'does "
+        "moringa have 4x more calcium than milk?')",
     )
-    p.add_argument("text", nargs="+", help="the claim, quoted")
+    p.add_argument("text", nargs="+", help="the claim or the question, quoted")
     p.add_argument(
-        "--json", action="store_true", help='print {"claim", "verdict", "evidence": [...]}'
+        "--json",
+        action="store_true",
+        help='print {"claim", "verdict", "answer": [...], "evidence": [...]}',
     )
     p.set_defaults(handler=cmd_claim)
 
@@ -361,6 +400,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="is a medicine linked with leg cramps? (generic or brand name, with evidence)",
     )
     p.add_argument("name", nargs="+", help="e.g. furosemide, Lasix, atorvastatin")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="the evidence: its grade, the ratio with its 95 %% range, the sources",
+    )
     p.add_argument("--json", action="store_true", help="print as JSON")
     p.set_defaults(handler=cmd_drug)
 

@@ -2,7 +2,8 @@
 
 * :mod:`~crampwise.experiments.design` - the counterbalanced order drawn from a seed;
 * :mod:`~crampwise.experiments.power` - power by simulation (vectorised, fixed seeds);
-* :mod:`~crampwise.experiments.planner` - a plan from the person's own baseline;
+* :mod:`~crampwise.experiments.planner` - a plan from the person's own baseline
+  (:mod:`~crampwise.experiments.inputs`: the dose and the MCID as people type them);
 * :mod:`~crampwise.experiments.runner` - ``Tracker.experiments``: start, tonight, status,
   stop, result;
 * :mod:`~crampwise.experiments.result` - the pre-registered verdict;

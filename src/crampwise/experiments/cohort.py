@@ -38,7 +38,7 @@ __all__ = [
 TAU_GRID = 2000
 TAU_MAX = 3.0  # six prior standard deviations of the half-normal(0.5)
 TAU_PRIOR_SD = 0.5
-_CHUNK = 200  # τ values per block: bounds memory at 10,000 people
+_CHUNK_CELLS = 1 << 16  # τ values × distinct variances per block (bounds memory, fits caches)
 
 
 def stage_one(
@@ -243,18 +243,30 @@ def pool(
     if k < 2:
         raise InputError("files", f"pooling needs at least 2 people's trials, got {k}")
     tau = (np.arange(TAU_GRID) + 0.5) * (TAU_MAX / TAU_GRID)
+    # Every sum over people depends on a person only through v_i (and y_i linearly or
+    # squared), so people sharing a variance - the same counts - are summed once: exact,
+    # and a cohort of 10,000 has a few hundred distinct variances.
+    var_u, group = np.unique(var, return_inverse=True)
+    size_u = np.bincount(group, minlength=var_u.size).astype(np.float64)
+    sum_y = np.bincount(group, weights=y, minlength=var_u.size)
+    sum_y2 = np.bincount(group, weights=y * y, minlength=var_u.size)
     log_post = np.empty(TAU_GRID)
     mu_hat = np.empty(TAU_GRID)
     big_w = np.empty(TAU_GRID)
-    for s in range(0, TAU_GRID, _CHUNK):
-        t2 = tau[s : s + _CHUNK, None] ** 2
-        w = 1.0 / (var[None, :] + t2)
-        ww = w.sum(axis=1)
-        m = (w * y[None, :]).sum(axis=1) / ww
-        resid = ((y[None, :] - m[:, None]) ** 2 * w).sum(axis=1)
-        log_post[s : s + _CHUNK] = 0.5 * np.log(w).sum(axis=1) - 0.5 * np.log(ww) - 0.5 * resid
-        mu_hat[s : s + _CHUNK] = m
-        big_w[s : s + _CHUNK] = ww
+    chunk = max(1, _CHUNK_CELLS // var_u.size)  # τ values per block: stays in cache
+    for s in range(0, TAU_GRID, chunk):
+        t2 = tau[s : s + chunk, None] ** 2
+        total = var_u[None, :] + t2
+        w = 1.0 / total
+        ww = w @ size_u
+        wy = w @ sum_y
+        m = wy / ww
+        # Σ w_i (y_i − m)² = Σ w_i y_i² − 2 m Σ w_i y_i + m² Σ w_i
+        resid = w @ sum_y2 - 2.0 * m * wy + m * m * ww
+        log_post[s : s + chunk] = -0.5 * (np.log(total) @ size_u)
+        log_post[s : s + chunk] += -0.5 * np.log(ww) - 0.5 * resid
+        mu_hat[s : s + chunk] = m
+        big_w[s : s + chunk] = ww
     log_post += -0.5 * (tau / TAU_PRIOR_SD) ** 2  # half-normal prior (constant dropped)
     post = np.exp(log_post - log_post.max())
     post /= post.sum()
@@ -269,17 +281,26 @@ def pool(
     cdf_tau = np.cumsum(post)
     tau_low = float(tau[int(np.searchsorted(cdf_tau, 0.025))])
     tau_high = float(tau[min(int(np.searchsorted(cdf_tau, 0.975)), TAU_GRID - 1)])
-    # each person's shrunken log rate ratio: E and Var over τ of the normal-normal posterior
-    mean_i = np.zeros(k)
-    second_i = np.zeros(k)
-    for s in range(0, TAU_GRID, _CHUNK):
-        t2 = tau[s : s + _CHUNK, None] ** 2
-        shrink = var[None, :] / (var[None, :] + t2)  # B_i(τ)
-        m = (1.0 - shrink) * y[None, :] + shrink * mu_hat[s : s + _CHUNK, None]
-        v = (1.0 - shrink) * var[None, :] + shrink**2 / big_w[s : s + _CHUNK, None]
-        p = post[s : s + _CHUNK, None]
-        mean_i += (p * m).sum(axis=0)
-        second_i += (p * (v + m**2)).sum(axis=0)
+    # each person's shrunken log rate ratio: E and Var over τ of the normal-normal posterior,
+    # m = (1 − B)·y + B·μ̂ and v = (1 − B)·v_i + B²/W with B = v_i/(v_i + τ²); the τ sums
+    # are taken per distinct variance, as polynomials in y
+    live = np.flatnonzero(post > 1e-16)  # the rest adds under 2,000 × 1e-16 of the weight
+    c1, c0, d2, d1, d0 = (np.zeros(var_u.size) for _ in range(5))
+    for s in range(0, live.size, chunk):
+        at = live[s : s + chunk]
+        p = post[at, None]
+        shrink = var_u[None, :] / (var_u[None, :] + tau[at, None] ** 2)
+        keep = 1.0 - shrink
+        mu_l = mu_hat[at, None]
+        c1 += (p * keep).sum(axis=0)  # coefficient of y in E[β_i]
+        c0 += (p * shrink * mu_l).sum(axis=0)
+        d2 += (p * keep * keep).sum(axis=0)  # of y² in E[β_i²]
+        d1 += (p * 2.0 * keep * shrink * mu_l).sum(axis=0)
+        d0 += (p * (shrink * shrink * (mu_l * mu_l + 1.0 / big_w[at, None]) + keep * var_u)).sum(
+            axis=0
+        )
+    mean_i = c1[group] * y + c0[group]
+    second_i = d2[group] * y * y + d1[group] * y + d0[group]
     sd_i = np.sqrt(np.clip(second_i - mean_i**2, 0.0, None))
     names = list(labels) if labels is not None else [f"person {i + 1}" for i in range(k)]
     kinds = list(evidence) if evidence is not None else ["randomized"] * k
@@ -344,7 +365,11 @@ def cohort_from_files(
     ``item`` with at least one finished pair of periods, and pool them."""
     from crampwise.formats.diaryformat import load_diary_data
 
-    day = today or dt.date.today()
+    if today is None:
+        from crampwise.clock import Clock
+
+        today = Clock().today()  # CRAMPWISE_NOW when pinned, like every command
+    day = today
     rows: list[tuple[str, float, float, float, float, float, str, str]] = []
     skipped: list[str] = []
     for i, path in enumerate(paths):

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 
 from crampwise import validate as v
-from crampwise import vocab
 from crampwise._record import Record
 from crampwise.analysis.crossover import DecisionRule
 from crampwise.errors import InputError
 from crampwise.experiments.design import MAX_SEED, make_design
+from crampwise.experiments.inputs import parse_dose, parse_mcid
 from crampwise.experiments.power import (
     DESIGN_TRIALS,
     DesignPower,
@@ -38,7 +38,6 @@ __all__ = [
     "Plan",
     "baseline_from_diary",
     "make_plan",
-    "parse_dose",
     "short_date",
 ]
 
@@ -61,40 +60,13 @@ def short_date(day: str | dt.date, today: dt.date | None = None) -> str:
     return f"{d.day} {d.strftime('%b %Y')}"
 
 
-def parse_dose(dose: Any, unit: str | None) -> tuple[float | None, str | None]:
-    """``"1000mg"``, ``"1000 mg"``, ``"1.5g"`` or a number with ``unit``."""
-    if dose is None:
-        if unit is not None:
-            v.choice(unit, "unit", vocab.REGIMEN_UNITS)
-            raise InputError("dose", "a unit was given without a dose", code="required")
-        return None, None
-    if isinstance(dose, str):
-        text = dose.strip().lower()
-        for known in sorted(vocab.REGIMEN_UNITS, key=len, reverse=True):
-            if text.endswith(known) and text[: -len(known)].strip():
-                number_part = text[: -len(known)].strip()
-                if unit is not None and unit != known:
-                    raise InputError(
-                        "unit",
-                        f"{unit!r} differs from the dose's {known!r}",
-                        code="conflict-with-field",
-                    )
-                return v.number(number_part, "dose", 0.0, 100_000.0), known
-    amount = v.number(dose, "dose", 0.0, 100_000.0)
-    if unit is None:
-        raise InputError(
-            "unit",
-            f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)} (or write it "
-            "with the dose, as 1000mg)",
-            code="required",
-        )
-    return amount, v.choice(unit, "unit", vocab.REGIMEN_UNITS)
-
-
 class Baseline(Record):
     per_week: float
     dispersion: float
     source: str
+    low: float | None = None  # 95 % range of the weekly rate (Jeffreys Gamma posterior)
+    high: float | None = None
+    recorded_share: float = 1.0  # share of nights recorded since the first in the window
 
 
 def baseline_from_diary(data: DiaryData, before: dt.date) -> Baseline | None:
@@ -122,7 +94,22 @@ def baseline_from_diary(data: DiaryData, before: dt.date) -> Baseline | None:
         f"{total} cramps on {len(nights)} recorded nights, {short_date(min(nights))} to "
         f"{short_date(max(nights))}"
     )
-    return Baseline(round(per_week, 3), round(min(dispersion, 10.0), 2), source)
+    from crampwise.analysis.stats import rate_interval
+
+    interval = rate_interval(total, len(nights))
+    assert interval is not None  # at least 14 nights
+    # nights not recorded are left out of a trial too: the power figures count on the
+    # same share being recorded (from the first recorded night, so a diary begun within
+    # the 12 weeks is not taken for a gappy one)
+    span = (before - dt.date.fromisoformat(min(nights))).days
+    return Baseline(
+        round(per_week, 3),
+        round(min(dispersion, 10.0), 2),
+        source,
+        round(interval[1], 3),
+        round(interval[2], 3),
+        round(len(nights) / span, 3),
+    )
 
 
 class Plan(Record):
@@ -141,6 +128,9 @@ class Plan(Record):
     design: tuple[ExperimentPeriod, ...]
     baseline_per_week: float
     baseline_source: str
+    baseline_low: float | None
+    baseline_high: float | None
+    recorded_share: float
     dispersion: float
     power: DesignPower
     recommended_period_weeks: int | None
@@ -200,6 +190,10 @@ class Plan(Record):
             "washout_basis": self.washout_basis,
             "baseline_per_week": self.baseline_per_week,
             "baseline_source": self.baseline_source,
+            "baseline_interval": None
+            if self.baseline_low is None or self.baseline_high is None
+            else {"low": self.baseline_low, "high": self.baseline_high},
+            "recorded_share": self.recorded_share,
             "dispersion": self.dispersion,
             "power": self.power.to_dict(),
             "recommended_period_weeks": self.recommended_period_weeks,
@@ -242,15 +236,29 @@ class Plan(Record):
                 f"  {i}. {short_date(p.start, today):>12} – {short_date(p.end, today):<12} "
                 f"{p.condition}: {what}{wash}"
             )
+        spread = (
+            ""
+            if self.baseline_low is None or self.baseline_high is None
+            else f"95 % range {self.baseline_low:.2g} to {self.baseline_high:.2g}; "
+        )
+        recorded = (
+            ""
+            if self.recorded_share >= 0.95
+            else f", counting on {100 * self.recorded_share:.0f} % of nights recorded as before"
+        )
+        cases = (
+            (f"if {name} halves your cramps:", f"{100 * self.power.rr_0_5:.0f} % of trials"),
+            ("if it cuts them by a quarter:", f"{100 * self.power.rr_0_75:.0f} %"),
+            ("if it does nothing:", f"{100 * self.power.false_benefit:.1f} % (wrongly)"),
+        )
+        width = max(len(c[0]) for c in cases) + 2
         lines += [
             "",
-            f"Your baseline: {self.baseline_per_week:.2g} cramps a week ({self.baseline_source}).",
-            "What this trial is likely to conclude (simulated):",
-            f"  if {name} halves your cramps:         'benefit' in "
-            f"{100 * self.power.rr_0_5:.0f} % of trials",
-            f"  if it cuts them by a quarter:        'benefit' in {100 * self.power.rr_0_75:.0f} %",
-            f"  if it does nothing:                  'benefit' (wrongly) in "
-            f"{100 * self.power.false_benefit:.1f} %",
+            f"Your baseline: {self.baseline_per_week:.2g} cramps a week "
+            f"({spread}{self.baseline_source}).",
+            f"What this trial is likely to conclude ({self.power.trials:,} simulated "
+            f"trials{recorded}):",
+            *(f"  {case:<{width}}'benefit' in {share}" for case, share in cases),
         ]
         if self.recommended_period_weeks is not None and self.power_at_recommended is not None:
             lines.append(
@@ -301,12 +309,13 @@ def _power_of(
     dispersion: float,
     rule: DecisionRule,
     trials: int,
+    share: float,
     only_half: bool = False,
 ) -> DesignPower:
     design = make_design(seed, start, pairs, 7 * weeks, washout, first_washout=first_washout)
     nights, is_b = _analysed(design)
     return design_power(
-        per_week, nights, is_b, dispersion, rule, trials=trials, only_half=only_half
+        per_week, nights * share, is_b, dispersion, rule, trials=trials, only_half=only_half
     )
 
 
@@ -319,6 +328,7 @@ def _recommend(
     per_week: float,
     dispersion: float,
     rule: DecisionRule,
+    share: float,
 ) -> int | None:
     """The shortest period (weeks) reaching TARGET_POWER at RR 0.5 (bisection over whole
     weeks; power grows with length), or None when three years are not enough."""
@@ -337,6 +347,7 @@ def _recommend(
             dispersion,
             rule,
             DESIGN_TRIALS,  # the same simulated trials as the figure finally shown
+            share,
             only_half=True,
         )
         return found.rr_0_5 >= TARGET_POWER
@@ -368,6 +379,7 @@ def make_plan(
     baseline_per_week: Any = None,
     dispersion: Any = None,
     interim_looks: bool = False,
+    mcid: Any = None,
     rule: DecisionRule | None = None,
     earliest: dt.date = v.MIN_DATE,
 ) -> Plan:
@@ -410,8 +422,11 @@ def make_plan(
     the_seed = (
         secrets.randbelow(MAX_SEED + 1) if seed is None else v.int_range(seed, "seed", 0, MAX_SEED)
     )
+    relative = {"yesterday": -1, "today": 0, "tomorrow": 1}
     if start is None:
         first = today + dt.timedelta(days=1)
+    elif isinstance(start, str) and start.strip().lower() in relative:
+        first = today + dt.timedelta(days=relative[start.strip().lower()])
     else:
         first = dt.date.fromisoformat(v.iso_date(start, "start", None, earliest))
         if first > today + dt.timedelta(days=MAX_AHEAD_DAYS):
@@ -420,6 +435,9 @@ def make_plan(
                 f"{first} is more than a year ahead; plan closer to the start",
                 code="out-of-range",
             )
+    low: float | None = None
+    high: float | None = None
+    share = 1.0
     if baseline_per_week is not None:
         per_week = v.number(baseline_per_week, "baseline_per_week", 0.0, 50.0)
         if per_week <= 0:
@@ -430,11 +448,11 @@ def make_plan(
             )
         source = "given"
         phi = 1.0
-        found_base = baseline_from_diary(data, min(first, today + dt.timedelta(days=1)))
+        found_base = baseline_from_diary(data, min(first, today))
         if found_base is not None:
-            phi = found_base.dispersion
+            phi, share = found_base.dispersion, found_base.recorded_share
     else:
-        found_base = baseline_from_diary(data, min(first, today + dt.timedelta(days=1)))
+        found_base = baseline_from_diary(data, min(first, today))
         if found_base is None:
             raise InputError(
                 "baseline_per_week",
@@ -452,17 +470,20 @@ def make_plan(
                 code="required",
             )
         per_week, phi, source = found_base.per_week, found_base.dispersion, found_base.source
+        low, high, share = found_base.low, found_base.high, found_base.recorded_share
     if dispersion is not None:
         phi = v.number(dispersion, "dispersion", 1.0, 20.0)
     the_rule = rule or DecisionRule()
+    if mcid is not None:
+        the_rule = DecisionRule(parse_mcid(mcid), the_rule.p_benefit_min, the_rule.p_meaningful_min)
     before = _state_before(data, first, found.item, vs.item if vs else None)
     design = make_design(the_seed, first, n_pairs, 7 * weeks, washout, first_washout=True)
     first_washout = before != design[0].condition
     design = make_design(the_seed, first, n_pairs, 7 * weeks, washout, first_washout=first_washout)
     nights, is_b = _analysed(design)
-    chosen = design_power(per_week, nights, is_b, phi, the_rule)
+    chosen = design_power(per_week, nights * share, is_b, phi, the_rule)
     recommended = _recommend(
-        the_seed, first, n_pairs, washout, first_washout, per_week, phi, the_rule
+        the_seed, first, n_pairs, washout, first_washout, per_week, phi, the_rule, share
     )
     at_recommended = None
     if recommended is not None:
@@ -476,15 +497,16 @@ def make_plan(
             per_week,
             phi,
             the_rule,
-            4000,
+            DESIGN_TRIALS,
+            share,
         )
     years = None
     warnings: list[str] = []
     name = found.item.replace("-", " ")
     if recommended is None:
         per_arm = nights_per_arm_needed(per_week, 0.5, phi)
-        share = max(0.3, 1.0 - washout / (7.0 * weeks))
-        years = 2.0 * per_arm / share / 365.25
+        counted = max(0.3, 1.0 - washout / (7.0 * weeks)) * share
+        years = 2.0 * per_arm / counted / 365.25
         warnings.append(
             f"at {per_week:.2g} cramps a week a clear answer (an 80 % chance of 'benefit' if "
             f"{name} halves your cramps) would take about {years:.0f} years"
@@ -527,6 +549,9 @@ def make_plan(
         design=design,
         baseline_per_week=round(per_week, 3),
         baseline_source=source,
+        baseline_low=low,
+        baseline_high=high,
+        recorded_share=share,
         dispersion=round(phi, 2),
         power=chosen,
         recommended_period_weeks=recommended,

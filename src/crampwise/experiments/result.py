@@ -207,6 +207,13 @@ class ExperimentResult(Record):
                 f"  allowing for a steady change over the periods: rate ratio {t.estimate:.2f} "
                 f"({t.low:.2f} to {t.high:.2f}), verdict {self.trend_adjusted.verdict}"
             )
+        pp = self.per_protocol
+        if pp is not None and pp.rate_ratio.estimate is not None:
+            lines.append(
+                f"  nights taken as assigned only (per protocol, {pp.nights} nights): rate "
+                f"ratio {pp.rate_ratio.estimate:.2f} ({pp.rate_ratio.low:.2f} to "
+                f"{pp.rate_ratio.high:.2f}), verdict {pp.verdict}"
+            )
         if self.more_weeks_needed:
             lines.append(
                 f"  about {self.more_weeks_needed} more weeks would more likely than not settle it"

@@ -63,6 +63,9 @@ class Tonight(Record):
     take: tuple[str, ...]
     avoid: tuple[str, ...]
     instruction: str
+    # last night belonged to the experiment and asked for a dose that is not recorded
+    # (taken or missed): the item to record, else None
+    unrecorded_last_night: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class Tonight(Record):
             "take": list(self.take),
             "avoid": list(self.avoid),
             "instruction": self.instruction,
+            "unrecorded_last_night": self.unrecorded_last_night,
         }
 
     def to_text(self) -> str:
@@ -317,6 +321,7 @@ class ExperimentsModule:
             )
         k = exp.design.index(period)
         washout = period.washout_until is not None and iso <= period.washout_until
+        unrecorded = self._unrecorded(exp, date - dt.timedelta(days=1))
         take: tuple[str, ...]
         avoid: tuple[str, ...]
         if period.condition == "B":
@@ -346,7 +351,19 @@ class ExperimentsModule:
             take=take,
             avoid=tuple(a for a in avoid if a),
             instruction=text,
+            unrecorded_last_night=unrecorded,
         )
+
+    def _unrecorded(self, exp: Experiment, night: dt.date) -> str | None:
+        """The item whose dose ``night`` asked for when none is recorded (taken or not)."""
+        period = exp.period_on(night.isoformat())
+        if period is None:
+            return None
+        item = exp.item if period.condition == "B" else exp.comparator
+        if item is None:
+            return None
+        iso = night.isoformat()
+        return None if self._store.list_adherence(item, iso, iso) else item
 
     def status(self, experiment_id: int | str | None = None) -> Status:
         """Progress, counted nights per condition, adherence; interim numbers only when the
@@ -428,7 +445,14 @@ class ExperimentsModule:
             raise ConflictError(
                 f"experiment {exp.id} already ended on {exp.end}; there is nothing to stop"
             )
-        day = max(day, exp.start)
+        if date is not None and day < exp.start:
+            raise InputError(
+                "stopped_on",
+                f"{day} is before the experiment's first night ({exp.start}); give a night "
+                f"from {exp.start} to {exp.end}",
+                code="out-of-range",
+            )
+        day = max(day, exp.start)  # stopping before it began: no night is in the trial
         with self._store.write():
             assert exp.id is not None
             self._store.set_experiment_stop(exp.id, day, why)

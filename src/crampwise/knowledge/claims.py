@@ -44,6 +44,7 @@ from typing import Any
 from crampwise.errors import InputError, UnknownNameError
 from crampwise.knowledge import foodreport
 from crampwise.knowledge import foods as fd
+from crampwise.knowledge.claimwords import known_food, plain_claim
 from crampwise.validate import shown
 from crampwise.validate import text as checked_text
 
@@ -110,6 +111,13 @@ class ClaimResult:
     stated: float | None
     evidence: tuple[dict[str, Any], ...]
     notes: tuple[str, ...] = field(default=())
+    foods: tuple[str, ...] = field(default=())  # the foods as the person named them
+
+    def answer(self) -> list[str]:
+        """The verdict and its reason in plain words (see :func:`.claimwords.answer`)."""
+        from crampwise.knowledge.claimwords import answer
+
+        return answer(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,10 +129,11 @@ class ClaimResult:
             "stated": self.stated,
             "tolerance": TOLERANCE,
             "notes": list(self.notes),
+            "answer": self.answer(),
         }
 
     def to_text(self) -> str:
-        lines = [f"{self.claim!r}: {self.verdict}"]
+        lines = [*self.answer(), "", f"The numbers ({self.claim!r}: {self.verdict}):"]
         for item in self.evidence:
             lines.extend(_evidence_text(self.kind, self.nutrient, item))
         lines.extend(f"note: {n}" for n in self.notes)
@@ -163,7 +172,7 @@ def _confirms(stated: float, actual: float | None) -> bool | None:
 
 def check_claim(text: str) -> ClaimResult:
     """Judge ``text`` against USDA SR28 and IFCT 2017 (see the module docstring)."""
-    claim = _clean(checked_text(text, "claim", 200))
+    claim = plain_claim(_clean(checked_text(text, "claim", 200)))
     if not claim:
         raise InputError("claim", "give a claim, e.g. " + " or ".join(map(repr, CLAIM_FORMS)))
     m = _AMOUNT.match(claim)
@@ -210,7 +219,8 @@ def _portion(food: fd.Food, text: str) -> tuple[float, str]:
 
 
 def _check_amount(claim: str, x: str, y: str, n: str, portion_text: str) -> ClaimResult:
-    query = _food_query(x)
+    loose: list[str] = []
+    query = known_food(_food_query(x), loose)
     nutrient = _nutrient(y)
     stated = _number(n)
     foods = fd.counterparts(query)
@@ -244,7 +254,7 @@ def _check_amount(claim: str, x: str, y: str, n: str, portion_text: str) -> Clai
     tables = list(foods)
     primary = tables.index("usda-sr28") if "usda-sr28" in tables else 0
     verdict = _verdict([confirmed[primary]], [], _names(foods), nutrient)
-    notes = [*_notes(foods), *_closest_portion_note(weigher, nutrient, stated, label)]
+    notes = [*loose, *_notes(foods), *_closest_portion_note(weigher, nutrient, stated, label)]
     for i, table in enumerate(tables):
         if i != primary and confirmed[i] is not None and confirmed[i] != confirmed[primary]:
             mg = evidence[i]["mg"]
@@ -253,7 +263,9 @@ def _check_amount(claim: str, x: str, y: str, n: str, portion_text: str) -> Clai
                 f"weight, which {'would' if confirmed[i] else 'would not'} confirm the number; "
                 f"the verdict follows {_LABEL[tables[primary]]}."
             )
-    return ClaimResult(claim, "amount", verdict, nutrient, stated, tuple(evidence), tuple(notes))
+    return ClaimResult(
+        claim, "amount", verdict, nutrient, stated, tuple(evidence), tuple(notes), (query,)
+    )
 
 
 def _closest_portion_note(food: fd.Food, nutrient: str, stated: float, used: str) -> list[str]:
@@ -276,7 +288,8 @@ def _check_ratio(
     claim: str, x: str, z: str, y: str, stated: float | None, *, less: bool = False
 ) -> ClaimResult:
     nutrient = _nutrient(y)
-    qx, qz = _food_query(x), _food_query(z)
+    loose: list[str] = []
+    qx, qz = known_food(_food_query(x), loose), known_food(_food_query(z), loose)
     fx, fz = fd.counterparts(qx), fd.counterparts(qz)
     rows = foodreport.table_comparisons(qx, qz, nutrient)
     if not rows:
@@ -335,7 +348,8 @@ def _check_ratio(
         nutrient,
         stated,
         tuple(evidence),
-        tuple(dict.fromkeys([*_notes(fx), *_notes(fz)])),
+        tuple(dict.fromkeys([*loose, *_notes(fx), *_notes(fz)])),
+        (qx, qz),
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "Portion",
     "common_portions",
     "counterparts",
+    "everyday_portion",
     "find_portion",
     "food_source",
     "grams_for",
@@ -628,16 +629,33 @@ def nutrients_for(food: Food | str, amount: float, unit: str) -> dict[str, float
     return out
 
 
-_PORTION_PREFERENCE = ("cup", "tbsp", "oz", "medium", "serving")
+_PORTION_PREFERENCE = ("cup", "tbsp", "oz", "serving")
+
+
+def everyday_portion(food: Food) -> Portion | None:
+    """The portion people mean when they name a food: one whole item where the food comes
+    in items (a medium banana, 118 g), else an ounce where SR28 gives one (nuts and seeds:
+    a handful), else a cup (of coconut water, milk, chopped leaves), else the first measure
+    SR28 gives; ``None`` without portions."""
+    heads = [(p, _words(re.split(r"[,(]", p.unit)[0])) for p in food.portions]
+    for word in _WHOLE_ITEM_WORDS:
+        for portion, head in heads:
+            if word in head and not head & _MEASURE_WORDS:
+                return portion
+    for portion, head in heads:
+        if head == _words("oz"):  # "oz (23 whole kernels)", not "fl oz"
+            return portion
+    for unit in _PORTION_PREFERENCE:
+        measure = find_portion(food, unit)
+        if measure is not None:
+            return measure
+    return food.portions[0] if food.portions else None
 
 
 def common_portions(a: Food, b: Food) -> tuple[Portion, Portion] | None:
-    """A like-for-like household portion of two foods: a shared measure (cup first), else
-    each food's first SR28 portion; ``None`` when either has no portions."""
-    if not a.portions or not b.portions:
+    """The everyday portion of each of two foods (:func:`everyday_portion`: a medium
+    banana against a cup of coconut water); ``None`` when either has no portions."""
+    pa, pb = everyday_portion(a), everyday_portion(b)
+    if pa is None or pb is None:
         return None
-    for unit in _PORTION_PREFERENCE:
-        pa, pb = find_portion(a, unit), find_portion(b, unit)
-        if pa is not None and pb is not None:
-            return pa, pb
-    return a.portions[0], b.portions[0]
+    return pa, pb

@@ -44,6 +44,10 @@ def drug_report(name: str) -> dict[str, Any]:
     text(name, "drug", 200)  # a 120 KB argument is refused, not searched (it took seconds)
     classes = drug_classes()
     match = match_medication(name)
+    if not match.drugs:
+        mineral = _mineral_report(name)
+        if mineral is not None:
+            return mineral
     warnings = [
         {"text": words, "sources": cite(list(keys))}
         for cls, (words, keys) in _CLASS_WARNINGS.items()
@@ -82,8 +86,84 @@ def drug_report(name: str) -> dict[str, Any]:
     }
 
 
+#: What a supplement's interaction rows are about, in plain words.
+_RISK_WORDS = {
+    "hyperkalemia-risk": "can raise blood potassium too far",
+    "hypermagnesemia-risk": "can raise blood magnesium too far",
+    "hypercalcemia-risk": "can raise blood calcium too far",
+    "spacing": "must be taken hours apart from it",
+    "vitamin-k-warfarin": "works against it",
+}
+
+
+def _mineral_report(name: str) -> dict[str, Any] | None:
+    """K-Tab, Klor-Con, Slow-Mag, Tums …: a mineral product, checked as its nutrient."""
+    from crampwise.knowledge import (
+        drug_classes,
+        drugs,
+        interactions,
+        is_prescription_mineral,
+        match_nutrient,
+    )
+
+    found = match_nutrient(name)
+    if found is None:
+        return None
+    nutrient = found.nutrient
+    classes, table = drug_classes(), drugs()
+    checks: list[dict[str, Any]] = []
+    for ix in interactions():
+        if ix.nutrient != nutrient.id:
+            continue
+        if ix.target_kind == "class":
+            with_what = classes[ix.target].name
+        elif ix.target_kind == "drug":
+            with_what = table[ix.target].generic
+        elif ix.target_kind == "lab-high":
+            with_what = f"a high blood {ix.target}"
+        else:
+            with_what = "reduced" if ix.target == "kidney-reduced" else "severely reduced"
+            with_what += " kidney function"
+        checks.append({"with": with_what, "code": ix.code, "severity": ix.severity,
+                       "sources": cite(list(ix.sources))})
+    return {
+        "query": name,
+        "nutrient": nutrient.name,
+        "form": found.form.form if found.form is not None else None,
+        "prescription": is_prescription_mineral(name),
+        "checks": checks,
+        "products": [],
+        "not_reviewed": [],
+        "warnings": [],
+        "drugs": [],
+    }
+
+
+def _mineral_text(report: dict[str, Any]) -> str:
+    form = f" ({report['nutrient']} {report['form']})" if report["form"] else ""
+    kind = "a prescription" if report["prescription"] else "a"
+    what = f"{report['query']} is {kind} {report['nutrient']} product{form}: crampwise checks it"
+    if report["query"].strip().casefold() == report["nutrient"].casefold():
+        what = f"{report['nutrient']} is a supplement crampwise checks"
+    lines = [f"{what} against its upper limit (if one is set) and these interactions:"]
+    by_code: dict[str, list[str]] = {}
+    for check in report["checks"]:
+        by_code.setdefault(check["code"], []).append(check["with"])
+    for code, names in by_code.items():
+        lines.append(f"  {_RISK_WORDS.get(code, code)}: {', '.join(dict.fromkeys(names))}")
+    if not by_code:
+        lines.append("  (no interaction of it is shipped; that does not mean there is none)")
+    lines.append(
+        "Your own medicines and labs are checked by the safety check. Never stop a prescribed "
+        "medicine on your own; ask your prescriber. crampwise is not medical advice."
+    )
+    return "\n".join(lines)
+
+
 def drug_report_text(report: dict[str, Any]) -> str:
     """The drug report in plain words."""
+    if "nutrient" in report:
+        return _mineral_text(report)
     lines = []
     for product in report.get("products", []):
         lines.append(f"{report['query']} contains: {product}")

@@ -16,6 +16,7 @@ __all__ = [
     "MedicationMatch",
     "NutrientMatch",
     "TypedName",
+    "display_name",
     "elemental_mg",
     "find_supplement_form",
     "is_nutrient_name",
@@ -164,7 +165,7 @@ def match_medication(name: str) -> MedicationMatch:
     ``drugs == ()``.
     """
     index = _drug_index()
-    key = _norm(name)
+    key = _norm(_without_strength(name))
     found: list[Drug] = []
     unknown: list[str] = []
     made: list[Product] = []
@@ -199,6 +200,22 @@ def match_medication(name: str) -> MedicationMatch:
     )
 
 
+# A strength at the end of a medicine's name: "160/12.5", "100/25 mg", "50-12.5",
+# "100/62.5/25 mcg". Its numbers are no ingredient ("12.5" is not an unknown medicine).
+_STRENGTH_UNIT = r"(?:mg|mcg|µg|ug|g|ml|iu|units?|meq|mmol|%)"
+_STRENGTH = re.compile(
+    rf"\s+\d+(?:[.,]\d+)?\s*{_STRENGTH_UNIT}?"
+    rf"(?:\s*[/-]\s*\d+(?:[.,]\d+)?\s*{_STRENGTH_UNIT}?)*\s*$",
+    re.IGNORECASE,
+)
+
+
+def _without_strength(name: str) -> str:
+    """``name`` without a strength written at its end ("Diovan HCT 160/12.5")."""
+    bare = _STRENGTH.sub("", name)
+    return bare if bare.strip() else name
+
+
 def _later_names(
     key: str, index: dict[str, tuple[str, str]], take: Callable[[tuple[str, str]], None]
 ) -> None:
@@ -214,6 +231,53 @@ def _later_names(
             i += len(prefix.split(" "))
         else:
             i += 1
+
+
+@cache
+def _spellings() -> dict[str, str]:
+    """Normalised name -> the table's own spelling ("k tab" -> "K-Tab", "diovan hct" ->
+    "Diovan HCT", "vitamin d" -> "vitamin D"); brands first."""
+    names = [b.name for b in mineral_products()]
+    names += [n for p in products().values() for n in p.brands]
+    names += [n for d in drugs().values() for n in (*d.brands, d.generic)]
+    names += [n.name for n in nutrients().values()]
+    names += [n for p in products().values() for n in p.aliases]
+    names += [n for d in drugs().values() for n in d.aliases]
+    spelled: dict[str, str] = {}
+    for name in names:
+        spelled.setdefault(_norm(name), name)
+    return spelled
+
+
+_VITAMIN = re.compile(r"\b(vitamin )([a-z])(?=\d*\b)|\b([dkb])(\d{1,2})\b")
+
+
+#: Release forms and strengths written after a brand, as labels print them ("Cipro XR").
+_RELEASE = frozenset({"xr", "er", "sr", "cr", "xl", "la", "dr", "ec", "hct", "odt", "mr"})
+
+
+def _release(word: str) -> str:
+    """ "XR" for "xr", "M20" for "m20"; other words as they are."""
+    if word in _RELEASE or re.fullmatch(r"[a-z]\d+", word):
+        return word.upper()
+    return word
+
+
+@lru_cache(maxsize=1024)
+def display_name(item: str) -> str:
+    """A stored name as people write it, for messages: the slug ``vitamin-d3`` is "vitamin
+    D3", ``magnesium-oxide`` "magnesium oxide", ``k-tab`` "K-Tab", ``diovan hct 160/12.5``
+    "Diovan HCT 160/12.5". Names the tables do not know lose only their dashes."""
+    words = [w for w in re.split(r"\s+|(?<!\d)-|-(?!\d)", item.strip()) if w]
+    spelled = _spellings()
+    for end in range(len(words), 0, -1):
+        hit = spelled.get(_norm(" ".join(words[:end])))
+        if hit is not None:
+            return " ".join([hit, *(_release(w) for w in words[end:])])
+    text = " ".join(words)
+    return _VITAMIN.sub(
+        lambda m: m[1] + m[2].upper() if m[1] else m[3].upper() + m[4], text
+    )
 
 
 def medication_suggestions(name: str) -> list[str]:
@@ -338,7 +402,7 @@ class TypedName:
 # "magnesium 400mg", "vitamin D3 5000", "K-Tab 10 mEq", "calcium carbonate 600": a name, a
 # separator, a number and an optional unit at the end. "Diovan HCT 160/12.5" is left alone.
 _TRAILING_DOSE = re.compile(
-    r"^(?P<name>.*?\S)[\s,]+(?P<dose>\d+(?:[.,]\d+)?)\s*"
+    r"^(?P<name>.*?\S)[\s,]+(?P<dose>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)\s*"
     r"(?P<unit>[^\W\d_][\w. ]*?)?\.?\s*$"
 )
 
@@ -356,12 +420,14 @@ def parse_typed_name(text: str, kind: str = "supplement") -> TypedName:
     """
     name, dose, unit = text.strip(), None, None
     found = _TRAILING_DOSE.match(name)
+    if found is not None and _split_inside_a_number(name, found):
+        found = None  # "50,000,0 IU": no clear number, so no dose is guessed
     if found is not None and not found["name"].endswith(("/", "+")):
         spelled = found["unit"]
         unit_key = " ".join(spelled.lower().split()) if spelled else ""
         unit = vocab.UNIT_SPELLINGS.get(unit_key) if unit_key else None
         if not spelled or unit is not None:
-            name, dose = found["name"].strip(" ,"), float(found["dose"].replace(",", "."))
+            name, dose = found["name"].strip(" ,"), _number(found["dose"])
         if not spelled:
             nutrient = match_nutrient(name) if kind == "supplement" else None
             if nutrient is None:
@@ -370,6 +436,22 @@ def parse_typed_name(text: str, kind: str = "supplement") -> TypedName:
                 unit = nutrient.nutrient.unit
     form = _form_in_name(name) if kind == "supplement" else None
     return TypedName(name, dose, unit, form)
+
+
+def _split_inside_a_number(text: str, found: re.Match[str]) -> bool:
+    """Whether the dose was cut out of a longer number: "50,000,0 IU" read as name "… 50"
+    and dose "000,0". The name then ends in a bare number followed by a comma ("vitamin
+    D3, 1000 IU" is fine: D3 is a word)."""
+    last = found["name"].split()[-1]
+    return last.isdigit() and "," in text[found.end("name") : found.start("dose")]
+
+
+def _number(text: str) -> float:
+    """A dose as written: "50,000" is fifty thousand (a comma before groups of three digits
+    separates thousands, as on labels: "Vitamin D3 50,000 IU"); "2,5" is a decimal comma."""
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", text):
+        return float(text.replace(",", ""))
+    return float(text.replace(",", "."))
 
 
 def _form_in_name(name: str) -> str | None:

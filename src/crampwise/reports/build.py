@@ -280,6 +280,9 @@ def experiment_row(exp: Experiment, state: str, result: ExperimentResult | None)
         f"cramps) ≥ {100 * exp.p_meaningful_min:.0f} % and P(any) ≥ "
         f"{100 * exp.p_benefit_min:.0f} %, fixed before the start"
     )
+    if result is None and state == "stopped":  # stopped before a pair of periods was over
+        detail = f"Stopped before any comparison was possible. {plan}."
+        return ExperimentRow(item=exp.item, state=when, verdict="none", detail=detail)
     if result is None:
         verdict = "not yet"
         detail = f"The plan allows no look before its last night. {plan}."

@@ -94,6 +94,11 @@ class SupplementUse:
         """On the medication list, or a prescription product such as K-Tab or Klor-Con."""
         return self.intake.kind == "medication" or kb.is_prescription_mineral(self.intake.item)
 
+    @property
+    def label(self) -> str:
+        """The name as people write it, for messages ("vitamin D3", not ``vitamin-d3``)."""
+        return kb.display_name(self.intake.item)
+
 
 @dataclass(frozen=True)
 class MedicationUse:
@@ -103,6 +108,11 @@ class MedicationUse:
     @property
     def name(self) -> str:
         return self.intake.item
+
+    @property
+    def label(self) -> str:
+        """The name as people write it, for messages ("Diovan HCT", "K-Tab")."""
+        return kb.display_name(self.intake.item)
 
     def has_class(self, cls: str) -> bool:
         return cls in self.match.classes

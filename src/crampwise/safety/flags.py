@@ -17,7 +17,7 @@ __all__ = [
 ]
 
 from crampwise import knowledge as kb
-from crampwise.safety.context import Finding, LabValue, SafetyContext
+from crampwise.safety.context import Finding, LabValue, MedicationUse, SafetyContext
 
 #: Red flags that are signs of a blood clot, and the risk questions asked alongside them.
 DVT_SIGNS: tuple[str, ...] = ("one-sided-calf-swelling-warmth", "breathless-or-chest-pain")
@@ -94,7 +94,7 @@ def red_flags(ctx: SafetyContext) -> list[Finding]:
             if risks:
                 message += f" Things that make a clot more likely apply to you: {risks}."
         if flag_id == "dark-urine-muscle-pain":
-            statins = [m.name for m in ctx.medications if m.has_class("statin")]
+            statins = [m.label for m in ctx.medications if m.has_class("statin")]
             if statins:
                 message += (
                     f" You take {', '.join(statins)} (a statin): tell the clinician; "
@@ -113,10 +113,15 @@ def _clot_risks(ctx: SafetyContext) -> str:
     ]
     if ctx.stage == "pregnant":
         risks.append("pregnancy")
-    hormones = [m.name for m in ctx.medications if m.has_class("estrogen") or m.has_class("serm")]
+    hormones = [m.label for m in ctx.medications if _oestrogen_type(m)]
     if hormones:
         risks.append(f"an oestrogen-type medicine ({', '.join(hormones)})")
     return "; ".join(risks)
+
+
+def _oestrogen_type(med: MedicationUse) -> bool:
+    """An oestrogen, the pill or HRT, or a SERM: each makes a clot more likely."""
+    return any(med.has_class(c) for c in ("estrogen", "estrogen-containing", "serm"))
 
 
 def meant_for_adults(ctx: SafetyContext) -> list[Finding]:

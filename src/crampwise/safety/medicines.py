@@ -52,10 +52,10 @@ def _quinine_intro(med: MedicationUse) -> str:
     """Name a brand as quinine; do not repeat the word when the entry is plain quinine."""
     if med.has_drug("hydroquinine"):
         return (
-            f"{med.name} is hydroquinine, a close relative of quinine (guidelines group them "
+            f"{med.label} is hydroquinine, a close relative of quinine (guidelines group them "
             "together); crampwise treats it as quinine. "
         )
-    return "" if med.name.strip().lower() == "quinine" else f"{med.name} is quinine. "
+    return "" if med.name.strip().lower() == "quinine" else f"{med.label} is quinine. "
 
 
 def cinchona(ctx: SafetyContext) -> list[Finding]:
@@ -64,7 +64,7 @@ def cinchona(ctx: SafetyContext) -> list[Finding]:
         Finding(
             "quinine",
             "caution",
-            f"{m.name} contains cinchona, the bark quinine comes from; its label says to ask a "
+            f"{m.label} contains cinchona, the bark quinine comes from; its label says to ask a "
             "doctor before use if you are sensitive to quinine. If you notice bleeding, "
             "bruising, purple spots or blood in urine or stool, stop it and get medical help "
             "today. crampwise never suggests quinine for cramps.",
@@ -85,7 +85,8 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
             continue
         links = "; ".join(f"{label}: {ev.describe()}" for label, ev in evidence)
         generic = med.match.generic
-        named = med.name if med.name.casefold() == generic.casefold() else f"{med.name} ({generic})"
+        same = med.name.casefold() == generic.casefold()
+        named = med.label if same else f"{med.label} ({generic})"
         message = f"{named} is linked with leg cramps. {links}"
         message = message if message.endswith(".") else message + "."
         if any("garrison-2012" in ev.sources for _, ev in evidence):
@@ -156,7 +157,7 @@ _DOUBLE_UP = (
 
 
 def _duplicate_drug(first: MedicationUse, later: MedicationUse, shared: list[str]) -> Finding:
-    a, b = first.name, later.name
+    a, b = first.label, later.label
     gen_a, gen_b = first.match.generic, later.match.generic
     if a.casefold() == b.casefold():
         text = f"{b} is on your list twice."
@@ -171,7 +172,7 @@ def _duplicate_drug(first: MedicationUse, later: MedicationUse, shared: list[str
     generics = {gen_a.casefold(), gen_b.casefold()}
     brand = a.casefold() != b.casefold() and not {a.casefold(), b.casefold()} <= generics
     sources = kb.cite(["label-brands"]) if brand else []
-    items = list(dict.fromkeys([b, a]))
+    items = list(dict.fromkeys([later.name, first.name]))
     return Finding("duplicate-medication", "warning", text + _DOUBLE_UP, items, sources)
 
 
@@ -182,8 +183,9 @@ def _duplicate_nutrient(first: SupplementUse, later: SupplementUse) -> Finding:
     def where(intake: Intake) -> str:
         return "on your medication list" if intake.kind == "medication" else "a supplement"
 
+    name_a, name_b = kb.display_name(a.item), kb.display_name(b.item)
     message = (
-        f"{b.item} ({where(b)}) and {a.item} ({where(a)}) are both {nutrient}: you take it "
+        f"{name_b} ({where(b)}) and {name_a} ({where(a)}) are both {nutrient}: you take it "
         "twice over, and the amounts add up. Check with your prescriber or pharmacist before "
         "taking both."
     )
@@ -205,7 +207,7 @@ def unknown_medications(ctx: SafetyContext) -> list[Finding]:
         risky = [name for name in close if _interacts(ctx, name)]
         what = ", ".join(repr(u) for u in unknown)
         if med.match.products and med.match.drugs:
-            what += f" (in {med.name})"
+            what += f" (in {med.label})"
         if risky:
             supplements = ", ".join(_interacting_supplements(ctx, risky[0]))
             message = (
@@ -236,7 +238,7 @@ def _interacting_supplements(ctx: SafetyContext, name: str) -> list[str]:
             ix.target_kind == "drug" and ix.target in ids
         )
         if applies:
-            hits += [s.intake.item for s in ctx.supplements_of(ix.nutrient)]
+            hits += [s.label for s in ctx.supplements_of(ix.nutrient)]
     return list(dict.fromkeys(hits))
 
 
@@ -251,7 +253,7 @@ def unknown_supplements(ctx: SafetyContext) -> list[Finding]:
         Finding(
             "unknown-supplement",
             "info",
-            f"crampwise does not know the supplement {s.intake.item!r} and cannot check it for "
+            f"crampwise does not know the supplement {s.label!r} and cannot check it for "
             "interactions or limits. That does not mean it is safe: ask your pharmacist. "
             f"Known supplements: {', '.join(names)}.",
             [s.intake.item],

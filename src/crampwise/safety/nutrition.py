@@ -159,10 +159,11 @@ class Contribution:
     intakes: int = 1  # intakes a day (amount = per intake x intakes)
 
     def describe(self, unit: str) -> str:
+        name = self.item if self.kind == "food" else kb.display_name(self.item)
         if self.intakes > 1:
             each = self.amount / self.intakes
-            return f"{self.item} {each:,.0f} {unit} x {self.intakes} = {self.amount:,.0f} {unit}"
-        return f"{self.item} {self.amount:,.0f} {unit}"
+            return f"{name} {each:,.0f} {unit} x {self.intakes} = {self.amount:,.0f} {unit}"
+        return f"{name} {self.amount:,.0f} {unit}"
 
 
 @dataclass(frozen=True)

@@ -141,7 +141,8 @@ def not_counted(ctx: SafetyContext) -> list[Finding]:
         Finding(
             "not-counted",
             "info",
-            f"crampwise could not count {item!r} in your daily totals: {_sentence(reason)} "
+            f"crampwise could not count {kb.display_name(item)!r} in your daily totals: "
+            f"{_sentence(reason)} "
             "The upper-limit checks leave it out.",
             [item],
             [],
@@ -193,9 +194,9 @@ def _advice(ix: kb.Interaction, supplement: SupplementUse) -> str:
 def _targets(ctx: SafetyContext, ix: kb.Interaction) -> list[tuple[str, list[str]]]:
     """(text for {drug}, item names) for everything in the diary this rule row applies to."""
     if ix.target_kind == "class":
-        return [(m.name, [m.name]) for m in ctx.medications if m.has_class(ix.target)]
+        return [(m.label, [m.name]) for m in ctx.medications if m.has_class(ix.target)]
     if ix.target_kind == "drug":
-        return [(m.name, [m.name]) for m in ctx.medications if m.has_drug(ix.target)]
+        return [(m.label, [m.name]) for m in ctx.medications if m.has_drug(ix.target)]
     if ix.target_kind == "condition" and ix.target == "kidney-reduced":
         return [(ctx.kidney.detail, [])] if ctx.kidney.reduced else []
     if ix.target_kind == "condition" and ix.target == "kidney-severe":
@@ -236,7 +237,7 @@ def _interaction_pairs(ctx: SafetyContext, code: str) -> list[tuple[kb.Interacti
                     continue
                 message = ix.message.format(
                     drug=drug_text,
-                    supplement=supplement.intake.item,
+                    supplement=supplement.label,
                     advice=_advice(ix, supplement),
                 )
                 message += _same_time_note(ctx, ix, supplement.intake.times, items)
@@ -276,7 +277,8 @@ def hypercalcemia_risk(ctx: SafetyContext) -> list[Finding]:
     """
     pairs = _interaction_pairs(ctx, "hypercalcemia-risk")
     high = {f.items[0] for ix, f in pairs if ix.target_kind == "lab-high"}
-    thiazides = [m.name for m in ctx.medications if m.has_class("thiazide-diuretic")]
+    thiazide_meds = [m for m in ctx.medications if m.has_class("thiazide-diuretic")]
+    thiazides = [m.name for m in thiazide_meds]
     found: list[Finding] = []
     for ix, finding in pairs:
         supplement = finding.items[0]
@@ -284,7 +286,8 @@ def hypercalcemia_risk(ctx: SafetyContext) -> list[Finding]:
             continue  # said in the high-calcium warning below
         if ix.target_kind == "lab-high" and thiazides:
             note = (
-                f" {', '.join(thiazides)} (a thiazide-type diuretic) also makes the kidneys "
+                f" {', '.join(m.label for m in thiazide_meds)} (a thiazide-type diuretic) "
+                "also makes the kidneys "
                 "keep calcium."
             )
             found.append(
