@@ -114,7 +114,8 @@ def test_the_api_gives_what_the_cli_prints(cli: CLI, tmp_path: Path, at: At) -> 
     exp = started.json()["experiment"]
     assert exp["seed"] == 42 and exp["status"] == "active"
     assert set(started.json()) == {"experiment", "plan"}
-    assert web.get("/api/experiments").json() == _json(cli, "experiment", "list") == [exp]
+    listed = web.get("/api/experiments").json()
+    assert listed == _json(cli, "experiment", "list") == [{**exp, "state": "scheduled"}]
     design = exp["design"]
     # tonight in each period: the API and the CLI agree, evening by evening
     for p in design:
@@ -161,7 +162,8 @@ def test_stop_through_the_api(cli: CLI, tmp_path: Path, at: At) -> None:
     gone = later.post("/api/experiments/stop", json={"reason": "travel"})
     assert gone.status_code == 200, gone.text
     assert gone.json()["status"] == "stopped" and gone.json()["stop_reason"] == "travel"
-    assert [gone.json()] == _json(cli, "experiment", "list")
+    (listed,) = _json(cli, "experiment", "list", now=_at("2026-03-12"))
+    assert {**gone.json(), "state": "stopped"} == listed
     again = later.post("/api/experiments/stop", json={})
     assert again.status_code == 409
 

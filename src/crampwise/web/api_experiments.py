@@ -44,7 +44,13 @@ def plan_options(body: s.ExperimentPlanIn) -> dict[str, Any]:
 
 @router.get("", summary="Every experiment of the diary (as experiment list)")
 def experiments(t: T) -> list[dict[str, Any]]:
-    return [t.experiments.to_json(e) for e in t.experiments.list()]
+    from crampwise.experiments.runner import experiment_state
+
+    today = t.today()
+    return [
+        {**t.experiments.to_json(e), "state": experiment_state(e, today)}
+        for e in t.experiments.list()
+    ]
 
 
 @router.post("/plan", summary="Plan an experiment from your own baseline (stores nothing)")
