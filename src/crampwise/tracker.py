@@ -133,6 +133,12 @@ class Tracker:
         """True when the diary holds no data at all."""
         return self._store.is_empty()
 
+    def enable_group_commit(self) -> bool:
+        """Let concurrent writes (a server's threads) share one commit on SQLite, each
+        answered only once its own write is durable; returns whether it is on (see
+        ``storage/groupcommit.py``). The CLI leaves it off."""
+        return self._store.engine.enable_group_commit()
+
     # -- modules -------------------------------------------------------------------------
     @cached_property
     def diary(self) -> DiaryModule:

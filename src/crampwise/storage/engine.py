@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, TypeAlias
 
+    from crampwise.storage.groupcommit import Batch, GroupCommit
+
     Row: TypeAlias = tuple[Any, ...]
     Params: TypeAlias = Sequence[Any]
 else:
@@ -157,6 +159,25 @@ class Engine:
         self._single = first if single else None
         self._local = _thread._local()
         self._closed = False
+        self._group: GroupCommit | None = None  # see enable_group_commit
+
+    def enable_group_commit(self) -> bool:
+        """Let concurrent write units share one transaction and one fsync (SQLite files;
+        see ``storage/groupcommit.py``). For servers: a CLI process writes one unit and
+        keeps its own commit. Returns whether group commit is on (never on PostgreSQL,
+        whose writers commit in parallel, nor on ``:memory:`` or a read-only file)."""
+        if self._writer is None or self.read_only:
+            return False
+        if self._group is None:
+            from crampwise.storage.groupcommit import GroupCommit
+
+            self._group = GroupCommit(self, self._writer)
+        return True
+
+    @property
+    def group_commit(self) -> GroupCommit | None:
+        """The group commit in use, or None."""
+        return self._group
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, params: Params = ()) -> list[Row]:
@@ -335,6 +356,7 @@ class _Unit:
         self._kind = kind  # "write", "read" or "schema"
         self._lock = lock
         self._outer = False
+        self._batch: Batch | None = None  # the shared transaction, under group commit
 
     def __enter__(self) -> Engine:
         engine = self._engine
@@ -346,10 +368,18 @@ class _Unit:
         writing = self._kind != "read"
         if writing and engine.read_only:
             raise StorageError(engine._read_only_message())
+        group = engine._group
+        if group is not None and self._kind == "write":
+            self._batch = group.enter()
+            local.conn, local.kind = self._batch.conn, "write"
+            self._outer = True
+            return engine
         queue = engine._writer if writing else None
         if queue is not None and not queue.acquire(True, engine.timeout):
             raise StorageError(engine._busy_message(True))
         try:
+            if group is not None and writing:
+                group.flush()  # a schema change commits the pending batch and goes alone
             conn = engine._acquire(write=writing)
             try:
                 _begin(engine, conn, self._kind, self._lock)
@@ -370,6 +400,9 @@ class _Unit:
         engine = self._engine
         conn = engine._local.conn
         engine._local.conn = None
+        if self._batch is not None and engine._group is not None:
+            engine._group.exit(self._batch, ok=exc_type is None)
+            return
         try:
             _end(engine, conn, self._kind, commit=exc_type is None)
         finally:
