@@ -71,6 +71,8 @@ class _RecordMeta(type):
         namespace["__match_args__"] = fields
         if "__init__" not in namespace and bases:  # compiled on first use: Record.__init__
             namespace["__init__"] = Record.__init__
+        if "_values" not in namespace and bases:  # likewise, per class: Record._values
+            namespace["_values"] = Record._values
         return super().__new__(mcs, name, bases, namespace, **kwargs)
 
 
@@ -89,7 +91,10 @@ class Record(metaclass=_RecordMeta):
         init(self, *args, **kwargs)
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self.__record_fields__)
+        # Compiled per class on first use (as __init__ is): comparing two snapshots of a
+        # diary compares thousands of records, and a getattr loop was most of that.
+        values: tuple[Any, ...] = _compile_values(type(self))(self)
+        return values
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Record) or other.__class__ is not self.__class__:
@@ -132,6 +137,17 @@ def _compile_init(cls: type[Record]) -> Any:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     setattr(cls, "__init__", init)  # noqa: B010 - installs the compiled method
     return init
+
+
+def _compile_values(cls: type[Record]) -> Any:
+    """Build ``cls._values`` (the field values as a tuple), install it, return it."""
+    fields = "".join(f"self.{f}, " for f in cls.__record_fields__)
+    namespace: dict[str, Any] = {}
+    exec(f"def _values(self):\n    return ({fields})", namespace)
+    values = namespace["_values"]
+    values.__qualname__ = f"{cls.__qualname__}._values"
+    setattr(cls, "_values", values)  # noqa: B010 - installs the compiled method
+    return values
 
 
 def replace(record: _R, /, **changes: Any) -> _R:

@@ -16,6 +16,7 @@ from crampwise.timeparse import parse_date
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ~8 ms on this path
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from crampwise.clock import Clock
@@ -255,10 +256,11 @@ class NightBook:
                 self._store.put_night(day, undetailed_cramps=0, sleep_quality=None, notes=note)
         return RangeCheckIn(tuple(recorded), tuple(kept[d] for d in sorted(kept)))
 
-    def unchecked(self) -> Unchecked | None:
+    def unchecked(self, stored: Sequence[Night] | None = None) -> Unchecked | None:
         """The nights after the last one in the diary, up to last night, that are not
-        checked in (None when there are none, or the diary is empty)."""
-        nights = self._store.list_nights()
+        checked in (None when there are none, or the diary is empty). ``stored``: every
+        observed night, already read (else they are read here)."""
+        nights = self._store.list_nights() if stored is None else stored
         if not nights:
             return None
         after = dt.date.fromisoformat(nights[-1].date) + dt.timedelta(days=1)
@@ -273,13 +275,20 @@ class NightBook:
         return self._store.get_night(date)
 
     def nights(
-        self, start: str | None = None, end: str | None = None, *, to_last_night: bool = False
+        self,
+        start: str | None = None,
+        end: str | None = None,
+        *,
+        to_last_night: bool = False,
+        stored: Sequence[Night] | None = None,
     ) -> list[NightStatus]:
         """Every night of the diary's span (or the given range): observed or missing.
         ``to_last_night``: the span runs on to last night, so that the nights not checked
-        in since the last entry show as missing too."""
+        in since the last entry show as missing too. ``stored``: every observed night of
+        the diary, already read (a whole-diary snapshot's), else they are read here."""
         start, end = self._clock.date_range(start, end)
-        observed = {n.date: n.cramps for n in self._store.list_nights()}
+        stored = self._store.list_nights() if stored is None else stored
+        observed = {n.date: n.cramps for n in stored}
         if not observed:
             return []
         first, last = min(observed), max(observed)
@@ -292,10 +301,12 @@ class NightBook:
             if (start is None or s.date >= start) and (end is None or s.date <= end)
         ]
 
-    def summary(self) -> Summary:
+    def summary(self, stored: Sequence[Night] | None = None) -> Summary:
         """First/last night, observed/missing counts, cramps, streaks, the nights not
-        checked in since the last entry, and a weekly rate once there are enough nights."""
-        statuses = self.nights()
+        checked in since the last entry, and a weekly rate once there are enough nights.
+        ``stored``: every observed night, already read (else they are read here, once)."""
+        stored = self._store.list_nights() if stored is None else stored
+        statuses = self.nights(stored=stored)
         current, longest = streaks(statuses)
         observed = [s for s in statuses if s.observed]
         cramps = sum(s.cramps or 0 for s in observed)
@@ -311,7 +322,7 @@ class NightBook:
             nights_with_cramps=sum(1 for s in observed if (s.cramps or 0) > 0),
             cramps_per_week=7 * cramps / len(observed) if enough else None,
             nights_needed=0 if enough else RATE_MIN_NIGHTS - len(observed),
-            unchecked=self.unchecked(),
+            unchecked=self.unchecked(stored),
         )
 
     def delete_night(self, date: str, *, confirm: bool = False) -> Night:

@@ -217,11 +217,14 @@ class Tracker:
         and the export formats read. ``sections`` limits what is read (others are empty)."""
         return self._store.snapshot(self.timezone, start, end, sections)
 
-    def summary(self) -> Summary:
-        """The diary at a glance; its weekly rate with an exact 95 % interval."""
+    def summary(self, snapshot: DiaryData | None = None) -> Summary:
+        """The diary at a glance; its weekly rate with an exact 95 % interval. Of
+        ``snapshot`` (a whole-diary one) when the caller has read the diary already."""
         from crampwise._record import replace
 
-        summary = self.diary.summary()
+        if snapshot is not None and (snapshot.start is not None or snapshot.end is not None):
+            raise ValueError("the summary needs a snapshot of the whole diary")
+        summary = self.diary.summary(None if snapshot is None else snapshot.nights)
         if summary.cramps_per_week is None:
             return summary
         from crampwise.analysis.special import gammaincinv

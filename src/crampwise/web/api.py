@@ -161,8 +161,9 @@ def summary(t: T) -> dict[str, Any]:
 @router.get("/analysis", summary="Rates per period, effects, warnings (as crampwise analyze)")
 def analysis(t: T) -> dict[str, Any]:
     from crampwise.plainreport import analysis_json
+    from crampwise.web.memo import analysis_of
 
-    return analysis_json(t.analyze())
+    return analysis_json(analysis_of(t))
 
 
 @router.get("/safety", summary="Safety findings (as crampwise safety)")

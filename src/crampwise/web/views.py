@@ -31,6 +31,7 @@ from crampwise.formats.jsonrecords import (
 )
 from crampwise.reports import charts
 from crampwise.tracker import Tracker
+from crampwise.web.memo import analysis_of
 
 __all__ = [
     "NAV",
@@ -327,9 +328,9 @@ def _bands(periods: list[dict[str, Any]]) -> list[charts.Band]:
 
 
 def dashboard_page(t: Tracker) -> DashboardPage:
-    snapshot = t.snapshot()
-    statuses = t.diary.nights()
-    summary = t.summary().to_dict()
+    snapshot = t.snapshot()  # one read of the diary for the whole page
+    statuses = t.diary.nights(stored=snapshot.nights)
+    summary = t.summary(snapshot).to_dict()
     if not statuses:
         return DashboardPage(
             title="Dashboard",
@@ -339,7 +340,7 @@ def dashboard_page(t: Tracker) -> DashboardPage:
             empty=True,
         )
     first, last = statuses[0].date, statuses[-1].date
-    result = t.analyze(snapshot).to_dict()  # one read of the diary for the whole page
+    result = analysis_of(t, snapshot).to_dict()
     periods = result["periods"]
     episodes = snapshot.episodes
     counts = charts.side_muscle_counts((e.side, e.muscles) for e in episodes)
@@ -557,7 +558,7 @@ def analysis_page(t: Tracker) -> AnalysisPage:
         )
     # No headline yet: the report's own plain-words headline (a later issue) goes there;
     # the page opens with what the diary can and cannot say.
-    return AnalysisPage(title="Analysis", nav="more", result=t.analyze().to_dict())
+    return AnalysisPage(title="Analysis", nav="more", result=analysis_of(t).to_dict())
 
 
 MORE_LINKS: tuple[tuple[str, str, str], ...] = (
