@@ -298,3 +298,14 @@ def test_adherence_dose_time_must_be_a_scheduled_time(tracker: Tracker) -> None:
     assert tracker.regimen.took("potassium", time="bedtime").time == "bedtime"
     with pytest.raises(InputError, match="client_id: is empty"):
         tracker.diary.log_episode(client_id=" ")
+
+
+def test_the_night_total_after_logging_is_the_stored_total(tracker: Tracker) -> None:
+    """The total ``log`` answers with is worked out inside its write (not read again):
+    it matches what is stored, on a new night, a night with cramps and a counted one."""
+    tracker.diary.record_night("2026-03-02", cramps=1)
+    for night in ("2026-03-03", "2026-03-03", "2026-03-03", "2026-03-02", "2026-03-02"):
+        logged = tracker.diary.log_episode(night=night, severity=5)
+        stored = tracker.diary.night(night)
+        assert stored is not None and logged.night_total == stored.cramps
+    assert [n.cramps for n in tracker.diary.nights()] == [2, 3]

@@ -295,6 +295,9 @@ class DiaryModule(NightBook):
                 if client_id is not None and self._store.episode_by_client_id(client_id):
                     raise _AlreadyStored
                 stored_night = self._store.get_night(episode.night)
+                # The night's total afterwards, worked out rather than read again: this
+                # write holds the diary's write lock, so nothing else changes the night.
+                total = 1
                 if stored_night is None:
                     self._store.put_night(
                         episode.night, undetailed_cramps=0, sleep_quality=None, notes=""
@@ -307,10 +310,12 @@ class DiaryModule(NightBook):
                         sleep_quality=stored_night.sleep_quality,
                         notes=stored_night.notes,
                     )
+                    total = stored_night.cramps
+                else:
+                    total = stored_night.cramps + 1
                 new_id = self._store.insert_episode_once(episode)
                 if new_id is None:  # a concurrent retry won the race: undo our night change
                     raise _AlreadyStored
-                total = self._store.get_night(episode.night)
                 stored = replace(episode, id=new_id)
                 near = (
                     _near(stored, self._store.list_episodes(episode.night, episode.night))
@@ -320,7 +325,7 @@ class DiaryModule(NightBook):
         except _AlreadyStored:
             assert client_id is not None
             return self._retried(client_id, episode, at=at, night=night)
-        return LoggedEpisode(stored, total.cramps if total else 1, near=near)
+        return LoggedEpisode(stored, total, near=near)
 
     def _retried(
         self, client_id: str, episode: Episode, *, at: str | None, night: str | None
