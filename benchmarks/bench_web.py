@@ -1,11 +1,13 @@
 """Benchmark the web app: the logging API under concurrent clients, and the dashboard.
 
-1. ``POST /api/episodes`` (one cramp, a fresh client id each, stored with a durable
-   SQLite commit) from 32 concurrent keep-alive clients on loopback, against a *bare*
+1. ``POST /api/episodes`` (one cramp, a fresh client id each, stored durably: the web
+   app's writes share SQLite commits, see ``storage/groupcommit.py``) from 32 concurrent
+   keep-alive clients on loopback, against a *bare*
    endpoint of the same framework (FastAPI + uvicorn, same settings) that parses the same
    JSON body into a model and returns it without touching a database. Requests per
-   second and p50/p99 latency of each. Targets (issue 13): crampwise >= 50 % of the bare
-   endpoint's throughput and p99 < 50 ms.
+   second, p50/p99 latency and the server's CPU time per request (user + system, which
+   the machine's load disturbs less) of each. Targets (issue 13): crampwise >= 50 % of
+   the bare endpoint's throughput and p99 < 50 ms.
 2. ``GET /dashboard`` of the two-year demo diary, rendered in-process, warm: median and
    p90 of 30 renders. Target: <= 150 ms.
 
@@ -123,7 +125,9 @@ def _measure(
     try:
         _wait(f"http://127.0.0.1:{port}/static/app.css", process)
         asyncio.run(_load(port, clients, clients * 5))  # warm-up
+        cpu_before = _cpu_seconds(process.pid)
         elapsed, latencies, errors = asyncio.run(_load(port, clients, total))
+        cpu = _cpu_seconds(process.pid) - cpu_before
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -131,10 +135,21 @@ def _measure(
         sys.exit(f"{len(errors)} requests failed, e.g. status {errors[0]}")
     ordered = sorted(latencies)
     return {
+        "cpu_ms": 1000 * cpu / len(latencies) if cpu >= 0 else float("nan"),
         "rps": len(latencies) / elapsed,
         "p50_ms": 1000 * ordered[len(ordered) // 2],
         "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; -1 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _dashboard(folder: str, runs: int) -> tuple[float, float, float]:
@@ -194,8 +209,16 @@ def main() -> None:
     for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
         print(
             f"{name}:  {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms"
+            f"  server CPU {r['cpu_ms']:.2f} ms/request"
         )
     print(f"throughput ratio: {app['rps'] / bare['rps']:.2f} (target >= 0.50); p99 target < 50 ms")
+    # Little's law: with every client always waiting for an answer, the mean latency is
+    # clients / throughput, whatever the server does with its time.
+    floor_bare, floor_app = 1000 * args.clients / bare["rps"], 1000 * args.clients / app["rps"]
+    print(
+        "mean latency floor at this throughput (clients / req/s): "
+        f"bare {floor_bare:.0f} ms, crampwise {floor_app:.0f} ms"
+    )
     print(
         f"dashboard of the 2-year demo diary, warm: median {median:.1f} ms, p90 {p90:.1f} ms "
         f"(target <= 150 ms); CPU time median {cpu:.1f} ms"
