@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -336,3 +339,86 @@ def test_the_cli_commits_its_own_write(tmp_path: Path) -> None:
     with Tracker(db, clock=lambda: NOW) as tracker:
         (episode,) = tracker.diary.episodes()
         assert (episode.side, episode.muscles, episode.severity) == ("left", ("calf",), 7)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _post(url: str, body: dict[str, object]) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=PATIENCE) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_the_served_app_acknowledges_only_what_it_stored(tmp_path: Path) -> None:
+    """``crampwise serve`` with eight phones posting at once (group commit on): every
+    201 is in the diary after the server stops, exactly once; a retry answers 200 with
+    the same cramp; a refused cramp (severity 99: 422) in the middle of the burst
+    leaves no trace and costs the others nothing."""
+    db = tmp_path / "diary.sqlite"
+    port = _free_port()
+    env = {**os.environ, "CRAMPWISE_NOW": NOW.isoformat()}
+    env.pop("CRAMPWISE_DB", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crampwise", "--db", str(db), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/episodes"
+    try:
+        deadline = time.monotonic() + PATIENCE
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/app.css", timeout=5).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.1)
+        runner = _Runner()
+        start = threading.Barrier(8)
+
+        def phone(n: int) -> Callable[[], object]:
+            def work() -> list[tuple[str, int, object]]:
+                start.wait()
+                answers = []
+                for i in range(12):
+                    body: dict[str, object] = {"client_id": f"ph{n}-{i}", "severity": i % 11}
+                    if i == 6:
+                        body["severity"] = 99
+                    status, answer = _post(url, body)
+                    answers.append((str(body["client_id"]), status, answer.get("id")))
+                    if i == 3:  # the same submission again, as after a lost answer
+                        status, again = _post(url, body)
+                        assert (status, again["duplicate"], again["id"]) == (
+                            200,
+                            True,
+                            answer["id"],
+                        )
+                return answers
+
+            return work
+
+        for n in range(8):
+            runner.start(f"phone{n}", phone(n))
+        results = runner.join()
+    finally:
+        server.terminate()
+        server.wait(PATIENCE)
+    answers = [a for r in results.values() for a in r]  # type: ignore[attr-defined]
+    assert all(not isinstance(r, BaseException) for r in results.values()), results
+    stored = {client_id: episode_id for client_id, status, episode_id in answers if status == 201}
+    refused = {client_id for client_id, status, _ in answers if status == 422}
+    assert len(stored) == 8 * 11 and len(refused) == 8
+    with Tracker(db, clock=lambda: NOW) as reopened:
+        episodes = reopened.diary.episodes()
+    assert {e.client_id: e.id for e in episodes} == stored
+    assert len(episodes) == len(stored)
