@@ -499,6 +499,26 @@ def test_molar_loinc_codes_for_molar_values(cli: Cli) -> None:
                      "phosphate": "14879-1"}
 
 
+def test_a_lab_code_names_the_unit_the_value_is_in(cli: Cli) -> None:
+    """Mass units carry mass codes (calcium mg/dL 17861-6, creatinine mg/dL 2160-0, glucose
+    mg/dL 2345-7, potassium mg/dL 22760-3); 25-OH vitamin D and zinc carry their mass codes
+    (62292-8, 5763-8) in ng/mL and µg/dL and no code in nmol/L and µmol/L, where no molar
+    code was confirmed (14635-7 is vitamin D3 alone)."""
+    setup(cli, lab("calcium", "9.4", "mg/dL"), lab("creatinine", "1.1", "mg/dL"),
+          lab("glucose", "92", "mg/dL"), lab("potassium", "16", "mg/dL"),
+          lab("vitamin D", "30", "ng/mL"), lab("zinc", "80", "ug/dL"))
+    setup(cli, ("lab", "add", "vitamin D", "75", "nmol/L", "--date", "2026-02-03"),
+          ("lab", "add", "zinc", "12", "umol/L", "--date", "2026-02-03"))
+    rows = json.loads(run(cli, "lab", "list", "--json"))
+    codes = {(row["test"], row["unit"]): row["loinc"] for row in rows}
+    assert codes == {
+        ("calcium", "mg/dL"): "17861-6", ("creatinine", "mg/dL"): "2160-0",
+        ("glucose", "mg/dL"): "2345-7", ("potassium", "mg/dL"): "22760-3",
+        ("vitamin-d", "ng/mL"): "62292-8", ("zinc", "ug/dL"): "5763-8",
+        ("vitamin-d", "nmol/L"): None, ("zinc", "umol/L"): None,
+    }
+
+
 def test_sodium_has_a_risk_reduction_limit(cli: Cli) -> None:
     setup(cli, start("pickles", "--kind", "food", "--dose", "150", "--unit", "g",
                      "--times", "morning,evening"))

@@ -73,7 +73,7 @@ import csv
 import difflib
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -302,6 +302,13 @@ class LabTest:
     urgent_sources: tuple[str, ...] = ()  # the source of urgent_low/urgent_high only
     plausible_low: float | None = None  # input-sanity bounds (canonical unit), see PLAUSIBLE_NOTE
     plausible_high: float | None = None
+    unit_loinc: dict[str, str] = field(default_factory=dict)  # unit -> code of a result in it
+
+    def loinc_for(self, unit: str) -> str:
+        """The LOINC code of a result reported in ``unit`` ("" when none is confirmed):
+        a code names mass or moles, so the unit decides it (calcium in mg/dL is 17861-6, in
+        mmol/L 2000-8)."""
+        return self.unit_loinc.get(unit, "")
 
     @property
     def short_name(self) -> str:
@@ -509,8 +516,11 @@ def interactions() -> tuple[Interaction, ...]:
 @cache
 def labs() -> dict[str, LabTest]:
     units: dict[str, dict[str, float]] = {}
+    codes: dict[str, dict[str, str]] = {}
     for r in read_table("lab_units"):
         units.setdefault(r["test"], {})[r["unit"]] = float(r["to_canonical"])
+        if r["loinc"]:
+            codes.setdefault(r["test"], {})[r["unit"]] = r["loinc"]
     return {
         r["test"]: LabTest(
             test=r["test"],
@@ -525,6 +535,7 @@ def labs() -> dict[str, LabTest]:
             range_note=r["range_note"],
             sources=_keys(r["source"]),
             units=units.get(r["test"], {}),
+            unit_loinc=codes.get(r["test"], {}),
             range_sources=_keys(r["range_source"]),
             urgent_sources=_keys(r["urgent_source"]),
             plausible_low=_num(r["plausible_low"]),
