@@ -714,3 +714,10 @@ def test_a_number_that_is_not_clear_is_refused_not_guessed(cli: Cli, typed: str)
     assert code != 0
     assert err.startswith("crampwise: error: item:") and "not a usable name" in err
     assert json.loads(run(cli, "regimen", "list", "--json")) == []
+
+
+def test_a_recorded_lab_is_named_as_people_say_it(cli: Cli) -> None:
+    """Messages say "25-hydroxyvitamin D", never the key ``vitamin-d``."""
+    out = run(cli, "lab", "add", "vitamin D", "75", "nmol/L", "--date", "2026-03-01")
+    assert out.splitlines()[0] == "Recorded 25-hydroxyvitamin D 75 nmol/L on 2026-03-01."
+    assert "vitamin-d" not in out
