@@ -721,3 +721,54 @@ def test_a_recorded_lab_is_named_as_people_say_it(cli: Cli) -> None:
     out = run(cli, "lab", "add", "vitamin D", "75", "nmol/L", "--date", "2026-03-01")
     assert out.splitlines()[0] == "Recorded 25-hydroxyvitamin D 75 nmol/L on 2026-03-01."
     assert "vitamin-d" not in out
+
+
+# ------------------------------------------------- beyond the list: stomach-acid medicines
+
+
+@pytest.mark.parametrize(
+    ("typed", "generic"),
+    [("omeprazole", "omeprazole"), ("Prilosec 20 mg", "omeprazole"), ("Losec", "omeprazole"),
+     ("Nexium", "esomeprazole"), ("Prevacid", "lansoprazole"), ("Zoton", "lansoprazole"),
+     ("Dexilant", "dexlansoprazole"), ("Protonix 40mg", "pantoprazole"),
+     ("Protium", "pantoprazole"), ("Aciphex", "rabeprazole"), ("Pariet", "rabeprazole")],
+)
+def test_a_proton_pump_inhibitor_is_known_and_its_magnesium_risk_said(
+    cli: Cli, typed: str, generic: str
+) -> None:
+    """US FDA Drug Safety Communication, 2 March 2011: long-term PPI use (in most cases over
+    a year) can lower serum magnesium, whose signs include muscle spasm."""
+    setup(cli, ("med", "add", typed, "--start", "2024-06-01"))
+    assert findings(cli, "unknown-medication") == []
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "info"
+    assert generic in finding["message"] and "lower blood magnesium" in finding["message"]
+    assert "since 2024-06-01, over a year" in finding["message"]
+    assert "whether your magnesium should be checked" in finding["message"]
+    assert "Do not stop a prescribed medicine on your own" in finding["message"]
+    assert any("FDA" in s for s in finding["sources"])
+
+
+def test_a_low_magnesium_on_a_ppi_is_a_caution(cli: Cli) -> None:
+    setup(cli, med("pantoprazole"), lab("magnesium", "1.4", "mg/dL"))
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "caution"
+    assert "1.4 mg/dL (= 0.576 mmol/L)" in finding["message"]
+    assert "below the range" in finding["message"]
+    assert "over a year" not in finding["message"]  # started 2026-01-01, two months ago
+
+
+def test_a_normal_magnesium_on_a_ppi_is_shown_not_asked_for(cli: Cli) -> None:
+    setup(cli, med("Nexium"), lab("magnesium", "0.85", "mmol/L"))
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "info"
+    assert "latest magnesium result: magnesium 0.85 mmol/L on 2026-03-01." in finding["message"]
+    assert "should be checked" not in finding["message"]
+
+
+def test_drug_lookup_says_why_a_ppi_is_listed(cli: Cli) -> None:
+    out = run(cli, "drug", "Nexium")
+    assert out.startswith("esomeprazole: crampwise's sources do not link it with cramps.")
+    assert "can lower blood magnesium" in out
+    details = run(cli, "drug", "Nexium", "--details")
+    assert "Drug Safety Communication" in details

@@ -215,6 +215,7 @@ class DrugClass:
     cramp: CrampEvidence | None
     sources: tuple[str, ...]
     replaces: tuple[str, ...] = ()  # classes whose evidence this more specific one supersedes
+    note: str = ""  # why an ungraded class is listed (oestrogens: clots; PPIs: low magnesium)
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,8 @@ def _evidence(r: dict[str, str]) -> CrampEvidence | None:
 def drug_classes() -> dict[str, DrugClass]:
     return {
         r["id"]: DrugClass(
-            r["id"], r["name"], _evidence(r), _keys(r["source"]), _keys(r["replaces"])
+            r["id"], r["name"], _evidence(r), _keys(r["source"]), _keys(r["replaces"]),
+            note="" if r["cramp_grade"] else r["cramp_note"],
         )
         for r in read_table("drug_classes")
     }
