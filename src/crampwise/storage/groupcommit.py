@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from crampwise.errors import StorageError
 from crampwise.storage.engine import _rollback_quietly, _sqlite_begin_immediate
 
+TYPE_CHECKING = False  # the project's one convention (see tests/test_conventions.py)
 if TYPE_CHECKING:
     from crampwise.storage.engine import Engine
 

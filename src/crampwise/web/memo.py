@@ -9,8 +9,7 @@ the diary, however small, is analysed afresh.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # the project's one convention (see tests/test_conventions.py)
 if TYPE_CHECKING:
     from crampwise.analysis.result import AnalysisResult
     from crampwise.records import DiaryData
