@@ -478,6 +478,11 @@ class _Reader:
             return
         self.miss("waves", typed, "not a number of waves; give a whole number 1-100")
 
+    def words(self, tokens: list[str]) -> None:
+        """Read plain words: only a :class:`~crampwise.plainwords.words.WordReader` can
+        (:func:`read_details` makes one when there are any)."""
+        raise TypeError(f"{type(self).__name__} does not read plain words: {tokens!r}")
+
     def details(self) -> Details:
         values = self.values
         return Details(
@@ -508,11 +513,14 @@ def _or(values: Sequence[str]) -> str:
 def read_details(given: Iterable[tuple[str | None, str]]) -> Details:
     """Read what was typed about a cramp: ``(field, text)`` pairs in the order typed, with
     field ``None`` for plain words (any field). Never raises; see :class:`Details`."""
-    from crampwise.plainwords.words import WordReader
+    pairs = list(given)
+    reader = _Reader()
+    if any(field is None for field, _ in pairs):  # the plain-words part loads only then
+        from crampwise.plainwords.words import WordReader
 
-    reader = WordReader()
+        reader = WordReader()
     words: list[str] = []
-    for field, text in given:
+    for field, text in pairs:
         if field is None:
             words.extend(text.split())
             continue
