@@ -56,6 +56,7 @@ LAZY = {
     "crampwise.storage.feed_tables",
     "crampwise.storage.postgres",
     "crampwise.storage.regimen_tables",
+    "crampwise._records_features",
     "crampwise.calendarfeed",
     "crampwise.context",
     "crampwise.devices",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from crampwise.errors import StorageError
-from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
@@ -16,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
+    from crampwise.records import DiaryData
     from crampwise.storage.context_tables import ContextTables
     from crampwise.storage.devices_tables import DevicesTables
     from crampwise.storage.engine import Engine, _Unit
@@ -177,6 +177,8 @@ class Store(_Tables):
 
         def part(name: str, read: Callable[[], Iterable[Any]]) -> tuple[Any, ...]:
             return tuple(read()) if sections is None or name in sections else ()
+
+        from crampwise.records import DiaryData  # the features' records: not on `log`'s path
 
         with self.engine.read():
             return DiaryData(
