@@ -200,6 +200,13 @@ def _distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+def _near_length(a: str, b: str, allowed: int) -> bool:
+    """Whether ``a`` and ``b`` may be ``allowed`` slips apart: each slip changes the length
+    by one at most, so longer or shorter words need not be compared (a typo search
+    compares with every name, ~20 µs each)."""
+    return abs(len(a) - len(b)) <= allowed
+
+
 def closest(word: str, candidates: Iterable[str]) -> list[str]:
     """The candidates a word is a prefix of (all of them), else those one or two typing
     slips away from it, nearest first."""
@@ -210,7 +217,7 @@ def closest(word: str, candidates: Iterable[str]) -> list[str]:
     if starts:
         return starts
     allowed = 1 if len(word) <= 5 else 2
-    scored = sorted((_distance(word, c), c) for c in options)
+    scored = sorted((_distance(word, c), c) for c in options if _near_length(word, c, allowed))
     return [c for d, c in scored if d <= allowed]
 
 
@@ -265,7 +272,12 @@ def _match(
     allowed = 1 if len(word) <= 5 else 2
     for field, table in tables:
         values = tuple(
-            dict.fromkeys(v for k, vs in table.items() if _distance(word, k) <= allowed for v in vs)
+            dict.fromkeys(
+                v
+                for k, vs in table.items()
+                if _near_length(word, k, allowed) and _distance(word, k) <= allowed
+                for v in vs
+            )
         )
         if values:
             typos.append(_Match(field, values, "typo"))
