@@ -49,6 +49,7 @@ else:
 
 __all__ = [
     "DEFAULT_DB_TIMEOUT",
+    "RETRY_HINT",
     "Engine",
     "Row",
     "db_timeout",
@@ -63,7 +64,7 @@ DEFAULT_DB_TIMEOUT = 30.0
 #: Idle connections an Engine keeps for the next unit of work (more are closed on release).
 _POOL_IDLE = 4
 
-_RETRY_HINT = "run the same command again (CRAMPWISE_DB_TIMEOUT sets how many seconds to wait)"
+RETRY_HINT = "run the same command again (CRAMPWISE_DB_TIMEOUT sets how many seconds to wait)"
 
 
 def db_timeout() -> float:
@@ -331,7 +332,7 @@ class Engine:
                 return StorageError(self._read_only_message())
             lost = "; this change was NOT saved" if write else ""
             return StorageError(f"database error on {self.label}: {text}{lost}")
-        from crampwise.storage.postgres import pg_error
+        from crampwise.storage.postgres import pg_error  # not on SQLite's path
 
         return pg_error(exc, self, write=write)
 
@@ -339,7 +340,7 @@ class Engine:
         what = "this change was NOT saved" if write else "nothing could be read"
         return (
             f"the diary {self.label} stayed locked by another program for "
-            f"{self.timeout:g} s; {what}: {_RETRY_HINT}"
+            f"{self.timeout:g} s; {what}: {RETRY_HINT}"
         )
 
     def _read_only_message(self) -> str:
@@ -520,7 +521,7 @@ def open_engine(url: str, *, timeout: float | None = None) -> Engine:
     wait = db_timeout() if timeout is None else timeout
     if url.startswith("sqlite://"):
         return _open_sqlite(url, wait)
-    from crampwise.storage.postgres import open_postgresql
+    from crampwise.storage.postgres import open_postgresql  # not on SQLite's path
 
     return open_postgresql(url, wait)
 
@@ -627,6 +628,6 @@ def _sqlite_open_error(target: str, exc: sqlite3.Error, timeout: float) -> Stora
     if "locked" in text or "busy" in text:
         return StorageError(
             f"the diary {target} stayed locked by another program for {timeout:g} s; "
-            f"nothing was saved: {_RETRY_HINT}"
+            f"nothing was saved: {RETRY_HINT}"
         )
     return StorageError(f"--db: cannot open SQLite database {target!r}: {text}")

@@ -1,20 +1,18 @@
-"""PostgreSQL connections for the :class:`~crampwise.storage.engine.Engine` (psycopg).
-
-Imported only when a ``postgresql://`` URL is opened: connecting with a bounded wait
-for a server that is not there yet, the session's lock and statement timeouts, and
-psycopg's errors as one-line :class:`StorageError` messages.
-"""
+"""PostgreSQL connections for :mod:`crampwise.storage.engine` (psycopg), apart from the
+SQLite code so that opening a personal SQLite diary (``crampwise log``) loads none of it."""
 
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from crampwise.errors import StorageError
-from crampwise.storage.engine import _RETRY_HINT, Engine
+from crampwise.storage.engine import RETRY_HINT, Engine
+
+TYPE_CHECKING = False  # not typing's: no typing import for a light module
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["open_postgresql", "pg_error"]
-
 
 #: libpq messages of a server that is not there yet (worth waiting for), not a wrong URL.
 _PG_TRANSIENT = (
@@ -30,6 +28,7 @@ _PG_TRANSIENT = (
 
 
 def open_postgresql(url: str, timeout: float) -> Engine:
+    """An Engine on the PostgreSQL server a URL names, waiting up to ``timeout`` seconds."""
     try:
         import psycopg  # noqa: F401 - checked here so a missing driver is one clear line
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -80,7 +79,7 @@ def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
                 waited = f" within {timeout:g} s" if transient else ""
                 raise StorageError(
                     f"--db: cannot connect to PostgreSQL at {label}{waited}: {detail[:300]}; "
-                    f"nothing was saved: check the server, then {_RETRY_HINT}"
+                    f"nothing was saved: check the server, then {RETRY_HINT}"
                 ) from exc
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
@@ -95,6 +94,8 @@ def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
 
 
 def pg_error(exc: Exception, engine: Engine, *, write: bool) -> Exception:
+    """A psycopg error as a one-line StorageError when it is about the server (a lock
+    not granted, a statement cancelled, a lost connection); others are left alone."""
     import psycopg
     from psycopg import errors
 
@@ -103,11 +104,11 @@ def pg_error(exc: Exception, engine: Engine, *, write: bool) -> Exception:
         return StorageError(engine._busy_message(write))
     if isinstance(exc, errors.QueryCanceled):
         return StorageError(
-            f"the PostgreSQL server at {engine.label} did not finish in time; {what}: {_RETRY_HINT}"
+            f"the PostgreSQL server at {engine.label} did not finish in time; {what}: {RETRY_HINT}"
         )
     if isinstance(exc, psycopg.OperationalError):
         detail = " ".join(str(exc).split())[:200]
         return StorageError(
-            f"lost the connection to PostgreSQL at {engine.label} ({detail}); {what}: {_RETRY_HINT}"
+            f"lost the connection to PostgreSQL at {engine.label} ({detail}); {what}: {RETRY_HINT}"
         )
     return exc
