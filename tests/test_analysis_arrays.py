@@ -42,3 +42,31 @@ def test_distinct_equals_numpy_unique(seed: int) -> None:
     np.testing.assert_array_equal(distinct(values), np.unique(values))
     floats = rng.normal(size=40).round(1)
     np.testing.assert_array_equal(distinct(floats), np.unique(floats))
+
+
+def test_series_adherence_and_nights_from_records() -> None:
+    """build_series indexes nights and dose records by date (numpy's date parser, with a
+    fallback for dates it reads otherwise): a night is taken only if every dose recorded
+    that day was taken; records outside the span are left out; items come in the order of
+    their first record inside the span. Expected arrays worked out by hand."""
+    from crampwise.diaryseries import build_series
+    from crampwise.records import Adherence, DiaryData, Night, Profile
+
+    nights = tuple(Night(f"2026-03-0{d}", c) for d, c in ((1, 0), (2, 1), (4, 2), (5, 0)))
+    doses = (
+        Adherence("2026-02-27", "zinc", True),  # before the first night: left out
+        Adherence("2026-03-02", "magnesium", True, "08:00"),
+        Adherence("2026-03-02", "magnesium", False, "20:00"),  # one of two missed
+        Adherence("2026-03-03", "magnesium", True),
+        Adherence("2026-03-05", "zinc", True),
+        Adherence("2026-03-09", "potassium", True),  # after the last night: left out
+    )
+    data = DiaryData("UTC", Profile(), nights, (), (), doses, (), (), (), (), (), None, None, ())
+    series = build_series(data)
+    assert series.observed.tolist() == [True, True, False, True, True]
+    assert series.counts.tolist() == [0.0, 1.0, 0.0, 2.0, 0.0]
+    assert list(series.adherence) == ["magnesium", "zinc"]
+    mg, zinc = series.adherence["magnesium"], series.adherence["zinc"]
+    assert mg.recorded.tolist() == [False, True, True, False, False]
+    assert mg.taken.tolist() == [False, False, True, False, False]
+    assert zinc.recorded.tolist() == zinc.taken.tolist() == [False] * 4 + [True]

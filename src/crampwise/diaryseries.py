@@ -180,18 +180,7 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         for name, on in med_spans.items()
         if on.any() and not on.all()
     ]
-    adherence: dict[str, AdherenceSeries] = {}
-    for a in data.adherence:
-        i = (dt.date.fromisoformat(a.date) - first).days
-        if not 0 <= i < n:
-            continue
-        rec = adherence.setdefault(
-            a.item, AdherenceSeries(np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
-        )
-        # several dose times on one day: the night counts as taken only if every
-        # recorded dose was taken (a missed dose is a missed night for per-protocol)
-        rec.taken[i] = (rec.taken[i] or not rec.recorded[i]) and a.taken
-        rec.recorded[i] = True
+    adherence = _adherence(data, first, n)
     blocks: dict[str, list[Block]] = {}
     for b in experiments:
         s, e = _index(b.start, first, n), _index(b.end, first, n)
@@ -215,6 +204,32 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         medications=medications,
         adherence=adherence,
     )
+
+
+def _adherence(data: DiaryData, first: dt.date, n: int) -> dict[str, AdherenceSeries]:
+    """Per item, the nights with a dose record and the nights taken. Several dose times
+    on one day: the night counts as taken only if every recorded dose was taken (a missed
+    dose is a missed night for per-protocol). Items in the order of their first record
+    inside the span."""
+    by_item: dict[str, tuple[list[int], list[str], list[bool]]] = {}
+    for pos, a in enumerate(data.adherence):
+        where, days, taken = by_item.setdefault(a.item, ([], [], []))
+        where.append(pos)
+        days.append(a.date)
+        taken.append(bool(a.taken))
+    found: list[tuple[int, str, AdherenceSeries]] = []
+    for item, (where, days, taken) in by_item.items():
+        index = _night_indices(days, first)
+        inside = (index >= 0) & (index < n)
+        if not inside.any():
+            continue
+        index = index[inside]
+        rec = AdherenceSeries(np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
+        rec.recorded[index] = True
+        rec.taken[index] = True
+        rec.taken[index[~np.array(taken, dtype=np.bool_)[inside]]] = False
+        found.append((int(np.array(where)[inside][0]), item, rec))
+    return {item: rec for _, item, rec in sorted(found, key=lambda f: f[0])}
 
 
 def analyze(

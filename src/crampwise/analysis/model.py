@@ -103,19 +103,15 @@ def trend_df(span_nights: int) -> int:
 
 
 def _spline(x: FloatArray, knots: FloatArray) -> FloatArray:
-    """ESL (5.4–5.5) natural cubic spline columns X, d_k(X) − d_{K−1}(X)."""
-    cols = [x]
-    last, before_last = float(knots[-1]), float(knots[-2])
-
-    def d(k: float) -> FloatArray:
-        return np.asarray(
-            (np.maximum(x - k, 0.0) ** 3 - np.maximum(x - last, 0.0) ** 3) / (last - k)
-        )
-
-    if knots.shape[0] > 2:
-        d_last = d(before_last)
-        cols += [d(float(k)) - d_last for k in knots[:-2]]
-    return np.column_stack(cols)
+    """ESL (5.4–5.5) natural cubic spline columns X, d_k(X) − d_{K−1}(X), where
+    d_k(X) = ((X − ξ_k)₊³ − (X − ξ_K)₊³) / (ξ_K − ξ_k); every d_k in one broadcast."""
+    if knots.shape[0] <= 2:
+        return np.column_stack([x])
+    last = knots[-1]
+    ks = knots[:-1]  # ξ_1 … ξ_{K−1}; the last of them gives d_{K−1}
+    tail = np.maximum(x - last, 0.0) ** 3
+    d = (np.maximum(x[:, None] - ks[None, :], 0.0) ** 3 - tail[:, None]) / (last - ks)
+    return np.column_stack([x, d[:, :-1] - d[:, -1:]])
 
 
 _TREND_SETUP: dict[tuple[int, int, int, int], tuple[float, float, FloatArray, FloatArray]] = {}
