@@ -8,7 +8,6 @@ self-contained (styles and charts inline; fonts named, not linked).
 
 from __future__ import annotations
 
-import sys
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -20,6 +19,7 @@ from markupsafe import Markup
 from crampwise.errors import CrampwiseError
 from crampwise.reports.charts import palette_css
 from crampwise.reports.context import ReportContext
+from crampwise.reports.weasy import import_weasyprint
 
 __all__ = ["PACKAGE_DIR", "PackageFetcher", "render_html", "render_pdf"]
 
@@ -47,51 +47,10 @@ def render_html(context: ReportContext, *, for_pdf: bool = False) -> str:
     )
 
 
-def _import_weasyprint() -> Any:
-    """``import weasyprint``, on Linux without ``ctypes.util.find_library``.
-
-    WeasyPrint opens Pango, HarfBuzz and fontconfig by trying names for every platform
-    in turn ("libpango-1.0-0", "pango-1.0-0", ... "libpango-1.0.so.0"); for each name
-    that is not a loadable file, cffi asks ``find_library``, which on Linux runs
-    ``ldconfig``, ``gcc`` and ``ld`` as subprocesses: about 20 of them, 0.4 s of CPU, a
-    third of the cold report. Each list ends with the Linux soname, which the dynamic
-    loader opens directly, so the same libraries load without the search. If they do
-    not (an unusual layout that only the search finds), import again the usual way.
-    """
-    if sys.platform != "linux" or "weasyprint" in sys.modules:
-        import weasyprint
-
-        return weasyprint
-    import ctypes.util
-    from contextlib import redirect_stdout
-    from io import StringIO
-
-    search = ctypes.util.find_library
-    ctypes.util.find_library = _no_library_search
-    try:
-        # its "could not import some external libraries" notice belongs to the usual way
-        with redirect_stdout(StringIO()):
-            import weasyprint
-
-        return weasyprint
-    except OSError:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
-    finally:
-        ctypes.util.find_library = search
-    import weasyprint
-
-    return weasyprint
-
-
-def _no_library_search(name: str) -> None:
-    return None
-
-
 def _weasyprint() -> Any:
     """WeasyPrint, or a clear error when it or its system libraries are missing."""
     try:
-        weasyprint = _import_weasyprint()
+        weasyprint = import_weasyprint()
     except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz could not be loaded
         raise CrampwiseError(
             "the PDF report needs WeasyPrint and its system libraries (Pango, HarfBuzz, "
