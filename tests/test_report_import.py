@@ -64,8 +64,8 @@ print(json.dumps({
     "spawned": spawned,
     "search_restored": ctypes.util.find_library is search,
     "subset_library": ffi.harfbuzz_subset is not None,
-    "deferred_imported": [m for m in ("fontTools.subset", "fontTools.varLib.instancer")
-                          if m in sys.modules],
+    "deferred_imported": [m for m in ("fontTools.subset", "fontTools.varLib.instancer",
+                                      "fontTools.ttLib.woff2") if m in sys.modules],
 }))
 """
     )
@@ -79,19 +79,27 @@ print(json.dumps({
 
 
 def test_the_deferred_fonttools_names_reach_the_real_ones_when_used() -> None:
-    """WeasyPrint's fallbacks (fontTools subsetting, variable-font instancing) still
-    work: their names import fontTools when called."""
+    """WeasyPrint's fallbacks (fontTools subsetting, variable-font instancing, WOFF2
+    decoding) still work: their names import fontTools when called."""
     result = _run(
         """
 import json, sys
 from crampwise.reports.weasy import import_weasyprint
 import_weasyprint()
 from weasyprint.pdf import fonts
+from weasyprint.text import fonts as text_fonts
 options = fonts.subset.Options(retain_gids=True)
+import io
+try:
+    text_fonts.woff2.decompress(io.BytesIO(b"not a font"), io.BytesIO())
+    woff2 = "no error"
+except Exception as exc:
+    woff2 = type(exc).__module__
 import fontTools.subset, fontTools.varLib.instancer
 print(json.dumps({
     "options": type(options) is fontTools.subset.Options and options.retain_gids,
     "instancer": fonts.instantiateVariableFont.__name__,
+    "woff2": woff2,
     "real_modules": type(sys.modules["fontTools.subset"]).__name__,
 }))
 """
@@ -99,6 +107,7 @@ print(json.dumps({
     assert result == {
         "options": True,
         "instancer": "instantiateVariableFont",
+        "woff2": "fontTools.ttLib",  # the real decoder ran and refused the bytes (TTLibError)
         "real_modules": "module",
     }
 

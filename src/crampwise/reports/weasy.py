@@ -8,10 +8,11 @@ Two costs of ``import weasyprint`` that the doctor report does not use:
   ``ldconfig``, ``gcc`` and ``ld`` as subprocesses: about twenty of them, 0.4 s of CPU.
   Each list ends with the Linux soname, which the dynamic loader opens directly, so the
   same libraries load without the search.
-* Its PDF writer imports fontTools' subsetter and variable-font instancer (0.2 s) for
-  two fallbacks: subsetting when HarfBuzz's subsetter is missing, and instancing a
-  variable font. The report embeds two static fonts through HarfBuzz, so neither runs;
-  both are bound to stand-ins that import the real thing on first use.
+* It imports fontTools' subsetter, variable-font instancer and WOFF2 decoder (0.2 s)
+  for fallbacks and web fonts: subsetting when HarfBuzz's subsetter is missing,
+  instancing a variable font, reading a ``.woff2``. The report embeds two static
+  TrueType fonts through HarfBuzz, so none of them runs; they are bound to stand-ins
+  that import the real module on first use.
 
 If the libraries do not load this way (an unusual layout only the search finds), the
 module is imported again the usual way.
@@ -26,8 +27,8 @@ from typing import Any
 
 __all__ = ["import_weasyprint"]
 
-#: fontTools modules imported by WeasyPrint's PDF writer for fallbacks only.
-DEFERRED = ("fontTools.subset", "fontTools.varLib.instancer")
+#: fontTools modules WeasyPrint imports for fallbacks and web fonts only.
+DEFERRED = ("fontTools.subset", "fontTools.varLib.instancer", "fontTools.ttLib.woff2")
 
 
 class _Deferred(ModuleType):
