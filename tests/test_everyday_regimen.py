@@ -133,7 +133,7 @@ def test_lab_add_shows_the_findings_it_triggers(cli: Any) -> None:
     assert cli("med", "add", "lisinopril", "--start", "2026-11-01", now=EVENING)[0] == 0
     code, out, err = cli("lab", "add", "potassium", "5.3", "mmol/L", "--high", "5.1", now=EVENING)
     assert code == 0
-    assert out.strip() == "Recorded potassium 5.3 mmol/L on 2026-11-28."
+    assert out.strip() == "Recorded potassium (serum) 5.3 mmol/L on 2026-11-28."
     warnings = [line for line in err.splitlines() if line.startswith("WARNING")]
     assert len(warnings) >= 3  # the lab itself, the supplement with it, the ACE inhibitor
     assert any("5.3 mmol/L" in line for line in warnings)

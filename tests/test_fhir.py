@@ -198,3 +198,41 @@ def test_body_sites_are_coded_only_where_one_confirmed_code_fits(
         assert "coding" not in site
     else:
         assert _codes(site) == {("http://snomed.info/sct", code)}
+
+
+def test_lab_codes_follow_the_unit_of_the_value(cli: Any) -> None:
+    """A LOINC code names mass or moles, so the value written with it must be in a unit of
+    that kind. 25-OH vitamin D and zinc have no confirmed molar code (14635-7 is D3 alone):
+    a result kept in nmol/L or µmol/L is written in ng/mL (62292-8) or µg/dL (5763-8),
+    converted with the factors of lab_units.csv (1 ng/mL = 2.496 nmol/L, MedlinePlus;
+    1 µg/dL = 0.1530 µmol/L, zinc 65.38 g/mol)."""
+    for args in (
+        ("lab", "add", "vitamin-d", "75", "nmol/L", "--date", "2026-02-01"),
+        ("lab", "add", "zinc", "12", "umol/L", "--date", "2026-02-01"),
+        ("lab", "add", "phosphate", "1.1", "mmol/L", "--date", "2026-02-01"),
+        ("lab", "add", "potassium", "16", "mg/dL", "--date", "2026-02-02"),
+    ):
+        code, _, err = cli(*args)
+        assert code == 0, (args, err)
+    code, out, err = cli("export", "--format", "fhir")
+    assert code == 0, err
+    doc = json.loads(out)
+    Bundle.model_validate(doc)
+    labs = {o["code"]["text"]: o for o in _resources(doc, "Observation") if "category" in o}
+    vit_d = labs["25-hydroxyvitamin D"]
+    assert _codes(vit_d["code"]) == {("http://loinc.org", "62292-8")}
+    assert vit_d["valueQuantity"]["code"] == "ng/mL"
+    assert vit_d["valueQuantity"]["value"] == pytest.approx(75 / 2.496, abs=1e-4)
+    assert vit_d["note"] == [{"text": "reported as 75 nmol/L"}]
+    zinc = labs["zinc (serum)"]
+    assert _codes(zinc["code"]) == {("http://loinc.org", "5763-8")}
+    assert zinc["valueQuantity"]["code"] == "ug/dL"
+    assert zinc["valueQuantity"]["value"] == pytest.approx(12 / 0.1530, abs=1e-4)
+    phosphate = labs["phosphate (serum)"]
+    assert _codes(phosphate["code"]) == {("http://loinc.org", "14879-1")}
+    assert phosphate["valueQuantity"] == {
+        "value": 1.1, "unit": "mmol/L", "system": "http://unitsofmeasure.org", "code": "mmol/L"
+    }
+    potassium = labs["potassium (serum)"]  # kept molar: mg/dL converted to mmol/L (2823-3)
+    assert _codes(potassium["code"]) == {("http://loinc.org", "2823-3")}
+    assert potassium["valueQuantity"]["value"] == pytest.approx(16 * 0.2558, abs=1e-4)

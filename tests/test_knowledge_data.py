@@ -35,7 +35,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
              "range_high", "range_source", "urgent_low", "urgent_high", "urgent_source",
              "range_note", "plausible_low", "plausible_high", "plausible_source",
              "plausible_note", "source"),
-    "lab_units": ("test", "unit", "to_canonical", "source"),
+    "lab_units": ("test", "unit", "to_canonical", "loinc", "source"),
     "red_flags": ("id", "question", "urgency", "severity", "lasting", "message", "source"),
     "stretches": ("id", "muscle", "name", "when", "instructions", "hold_seconds",
                   "repetitions", "evidence", "source"),

@@ -499,6 +499,26 @@ def test_molar_loinc_codes_for_molar_values(cli: Cli) -> None:
                      "phosphate": "14879-1"}
 
 
+def test_a_lab_code_names_the_unit_the_value_is_in(cli: Cli) -> None:
+    """Mass units carry mass codes (calcium mg/dL 17861-6, creatinine mg/dL 2160-0, glucose
+    mg/dL 2345-7, potassium mg/dL 22760-3); 25-OH vitamin D and zinc carry their mass codes
+    (62292-8, 5763-8) in ng/mL and µg/dL and no code in nmol/L and µmol/L, where no molar
+    code was confirmed (14635-7 is vitamin D3 alone)."""
+    setup(cli, lab("calcium", "9.4", "mg/dL"), lab("creatinine", "1.1", "mg/dL"),
+          lab("glucose", "92", "mg/dL"), lab("potassium", "16", "mg/dL"),
+          lab("vitamin D", "30", "ng/mL"), lab("zinc", "80", "ug/dL"))
+    setup(cli, ("lab", "add", "vitamin D", "75", "nmol/L", "--date", "2026-02-03"),
+          ("lab", "add", "zinc", "12", "umol/L", "--date", "2026-02-03"))
+    rows = json.loads(run(cli, "lab", "list", "--json"))
+    codes = {(row["test"], row["unit"]): row["loinc"] for row in rows}
+    assert codes == {
+        ("calcium", "mg/dL"): "17861-6", ("creatinine", "mg/dL"): "2160-0",
+        ("glucose", "mg/dL"): "2345-7", ("potassium", "mg/dL"): "22760-3",
+        ("vitamin-d", "ng/mL"): "62292-8", ("zinc", "ug/dL"): "5763-8",
+        ("vitamin-d", "nmol/L"): None, ("zinc", "umol/L"): None,
+    }
+
+
 def test_sodium_has_a_risk_reduction_limit(cli: Cli) -> None:
     setup(cli, start("pickles", "--kind", "food", "--dose", "150", "--unit", "g",
                      "--times", "morning,evening"))
@@ -694,3 +714,61 @@ def test_a_number_that_is_not_clear_is_refused_not_guessed(cli: Cli, typed: str)
     assert code != 0
     assert err.startswith("crampwise: error: item:") and "not a usable name" in err
     assert json.loads(run(cli, "regimen", "list", "--json")) == []
+
+
+def test_a_recorded_lab_is_named_as_people_say_it(cli: Cli) -> None:
+    """Messages say "25-hydroxyvitamin D", never the key ``vitamin-d``."""
+    out = run(cli, "lab", "add", "vitamin D", "75", "nmol/L", "--date", "2026-03-01")
+    assert out.splitlines()[0] == "Recorded 25-hydroxyvitamin D 75 nmol/L on 2026-03-01."
+    assert "vitamin-d" not in out
+
+
+# ------------------------------------------------- beyond the list: stomach-acid medicines
+
+
+@pytest.mark.parametrize(
+    ("typed", "generic"),
+    [("omeprazole", "omeprazole"), ("Prilosec 20 mg", "omeprazole"), ("Losec", "omeprazole"),
+     ("Nexium", "esomeprazole"), ("Prevacid", "lansoprazole"), ("Zoton", "lansoprazole"),
+     ("Dexilant", "dexlansoprazole"), ("Protonix 40mg", "pantoprazole"),
+     ("Protium", "pantoprazole"), ("Aciphex", "rabeprazole"), ("Pariet", "rabeprazole")],
+)
+def test_a_proton_pump_inhibitor_is_known_and_its_magnesium_risk_said(
+    cli: Cli, typed: str, generic: str
+) -> None:
+    """US FDA Drug Safety Communication, 2 March 2011: long-term PPI use (in most cases over
+    a year) can lower serum magnesium, whose signs include muscle spasm."""
+    setup(cli, ("med", "add", typed, "--start", "2024-06-01"))
+    assert findings(cli, "unknown-medication") == []
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "info"
+    assert generic in finding["message"] and "lower blood magnesium" in finding["message"]
+    assert "since 2024-06-01, over a year" in finding["message"]
+    assert "whether your magnesium should be checked" in finding["message"]
+    assert "Do not stop a prescribed medicine on your own" in finding["message"]
+    assert any("FDA" in s for s in finding["sources"])
+
+
+def test_a_low_magnesium_on_a_ppi_is_a_caution(cli: Cli) -> None:
+    setup(cli, med("pantoprazole"), lab("magnesium", "1.4", "mg/dL"))
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "caution"
+    assert "1.4 mg/dL (= 0.576 mmol/L)" in finding["message"]
+    assert "below the range" in finding["message"]
+    assert "over a year" not in finding["message"]  # started 2026-01-01, two months ago
+
+
+def test_a_normal_magnesium_on_a_ppi_is_shown_not_asked_for(cli: Cli) -> None:
+    setup(cli, med("Nexium"), lab("magnesium", "0.85", "mmol/L"))
+    finding = one(cli, "magnesium-lowering-drug")
+    assert finding["severity"] == "info"
+    assert "latest magnesium result: magnesium 0.85 mmol/L on 2026-03-01." in finding["message"]
+    assert "should be checked" not in finding["message"]
+
+
+def test_drug_lookup_says_why_a_ppi_is_listed(cli: Cli) -> None:
+    out = run(cli, "drug", "Nexium")
+    assert out.startswith("esomeprazole: crampwise's sources do not link it with cramps.")
+    assert "can lower blood magnesium" in out
+    details = run(cli, "drug", "Nexium", "--details")
+    assert "Drug Safety Communication" in details

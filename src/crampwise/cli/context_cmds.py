@@ -41,13 +41,22 @@ def cmd_lab_add(args: argparse.Namespace, app: App) -> int:
             confirm=ok,
         ),
     )
-    app.saved = f"the {lab.test} result"
+    name = _lab_name(lab.test)
+    app.saved = f"the {name} result"
     if args.json:
         app.json(lab_json(lab, compact=False))
     else:
-        app.echo(f"Recorded {lab.test} {lab.value:g} {lab.unit} on {lab.date}.")
+        app.echo(f"Recorded {name} {lab.value:g} {lab.unit} on {lab.date}.")
     show_new_item_safety(app, lab.test)
     return 0
+
+
+def _lab_name(test: str) -> str:
+    """The test as people say it ("25-hydroxyvitamin D", not the key ``vitamin-d``)."""
+    from crampwise.knowledge import labs
+
+    known = labs().get(test)
+    return known.name if known is not None else test
 
 
 def cmd_lab_list(args: argparse.Namespace, app: App) -> int:

@@ -24,6 +24,10 @@ from typing import Any
 from crampwise.formats.jsonrecords import local_clock, number
 from crampwise.records import DiaryData, Episode, Lab, Medication, Night, RegimenEntry
 
+TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
+if TYPE_CHECKING:
+    from crampwise.knowledge import LabTest
+
 __all__ = ["fhir_bundle", "fhir_codes"]
 
 _UCUM = "http://unitsofmeasure.org"
@@ -233,11 +237,13 @@ class _Builder:
         value, unit, ucum = lab.value, lab.unit, lab.unit
         low, high = lab.range_low, lab.range_high
         if known is not None and lab.unit in known.units:
-            # Written in the canonical unit (molar for the electrolytes): the unit of its code.
-            value = convert_lab(lab.test, lab.value, lab.unit)
-            low = None if low is None else convert_lab(lab.test, low, lab.unit)
-            high = None if high is None else convert_lab(lab.test, high, lab.unit)
-            unit = known.canonical_unit
+            # Written in the unit of its code: the canonical one (molar for the electrolytes),
+            # or, where no molar code is confirmed (25-OH vitamin D, zinc), the mass unit.
+            unit = _coded_unit(known, row["code"] if row else "")
+            factor = known.units[unit]
+            value = convert_lab(lab.test, lab.value, lab.unit) / factor
+            low = None if low is None else convert_lab(lab.test, low, lab.unit) / factor
+            high = None if high is None else convert_lab(lab.test, high, lab.unit) / factor
             ucum = row["unit"] if row else unit
         name = known.name if known else lab.test
         resource: dict[str, Any] = {
@@ -295,6 +301,13 @@ def _severity_band(severity: int) -> str | None:
     if severity <= 0:
         return None
     return "mild" if severity <= 3 else "moderate" if severity <= 6 else "severe"
+
+
+def _coded_unit(known: LabTest, code: str) -> str:
+    """The unit whose results carry ``code``: the canonical unit unless the code is another's."""
+    if not code or known.loinc_for(known.canonical_unit) == code:
+        return known.canonical_unit
+    return next((u for u in known.units if known.loinc_for(u) == code), known.canonical_unit)
 
 
 def _quantity(value: float, unit: str, ucum: str) -> dict[str, Any]:

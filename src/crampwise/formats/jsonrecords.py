@@ -212,7 +212,7 @@ def lab_json(lab: Lab, *, compact: bool = True) -> dict[str, Any]:
     if not compact:
         from crampwise.knowledge import labs
 
-        obj["loinc"] = labs()[lab.test].loinc or None
+        obj["loinc"] = labs()[lab.test].loinc_for(lab.unit) or None
     return _shape(obj, compact, lab.id, keep=("value",))
 
 

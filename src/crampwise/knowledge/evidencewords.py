@@ -85,6 +85,7 @@ def drug_report_plain(report: dict[str, Any]) -> str:
         if not drug["evidence"]:
             if not report.get("warnings"):
                 lines.append(f"{drug['generic']}: crampwise's sources do not link it with cramps.")
+            lines += [f"  {_capital(note['text'])}." for note in drug.get("notes", [])]
             continue
         strongest = min(ev["grade"] for ev in drug["evidence"])
         verb = "is" if strongest in ("A", "B") else "may be"

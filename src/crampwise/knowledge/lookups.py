@@ -75,6 +75,15 @@ def drug_report(name: str) -> dict[str, Any]:
                 "brands": list(drug.brands),
                 "cramp_associated": bool(evidence),
                 "evidence": evidence,
+                "notes": [
+                    {
+                        "from": classes[c].name,
+                        "text": classes[c].note,
+                        "sources": cite(list(classes[c].sources)),
+                    }
+                    for c in drug.classes
+                    if classes[c].note
+                ],
             }
         )
     return {
@@ -177,6 +186,9 @@ def drug_report_text(report: dict[str, Any]) -> str:
         lines.append(f"{drug['generic']} ({classes})")
         if not drug["evidence"] and not report.get("warnings"):
             lines.append("  crampwise's sources do not link it with leg cramps.")
+        for note in drug["notes"]:
+            lines.append(f"  {note['text']}.")
+            lines.extend(f"    source: {s}" for s in note["sources"])
         for ev in drug["evidence"]:
             size = ""
             if ev["effect"] is not None:

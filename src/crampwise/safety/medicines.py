@@ -12,6 +12,7 @@ __all__ = [
     "cinchona",
     "cramp_associated_drugs",
     "duplicate_medications",
+    "magnesium_lowering_drugs",
     "quinine",
     "unknown_forms",
     "unknown_medications",
@@ -98,6 +99,46 @@ def cramp_associated_drugs(ctx: SafetyContext) -> list[Finding]:
         sources = [key for _, ev in evidence for key in ev.sources]
         found.append(
             Finding("cramp-associated-drug", "info", message, [med.name], kb.cite(sources))
+        )
+    return found
+
+
+def magnesium_lowering_drugs(ctx: SafetyContext) -> list[Finding]:
+    """A proton-pump inhibitor (omeprazole, Nexium …): taken long-term it can lower blood
+    magnesium (US FDA 2011), a cause of spasms that the person's cramps could hide."""
+    found: list[Finding] = []
+    for med in ctx.medications:
+        if not med.has_class("proton-pump-inhibitor"):
+            continue
+        generic = med.match.generic
+        named = med.label if med.name.casefold() == generic.casefold() else (
+            f"{med.label} ({generic})"
+        )
+        message = (
+            f"{named} is a proton-pump inhibitor. Taken for a long time (in most cases more "
+            "than a year), these medicines can lower blood magnesium (US FDA, 2011), and low "
+            "magnesium can cause muscle spasms and cramps."
+        )
+        start = med.intake.start
+        if start is not None and ctx.today - start > timedelta(days=365):
+            message += f" You have taken it since {start.isoformat()}, over a year."
+        severity = "info"
+        magnesium = ctx.labs.get("magnesium")
+        if magnesium is not None:
+            message += f" Your latest magnesium result: {magnesium.describe()}"
+            if magnesium.is_low:
+                severity = "caution"
+                message += ", below the range: show it to your prescriber soon."
+            else:
+                message += "."
+        else:
+            message += " Ask your prescriber whether your magnesium should be checked."
+        message += " Do not stop a prescribed medicine on your own."
+        found.append(
+            Finding(
+                "magnesium-lowering-drug", severity, message, [med.name],
+                kb.cite(["fda-ppi-magnesium-2011"]),
+            )
         )
     return found
 
