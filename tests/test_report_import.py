@@ -130,3 +130,29 @@ print(json.dumps({"pdf": pdf[:5].decode(), "stand_ins": [
 """
     )
     assert result == {"pdf": "%PDF-", "stand_ins": []}
+
+
+def test_other_threads_keep_the_library_search_during_the_import() -> None:
+    """The web server imports WeasyPrint on a request's thread: its other threads still
+    find libraries meanwhile; only the importing thread skips the search."""
+    result = _run(
+        """
+import ctypes.util, json, sys, threading
+seen = {}
+class Watch:
+    # runs inside the import, just before WeasyPrint opens its libraries
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint.text.ffi" and not seen:
+            other = threading.Thread(
+                target=lambda: seen.update(other=ctypes.util.find_library("c")))
+            other.start(); other.join()
+            seen["importer"] = ctypes.util.find_library("c")
+        return None
+sys.meta_path.insert(0, Watch())
+from crampwise.reports.weasy import import_weasyprint
+import_weasyprint()
+print(json.dumps(seen))
+"""
+    )
+    assert result["importer"] is None
+    assert isinstance(result["other"], str) and result["other"].startswith("libc.so")

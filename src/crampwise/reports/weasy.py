@@ -47,10 +47,6 @@ class _Deferred(ModuleType):
         return call
 
 
-def _no_library_search(name: str) -> None:
-    return None
-
-
 def import_weasyprint() -> Any:
     """``import weasyprint`` (see the module's doc); raises what that import raises."""
     if "weasyprint" in sys.modules:  # imported, or blocked (None: ImportError)
@@ -78,11 +74,18 @@ def import_weasyprint() -> Any:
 
 def _without_library_search() -> Any:
     import ctypes.util
+    import threading
     from contextlib import redirect_stdout
     from io import StringIO
 
     search = ctypes.util.find_library
-    ctypes.util.find_library = _no_library_search
+    importer = threading.get_ident()
+
+    def no_search_here(name: str) -> str | None:
+        # other threads (the web server's) keep the real search meanwhile
+        return None if threading.get_ident() == importer else search(name)
+
+    ctypes.util.find_library = no_search_here
     try:
         # its "could not import some external libraries" notice belongs to the usual way
         with redirect_stdout(StringIO()):
