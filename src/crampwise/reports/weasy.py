@@ -1,4 +1,4 @@
-"""Import WeasyPrint without the work a report never needs (a third of a cold report).
+"""Import WeasyPrint without the work a report never needs (a fifth of a cold report).
 
 Two costs of ``import weasyprint`` that the doctor report does not use:
 
