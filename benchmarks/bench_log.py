@@ -7,6 +7,10 @@ runs as a fresh process of the same interpreter as the baseline, alternating, af
 warm-up; the diary is a migrated SQLite file in a temp folder, so each ``log`` also pays
 for opening the database and one durable (fsync'ed) commit.
 
+Each run's CPU time (user + sys of the child, from ``getrusage``) is recorded beside its
+wall time: on a machine shared with other work the load moves wall times far more than
+CPU times, so both ratios are printed, with the load average before and after.
+
 The package's bytecode is compiled first (``compileall``), as a normal install does: with
 ``PYTHONDONTWRITEBYTECODE`` set and no ``.pyc`` files, every run would recompile ~3,000
 lines of source (~35 ms), which measures the compiler rather than crampwise.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,10 +32,14 @@ import time
 from pathlib import Path
 
 
-def _time(cmd: list[str], env: dict[str, str]) -> float:
+def _time(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one run of ``cmd`` as a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -55,24 +64,32 @@ def main() -> None:
         env = {**os.environ, "CRAMPWISE_DB": str(Path(folder) / "bench.sqlite")}
         baseline = [sys.executable, "-c", "import sqlite3"]
         subprocess.run([str(script), "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        bases: list[float] = []
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        bases: list[tuple[float, float]] = []
         for _ in range(3):  # warm the OS file cache
             _time(baseline, env)
             for words in commands.values():
                 _time([str(script), *words], env)
+        load_before = os.getloadavg()
         for _ in range(args.runs):
             bases.append(_time(baseline, env))
             for name, words in commands.items():
                 times[name].append(_time([str(script), *words], env))
-    base_ms = statistics.median(bases) * 1000
-    base_min = min(bases) * 1000
-    print(f"{'python -c import sqlite3':28} median {base_ms:6.1f} ms  (min {base_min:.1f})")
+        load_after = os.getloadavg()
+    base_wall = statistics.median(w for w, _ in bases) * 1000
+    base_cpu = statistics.median(c for _, c in bases) * 1000
+    print(
+        f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
+        f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; {args.runs} runs "
+        "each, interleaved; medians (ms), target ratio ≤ 1.5"
+    )
+    print(f"{'python -c import sqlite3':28} wall {base_wall:6.1f}  cpu {base_cpu:6.1f}")
     for name, runs in times.items():
-        ms = statistics.median(runs) * 1000
+        wall = statistics.median(w for w, _ in runs) * 1000
+        cpu = statistics.median(c for _, c in runs) * 1000
         print(
-            f"{name:28} median {ms:6.1f} ms  (min {min(runs) * 1000:.1f})  "
-            f"ratio {ms / base_ms:.2f}  (target ≤ 1.5; {args.runs} runs)"
+            f"{name:28} wall {wall:6.1f}  cpu {cpu:6.1f}  "
+            f"ratio wall {wall / base_wall:.2f}  cpu {cpu / base_cpu:.2f}"
         )
 
 

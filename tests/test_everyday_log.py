@@ -320,3 +320,57 @@ def test_a_skipped_time_in_words_keeps_the_cramp_without_it(cli: Any) -> None:
     assert (episode["time"], episode["muscles"]) == (None, ["foot"])
     code, out, _ = cli("log", "20", "minutes", "ago", now=SPRING_AFTER)  # 03:00 CEST
     assert code == 0 and "at 03:00" in out
+
+
+# -- typo suggestions compare only names of a near length ----------------------------------
+def test_typo_suggestions_skip_only_names_too_long_or_short_to_be_near() -> None:
+    """``closest`` and the reader's typo search skip names whose length alone puts them
+    more slips away than allowed; on 300 typed variants of the names (letters added, cut
+    or changed; seeded) they find exactly what comparing every name finds."""
+    import random
+
+    from crampwise.plainwords import _FIELDS, _distance, _match, closest
+
+    names = sorted({name for _, table in _FIELDS for name in table})
+
+    def brute_closest(word: str) -> list[str]:
+        starts = [c for c in names if c.startswith(word)]
+        allowed = 1 if len(word) <= 5 else 2
+        return starts or [
+            c for d, c in sorted((_distance(word, c), c) for c in names) if d <= allowed
+        ]
+
+    def brute_typos(word: str) -> list[tuple[str, tuple[str, ...]]]:
+        allowed = 1 if len(word) <= 5 else 2
+        found = []
+        for field, table in _FIELDS:
+            values = tuple(
+                dict.fromkeys(
+                    v for k, vs in table.items() if _distance(word, k) <= allowed for v in vs
+                )
+            )
+            if values:
+                found.append((field, values))
+        return found
+
+    rnd = random.Random(7)
+    letters = "abcdefghiklmnorstuvw-"
+    checked = 0
+    for _ in range(300):
+        chars = list(rnd.choice(names))
+        for _ in range(rnd.randint(1, 3)):
+            at = rnd.randrange(len(chars) + 1)
+            kind = rnd.randrange(3)
+            if kind == 0:
+                chars.insert(at, rnd.choice(letters))
+            elif kind == 1 and len(chars) > 1:
+                del chars[min(at, len(chars) - 1)]
+            else:
+                chars[min(at, len(chars) - 1)] = rnd.choice(letters)
+        word = "".join(chars)
+        assert closest(word, names) == brute_closest(word), word
+        typos = [(m.field, m.values) for m in _match(word) if m.how == "typo"]
+        if typos or not _match(word):
+            assert typos == (brute_typos(word) if len(word) >= 3 else []), word
+        checked += 1
+    assert checked == 300

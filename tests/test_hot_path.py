@@ -9,6 +9,7 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,49 @@ HEAVY = {
     "crampwise.reports",
     "weasyprint",
 }
+
+#: crampwise's own modules that ``log`` and ``night`` must not load: the features' storage
+#: mixins (a Store takes them on at first use), PostgreSQL, the features themselves, and
+#: everything of the CLI beyond the two commands. Each costs ~0.2 ms at every start.
+LAZY = {
+    "crampwise.storage.backup",
+    "crampwise.storage.context_tables",
+    "crampwise.storage.devices_tables",
+    "crampwise.storage.experiments_tables",
+    "crampwise.storage.feed_tables",
+    "crampwise.storage.postgres",
+    "crampwise.storage.regimen_tables",
+    "crampwise._records_features",
+    "crampwise.calendarfeed",
+    "crampwise.context",
+    "crampwise.devices",
+    "crampwise.diaryseries",
+    "crampwise.experiments",
+    "crampwise.formats",
+    "crampwise.plainreport",
+    "crampwise.regimen",
+    "crampwise.rules",
+    "crampwise.saltdose",
+    "crampwise.weeks",
+    "crampwise.cli._parser",
+    "crampwise.cli.context_cmds",
+    "crampwise.cli.data_cmds",
+    "crampwise.cli.diary_cmds",
+    "crampwise.cli.experiment_cmds",
+    "crampwise.cli.insight_cmds",
+    "crampwise.cli.regimen_cmds",
+    "crampwise.cli.report_cmds",
+    "crampwise.cli.web_cmds",
+}
+
+#: The plain-words part of the reader: only for words typed without an option.
+WORDS_READER = "crampwise.plainwords.words"
+
+
+def _lazy(loaded: set[str]) -> set[str]:
+    """The modules of :data:`LAZY` (or inside its packages) that were loaded."""
+    return {m for m in loaded if m in LAZY or m.rpartition(".")[0] in LAZY}
+
 
 #: Standard-library modules that cost milliseconds at start-up and that `log` and
 #: `night` do not need (zoneinfo: only when the person's zone is the machine's, below).
@@ -92,6 +136,22 @@ def test_log_imports_nothing_heavy(tmp_path: Path) -> None:
     assert "sqlite3" in loaded
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}
     assert not _slow(loaded)
+    assert not _lazy(loaded)
+    assert "crampwise.plainwords" in loaded  # options are read leniently too …
+    assert WORDS_READER not in loaded  # … but there are no plain words to read
+
+
+def test_log_a_second_time_imports_no_feature(tmp_path: Path) -> None:
+    """A cramp near another one is named without the report of unread words (two more
+    modules); a word it cannot read loads that report, still no feature."""
+    _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calf")
+    loaded = _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calf")
+    assert not {"crampwise.cli._logwords", "crampwise.cli._fields"} & loaded
+    assert not _lazy(loaded)
+    loaded = _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calff")
+    assert "crampwise.cli._logwords" in loaded
+    assert not _lazy(loaded)
+    assert WORDS_READER not in loaded
 
 
 @pytest.mark.parametrize(
@@ -105,15 +165,66 @@ def test_log_imports_nothing_heavy(tmp_path: Path) -> None:
 )
 def test_log_with_plain_words_imports_nothing_heavy(tmp_path: Path, words: list[str]) -> None:
     loaded = _loaded(tmp_path, "log", *words)
-    assert "crampwise.plainwords" in loaded
+    assert WORDS_READER in loaded
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}
     assert not _slow(loaded)
+    assert not _lazy(loaded)
 
 
-def test_night_imports_nothing_heavy(tmp_path: Path) -> None:
-    loaded = _loaded(tmp_path, "night", "--none")
+@pytest.mark.parametrize(
+    "args",
+    [["--none"], ["--cramps", "2", "--sleep", "6"], ["--none", "--from", "2026-02-25"]],
+    ids=" ".join,
+)
+def test_night_imports_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    loaded = _loaded(tmp_path, "night", *args)
     assert not {m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY}
     assert not _slow(loaded)
+    assert not _lazy(loaded)
+    assert WORDS_READER not in loaded
+
+
+def test_the_lazy_set_names_real_modules() -> None:
+    """A renamed module must not make the assertions above pass by default."""
+    import importlib.util
+
+    for name in (*LAZY, WORDS_READER):
+        assert importlib.util.find_spec(name) is not None, name
+
+
+def test_store_takes_on_the_feature_tables_at_first_use(tmp_path: Path) -> None:
+    from crampwise.storage.context_tables import ContextTables
+    from crampwise.storage.devices_tables import DevicesTables
+    from crampwise.storage.diary_tables import DiaryTables
+    from crampwise.storage.experiments_tables import ExperimentTables
+    from crampwise.storage.feed_tables import FeedTables
+    from crampwise.storage.regimen_tables import RegimenTables
+    from crampwise.storage.store import Store, open_store
+
+    store = open_store(tmp_path / "d.sqlite")
+    other = open_store(tmp_path / "d.sqlite")
+    try:
+        assert type(store) is Store  # the diary's own tables only, as `log` opens it
+        assert store.list_regimen() == [] and store.list_devices() == []
+        assert isinstance(store, Store)
+        # The features' methods resolve as if they had been Store's bases all along.
+        assert [c for c in type(store).__mro__ if c not in (Store, type(store))] == [
+            DiaryTables,
+            RegimenTables,
+            ContextTables,
+            DevicesTables,
+            ExperimentTables,
+            FeedTables,
+            object,
+        ]
+        assert type(other) is Store and other.list_labs() == []
+        assert type(other) is type(store)  # one combined class, made once
+        with pytest.raises(AttributeError, match="no attribute 'list_nothing'"):
+            store.list_nothing  # type: ignore[attr-defined]  # noqa: B018
+        assert not hasattr(other, "__deepcopy__")  # special names are never looked up there
+    finally:
+        store.close()
+        other.close()
 
 
 def test_log_json_loads_json_only_then(tmp_path: Path) -> None:
@@ -282,6 +393,59 @@ def test_zone_uses_zoneinfo_when_tz_is_set(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 # -- records without dataclasses ---------------------------------------------------------
+def test_records_built_before_and_after_compiling_agree() -> None:
+    """The first records of a class use a generic __init__, later ones a compiled one:
+    both give the same records and refuse the same calls with the same message."""
+    from crampwise._record import Record
+
+    class Spot(Record):
+        muscle: str
+        side: str | None = None
+        ratings: tuple[int, ...] = ()
+
+    def valid() -> list[object]:
+        spots = [
+            Spot("calf"),
+            Spot("calf", "left", (3,)),
+            Spot(side="left", muscle="calf"),
+            Spot("calf", ratings=(1, 2)),
+        ]
+        return [(spot, spot.muscle, spot.side, spot.ratings) for spot in spots]
+
+    def refused() -> list[str]:
+        messages = []
+        calls: list[Callable[[], object]] = [
+            lambda: Spot(),  # type: ignore[call-arg]  # noqa: PLW0108
+            lambda: Spot(side="left"),  # type: ignore[call-arg]
+            lambda: Spot("calf", muscle="foot"),  # type: ignore[misc]
+            lambda: Spot("calf", colour="red"),  # type: ignore[call-arg]
+            lambda: Spot("a", "b", (), "d"),  # type: ignore[call-arg]
+        ]
+        for call in calls:
+            with pytest.raises(TypeError) as caught:
+                call()
+            messages.append(str(caught.value))
+        return messages
+
+    generic = valid()
+    assert Spot.__dict__["__init__"] is Record.__init__  # not compiled yet
+    first_refusals = refused()  # a call the generic __init__ cannot take compiles it
+    assert Spot.__dict__["__init__"] is not Record.__init__
+    assert valid() == generic
+    assert refused() == first_refusals
+    assert generic[0] == (Spot("calf"), "calf", None, ())
+    assert first_refusals[0].endswith(
+        "Spot.__init__() missing 1 required positional argument: 'muscle'"
+    )
+
+    class Twice(Record):
+        value: int
+
+    for n in range(60):  # compiled after its first uses, without any refusal
+        assert Twice(n).value == n
+    assert Twice.__dict__["__init__"] is not Record.__init__
+
+
 def test_records_behave_like_frozen_dataclasses() -> None:
     e = Episode("2026-03-04", muscles=("calf",), reliefs=(Relief("stretch", "a-lot"),))
     assert e == Episode("2026-03-04", muscles=("calf",), reliefs=(Relief("stretch", "a-lot"),))

@@ -34,6 +34,11 @@ __all__ = ["FrozenRecordError", "Record", "record_to_dict", "replace"]
 
 _MISSING = object()
 
+#: Records built through the generic __init__, per class (then it is compiled).
+_USES: dict[type, int] = {}
+_COMPILE_AFTER = 40
+_set = object.__setattr__
+
 
 class FrozenRecordError(AttributeError):
     """A record's field was assigned or deleted (records are immutable)."""
@@ -83,10 +88,31 @@ class Record(metaclass=_RecordMeta):
         __record_defaults__: ClassVar[dict[str, Any]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Every record class gets its own compiled __init__ on first use (see _compile_init):
-        # a generic loop over the fields cost ~6 µs a record, a third of reading a diary.
-        init = _compile_init(type(self))
-        init(self, *args, **kwargs)
+        # A class built many times gets its own compiled __init__ (see _compile_init): this
+        # generic loop costs ~6 µs a record, a third of reading a diary. Compiling costs
+        # 0.1-0.3 ms a class, though, and `crampwise log` builds a dozen classes a few times
+        # each (~2 ms of compiling), so the first _COMPILE_AFTER records of a class use it.
+        cls = type(self)
+        uses = _USES.get(cls, 0) + 1
+        _USES[cls] = uses
+        fields = cls.__record_fields__
+        if uses > _COMPILE_AFTER or len(args) > len(fields):
+            _compile_init(cls)(self, *args, **kwargs)
+            return
+        values = dict(zip(fields, args, strict=False))  # fewer args than fields
+        defaults = cls.__record_defaults__
+        for name, value in kwargs.items():
+            if name in values or name not in fields:  # the compiled __init__ says what
+                _compile_init(cls)(self, *args, **kwargs)
+                return
+            values[name] = value
+        if len(values) < len(fields):
+            if any(f not in values and f not in defaults for f in fields):
+                _compile_init(cls)(self, *args, **kwargs)  # a required field is missing
+                return
+            values = {f: values[f] if f in values else defaults[f] for f in fields}
+        for name, value in values.items():
+            _set(self, name, value)
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, f) for f in self.__record_fields__)

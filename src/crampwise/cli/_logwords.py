@@ -1,5 +1,6 @@
 """What ``crampwise log`` says after saving a cramp: what it could not read, with the
-command that fixes it, and cramps that may be the same one logged twice.
+command that fixes it (cramps that may be the same one logged twice are named by
+``hot_cmds`` itself: logging twice is common, and this module loads two more).
 
 Loaded only when there is something to say (the plain ``log`` path does not import it).
 On a terminal, a word that could mean several things (``thigh``) is asked about - after
@@ -113,46 +114,17 @@ def unread_json(u: Unread, e: Episode, args: argparse.Namespace) -> dict[str, An
     }
 
 
-def _minutes_apart(a: Episode, b: Episode) -> int | None:
-    import datetime as dt
-
-    if a.occurred_at is None or b.occurred_at is None:
-        return None
-    first = dt.datetime.fromisoformat(a.occurred_at.rstrip("Z"))
-    second = dt.datetime.fromisoformat(b.occurred_at.rstrip("Z"))
-    return round(abs((second - first).total_seconds()) / 60)
-
-
 def report(app: App, logged: LoggedEpisode) -> None:
-    """After the cramp is saved: cramps it may duplicate, then what was not read."""
+    """After the cramp is saved (and cramps it may duplicate are named): what was not
+    read, with the command that fixes it (or, on a terminal, a question)."""
     args = app.args
     e = logged.episode
-    if logged.near:
-        app.echo(app.style(_near_text(app, e, logged.near), "yellow"))
     for u in logged.unread:
         if u.field in _ASKABLE and u.choices and _can_ask(args):
             e = _ask(app, u, e)
             continue
         app.echo(app.style(f"I did not understand {_what(u)}", "yellow"))
         app.echo(f"  to fix: {fix_command(u, e, args)}")
-
-
-def _near_text(app: App, e: Episode, near: tuple[Episode, ...]) -> str:
-    """The cramps ``e`` may repeat, and how to undo it if it does."""
-    undo = f"{command_prefix(app.args)} delete episode {e.id}"
-    if e.occurred_at is not None:
-        gaps = sorted((_minutes_apart(e, other) or 0, other.id or 0) for other in near)
-        apart, other_id = gaps[0]
-        when = "the same minute as" if apart == 0 else f"{apart} min from"
-        return f"A second cramp, {when} #{other_id}? If it was the same one: {undo}"
-    ids = sorted(other.id or 0 for other in near)
-    if len(ids) == 1:
-        had = f"cramp #{ids[0]}"
-    elif len(ids) <= 3:
-        had = f"cramps {', '.join(f'#{i}' for i in ids)}"
-    else:
-        had = f"{len(ids)} cramps (#{ids[0]} … #{ids[-1]})"
-    return f"The night of {e.night} already had {had}; if this was one of them: {undo}"
 
 
 def _can_ask(args: argparse.Namespace) -> bool:

@@ -178,9 +178,12 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
         f"({logged.night_total} this night){': ' + details if details else ''}."
     )
     if logged.near or logged.unread:
-        from crampwise.cli._logwords import report
+        if logged.near:
+            app.echo(app.style(_near_text(app, e, logged.near), "yellow"))
+        if logged.unread:
+            from crampwise.cli._logwords import report  # two more modules: only then
 
-        report(app, logged)
+            report(app, logged)
     elif not logged.duplicate and (e.severity is None or not e.muscles or e.side is None):
         missing = [
             option
@@ -198,6 +201,32 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
             )
         )
     return 0
+
+
+def _minutes_apart(a: Episode, b: Episode) -> int | None:
+    if a.occurred_at is None or b.occurred_at is None:
+        return None
+    first = dt.datetime.fromisoformat(a.occurred_at.rstrip("Z"))
+    second = dt.datetime.fromisoformat(b.occurred_at.rstrip("Z"))
+    return round(abs((second - first).total_seconds()) / 60)
+
+
+def _near_text(app: App, e: Episode, near: tuple[Episode, ...]) -> str:
+    """The cramps ``e`` may repeat, and how to undo it if it does."""
+    undo = f"{command_prefix(app.args)} delete episode {e.id}"
+    if e.occurred_at is not None:
+        gaps = sorted((_minutes_apart(e, other) or 0, other.id or 0) for other in near)
+        apart, other_id = gaps[0]
+        when = "the same minute as" if apart == 0 else f"{apart} min from"
+        return f"A second cramp, {when} #{other_id}? If it was the same one: {undo}"
+    ids = sorted(other.id or 0 for other in near)
+    if len(ids) == 1:
+        had = f"cramp #{ids[0]}"
+    elif len(ids) <= 3:
+        had = f"cramps {', '.join(f'#{i}' for i in ids)}"
+    else:
+        had = f"{len(ids)} cramps (#{ids[0]} … #{ids[-1]})"
+    return f"The night of {e.night} already had {had}; if this was one of them: {undo}"
 
 
 def command_prefix(args: argparse.Namespace) -> str:

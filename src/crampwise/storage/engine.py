@@ -44,6 +44,7 @@ else:
 
 __all__ = [
     "DEFAULT_DB_TIMEOUT",
+    "RETRY_HINT",
     "Engine",
     "Row",
     "db_timeout",
@@ -58,7 +59,7 @@ DEFAULT_DB_TIMEOUT = 30.0
 #: Idle connections an Engine keeps for the next unit of work (more are closed on release).
 _POOL_IDLE = 4
 
-_RETRY_HINT = "run the same command again (CRAMPWISE_DB_TIMEOUT sets how many seconds to wait)"
+RETRY_HINT = "run the same command again (CRAMPWISE_DB_TIMEOUT sets how many seconds to wait)"
 
 
 def db_timeout() -> float:
@@ -307,13 +308,15 @@ class Engine:
                 return StorageError(self._read_only_message())
             lost = "; this change was NOT saved" if write else ""
             return StorageError(f"database error on {self.label}: {text}{lost}")
-        return _pg_error(exc, self, write=write)
+        from crampwise.storage.postgres import pg_error  # not on SQLite's path
+
+        return pg_error(exc, self, write=write)
 
     def _busy_message(self, write: bool) -> str:
         what = "this change was NOT saved" if write else "nothing could be read"
         return (
             f"the diary {self.label} stayed locked by another program for "
-            f"{self.timeout:g} s; {what}: {_RETRY_HINT}"
+            f"{self.timeout:g} s; {what}: {RETRY_HINT}"
         )
 
     def _read_only_message(self) -> str:
@@ -482,7 +485,9 @@ def open_engine(url: str, *, timeout: float | None = None) -> Engine:
     wait = db_timeout() if timeout is None else timeout
     if url.startswith("sqlite://"):
         return _open_sqlite(url, wait)
-    return _open_postgresql(url, wait)
+    from crampwise.storage.postgres import open_postgresql  # not on SQLite's path
+
+    return open_postgresql(url, wait)
 
 
 # -- SQLite ------------------------------------------------------------------------------
@@ -587,104 +592,6 @@ def _sqlite_open_error(target: str, exc: sqlite3.Error, timeout: float) -> Stora
     if "locked" in text or "busy" in text:
         return StorageError(
             f"the diary {target} stayed locked by another program for {timeout:g} s; "
-            f"nothing was saved: {_RETRY_HINT}"
+            f"nothing was saved: {RETRY_HINT}"
         )
     return StorageError(f"--db: cannot open SQLite database {target!r}: {text}")
-
-
-# -- PostgreSQL --------------------------------------------------------------------------
-#: libpq messages of a server that is not there yet (worth waiting for), not a wrong URL.
-_PG_TRANSIENT = (
-    "connection refused",
-    "timeout expired",
-    "starting up",
-    "shutting down",
-    "too many clients",
-    "connection timed out",
-    "server closed the connection",
-    "no route to host",
-)
-
-
-def _open_postgresql(url: str, timeout: float) -> Engine:
-    try:
-        import psycopg  # noqa: F401 - checked here so a missing driver is one clear line
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise StorageError("--db: PostgreSQL needs psycopg; install crampwise[postgres]") from exc
-    conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    label = _pg_label(conninfo)
-    first = _connect_postgresql(conninfo, label, timeout)
-    return Engine(
-        url,
-        "postgresql",
-        lambda: _connect_postgresql(conninfo, label, timeout),
-        first=first,
-        label=label,
-        timeout=timeout,
-    )
-
-
-def _pg_label(conninfo: str) -> str:
-    """``host:port/db`` of a URL, without user or password (for messages)."""
-    rest = conninfo.split("://", 1)[-1]
-    return rest.split("?", 1)[0].rsplit("@", 1)[-1] or "PostgreSQL"
-
-
-def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
-    """Connect, retrying with backoff while the server is not reachable, up to ``timeout``.
-
-    libpq's ``connect_timeout`` (whole seconds, at least 2) bounds each attempt, so a
-    listener that accepts and never answers cannot hang us; the session then gets
-    ``lock_timeout`` (the same limit) and a ``statement_timeout`` (4x, at least 60 s).
-    """
-    import psycopg
-
-    deadline = time.monotonic() + timeout
-    delay = 0.1
-    while True:
-        remaining = deadline - time.monotonic()
-        options: dict[str, Any] = {}
-        if "connect_timeout" not in conninfo:
-            options["connect_timeout"] = max(2, int(remaining + 0.999))
-        try:
-            conn = psycopg.connect(conninfo, autocommit=True, **options)
-            break
-        except psycopg.Error as exc:
-            detail = " ".join(str(exc).split())  # libpq's message spans lines; errors are one line
-            transient = any(t in detail.lower() for t in _PG_TRANSIENT)
-            remaining = deadline - time.monotonic()
-            if not transient or remaining <= 0:
-                waited = f" within {timeout:g} s" if transient else ""
-                raise StorageError(
-                    f"--db: cannot connect to PostgreSQL at {label}{waited}: {detail[:300]}; "
-                    f"nothing was saved: check the server, then {_RETRY_HINT}"
-                ) from exc
-            time.sleep(min(delay, remaining))
-            delay = min(delay * 2, 2.0)
-    ms = int(timeout * 1000)
-    try:
-        conn.execute(f"SET lock_timeout = {ms}")
-        conn.execute(f"SET statement_timeout = {max(ms * 4, 60000)}")
-    except psycopg.Error as exc:
-        conn.close()
-        raise StorageError(f"--db: cannot set up the PostgreSQL session at {label}: {exc}") from exc
-    return conn
-
-
-def _pg_error(exc: Exception, engine: Engine, *, write: bool) -> Exception:
-    import psycopg
-    from psycopg import errors
-
-    what = "this change was NOT saved" if write else "nothing could be read"
-    if isinstance(exc, errors.LockNotAvailable):
-        return StorageError(engine._busy_message(write))
-    if isinstance(exc, errors.QueryCanceled):
-        return StorageError(
-            f"the PostgreSQL server at {engine.label} did not finish in time; {what}: {_RETRY_HINT}"
-        )
-    if isinstance(exc, psycopg.OperationalError):
-        detail = " ".join(str(exc).split())[:200]
-        return StorageError(
-            f"lost the connection to PostgreSQL at {engine.label} ({detail}); {what}: {_RETRY_HINT}"
-        )
-    return exc

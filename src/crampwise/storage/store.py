@@ -5,24 +5,36 @@ from __future__ import annotations
 import os
 
 from crampwise.errors import StorageError
-from crampwise.records import DiaryData
 from crampwise.storage import DATA_TABLES
-from crampwise.storage.context_tables import ContextTables
-from crampwise.storage.devices_tables import DevicesTables
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
-from crampwise.storage.experiments_tables import ExperimentTables
-from crampwise.storage.feed_tables import FeedTables
 from crampwise.storage.migrations import migrate, status
-from crampwise.storage.regimen_tables import RegimenTables
 
 TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
+    from crampwise.records import DiaryData
+    from crampwise.storage.context_tables import ContextTables
+    from crampwise.storage.devices_tables import DevicesTables
     from crampwise.storage.engine import Engine, _Unit
+    from crampwise.storage.experiments_tables import ExperimentTables
+    from crampwise.storage.feed_tables import FeedTables
     from crampwise.storage.migrations import MigrationStatus
+    from crampwise.storage.regimen_tables import RegimenTables
+
+    class _Tables(
+        DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables, FeedTables
+    ):
+        """What type checkers see: a Store has every feature's table methods."""
+
+else:
+    # At run time a Store starts with the diary's own tables (nights, episodes, profile):
+    # all that `crampwise log` and `night` use. The features' tables (regimen, context,
+    # devices, experiments, calendar feeds: five more modules, ~1 ms at every start) join
+    # on first use; see Store.__getattr__.
+    _Tables = DiaryTables
 
 __all__ = ["PERSONAL_DIARY", "Store", "open_store"]
 
@@ -41,7 +53,7 @@ _SCOPE: dict[str, str] = {
 }
 
 
-class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, ExperimentTables, FeedTables):
+class Store(_Tables):
     """The database of one diary: typed reads, and writes inside :meth:`write`.
 
     A Store is bound to one diary (``diary_id``): every query filters on it and every
@@ -53,6 +65,19 @@ class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, Experiment
     def __init__(self, engine: Engine, diary_id: int = PERSONAL_DIARY) -> None:
         self.engine = engine
         self.diary_id = diary_id
+
+    if not TYPE_CHECKING:  # type checkers see the features' methods on the class itself
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for a name this object lacks: the first call of a feature's
+            # table method. The Store becomes one with every feature's tables (the
+            # same methods, in the same order, as if they had been its bases from the
+            # start), so later calls cost nothing extra.
+            full = _with_features(type(self))
+            if name.startswith("__") or full is type(self) or not hasattr(full, name):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self.__class__ = full
+            return getattr(self, name)
 
     @property
     def url(self) -> str:
@@ -153,6 +178,8 @@ class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, Experiment
         def part(name: str, read: Callable[[], Iterable[Any]]) -> tuple[Any, ...]:
             return tuple(read()) if sections is None or name in sections else ()
 
+        from crampwise.records import DiaryData  # the features' records: not on `log`'s path
+
         with self.engine.read():
             return DiaryData(
                 timezone=timezone,
@@ -207,6 +234,29 @@ class Store(DiaryTables, RegimenTables, ContextTables, DevicesTables, Experiment
     def close(self) -> None:
         """Close the database."""
         self.engine.close()
+
+
+#: Each Store class with the features' table mixins added (made once, on first use).
+_WITH_FEATURES: dict[type, type] = {}
+
+
+def _with_features(cls: type[Store]) -> type[Store]:
+    """``cls`` with every feature's tables, in the order they are listed for type checkers."""
+    made = _WITH_FEATURES.get(cls)
+    if made is not None:
+        return made
+    if cls in _WITH_FEATURES.values():
+        return cls
+    from crampwise.storage.context_tables import ContextTables
+    from crampwise.storage.devices_tables import DevicesTables
+    from crampwise.storage.experiments_tables import ExperimentTables
+    from crampwise.storage.feed_tables import FeedTables
+    from crampwise.storage.regimen_tables import RegimenTables
+
+    bases = (cls, RegimenTables, ContextTables, DevicesTables, ExperimentTables, FeedTables)
+    made = type(cls.__name__, bases, {"__module__": cls.__module__, "__doc__": cls.__doc__})
+    made.__qualname__ = cls.__qualname__
+    return _WITH_FEATURES.setdefault(cls, made)
 
 
 def _where(table: str) -> str:
