@@ -1,10 +1,15 @@
 """Benchmark: ``crampwise analyze`` cold from the command line on the demo diary.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py`` (uses the ``crampwise``
-entry point of the interpreter's environment). Target (issue 10): ≤ 150 ms. Each run is a
-fresh process, so every import is paid; the figures of `python -c pass` and
-`import numpy` are printed beside it for scale. The machine is shared: CPU time (user +
-system of the child) is the steadier figure.
+Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py [RUNS]`` (uses the
+``crampwise`` entry point of the interpreter's environment). Target (issue 10): ≤ 150 ms.
+Each run is a fresh process, so every import is paid; ``python -c pass`` and importing
+numpy and sqlite3 (which ``crampwise analyze`` cannot do without) are measured beside it,
+interleaved run by run, for scale. The machine is shared: CPU time (user + system of the
+child) is the steadier figure.
+
+Compiled bytecode is cached as in an installed copy: a development shell that sets
+``PYTHONDONTWRITEBYTECODE`` would otherwise recompile every crampwise module on every
+run, so the runs use a bytecode cache of their own (``PYTHONPYCACHEPREFIX``, warmed first).
 """
 
 from __future__ import annotations
@@ -18,41 +23,55 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 15
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
 
 
-def _measure(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    walls, cpus = [], []
-    for _ in range(RUNS):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
-        )
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return min(walls), statistics.median(walls), min(cpus)
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU of the child) in seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def main() -> None:
     exe = str(Path(sys.executable).with_name("crampwise"))
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.sqlite")
-        env = {**os.environ, "CRAMPWISE_NOW": "2026-11-15T12:00:00Z"}
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env.update(
+            CRAMPWISE_NOW="2026-11-15T12:00:00Z",
+            PYTHONPYCACHEPREFIX=str(Path(tmp) / "pycache"),
+        )
+        env.pop("OPENBLAS_NUM_THREADS", None)  # crampwise sets it itself
         subprocess.run([exe, "--db", db, "demo", "--yes"], env=env, check=True, capture_output=True)
-        load = os.getloadavg()[0]
-        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {load:.1f}")
-        for label, cmd in (
-            ("python -c pass", [sys.executable, "-c", "pass"]),
-            ("python -c 'import numpy'", [sys.executable, "-c", "import numpy"]),
-            ("crampwise analyze (demo diary)", [exe, "--db", db, "analyze"]),
-            ("crampwise analyze --json", [exe, "--db", db, "analyze", "--json"]),
-        ):
-            wmin, wmed, cpu = _measure(cmd, {**env, "OPENBLAS_NUM_THREADS": "1"})
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "python -c 'import numpy, sqlite3'": [sys.executable, "-c", "import numpy, sqlite3"],
+            "crampwise analyze (demo diary)": [exe, "--db", db, "analyze"],
+            "crampwise analyze --json": [exe, "--db", db, "analyze", "--json"],
+        }
+        numpy_env = {**env, "OPENBLAS_NUM_THREADS": "1"}  # as crampwise runs it
+        for cmd in cases.values():  # warm the bytecode cache and the file cache
+            _run(cmd, numpy_env)
+        load = os.getloadavg()
+        times: dict[str, list[tuple[float, float]]] = {label: [] for label in cases}
+        for i in range(RUNS):
+            order = list(cases.items())
+            for label, cmd in order if i % 2 == 0 else order[::-1]:
+                times[label].append(_run(cmd, numpy_env if "numpy" in label else env))
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load "
+            f"{load[0]:.1f} → {os.getloadavg()[0]:.1f}, {RUNS} runs each, interleaved"
+        )
+        for label, runs in times.items():
+            walls, cpus = [w for w, _ in runs], [c for _, c in runs]
             print(
-                f"  {label:<34} wall min {1000 * wmin:.0f} / median {1000 * wmed:.0f} ms, "
-                f"cpu {1000 * cpu:.0f} ms"
+                f"  {label:<36} cpu median {1000 * statistics.median(cpus):4.0f} / "
+                f"min {1000 * min(cpus):4.0f} ms, wall median "
+                f"{1000 * statistics.median(walls):4.0f} / min {1000 * min(walls):4.0f} ms"
             )
 
 

@@ -5,6 +5,9 @@ year with four medicines, nine labs and a red flag; 365 nights, two PDF pages).
 
 1. ``crampwise report --pdf FILE`` cold from the command line: a fresh process each run,
    so every import is paid (numpy for the analysis, WeasyPrint and its Pango bindings).
+   Of that, the import of WeasyPrint alone (``crampwise.reports.weasy``, fresh process,
+   Python's own start subtracted) is timed apart: the part that does not depend on the
+   report's content.
 2. The same report warm, in-process (what the web app's ``/report.pdf`` costs once the
    server runs): building the report's content (snapshot, analysis, safety) and rendering
    the PDF, timed apart.
@@ -52,6 +55,16 @@ def _cold(exe: str, db: str, out: str, runs: int) -> tuple[list[float], list[flo
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return walls, cpus
+
+
+def _cpu_of(argv: list[str], runs: int) -> list[float]:
+    cpus = []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(argv, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return cpus
 
 
 def _warm(db: str, runs: int) -> dict[str, list[float]]:
@@ -103,6 +116,13 @@ def main() -> None:
         )
         walls, cpus = _cold(exe, db, out, args.runs)
         print(f"  cold CLI  crampwise report --pdf: wall {_ms(walls)}, cpu {_ms(cpus)}")
+        bare = _cpu_of([sys.executable, "-c", "pass"], args.runs)
+        weasy = _cpu_of(
+            [sys.executable, "-c", "import crampwise.reports.weasy as w; w.import_weasyprint()"],
+            args.runs,
+        )
+        imports = [w - statistics.median(bare) for w in weasy]
+        print(f"            of which import WeasyPrint: cpu {_ms(imports)}")
         warm = _warm(db, args.runs)
         total = [a + b for a, b in zip(warm["context"], warm["pdf"], strict=True)]
         cpu = [a + b for a, b in zip(warm["cpu_context"], warm["cpu_pdf"], strict=True)]

@@ -194,6 +194,46 @@ def test_pelt_equals_optimal_partitioning(seed: int) -> None:
     assert pelt_poisson(events, exposure, penalty) == _optimal_partition(events, exposure, penalty)
 
 
+def _optimal_partition_min(
+    events: np.ndarray, exposure: np.ndarray, penalty: float, min_size: int
+) -> list[int]:
+    """The same exhaustive search with every segment at least ``min_size`` long."""
+    t_len = len(events)
+    cs = np.concatenate([[0.0], np.cumsum(events)])
+    ce = np.concatenate([[0.0], np.cumsum(exposure)])
+    best = [-penalty] + [math.inf] * t_len
+    last = [0] * (t_len + 1)
+    for t in range(min_size, t_len + 1):
+        for s in [0, *range(min_size, t - min_size + 1)]:
+            c = float(poisson_cost(np.array([cs[t] - cs[s]]), np.array([ce[t] - ce[s]]))[0])
+            if best[s] + c + penalty < best[t]:
+                best[t], last[t] = best[s] + c + penalty, s
+    cps, t = [], t_len
+    while t > 0:
+        t = last[t]
+        if t > 0:
+            cps.append(t)
+    return sorted(cps)
+
+
+@pytest.mark.parametrize("seed", range(3, 9))
+def test_pelt_equals_optimal_partitioning_with_gaps_and_long_diaries(seed: int) -> None:
+    """Reference: exhaustive optimal partitioning, on bins with unrecorded (zero-exposure)
+    stretches, weekly bins of up to 7 nights, more bins than one block of the cost matrix
+    (160), and segments of at least 1-3 bins."""
+    rng = np.random.default_rng(seed)
+    n = 160 if seed < 5 else 60
+    exposure = rng.integers(0, 8, size=n).astype(float)
+    exposure[rng.integers(0, n - 20) :][:15] = 0.0
+    rates = np.repeat(rng.uniform(0.05, 0.6, size=4), n // 4)
+    events = rng.poisson(rates * exposure).astype(float)
+    penalty = 3 * math.log(n)
+    min_size = 1 + seed % 3
+    assert pelt_poisson(events, exposure, penalty, min_size) == _optimal_partition_min(
+        events, exposure, penalty, min_size
+    )
+
+
 def test_pelt_finds_a_clear_step() -> None:
     """A rate dropping from 3 to 0.3 per bin at bin 20 is found within one bin."""
     rng = np.random.default_rng(4)

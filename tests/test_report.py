@@ -408,3 +408,48 @@ def test_styled_charts_carry_their_own_colours() -> None:
     assert ".rates .band { fill: rgba(138, 60, 0, .18); }" in style
     assert "var(" not in style and ".bodymap" not in style
     assert svg.index("<style>") < svg.index("<title>")
+
+
+def test_regimen_items_started_the_same_day_keep_one_order() -> None:
+    """Rows by first start, then name: the report is the same in every run (it followed
+    set order, which changes with Python's hash seed)."""
+    items = [
+        ("magnesium", "2025-01-01", None),
+        ("stretching", "2025-03-01", None),
+        ("calcium", "2025-03-01", "2025-04-01"),
+        ("calcium", "2025-05-01", None),
+        ("bedtime-snack", "2025-03-01", None),
+    ]
+    drawn = [
+        re.findall(r'class="axis item"[^>]*>([^<]+)<', str(charts.timeline_svg(order, *span)))
+        for order, span in (
+            (items, ("2025-01-01", "2025-06-01")),
+            (items[::-1], ("2025-01-01", "2025-06-01")),
+        )
+    ]
+    assert drawn[0] == drawn[1] == ["magnesium", "bedtime-snack", "calcium", "stretching"]
+
+
+def test_the_pdf_gets_the_charts_as_images_of_the_same_svg(year: Path, db_url: str) -> None:
+    """The PDF's page takes each chart as an ``<img>`` of the very SVG the HTML file
+    draws inline (its tooltips left out; a PDF cannot show them); besides the linked
+    fonts, nothing else differs."""
+    import base64
+
+    from crampwise.reports.render import render_html
+
+    with Tracker(db_url, clock=lambda: report_diary.NOW) as tracker:
+        context = tracker.report()
+    inline, for_pdf = render_html(context), render_html(context, for_pdf=True)
+    svgs = re.findall(r"<svg.*?</svg>", inline, flags=re.S)
+    found = r'<img class="([^"]*)" alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">'
+    images = re.findall(found, for_pdf)
+    assert len(svgs) == len(images) == 6 and "<svg" not in for_pdf
+    back = for_pdf
+    for svg, (cls, alt, data) in zip(svgs, images, strict=True):
+        assert f'<svg class="{cls}"' in svg and f'aria-label="{alt}"' in svg
+        assert base64.b64decode(data).decode() == re.sub(r"<title>[^<]*</title>", "", svg)
+        back = re.sub(found, lambda _, svg=svg: svg, back, count=1)
+    fonts = re.findall(r"@font-face[^}]*\}\n", back)
+    assert len(fonts) == 2 and "".join(fonts) in back
+    assert back.replace("".join(fonts), "") == inline

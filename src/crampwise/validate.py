@@ -171,6 +171,9 @@ def number(value: Any, field: str, low: float | None = 0.0, high: float = MAX_AM
 
 def choice(value: Any, field: str, allowed: Sequence[str]) -> str:
     """One of the allowed values (case-insensitive, spaces read as dashes)."""
+    exact, lookup = _lookup(allowed)
+    if type(value) is str and value in exact:  # written as in ``allowed``: one look-up
+        return lookup[value]
     if isinstance(value, str) and not value.strip():
         raise InputError(field, f"is empty; allowed: {', '.join(allowed)}", code="required")
     if not isinstance(value, str):
@@ -179,8 +182,7 @@ def choice(value: Any, field: str, allowed: Sequence[str]) -> str:
             f"{shown(value)} is not allowed; allowed: {', '.join(allowed)}",
             code="not-allowed",
         )
-    normal = value.strip().lower().replace(" ", "-").replace("_", "-")
-    lookup = {a.lower(): a for a in allowed}
+    normal = _normal(value)
     if normal not in lookup:
         raise InputError(
             field,
@@ -188,6 +190,29 @@ def choice(value: Any, field: str, allowed: Sequence[str]) -> str:
             code="not-allowed",
         )
     return lookup[normal]
+
+
+def _normal(value: str) -> str:
+    return value.strip().lower().replace(" ", "-").replace("_", "-")
+
+
+#: Per list of allowed values (by identity; the list is kept so its id stays its own): the
+#: normal forms → the value, and the values that are their own normal form. Building the
+#: map for every call was a third of validating a diary's episodes.
+_LOOKUPS: dict[int, tuple[Sequence[str], frozenset[str], dict[str, str]]] = {}
+
+
+def _lookup(allowed: Sequence[str]) -> tuple[frozenset[str], dict[str, str]]:
+    found = _LOOKUPS.get(id(allowed))
+    if found is not None and found[0] is allowed:
+        return found[1], found[2]
+    lookup = {a.lower(): a for a in allowed}
+    exact = frozenset(k for k in lookup if k and _normal(k) == k)
+    if isinstance(allowed, tuple):  # immutable: safe to remember
+        if len(_LOOKUPS) > 256:
+            _LOOKUPS.clear()
+        _LOOKUPS[id(allowed)] = (allowed, exact, lookup)
+    return exact, lookup
 
 
 def choices(

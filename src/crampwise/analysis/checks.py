@@ -13,7 +13,7 @@ from crampwise._record import Record
 from crampwise.analysis.crossover import CrossoverStats, DecisionRule, crossover
 from crampwise.analysis.model import seasonal_basis
 from crampwise.analysis.periods import period_bounds
-from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray
+from crampwise.analysis.series import BoolArray, Change, DiarySeries, FloatArray, memo
 
 __all__ = [
     "COINCIDE_NIGHTS",
@@ -27,6 +27,7 @@ __all__ = [
     "experiment_stats",
     "experiment_totals",
     "missing_findings",
+    "seasonal_cap",
     "seasonality",
 ]
 
@@ -47,12 +48,31 @@ def coincide(series: DiarySeries, a: Change, b: Change) -> bool:
     lo, hi = sorted((a.night, b.night))
     if hi - lo <= COINCIDE_NIGHTS:
         return True
-    return int(series.observed[lo:hi].sum()) < MIN_APART_OBSERVED
+    recorded = _recorded_before(series)
+    return recorded[hi] - recorded[lo] < MIN_APART_OBSERVED
+
+
+def _recorded_before(series: DiarySeries) -> list[int]:
+    """Recorded nights before each night (and in all): every pair of changes is compared,
+    and summing the nights between each pair again was most of the check's cost."""
+    found = memo(series).get("recorded_before")
+    if found is None:
+        found = [0, *np.cumsum(series.observed, dtype=np.int64).tolist()]
+        memo(series)["recorded_before"] = found
+    return found  # type: ignore[return-value]
 
 
 def confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[str, ...]]:
     """Items/medicines none of whose changes stands apart from every other change, grouped
     with the ones they changed with (union–find over coinciding changes)."""
+    key = ("confounded_groups", tuple(names))
+    found = memo(series).get(key)
+    if not isinstance(found, dict):
+        found = memo(series)[key] = _confounded_groups(series, names)
+    return dict(found)
+
+
+def _confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[str, ...]]:
     changes = [c for c in series.changes if c.item not in series.experiments]
     isolated = {
         c.item
@@ -130,7 +150,41 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     and whether its "on" spells recur in the same months of different years."""
     if series.first is None or series.n < SEASON_MIN_SPAN:
         return None
+    key = ("seasonality", item)
+    found = memo(series).get(key, key)
+    if found is key:
+        found = memo(series)[key] = _seasonality(series, item)
+    return found  # type: ignore[return-value]
+
+
+def seasonal_cap(series: DiarySeries, item: str) -> bool:
+    """``seasonality(series, item).caps`` (the verdict is at most inconclusive), with the
+    regression left out when the "on" spells do not recur anyway (the usual case)."""
+    if series.first is None or series.n < SEASON_MIN_SPAN:
+        return False
+    on = series.active[:, series.items.index(item)]
+    if not _recurring(series, on):
+        return False
+    season = seasonality(series, item)
+    return season is not None and season.caps
+
+
+def _recurring(series: DiarySeries, on: BoolArray) -> bool:
+    """Whether the "on" spells start at least twice, in two different season years."""
+    assert series.first is not None
+    starts = np.nonzero(np.diff(np.concatenate([[0], on.astype(np.int8)])) == 1)[0]
+    if len(starts) < 2:
+        return False
     month_index = _month_index(series)
+    month = _months(series)
+    first_year = series.first.year
+    # a "season year" runs July to June, so one winter is one season
+    years = {first_year + int(month_index[s] // 12) + (month[s] >= 7) for s in starts}
+    return len(years) >= 2
+
+
+def _seasonality(series: DiarySeries, item: str) -> Seasonality | None:
+    assert series.first is not None
     on = series.active[:, series.items.index(item)]
     nights = np.nonzero(series.observed)[0]
     x = on[nights].astype(np.float64)
@@ -140,14 +194,10 @@ def seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     coef, *_ = np.linalg.lstsq(basis, x)
     resid = x - basis @ coef
     r2 = 1.0 - float(resid @ resid) / float(((x - x.mean()) ** 2).sum())
-    starts = np.nonzero(np.diff(np.concatenate([[0], on.astype(np.int8)])) == 1)[0]
     month = _months(series)
-    first_year = series.first.year
-    # a "season year" runs July to June, so one winter is one season
-    years = {first_year + int(month_index[s] // 12) + (month[s] >= 7) for s in starts}
     months = np.bincount(month[on & series.observed], minlength=13)
     top = tuple(int(m) for m in np.argsort(months)[::-1][:3] if months[m] > 0)
-    return Seasonality(r2, len(starts) >= 2 and len(years) >= 2, tuple(sorted(top)))
+    return Seasonality(r2, _recurring(series, on), tuple(sorted(top)))
 
 
 def _month_index(series: DiarySeries) -> np.ndarray:

@@ -26,11 +26,10 @@ import numpy as np
 from crampwise._record import Record
 from crampwise.analysis.checks import (
     MissingFinding,
-    Seasonality,
     adherence_share,
     confounded_groups,
     experiment_stats,
-    seasonality,
+    seasonal_cap,
 )
 from crampwise.analysis.crossover import VERDICTS, rate_ratio_interval
 from crampwise.analysis.model import ModelFit
@@ -182,7 +181,7 @@ def _held_back(
     fits: Fits,
     item: str,
     main: Estimate,
-    season: Seasonality | None,
+    seasonal: bool,
 ) -> tuple[str, tuple[Sensitivity, ...], tuple[str, ...]]:
     """The verdict after the checks above, its sensitivity results, and what held it."""
     v = verdict(main.p_benefit, main.p_meaningful)
@@ -219,7 +218,7 @@ def _held_back(
     assert fits.main is not None
     if fits.main.vif_of(item) > TREND_VIF_MAX:
         reasons.append("trend")
-    if season is not None and season.caps:
+    if seasonal:
         reasons.append("seasonal")
     if reasons:
         return "inconclusive", tuple(sens), tuple(reasons)
@@ -295,7 +294,7 @@ def compute_effects(series: DiarySeries, fits: Fits) -> list[EffectResult]:
                 )
             )
             continue
-        v, sens, reasons = _held_back(series, fits, item, est, seasonality(series, item))
+        v, sens, reasons = _held_back(series, fits, item, est, seasonal_cap(series, item))
         out.append(
             EffectResult(
                 item,

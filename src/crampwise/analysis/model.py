@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from crampwise._record import Record
+from crampwise.analysis.arrays import distinct, quantiles
 from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray, IntArray
 from crampwise.analysis.special import chi2_sf
 from crampwise.analysis.stats import fit_poisson
@@ -102,19 +103,15 @@ def trend_df(span_nights: int) -> int:
 
 
 def _spline(x: FloatArray, knots: FloatArray) -> FloatArray:
-    """ESL (5.4–5.5) natural cubic spline columns X, d_k(X) − d_{K−1}(X)."""
-    cols = [x]
-    last, before_last = float(knots[-1]), float(knots[-2])
-
-    def d(k: float) -> FloatArray:
-        return np.asarray(
-            (np.maximum(x - k, 0.0) ** 3 - np.maximum(x - last, 0.0) ** 3) / (last - k)
-        )
-
-    if knots.shape[0] > 2:
-        d_last = d(before_last)
-        cols += [d(float(k)) - d_last for k in knots[:-2]]
-    return np.column_stack(cols)
+    """ESL (5.4–5.5) natural cubic spline columns X, d_k(X) − d_{K−1}(X), where
+    d_k(X) = ((X − ξ_k)₊³ − (X − ξ_K)₊³) / (ξ_K − ξ_k); every d_k in one broadcast."""
+    if knots.shape[0] <= 2:
+        return np.column_stack([x])
+    last = knots[-1]
+    ks = knots[:-1]  # ξ_1 … ξ_{K−1}; the last of them gives d_{K−1}
+    tail = np.maximum(x - last, 0.0) ** 3
+    d = (np.maximum(x[:, None] - ks[None, :], 0.0) ** 3 - tail[:, None]) / (last - ks)
+    return np.column_stack([x, d[:, :-1] - d[:, -1:]])
 
 
 _TREND_SETUP: dict[tuple[int, int, int, int], tuple[float, float, FloatArray, FloatArray]] = {}
@@ -130,7 +127,7 @@ def _trend_setup(knots_from: FloatArray, df: int) -> tuple[float, float, FloatAr
     lo, hi = float(knots_from.min()), float(knots_from.max())
     centre, half = 0.5 * (lo + hi), max(0.5 * (hi - lo), 1.0)
     ref_x = (knots_from - centre) / half
-    knots = np.quantile(ref_x, np.linspace(0.0, 1.0, max(df, 1) + 1))
+    knots = quantiles(ref_x, np.linspace(0.0, 1.0, max(df, 1) + 1))
     if df >= 2 and np.any(np.diff(knots) <= 0):
         knots = np.linspace(-1.0, 1.0, df + 1)
     sd = _spline(ref_x[:: max(1, ref_x.shape[0] // 2000)], knots).std(axis=0)
@@ -360,7 +357,7 @@ def fit_model(
     trend_cov = cov if lean else _widen(fit.cov, _meat(x, fit.mu, cells.week, full_spells))
     df = float(max(fit.df_resid, 2))
     lr = full_spells.window_dispersion(
-        float(fit.mu.sum()) / max(int(np.unique(cells.week).shape[0]), 1)
+        float(fit.mu.sum()) / max(int(distinct(cells.week).shape[0]), 1)
     )
     effect_cols = tuple(range(first_effect, p))
     vif = (
@@ -419,7 +416,7 @@ def within_period_slope(series: DiarySeries, use: BoolArray) -> tuple[float, flo
     nights = cells.first_night
     run_id = np.cumsum(np.concatenate([[0], np.diff(seg) != 0]))
     del nights
-    groups = np.unique(run_id)
+    groups = distinct(run_id)
     x_groups = (run_id[:, None] == groups[None, :]).astype(np.float64)
     active = [g for g in range(groups.shape[0]) if cells.counts[run_id == groups[g]].sum() > 0]
     keep = np.isin(run_id, groups[active])

@@ -33,6 +33,7 @@ __all__ = [
     "fmt_rate",
     "item_label",
     "make_series",
+    "memo",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -125,6 +126,23 @@ class DiarySeries(Record):
             return self.active
         meds = np.column_stack([m.active for m in self.medications])
         return np.asarray(np.hstack([self.active, meds]), dtype=np.bool_)
+
+
+#: The series last analysed and its scratch values (see :func:`memo`); one tuple, swapped
+#: whole, so that analyses in several threads each keep their own dict.
+_MEMO: list[tuple[DiarySeries | None, dict[object, object]]] = [(None, {})]
+
+
+def memo(series: DiarySeries) -> dict[object, object]:
+    """A scratch dict for values computed from ``series`` alone (the same check asked for
+    by several parts of one analysis is then computed once). Only the last series keeps
+    one: another series gets a fresh dict, which costs a recomputation, never a wrong
+    value (the series is compared by identity and held, so its id cannot be reused)."""
+    held = _MEMO[0]
+    if held[0] is not series:
+        held = (series, {})
+        _MEMO[0] = held
+    return held[1]
 
 
 def _transitions(

@@ -6,8 +6,10 @@ stdout; errors go to stderr as one line, with a non-zero exit code.
 
 ``log`` and ``night`` are typed at 3 a.m. and should start about as fast as Python
 itself: a plain, well-formed ``log``/``night`` command line is read by the fast path
-(``_argv.parse_fast``) and runs with only ``hot_cmds`` imported. Everything else - help,
-other commands, anything unusual or wrong - builds the full argparse parser.
+(``_argv.parse_fast``) and runs with only ``hot_cmds`` imported. ``analyze`` takes the
+same path (its spec is loaded only when the word is on the line), so that its start-up
+is numpy and the analysis, not argparse. Everything else - help, other commands,
+anything unusual or wrong - builds the full argparse parser.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true; no typing i
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
+
+    from crampwise.cli._argv import Command
 
 __all__ = ["build_parser", "main"]
 
@@ -81,11 +85,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fast_commands(args: Sequence[str]) -> tuple[Command, ...]:
+    """The commands the fast path may read: ``log``, ``night`` and, when the line names
+    it, ``analyze`` (whose spec ``log`` then never loads)."""
+    if "analyze" not in args:
+        return COMMANDS
+    from crampwise.cli.analyze_cmds import ANALYZE
+
+    return (*COMMANDS, ANALYZE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``crampwise`` console script."""
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        fast = parse_fast(args, COMMANDS)
+        fast = parse_fast(args, _fast_commands(args))
         if fast is not None:
             return dispatch(fast)
         from crampwise.cli._parser import run

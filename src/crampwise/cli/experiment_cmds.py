@@ -30,7 +30,7 @@ def _plan_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _single_thread() -> None:
-    from crampwise.cli.insight_cmds import single_thread_blas
+    from crampwise._blas import single_thread_blas
 
     single_thread_blas()
 

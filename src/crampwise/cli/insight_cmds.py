@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import textwrap
-from collections.abc import Sequence
 from typing import Any, Protocol
 
+from crampwise._blas import BLAS_THREAD_VARIABLES, single_thread_blas
 from crampwise.cli._app import App, confirmable
+from crampwise.cli._argv import add_command
+from crampwise.cli.analyze_cmds import ANALYZE
 
 __all__ = ["BLAS_THREAD_VARIABLES", "register", "single_thread_blas"]
 
@@ -30,58 +31,6 @@ def _report(app: App, args: argparse.Namespace, result: _Reportable) -> int:
 def _day(app: App, args: argparse.Namespace) -> dt.date:
     """``--date`` in the person's calendar, default today."""
     return dt.date.fromisoformat(app.tracker.day(args.date))
-
-
-#: BLAS thread pools, set to one thread before numpy loads: the analysis' matrices are
-#: small, and under load competing OpenBLAS threads turned a 35 ms analysis into 3 s.
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def single_thread_blas() -> None:
-    """One BLAS thread (unless the person chose otherwise); effective only before numpy
-    is first imported, which in the CLI happens in the analysis."""
-    import os
-
-    for name in BLAS_THREAD_VARIABLES:
-        os.environ.setdefault(name, "1")
-
-
-def cmd_analyze(args: argparse.Namespace, app: App) -> int:
-    """Plain words first: a headline, how often cramps come, one line per thing tried;
-    with --details the rates, ranges, warnings and methods."""
-    from crampwise.plainreport import analysis_in_plain_words, analysis_json
-
-    single_thread_blas()
-    result = app.tracker.analyze()
-    if args.json:
-        app.json(analysis_json(result))
-        return 0
-    plain = analysis_in_plain_words(result)
-    _plain_out(app, plain.headline, () if args.details else plain.lines)
-    if args.details:
-        app.echo(result.to_text().rstrip("\n"))
-        return 0
-    app.echo("The numbers with their ranges, the warnings and how to find out for sure:")
-    app.echo("  crampwise analyze --details")
-    for line in textwrap.wrap(result.disclaimer, _WIDTH):
-        app.echo(app.style(line, "dim"))
-    return 0
-
-
-_WIDTH = 79
-
-
-def _plain_out(app: App, headline: Sequence[str], lines: Sequence[str]) -> None:
-    """A headline in bold, then short bullet lines, wrapped for a terminal."""
-    for line in headline:
-        for part in textwrap.wrap(line, _WIDTH):
-            app.echo(app.style(part, "bold"))
-    app.echo()
-    for line in lines:
-        for part in textwrap.wrap(line, _WIDTH, initial_indent="  - ", subsequent_indent="    "):
-            app.echo(part)
-    if lines:
-        app.echo()
 
 
 def cmd_safety(args: argparse.Namespace, app: App) -> int:
@@ -300,24 +249,7 @@ def cmd_stretches(args: argparse.Namespace, app: App) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the insight commands to the top-level parser."""
-    p = sub.add_parser(
-        "analyze",
-        parents=[common],
-        help="what your diary can tell, in plain words (--details: the statistics)",
-        description="What we can say, what we cannot say, and how to find out: plain words "
-        "first; --details adds the rates and effects with their ranges and every warning.",
-    )
-    p.add_argument(
-        "--details",
-        action="store_true",
-        help="the statistics: rates and effects with their 95 %% ranges, warnings, methods",
-    )
-    p.add_argument(
-        "--json",
-        action="store_true",
-        help='print the full analysis as JSON (with "headline" and "plain")',
-    )
-    p.set_defaults(handler=cmd_analyze)
+    add_command(sub, common, ANALYZE)
 
     p = sub.add_parser(
         "safety",

@@ -12,7 +12,7 @@ __all__ = ["register"]
 
 def cmd_report(args: argparse.Namespace, app: App) -> int:
     """Write the two-page doctor report (PDF and/or HTML) for a span of nights."""
-    from crampwise.cli.insight_cmds import single_thread_blas
+    from crampwise._blas import single_thread_blas
 
     single_thread_blas()
     tracker = app.tracker

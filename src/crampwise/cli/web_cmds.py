@@ -55,7 +55,7 @@ def _print_pairing(app: App, url: str, code: str) -> None:
 
 def cmd_serve(args: argparse.Namespace, app: App) -> int:
     """Start the web app on the diary (or on the demo story with --demo)."""
-    from crampwise.cli.insight_cmds import single_thread_blas
+    from crampwise._blas import single_thread_blas
     from crampwise.web.settings import WebSettings, is_loopback
 
     single_thread_blas()  # before numpy loads: requests run in threads of their own

@@ -18,7 +18,6 @@ is A and the item was not being taken before.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from crampwise.records import Experiment, ExperimentPeriod
 
@@ -36,6 +35,8 @@ _SALT = "crampwise-experiment-v1"
 
 
 def _bit(seed: int, group: int) -> int:
+    import hashlib  # here: the analysis reads designs (is_randomized) but draws none
+
     digest = hashlib.sha256(f"{_SALT}:{seed}:{group}".encode()).digest()
     return digest[0] & 1
 

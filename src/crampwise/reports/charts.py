@@ -211,7 +211,10 @@ def timeline_svg(
     """The regimen under the rates, on the same time axis: one row per item. With
     ``doses`` (one text per entry of ``items``) each bar is labelled with its dose, so a
     change of dose shows where it happened."""
-    names = sorted({i[0] for i in items}, key=lambda n: min(s for m, s, _ in items if m == n))
+    # by first start, then name: items started the same day keep one order in every run
+    names = sorted(
+        {i[0] for i in items}, key=lambda n: (min(s for m, s, _ in items if m == n), n)
+    )
     if not names:
         return _svg(
             width,

@@ -7,7 +7,13 @@ charts drawn on the server, the regimen, safety and look-ups; a JSON API under
 
 from __future__ import annotations
 
-from crampwise.web.app import create_app
-from crampwise.web.settings import WebSettings
+from crampwise._blas import single_thread_blas
+
+# Before anything below loads numpy (the dashboard and the API analyse in request threads):
+# however the app is started - `crampwise serve`, an ASGI server given create_app, tests.
+single_thread_blas()
+
+from crampwise.web.app import create_app  # noqa: E402 - after the BLAS setting
+from crampwise.web.settings import WebSettings  # noqa: E402
 
 __all__ = ["WebSettings", "create_app"]

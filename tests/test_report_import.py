@@ -1,0 +1,158 @@
+"""How the report imports WeasyPrint (``crampwise.reports.weasy``): the same libraries as
+a plain ``import weasyprint``, no ``find_library`` subprocesses, fontTools' fallbacks
+left unimported until used, and the usual import when the quick one fails.
+
+Each check runs in a fresh interpreter: an import can be watched only once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the quick import is Linux's")
+
+
+def _run(code: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, object] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+# The shared libraries the process has mapped, by file name (Pango, HarfBuzz, ...).
+_LIBS = """
+def libs():
+    import re
+    found = set()
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            m = re.search(r"/(lib(?:pango|harfbuzz|fontconfig|gobject)[^/]*\\.so[^/]*)$", line)
+            if m:
+                found.add(m.group(1))
+    return sorted(found)
+"""
+
+
+def test_the_quick_import_loads_the_same_libraries_without_subprocesses() -> None:
+    plain = _run(_LIBS + "import json, weasyprint\nprint(json.dumps({'libs': libs()}))")
+    quick = _run(
+        _LIBS
+        + """
+import ctypes.util, json, subprocess, sys
+search = ctypes.util.find_library
+spawned = []
+real_popen_init = subprocess.Popen.__init__
+def watch(self, args, *a, **k):
+    spawned.append(str(args))
+    real_popen_init(self, args, *a, **k)
+subprocess.Popen.__init__ = watch
+from crampwise.reports.weasy import import_weasyprint
+weasyprint = import_weasyprint()
+import weasyprint.text.ffi as ffi
+print(json.dumps({
+    "libs": libs(),
+    "spawned": spawned,
+    "search_restored": ctypes.util.find_library is search,
+    "subset_library": ffi.harfbuzz_subset is not None,
+    "deferred_imported": [m for m in ("fontTools.subset", "fontTools.varLib.instancer",
+                                      "fontTools.ttLib.woff2") if m in sys.modules],
+}))
+"""
+    )
+    libs = quick["libs"]
+    assert libs == plain["libs"] and isinstance(libs, list)
+    assert any("pango" in name for name in libs)
+    assert quick["spawned"] == []
+    assert quick["search_restored"] is True
+    assert quick["subset_library"] is True  # the PDF fonts are subset by HarfBuzz
+    assert quick["deferred_imported"] == []
+
+
+def test_the_deferred_fonttools_names_reach_the_real_ones_when_used() -> None:
+    """WeasyPrint's fallbacks (fontTools subsetting, variable-font instancing, WOFF2
+    decoding) still work: their names import fontTools when called."""
+    result = _run(
+        """
+import json, sys
+from crampwise.reports.weasy import import_weasyprint
+import_weasyprint()
+from weasyprint.pdf import fonts
+from weasyprint.text import fonts as text_fonts
+options = fonts.subset.Options(retain_gids=True)
+import io
+try:
+    text_fonts.woff2.decompress(io.BytesIO(b"not a font"), io.BytesIO())
+    woff2 = "no error"
+except Exception as exc:
+    woff2 = type(exc).__module__
+import fontTools.subset, fontTools.varLib.instancer
+print(json.dumps({
+    "options": type(options) is fontTools.subset.Options and options.retain_gids,
+    "instancer": fonts.instantiateVariableFont.__name__,
+    "woff2": woff2,
+    "real_modules": type(sys.modules["fontTools.subset"]).__name__,
+}))
+"""
+    )
+    assert result == {
+        "options": True,
+        "instancer": "instantiateVariableFont",
+        "woff2": "fontTools.ttLib",  # the real decoder ran and refused the bytes (TTLibError)
+        "real_modules": "module",
+    }
+
+
+def test_when_the_quick_import_fails_the_usual_one_runs() -> None:
+    """A library layout that only ``find_library`` finds: WeasyPrint is imported again
+    the usual way, from scratch, and renders."""
+    result = _run(
+        """
+import json, sys
+from crampwise.reports import weasy
+def fail():
+    import weasyprint  # half-imported modules must not survive the failure
+    raise OSError("cannot load library 'libpango-1.0.so.0'")
+weasy._without_library_search = fail
+weasyprint = weasy.import_weasyprint()
+pdf = weasyprint.HTML(string="<p>hello</p>").write_pdf()
+print(json.dumps({"pdf": pdf[:5].decode(), "stand_ins": [
+    m for m in weasy.DEFERRED if isinstance(sys.modules.get(m), weasy._Deferred)]}))
+"""
+    )
+    assert result == {"pdf": "%PDF-", "stand_ins": []}
+
+
+def test_other_threads_keep_the_library_search_during_the_import() -> None:
+    """The web server imports WeasyPrint on a request's thread: its other threads still
+    find libraries meanwhile; only the importing thread skips the search."""
+    result = _run(
+        """
+import ctypes.util, json, sys, threading
+seen = {}
+class Watch:
+    # runs inside the import, just before WeasyPrint opens its libraries
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint.text.ffi" and not seen:
+            other = threading.Thread(
+                target=lambda: seen.update(other=ctypes.util.find_library("c")))
+            other.start(); other.join()
+            seen["importer"] = ctypes.util.find_library("c")
+        return None
+sys.meta_path.insert(0, Watch())
+from crampwise.reports.weasy import import_weasyprint
+import_weasyprint()
+print(json.dumps(seen))
+"""
+    )
+    assert result["importer"] is None
+    assert isinstance(result["other"], str) and result["other"].startswith("libc.so")
