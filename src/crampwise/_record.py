@@ -36,6 +36,7 @@ _MISSING = object()
 
 #: Records built through the generic __init__, per class (then it is compiled).
 _USES: dict[type, int] = {}
+_VALUE_USES: dict[type, int] = {}  # the same, for _values
 _COMPILE_AFTER = 40
 _set = object.__setattr__
 
@@ -117,10 +118,16 @@ class Record(metaclass=_RecordMeta):
             _set(self, name, value)
 
     def _values(self) -> tuple[Any, ...]:
-        # Compiled per class on first use (as __init__ is): comparing two snapshots of a
-        # diary compares thousands of records, and a getattr loop was most of that.
-        values: tuple[Any, ...] = _compile_values(type(self))(self)
-        return values
+        # Compiled per class once it is used often (as __init__ is): comparing two
+        # snapshots of a diary compares thousands of records, and a getattr loop was most
+        # of that; a class compared only a few times (the `log` path) never pays to compile.
+        cls = type(self)
+        uses = _VALUE_USES.get(cls, 0) + 1
+        _VALUE_USES[cls] = uses
+        if uses > _COMPILE_AFTER:
+            values: tuple[Any, ...] = _compile_values(cls)(self)
+            return values
+        return tuple(getattr(self, f) for f in cls.__record_fields__)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Record) or other.__class__ is not self.__class__:
