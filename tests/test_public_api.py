@@ -40,3 +40,14 @@ def test_one_exception_tree() -> None:
     assert len(classes) == 10
     assert issubclass(errors.ImportFormatError, errors.InputError)
     assert issubclass(errors.MigrationError, errors.StorageError)
+
+
+def test_records_lists_every_feature_record_it_loads_lazily() -> None:
+    """``crampwise.records`` names the feature records without importing them (so ``log``
+    stays light); that list must be exactly what ``_records_features`` defines."""
+    from crampwise import _records_features, records
+
+    assert frozenset(_records_features.__all__) == records._FEATURES
+    for name in _records_features.__all__:
+        assert getattr(records, name) is getattr(_records_features, name)
+        assert name in records.__all__
