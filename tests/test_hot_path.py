@@ -488,3 +488,80 @@ def test_default_database_path_is_platformdirs(
         monkeypatch.setenv("XDG_DATA_HOME", xdg)
     expected = user_data_path("crampwise", appauthor=False) / "crampwise.sqlite"
     assert default_database_path() == expected
+
+
+def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+
+
+def test_quick_exit_flushes_the_output_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    """With nothing waiting for a normal exit, the process leaves at once, output flushed."""
+    done = _python(
+        "import atexit, sys\n"
+        "from crampwise._entry import _leave_quickly\n"
+        "print('logged', end='')\n"
+        "sys.stderr.write('note')\n"
+        "_leave_quickly(3)\n"
+        "print(' and then more')\n",
+        tmp_path,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (3, "logged", "note")
+
+
+def test_quick_exit_steps_aside_for_atexit_callbacks_and_threads(tmp_path: Path) -> None:
+    """Coverage, logging and temporary-file finalizers register atexit callbacks, and a
+    thread may still be working: then the exit is the normal one."""
+    with_callback = _python(
+        "import atexit\n"
+        "atexit.register(lambda: print('callback ran'))\n"
+        "from crampwise._entry import _leave_quickly\n"
+        "_leave_quickly(3)\n"
+        "print('returned')\n",
+        tmp_path,
+    )
+    assert (with_callback.returncode, with_callback.stdout) == (0, "returned\ncallback ran\n")
+    with_thread = _python(
+        "import threading, time\n"
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+        "from crampwise._entry import _leave_quickly\n"
+        "_leave_quickly(3)\n"
+        "print('returned')\n",
+        tmp_path,
+    )
+    assert with_thread.returncode == 0
+    assert with_thread.stdout.split("\n")[:2] == ["returned", "thread done"]
+
+
+def test_a_logged_cramp_outlives_the_quick_exit(tmp_path: Path) -> None:
+    """The console script's log, piped as a script would read it: the confirmation is
+    complete and a second process finds the cramp in the diary."""
+    script = Path(sys.executable).with_name("crampwise")
+    env = {**os.environ, "CRAMPWISE_DB": str(tmp_path / "d.sqlite"), "CRAMPWISE_NOW": PINNED}
+    env.pop("COVERAGE_PROCESS_START", None)
+    logged = subprocess.run(
+        [str(script), "log", "calf", "left", "8", "3min"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert logged.returncode == 0, logged.stderr
+    assert logged.stdout.startswith("Logged cramp #1 ")
+    assert logged.stdout.endswith("left calf, severity 8, 3 min.\n")
+    listed = subprocess.run(
+        [str(script), "episodes", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+    )
+    episodes = json.loads(listed.stdout)
+    assert [(e["severity"], e["duration_min"]) for e in episodes] == [(8, 3)], listed.stdout
