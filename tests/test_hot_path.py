@@ -493,6 +493,7 @@ def test_default_database_path_is_platformdirs(
 def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code],
+        check=False,
         capture_output=True,
         text=True,
         timeout=60,
@@ -546,6 +547,7 @@ def test_a_logged_cramp_outlives_the_quick_exit(tmp_path: Path) -> None:
     env.pop("COVERAGE_PROCESS_START", None)
     logged = subprocess.run(
         [str(script), "log", "calf", "left", "8", "3min"],
+        check=False,
         capture_output=True,
         text=True,
         timeout=60,
@@ -557,6 +559,7 @@ def test_a_logged_cramp_outlives_the_quick_exit(tmp_path: Path) -> None:
     assert logged.stdout.endswith("left calf, severity 8, 3 min.\n")
     listed = subprocess.run(
         [str(script), "episodes", "--json"],
+        check=True,
         capture_output=True,
         text=True,
         timeout=60,
