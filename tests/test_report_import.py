@@ -1,29 +1,37 @@
 """How the report imports WeasyPrint (``crampwise.reports.weasy``): the same libraries as
 a plain ``import weasyprint``, no ``find_library`` subprocesses, fontTools' fallbacks
-left unimported until used, and the usual import when the quick one fails.
+left unimported until used, and the usual import when the quick one fails; WeasyPrint's C
+declarations cached as tables after the first import, the same PDF from them, and the
+usual parse whenever the cache is missing, stale, broken or unwritable.
 
 Each check runs in a fresh interpreter: an import can be watched only once per process.
 """
 
 from __future__ import annotations
 
+import glob
 import json
+import marshal
+import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
+from crampwise.reports import ffi_cache
+
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the quick import is Linux's")
 
 
-def _run(code: str) -> dict[str, object]:
+def _run(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
         text=True,
         check=True,
         timeout=120,
+        env=None if env is None else {**os.environ, **env},
     )
     result: dict[str, object] = json.loads(out.stdout.splitlines()[-1])
     return result
@@ -122,7 +130,7 @@ from crampwise.reports import weasy
 def fail():
     import weasyprint  # half-imported modules must not survive the failure
     raise OSError("cannot load library 'libpango-1.0.so.0'")
-weasy._without_library_search = fail
+weasy._import_without_search = fail
 weasyprint = weasy.import_weasyprint()
 pdf = weasyprint.HTML(string="<p>hello</p>").write_pdf()
 print(json.dumps({"pdf": pdf[:5].decode(), "stand_ins": [
@@ -156,3 +164,103 @@ print(json.dumps(seen))
     )
     assert result["importer"] is None
     assert isinstance(result["other"], str) and result["other"].startswith("libc.so")
+
+
+# A page with both shipped faces, so the PDF goes through Pango, HarfBuzz and fontconfig.
+_RENDER = """
+import hashlib, json, sys
+from crampwise.reports.render import PACKAGE_DIR, PackageFetcher
+from crampwise.reports.weasy import import_weasyprint
+weasyprint = import_weasyprint()
+import weasyprint.text.ffi as ffi
+page = (
+    '<style>@font-face { font-family: D; src: url("fonts/DejaVuSansCondensed.ttf"); }'
+    '@font-face { font-family: D; font-weight: bold;'
+    ' src: url("fonts/DejaVuSansCondensed-Bold.ttf"); }'
+    'body { font-family: D } @page { size: A6 }</style>'
+    '<h1>G47.62 leg cramps</h1><p>0.42 per week (95 % interval 0.21-0.80) <b>flagged</b></p>'
+    '<table><tr><td>furosemide</td><td>40 mg</td></tr></table>'
+)
+document = weasyprint.HTML(
+    string=page, base_url=PACKAGE_DIR.as_uri() + "/", url_fetcher=PackageFetcher()
+).render()
+pdf = document.write_pdf()
+print(json.dumps({
+    "pdf": hashlib.sha256(pdf).hexdigest(),
+    "pages": len(document.pages),
+    "parsed": "pycparser" in sys.modules,
+    "ffi": type(ffi.ffi).__name__,
+}))
+"""
+
+
+def _entry(cache: str) -> tuple[object, ...]:
+    """The one cache entry under ``cache`` (its layout: format, digest, FFI tables)."""
+    (path,) = glob.glob(os.path.join(cache, "crampwise", "weasyprint-ffi-*.marshal"))
+    with open(path, "rb") as f:
+        entry: tuple[object, ...] = marshal.load(f)
+    return entry
+
+
+def test_the_declarations_are_cached_and_give_the_same_pdf(tmp_path: object) -> None:
+    """The first import parses WeasyPrint's C declarations (pycparser) and caches them;
+    the next one builds its FFI from the cache, parses nothing, and writes the same PDF
+    byte for byte."""
+    cache = str(tmp_path)
+    first = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    second = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    assert first["parsed"] is True and first["ffi"] == "Recording"
+    assert second["parsed"] is False and second["ffi"] == "Compiled"
+    assert second["pdf"] == first["pdf"] and second["pages"] == first["pages"] == 1
+    entry = _entry(cache)
+    assert entry[0] == ffi_cache.FORMAT and isinstance(entry[2], dict)
+    assert set(entry[2]) >= {"_types", "_globals"}
+
+
+def test_a_stale_or_broken_cache_is_parsed_again_and_replaced(tmp_path: object) -> None:
+    """Declarations of another WeasyPrint (another digest) or a damaged file: the usual
+    parse, the same PDF, and a good entry written in its place."""
+    cache = str(tmp_path)
+    good = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    entry = _entry(cache)
+    (path,) = glob.glob(os.path.join(cache, "crampwise", "weasyprint-ffi-*.marshal"))
+    with open(path, "wb") as f:
+        marshal.dump((entry[0], "0" * 64, entry[2]), f)
+    stale = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    assert stale["parsed"] is True and stale["pdf"] == good["pdf"]
+    assert _entry(cache)[1] == entry[1]  # the right digest again
+    with open(path, "wb") as f:
+        f.write(b"\x00not marshal")
+    broken = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    assert broken["parsed"] is True and broken["pdf"] == good["pdf"]
+    assert _entry(cache) == entry
+    after = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    assert after["parsed"] is False and after["pdf"] == good["pdf"]
+
+
+def test_an_unwritable_cache_only_means_the_usual_parse(tmp_path: object) -> None:
+    """A cache directory that cannot be made (a file in its way): every import parses,
+    and the report is made all the same."""
+    blocker = os.path.join(str(tmp_path), "cache")
+    with open(blocker, "w") as f:
+        f.write("not a directory")
+    for _ in range(2):
+        result = _run(_RENDER, {"XDG_CACHE_HOME": blocker})
+        assert result["parsed"] is True and result["pages"] == 1
+
+
+def test_other_threads_get_cffis_own_ffi_while_weasyprint_is_imported() -> None:
+    """Only the importing thread's ``cffi.FFI()`` is replaced, and only meanwhile."""
+    import threading
+
+    import cffi
+
+    real = cffi.FFI
+    seen: dict[str, object] = {}
+    with ffi_cache.patched_ffi(use_cache=False):
+        other = threading.Thread(target=lambda: seen.update(other=type(cffi.FFI())))
+        other.start()
+        other.join()
+        seen["importer"] = type(cffi.FFI()).__name__
+    assert seen["other"] is real and seen["importer"] == "Recording"
+    assert cffi.FFI is real

@@ -14,8 +14,12 @@ Two costs of ``import weasyprint`` that the doctor report does not use:
   TrueType fonts through HarfBuzz, so none of them runs; they are bound to stand-ins
   that import the real module on first use.
 
+* It parses its C declarations with pycparser (0.15-0.25 s): on Linux they are read
+  from tables cached by the first report instead (:mod:`crampwise.reports.ffi_cache`).
+
 If the libraries do not load this way (an unusual layout only the search finds), the
-module is imported again the usual way.
+module is imported again the usual way; if the cached declarations are not WeasyPrint's
+(another version), it is imported again with them parsed, and the cache made anew.
 """
 
 from __future__ import annotations
@@ -58,11 +62,16 @@ def import_weasyprint() -> Any:
         sys.modules[name] = _Deferred(name)
     try:
         if sys.platform == "linux":
+            from crampwise.reports.ffi_cache import StaleCache
+
             try:
-                return _without_library_search()
+                try:
+                    return _without_library_search(use_cache=True)
+                except StaleCache:
+                    _forget_weasyprint()
+                    return _without_library_search(use_cache=False)
             except OSError:
-                for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
-                    del sys.modules[name]
+                _forget_weasyprint()
         import weasyprint
 
         return weasyprint
@@ -72,7 +81,22 @@ def import_weasyprint() -> Any:
                 del sys.modules[name]
 
 
-def _without_library_search() -> Any:
+def _forget_weasyprint() -> None:
+    """Drop the modules of a failed ``import weasyprint`` (so the next one starts anew)."""
+    for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+        del sys.modules[name]
+
+
+def _without_library_search(use_cache: bool) -> Any:
+    from crampwise.reports.ffi_cache import patched_ffi, store
+
+    with patched_ffi(use_cache):
+        weasyprint = _import_without_search()
+    store(sys.modules["weasyprint.text.ffi"].ffi)  # when made by a recording FFI
+    return weasyprint
+
+
+def _import_without_search() -> Any:
     import ctypes.util
     import threading
     from contextlib import redirect_stdout
