@@ -29,7 +29,7 @@ from collections.abc import Callable
 from hashlib import sha256
 from typing import Any
 
-__all__ = ["StaleCache", "cache_path", "patched_ffi", "store"]
+__all__ = ["StaleCache", "cache_dir", "cache_path", "patched_ffi", "store"]
 
 #: bump when the layout of an entry changes
 FORMAT = 1
@@ -40,15 +40,21 @@ class StaleCache(Exception):
     """WeasyPrint declared something other than what the cache entry was made from."""
 
 
+def cache_dir() -> str:
+    """crampwise's directory in the user's cache: ``$XDG_CACHE_HOME/crampwise`` when that
+    is an absolute path (the XDG rule), else ``~/.cache/crampwise``; may not exist."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "crampwise")
+
+
 def cache_path() -> str:
     """The cache entry for this Python and cffi (an absolute path; may not exist)."""
     import _cffi_backend
 
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):
-        base = os.path.join(os.path.expanduser("~"), ".cache")
     tag = f"py{sys.version_info[0]}{sys.version_info[1]}-cffi{_cffi_backend.__version__}"
-    return os.path.join(base, "crampwise", f"weasyprint-ffi-{tag}.marshal")
+    return os.path.join(cache_dir(), f"weasyprint-ffi-{tag}.marshal")
 
 
 def _load() -> tuple[str, dict[str, Any]] | None:

@@ -8,6 +8,8 @@ self-contained (styles and charts inline; fonts named, not linked).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from base64 import b64encode
 from dataclasses import replace
@@ -16,7 +18,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from crampwise.errors import CrampwiseError
@@ -29,6 +33,36 @@ __all__ = ["PACKAGE_DIR", "PackageFetcher", "render_html", "render_pdf"]
 PACKAGE_DIR = Path(str(files("crampwise.reports"))).resolve()
 
 
+class _TemplateCache(FileSystemBytecodeCache):
+    """The report's template compiled once and kept in the user's cache (Jinja2's own
+    bytecode cache, checked against the template's text): compiling it is ~50 ms of
+    every cold report. Keyed also by Jinja2's version and this environment's options,
+    which change the code but not the text; a cache that cannot be read or written
+    only means compiling again."""
+
+    def __init__(self) -> None:
+        from crampwise.reports.ffi_cache import cache_dir
+
+        super().__init__(os.path.join(cache_dir(), "templates"))
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{name}|jinja2 {jinja2.__version__}|{_OPTIONS}", filename)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged entry (pickle, marshal): compile as if none
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
+_OPTIONS = "autoescape html, trim_blocks, lstrip_blocks"
+
+
 @cache
 def _env() -> Environment:
     return Environment(
@@ -36,6 +70,7 @@ def _env() -> Environment:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_TemplateCache(),
     )
 
 
