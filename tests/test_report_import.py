@@ -73,7 +73,8 @@ print(json.dumps({
     "search_restored": ctypes.util.find_library is search,
     "subset_library": ffi.harfbuzz_subset is not None,
     "deferred_imported": [m for m in ("fontTools.subset", "fontTools.varLib.instancer",
-                                      "fontTools.ttLib.woff2") if m in sys.modules],
+                                      "fontTools.ttLib.woff2", "PIL.ImageCms")
+                          if m in sys.modules],
 }))
 """
     )
@@ -88,7 +89,8 @@ print(json.dumps({
 
 def test_the_deferred_fonttools_names_reach_the_real_ones_when_used() -> None:
     """WeasyPrint's fallbacks (fontTools subsetting, variable-font instancing, WOFF2
-    decoding) still work: their names import fontTools when called."""
+    decoding) and colour profiles still work: their names import the real modules
+    (fontTools, Pillow's ImageCms) when called."""
     result = _run(
         """
 import json, sys
@@ -104,7 +106,13 @@ try:
 except Exception as exc:
     woff2 = type(exc).__module__
 import fontTools.subset, fontTools.varLib.instancer
+from weasyprint import css
+from PIL import ImageCms
+srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+profile = css.ImageCmsProfile(io.BytesIO(srgb))  # what an @color-profile rule calls
 print(json.dumps({
+    "profile": type(profile) is ImageCms.ImageCmsProfile
+    and profile.tobytes() == srgb,
     "options": type(options) is fontTools.subset.Options and options.retain_gids,
     "instancer": fonts.instantiateVariableFont.__name__,
     "woff2": woff2,
@@ -113,6 +121,7 @@ print(json.dumps({
 """
     )
     assert result == {
+        "profile": True,
         "options": True,
         "instancer": "instantiateVariableFont",
         "woff2": "fontTools.ttLib",  # the real decoder ran and refused the bytes (TTLibError)

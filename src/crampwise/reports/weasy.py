@@ -1,6 +1,6 @@
 """Import WeasyPrint without the work a report never needs (a fifth of a cold report).
 
-Two costs of ``import weasyprint`` that the doctor report does not use:
+Costs of ``import weasyprint`` that the doctor report does not need to pay:
 
 * On Linux, WeasyPrint opens Pango, HarfBuzz and fontconfig by trying the names of every
   platform in turn ("libpango-1.0-0", "pango-1.0-0", ... "libpango-1.0.so.0"); for each
@@ -12,8 +12,9 @@ Two costs of ``import weasyprint`` that the doctor report does not use:
   for fallbacks and web fonts: subsetting when HarfBuzz's subsetter is missing,
   instancing a variable font, reading a ``.woff2``. The report embeds two static
   TrueType fonts through HarfBuzz, so none of them runs; they are bound to stand-ins
-  that import the real module on first use.
-
+  that import the real module on first use. So is Pillow's colour-management module
+  (``PIL.ImageCms``, ~25 ms with LittleCMS), which WeasyPrint calls only for a
+  stylesheet's ``@color-profile`` rule; the report has none.
 * It parses its C declarations with pycparser (0.15-0.25 s): on Linux they are read
   from tables cached by the first report instead (:mod:`crampwise.reports.ffi_cache`).
 
@@ -31,8 +32,13 @@ from typing import Any
 
 __all__ = ["import_weasyprint"]
 
-#: fontTools modules WeasyPrint imports for fallbacks and web fonts only.
-DEFERRED = ("fontTools.subset", "fontTools.varLib.instancer", "fontTools.ttLib.woff2")
+#: modules WeasyPrint imports for fallbacks, web fonts and colour profiles only.
+DEFERRED = (
+    "fontTools.subset",
+    "fontTools.varLib.instancer",
+    "fontTools.ttLib.woff2",
+    "PIL.ImageCms",
+)
 
 
 class _Deferred(ModuleType):
