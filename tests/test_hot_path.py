@@ -539,6 +539,27 @@ def test_quick_exit_steps_aside_for_atexit_callbacks_and_threads(tmp_path: Path)
     assert with_thread.stdout.split("\n")[:2] == ["returned", "thread done"]
 
 
+def test_a_normal_exit_keeps_its_callbacks_and_skips_the_last_collections(
+    tmp_path: Path,
+) -> None:
+    """When an atexit callback waits (logging's, after a report), the console script
+    returns for the normal exit with the run's objects frozen (the exit's collections skip
+    them): the callbacks run, the code is kept, the collector is on."""
+    done = _python(
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('callback ran', gc.get_freeze_count() > 0,"
+        " gc.isenabled()))\n"
+        "sys.argv = ['crampwise', '--db', 'd.sqlite', 'report', '--html', 'r.html']\n"
+        "from crampwise._entry import main\n"
+        "sys.exit(main())\n",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Wrote the doctor report: r.html.")
+    assert done.stdout.endswith("callback ran True True\n")
+    assert (tmp_path / "r.html").read_text().startswith("<!doctype html>")
+
+
 def test_a_logged_cramp_outlives_the_quick_exit(tmp_path: Path) -> None:
     """The console script's log, piped as a script would read it: the confirmation is
     complete and a second process finds the cramp in the diary."""

@@ -9,7 +9,8 @@ log itself, for a process about to end anyway. When nothing waits for a normal e
 ``atexit`` callbacks - coverage, logging, temporary-file finalizers register one - and
 no other threads), the output is flushed and the process leaves with ``os._exit``. The
 diary is committed and its connection closed before the command returns, so nothing
-the run acknowledged depends on the exit.
+the run acknowledged depends on the exit. When something does wait, the run's objects
+are frozen first, so that the normal exit's collections do not walk them all.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def main() -> int:
         gc.enable()
     code = cli_main()
     _leave_quickly(code)
+    # Something waits for the normal exit (logging's and Pillow's atexit callbacks after
+    # a report). Its final collections would walk every object the run left, to find no
+    # garbage worth the walk: 0.2-0.3 s of CPU after a PDF report, whose renderer leaves
+    # ~70 000 objects. Frozen, they are skipped; the callbacks still run, and modules
+    # are still torn down.
+    gc.freeze()
     return code
 
 
