@@ -15,7 +15,16 @@ year with four medicines, nine labs and a red flag; 365 nights, two PDF pages).
 Wall clock and CPU time (user + system) are printed: the machine is shared, and CPU time
 is the steadier figure under load.
 
-    .venv/bin/python benchmarks/bench_report.py [--runs 7]
+The cold runs use a cache directory of their own (``XDG_CACHE_HOME``): the first report
+of a machine parses WeasyPrint's C declarations and compiles the template, and caches
+both (``reports/ffi_cache.py``, ``reports/render.py``); that first run is printed apart,
+the others read the cache as every later report does.
+
+``--against REV`` runs the cold CLI of another commit (its ``src``, from ``git archive``)
+interleaved with this one, in the same loop, for a before/after comparison that the
+machine's load moves alike.
+
+    .venv/bin/python benchmarks/bench_report.py [--runs 7] [--against REV]
 """
 
 from __future__ import annotations
@@ -39,29 +48,46 @@ NOW = "2025-11-15T09:00:00Z"
 TARGET = 2.0  # seconds (issue 14), compared with the median CPU time
 
 
-def _cold(exe: str, db: str, out: str, runs: int) -> tuple[list[float], list[float]]:
-    env = {**os.environ, "CRAMPWISE_NOW": NOW}
-    walls, cpus = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run(
-            [exe, "--db", db, "report", "--pdf", out, "--yes"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        walls.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return walls, cpus
+def _cold_once(exe: str, db: str, out: str, env: dict[str, str]) -> tuple[float, float]:
+    """One ``crampwise report --pdf`` in a fresh process: (wall, CPU) seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [exe, "--db", db, "report", "--pdf", out, "--yes"],
+        env={**env, "CRAMPWISE_NOW": NOW},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
-def _cpu_of(argv: list[str], runs: int) -> list[float]:
+def _cold(
+    exe: str, db: str, out: str, runs: int, variants: dict[str, dict[str, str]]
+) -> dict[str, tuple[list[float], list[float]]]:
+    """``runs`` cold reports of each variant (name: environment), interleaved, the order
+    alternating so that neither always runs first."""
+    found: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in variants}
+    names = list(variants)
+    for i in range(runs):
+        for name in names if i % 2 == 0 else names[::-1]:
+            wall, cpu = _cold_once(exe, db, out, variants[name])
+            found[name][0].append(wall)
+            found[name][1].append(cpu)
+    return found
+
+
+def _spread(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    return f"quartiles {q[0]:.2f}-{q[2]:.2f} s"
+
+
+def _cpu_of(argv: list[str], runs: int, env: dict[str, str] | None = None) -> list[float]:
     cpus = []
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(argv, check=True)
+        subprocess.run(argv, check=True, env=env)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return cpus
@@ -98,6 +124,7 @@ def _ms(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--against", metavar="REV", help="also run this commit's cold CLI")
     args = parser.parse_args()
     from tests.report_diary import one_year_document
 
@@ -114,15 +141,46 @@ def main() -> None:
             f"python {sys.version.split()[0]}, {os.cpu_count()} cores, "
             f"load {os.getloadavg()[0]:.1f}"
         )
-        walls, cpus = _cold(exe, db, out, args.runs)
-        print(f"  cold CLI  crampwise report --pdf: wall {_ms(walls)}, cpu {_ms(cpus)}")
+        env = {**os.environ, "XDG_CACHE_HOME": f"{tmp}/cache"}
+        wall, cpu = _cold_once(exe, db, out, env)
+        print(f"  cold CLI, first report (empty cache): wall {wall:.2f} s, cpu {cpu:.2f} s")
+        variants = {"this": env}
+        if args.against:
+            old = f"{tmp}/{args.against}"
+            os.makedirs(old)
+            archive = subprocess.run(
+                ["git", "-C", str(ROOT), "archive", args.against, "src"],
+                check=True,
+                capture_output=True,
+            ).stdout
+            subprocess.run(["tar", "-x", "-C", old], input=archive, check=True)
+            subprocess.run([sys.executable, "-m", "compileall", "-q", old], check=True)
+            variants[args.against] = {**env, "PYTHONPATH": f"{old}/src"}
+        loads = [os.getloadavg()[0]]
+        cold = _cold(exe, db, out, args.runs, variants)
+        loads.append(os.getloadavg()[0])
+        for name, (walls, cpus) in cold.items():
+            print(
+                f"  cold CLI  crampwise report --pdf ({name}): wall {_ms(walls)}, "
+                f"cpu {_ms(cpus)}, {_spread(cpus)}"
+            )
+        cpus = cold["this"][1]
+        if args.against:
+            before = statistics.median(cold[args.against][1])
+            print(
+                f"            CPU median {before:.2f} s -> {statistics.median(cpus):.2f} s "
+                f"({100 * (statistics.median(cpus) / before - 1):+.0f} %)"
+            )
+        print(f"            load average during the cold runs {min(loads):.1f}-{max(loads):.1f}")
         bare = _cpu_of([sys.executable, "-c", "pass"], args.runs)
         weasy = _cpu_of(
             [sys.executable, "-c", "import crampwise.reports.weasy as w; w.import_weasyprint()"],
             args.runs,
+            env,
         )
         imports = [w - statistics.median(bare) for w in weasy]
         print(f"            of which import WeasyPrint: cpu {_ms(imports)}")
+        os.environ["XDG_CACHE_HOME"] = f"{tmp}/cache"  # not the user's own cache
         warm = _warm(db, args.runs)
         total = [a + b for a, b in zip(warm["context"], warm["pdf"], strict=True)]
         cpu = [a + b for a, b in zip(warm["cpu_context"], warm["cpu_pdf"], strict=True)]
