@@ -227,8 +227,9 @@ def test_the_declarations_are_cached_and_give_the_same_pdf(tmp_path: object) -> 
 
 
 def test_a_stale_or_broken_cache_is_parsed_again_and_replaced(tmp_path: object) -> None:
-    """Declarations of another WeasyPrint (another digest) or a damaged file: the usual
-    parse, the same PDF, and a good entry written in its place."""
+    """Declarations of another WeasyPrint (another digest), a damaged file, or tables
+    cffi's backend refuses: the usual parse, the same PDF, and a good entry written in
+    its place."""
     cache = str(tmp_path)
     good = _run(_RENDER, {"XDG_CACHE_HOME": cache})
     entry = _entry(cache)
@@ -242,6 +243,11 @@ def test_a_stale_or_broken_cache_is_parsed_again_and_replaced(tmp_path: object) 
         f.write(b"\x00not marshal")
     broken = _run(_RENDER, {"XDG_CACHE_HOME": cache})
     assert broken["parsed"] is True and broken["pdf"] == good["pdf"]
+    assert _entry(cache) == entry
+    with open(path, "wb") as f:  # the right digest, tables cffi's backend refuses
+        marshal.dump((entry[0], entry[1], {"_types": "not bytes"}), f)
+    refused = _run(_RENDER, {"XDG_CACHE_HOME": cache})
+    assert refused["parsed"] is True and refused["pdf"] == good["pdf"]
     assert _entry(cache) == entry
     after = _run(_RENDER, {"XDG_CACHE_HOME": cache})
     assert after["parsed"] is False and after["pdf"] == good["pdf"]

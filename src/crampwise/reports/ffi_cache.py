@@ -124,17 +124,21 @@ class patched_ffi:  # noqa: N801 - used as a context manager, like a function
 
         self.original = original = cffi.FFI
         entry = _load() if self.use_cache else None
-        made = _compiled_class() if entry is not None else _recording_class()
+        recording = _recording_class()  # made of cffi's own class, before the swap
         importer = threading.get_ident()
 
         def factory(*args: Any, **kwargs: Any) -> Any:
             if threading.get_ident() != importer or args or kwargs:
                 return original(*args, **kwargs)
-            if entry is None:
-                return made()
-            ffi = made(MODULE_NAME, **entry[1])
-            ffi.digest = entry[0]
-            return ffi
+            if entry is not None:
+                try:
+                    ffi = _compiled_class()(MODULE_NAME, **entry[1])
+                except Exception:  # tables cffi's backend refuses: parse as usual
+                    pass
+                else:
+                    ffi.digest = entry[0]
+                    return ffi
+            return recording()
 
         cffi.FFI = factory
         return self
