@@ -1,6 +1,7 @@
-"""The report's template, compiled once and kept in the user's cache
-(``reports.render._TemplateCache``): the same HTML from the cache as from compiling,
-and compiling again whenever the entry is missing, damaged or cannot be written.
+"""What keeps a cold report quick without changing it: the report's template, compiled
+once and kept in the user's cache (``reports.render._TemplateCache``; the same HTML from
+the cache as from compiling, and compiling again whenever the entry is missing, damaged
+or cannot be written), and the garbage collector paused while the command works.
 
 Each "process" is a fresh Jinja2 environment (``_env`` is cached per process).
 """
@@ -85,3 +86,32 @@ def test_an_unwritable_cache_only_means_compiling(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     pages = {_fresh(context) for _ in range(2)}
     assert len(pages) == 1 and compiles == ["report.html"] * 2
+
+
+def test_the_report_command_pauses_the_collector_and_leaves_it_as_found(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from crampwise.tracker import Tracker as TrackerClass
+
+    seen: list[bool] = []
+    real = TrackerClass.write_report
+
+    def watch(self: Tracker, *args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TrackerClass, "write_report", watch)
+    assert gc.isenabled()
+    code, out, err = cli("report", "--html", str(tmp_path / "r.html"))
+    assert code == 0, err
+    assert seen == [False] and gc.isenabled()
+    assert out.startswith("Wrote the doctor report: ")
+    gc.disable()
+    try:
+        code, _, err = cli("report", "--html", str(tmp_path / "r.html"), "--yes")
+        assert code == 0, err
+        assert not gc.isenabled()  # not switched on by the command
+    finally:
+        gc.enable()
