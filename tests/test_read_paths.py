@@ -100,8 +100,12 @@ def test_stored_episodes_read_back_field_by_field(tracker: Tracker) -> None:
             "nights[2].cramps: 99 is not in 0..50",
         ),
         (  # the first repeat is named, not a later one
-            [{"date": "2026-02-01"}, {"date": "2026-02-02"}, {"date": "2026-02-02"}]
-            + [{"date": "2026-02-01"}],
+            [
+                {"date": "2026-02-01"},
+                {"date": "2026-02-02"},
+                {"date": "2026-02-02"},
+                {"date": "2026-02-01"},
+            ],
             "nights[2].date: 2026-02-02 is listed twice",
         ),
     ],
@@ -126,23 +130,23 @@ def test_a_compiled_replace_copies_as_the_generic_one_does() -> None:
     assert copies[-1] == Episode("2026-02-02", muscles=("calf",), severity=199 % 11,
                                  waves=199 % 3 + 1, notes="n")  # fmt: skip
     assert all(c.severity == i % 11 for i, c in enumerate(copies))
-    every = dict(
-        night="2026-01-01",
-        occurred_at="2026-01-01T02:00:00Z",
-        tz="UTC",
-        approximate=True,
-        side="right",
-        muscles=("foot",),
-        severity=1,
-        duration_min=1.0,
-        waves=4,
-        woke=False,
-        reliefs=(Relief("walk"),),
-        after_effects=(AfterEffect("2026-01-02", "knot", 2),),
-        notes="m",
-        client_id="c",
-        id=9,
-    )
+    every = {
+        "night": "2026-01-01",
+        "occurred_at": "2026-01-01T02:00:00Z",
+        "tz": "UTC",
+        "approximate": True,
+        "side": "right",
+        "muscles": ("foot",),
+        "severity": 1,
+        "duration_min": 1.0,
+        "waves": 4,
+        "woke": False,
+        "reliefs": (Relief("walk"),),
+        "after_effects": (AfterEffect("2026-01-02", "knot", 2),),
+        "notes": "m",
+        "client_id": "c",
+        "id": 9,
+    }
     assert replace(base, **every) == Episode(**every)  # type: ignore[arg-type]
     assert replace(base) == base and replace(base) is not base
     with pytest.raises(TypeError, match="Episode has no field"):
