@@ -155,3 +155,29 @@ def test_a_compiled_replace_copies_as_the_generic_one_does() -> None:
     assert nights[-1] == Night("2026-01-01", 99)
     with pytest.raises(TypeError, match="Night has no field"):
         replace(nights[0], cramp=1)
+
+
+def test_an_episode_not_in_normal_form_is_still_normalised(tracker: Tracker) -> None:
+    """Validation hands back an episode as given only when it is in normal form already;
+    spellings, a whole-number duration and a float severity are still normalised."""
+    tracker.import_diary(
+        _doc(
+            [{"date": "2026-02-01"}, {"date": "2026-02-02"}],
+            [
+                {"night": "2026-02-01", "side": "Left", "muscles": ["Calf", "calf"],
+                 "duration_min": 3, "severity": 7.0},  # fmt: skip
+                {"night": "2026-02-02", "side": "left", "muscles": ["calf"], "duration_min": 2.5,
+                 "severity": 4, "notes": "n"},  # fmt: skip
+            ],
+        )
+    )
+    first, second = tracker.snapshot().episodes
+    assert (first.side, first.muscles, first.severity) == ("left", ("calf",), 7)
+    assert type(first.severity) is int and type(first.duration_min) is float
+    assert first.duration_min == 3.0
+    assert (second.side, second.muscles, second.duration_min, second.notes) == (
+        "left",
+        ("calf",),
+        2.5,
+        "n",
+    )
