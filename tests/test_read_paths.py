@@ -164,10 +164,21 @@ def test_an_episode_not_in_normal_form_is_still_normalised(tracker: Tracker) -> 
         _doc(
             [{"date": "2026-02-01"}, {"date": "2026-02-02"}],
             [
-                {"night": "2026-02-01", "side": "Left", "muscles": ["Calf", "calf"],
-                 "duration_min": 3, "severity": 7.0},  # fmt: skip
-                {"night": "2026-02-02", "side": "left", "muscles": ["calf"], "duration_min": 2.5,
-                 "severity": 4, "notes": "n"},  # fmt: skip
+                {
+                    "night": "2026-02-01",
+                    "side": "Left",
+                    "muscles": ["Calf", "calf"],
+                    "duration_min": 3,
+                    "severity": 7.0,
+                },
+                {
+                    "night": "2026-02-02",
+                    "side": "left",
+                    "muscles": ["calf"],
+                    "duration_min": 2.5,
+                    "severity": 4,
+                    "notes": "n",
+                },
             ],
         )
     )
