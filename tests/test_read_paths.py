@@ -192,3 +192,22 @@ def test_an_episode_not_in_normal_form_is_still_normalised(tracker: Tracker) -> 
         2.5,
         "n",
     )
+
+
+def test_the_analysis_reads_only_what_the_series_is_built_from(demo_tracker: Tracker) -> None:
+    """``Tracker.analyze()`` reads the nights, episodes, regimen, doses and medicines
+    (not labs, factors, trigger points or red-flag answers): the demo diary, which has
+    all of them, gives the analysis of its whole snapshot, number for number."""
+    import crampwise
+    from crampwise.analysis import analyze_series
+    from crampwise.demo import demo_document
+    from crampwise.diaryseries import SECTIONS, build_series
+
+    demo_tracker.import_diary(demo_document())
+    whole = demo_tracker.snapshot()
+    assert whole.labs and whole.factors and whole.red_flags and whole.adherence
+    limited = demo_tracker.snapshot(sections=SECTIONS)
+    assert limited.labs == () and limited.factors == () and limited.red_flags == ()
+    expected = json.dumps(analyze_series(build_series(whole)).to_dict(), sort_keys=True)
+    assert json.dumps(demo_tracker.analyze().to_dict(), sort_keys=True) == expected
+    assert json.dumps(crampwise.analyze(demo_tracker).to_dict(), sort_keys=True) == expected
