@@ -60,6 +60,7 @@ def _acklam(p: float) -> float:
     return num / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0)
 
 
+@lru_cache(maxsize=64, typed=True)  # pure; asked for the same few levels again and again
 def ndtri(p: float) -> float:
     """Standard normal quantile Φ⁻¹(p) (±inf at 0 and 1)."""
     if p <= 0.0:
