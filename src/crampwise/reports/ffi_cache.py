@@ -159,6 +159,13 @@ def store(ffi: Any) -> bool:
     sources = getattr(ffi, "__dict__", {}).get("crampwise_sources")
     if not sources or None in sources:
         return False
+    path = cache_path()
+    try:  # where nothing can be kept, do not make the tables (a second parse) at all
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(os.path.dirname(path), os.W_OK):
+        return False
     import cffi
     from cffi.recompiler import make_py_source
 
@@ -181,10 +188,8 @@ def store(ffi: Any) -> bool:
         kwargs = {str(k.arg): ast.literal_eval(k.value) for k in calls[0].keywords}
     except ValueError:  # not plain data (an included FFI): keep the usual import
         return False
-    path = cache_path()
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(tmp, "wb") as f:
             marshal.dump((FORMAT, _digest(csource), kwargs), f)
         os.replace(tmp, path)
