@@ -287,8 +287,10 @@ def main() -> None:
     results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
     loads = []
     with tempfile.TemporaryDirectory() as folder:
-        db = str(Path(folder) / "diary.sqlite")
-        for _ in range(args.runs):
+        for run in range(args.runs):
+            # a fresh diary each run: the night's count read by each POST grows with the
+            # cramps already in the night, and every cramp here lands in the same night
+            db = str(Path(folder) / f"diary{run}.sqlite")
             for name, runs in results.items():
                 port = _free_port()
                 if name == "bare":
