@@ -43,8 +43,8 @@ from pathlib import Path
 
 BARE_APP = """
 import sys
+import json
 import uvicorn
-from crampwise.web.settings import server_options
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
 
@@ -63,7 +63,7 @@ def log(body: EpisodeIn) -> dict:
 def ready() -> dict:
     return {}
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **server_options())
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **json.loads(sys.argv[2]))
 """
 
 # wrk's script: each POST a fresh client id (run prefix, thread, counter) and the same
@@ -284,6 +284,11 @@ def main() -> None:
     if kind == "auto":
         kind = "wrk" if shutil.which("wrk") else "python"
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPWISE_DB", "CRAMPWISE_NOW")}
+    # the same uvicorn settings as `crampwise serve`, given to the bare app as JSON so
+    # that it does not import crampwise (a larger heap costs the collector time)
+    from crampwise.web.settings import server_options
+
+    bare_options = json.dumps(server_options())
     results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
     loads = []
     with tempfile.TemporaryDirectory() as folder:
@@ -294,7 +299,7 @@ def main() -> None:
             for name, runs in results.items():
                 port = _free_port()
                 if name == "bare":
-                    cmd = [sys.executable, "-c", BARE_APP, str(port)]
+                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options]
                 else:
                     cmd = [sys.executable, "-m", "crampwise", "--db", db, "serve"]
                     cmd += ["--port", str(port)]
