@@ -350,7 +350,8 @@ class Tracker:
         per night with its date and cramp count; ``columns`` maps ``date``, ``cramps``,
         ``sleep_quality``, ``notes`` to the table's column names). Validated whole, then
         merged like a JSON import (all or nothing); errors name file, row and column."""
-        from crampwise.formats.csvimport import read_csv_folder, read_nights_csv
+        from crampwise.formats.csvimport import read_csv_folder
+        from crampwise.formats.nightscsv import read_nights_csv
 
         where = os.fspath(path)
         if os.path.isdir(where):

@@ -37,7 +37,7 @@ def cmd_import(args: argparse.Namespace, app: App) -> int:
     tracker = app.tracker
     try:
         if _is_csv(args.file, args.map):
-            from crampwise.formats.csvimport import parse_column_map
+            from crampwise.formats.nightscsv import parse_column_map
 
             report = tracker.import_csv(
                 args.file,
