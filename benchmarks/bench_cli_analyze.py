@@ -1,7 +1,9 @@
 """Benchmark: ``crampwise analyze`` cold from the command line on the demo diary.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py [RUNS]`` (uses the
+Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py [RUNS] [OLD_SRC]`` (uses the
 ``crampwise`` entry point of the interpreter's environment). Target (issue 10): ≤ 150 ms.
+``OLD_SRC`` (the ``src`` folder of another checkout, e.g. ``git archive`` of an older
+commit) adds the same command run on that code, interleaved with the rest.
 Each run is a fresh process, so every import is paid; ``python -c pass`` and importing
 numpy and sqlite3 (which ``crampwise analyze`` cannot do without) are measured beside it,
 interleaved run by run, for scale. The machine is shared: CPU time (user + system of the
@@ -24,6 +26,7 @@ import time
 from pathlib import Path
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+OLD_SRC = sys.argv[2] if len(sys.argv) > 2 else None
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -54,14 +57,19 @@ def main() -> None:
             "crampwise analyze --json": [exe, "--db", db, "analyze", "--json"],
         }
         numpy_env = {**env, "OPENBLAS_NUM_THREADS": "1"}  # as crampwise runs it
-        for cmd in cases.values():  # warm the bytecode cache and the file cache
-            _run(cmd, numpy_env)
+        envs = {label: numpy_env if "numpy" in label else env for label in cases}
+        if OLD_SRC:
+            label = "crampwise analyze, code at OLD_SRC"
+            cases[label] = [exe, "--db", db, "analyze"]
+            envs[label] = {**env, "PYTHONPATH": OLD_SRC}
+        for label, cmd in cases.items():  # warm the bytecode cache and the file cache
+            _run(cmd, envs[label])
         load = os.getloadavg()
         times: dict[str, list[tuple[float, float]]] = {label: [] for label in cases}
         for i in range(RUNS):
             order = list(cases.items())
             for label, cmd in order if i % 2 == 0 else order[::-1]:
-                times[label].append(_run(cmd, numpy_env if "numpy" in label else env))
+                times[label].append(_run(cmd, envs[label]))
         print(
             f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load "
             f"{load[0]:.1f} → {os.getloadavg()[0]:.1f}, {RUNS} runs each, interleaved"

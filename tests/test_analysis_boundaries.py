@@ -44,4 +44,4 @@ def test_every_entry_point_builds_the_series_outside() -> None:
     assert crampwise.analyze is diaryseries.analyze
     source = Path(tracker.__file__).read_text(encoding="utf-8")
     body = source.split("def analyze(self", 1)[1].split("\n    def ", 1)[0]
-    assert "build_series(snapshot or self.snapshot())" in body
+    assert "build_series(snapshot or self.snapshot(sections=SECTIONS))" in body

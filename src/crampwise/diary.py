@@ -137,17 +137,35 @@ def check_episode(e: Episode, field: str, today: dt.date | None) -> Episode:
                 f"{duration:g} minutes is longer than a day; give the cramp's length in minutes",
                 code="out-of-range",
             )
+    side = None if e.side is None else v.choice(e.side, f"{field}side", vocab.SIDES)
+    muscles = v.choices(e.muscles, f"{field}muscles", vocab.MUSCLES, indexed=bool(field))
+    severity = None if e.severity is None else v.int_range(e.severity, f"{field}severity", 0, 10)
+    waves = None if e.waves is None else v.int_range(e.waves, f"{field}waves", 1, 100)
+    notes = v.text(e.notes, f"{field}notes")
+    if (  # already in normal form (as a rule): the episode itself, not a copy of it
+        night is e.night
+        and (side is e.side or (type(e.side) is str and side == e.side))
+        and type(e.muscles) is tuple
+        and muscles == e.muscles
+        and severity is e.severity
+        and duration is e.duration_min
+        and waves is e.waves
+        and e.reliefs == ()  # none to compare (a list is never equal to ())
+        and e.after_effects == ()
+        and notes is e.notes
+    ):
+        return e
     return replace(
         e,
         night=night,
-        side=None if e.side is None else v.choice(e.side, f"{field}side", vocab.SIDES),
-        muscles=v.choices(e.muscles, f"{field}muscles", vocab.MUSCLES, indexed=bool(field)),
-        severity=None if e.severity is None else v.int_range(e.severity, f"{field}severity", 0, 10),
+        side=side,
+        muscles=muscles,
+        severity=severity,
         duration_min=duration,
-        waves=None if e.waves is None else v.int_range(e.waves, f"{field}waves", 1, 100),
+        waves=waves,
         reliefs=tuple(reliefs),
         after_effects=tuple(effects),
-        notes=v.text(e.notes, f"{field}notes"),
+        notes=notes,
     )
 
 

@@ -39,7 +39,14 @@ if TYPE_CHECKING:
     from crampwise.records import DiaryData, Experiment
     from crampwise.tracker import Tracker
 
-__all__ = ["ExperimentBlock", "analyze", "build_series", "cramp_note", "experiment_blocks"]
+__all__ = [
+    "SECTIONS",
+    "ExperimentBlock",
+    "analyze",
+    "build_series",
+    "cramp_note",
+    "experiment_blocks",
+]
 
 #: Evidence grades that make a medicine "cramp-associated" here: A (population study),
 #: B (named by a clinical review) and C (case-level reports); D is a lay article only.
@@ -155,6 +162,11 @@ def _spans(
     return out
 
 
+#: The sections of a :class:`DiaryData` that :func:`build_series` reads (experiments are
+#: always read): a snapshot of these alone gives the same series and the same analysis.
+SECTIONS: frozenset[str] = frozenset({"nights", "episodes", "regimen", "adherence", "medications"})
+
+
 def build_series(data: DiaryData, experiments: Sequence[ExperimentBlock] = ()) -> DiarySeries:
     """The nightly arrays of a diary snapshot, with its stored experiments (and any
     further ``experiments`` blocks given) overriding the regimen on their nights."""
@@ -251,7 +263,7 @@ def analyze(
 
     snapshot = getattr(source, "snapshot", None)
     if callable(snapshot):  # a Tracker: its records are valid by construction
-        return analyze_series(build_series(snapshot(), experiments or ()))
+        return analyze_series(build_series(snapshot(sections=SECTIONS), experiments or ()))
     if isinstance(source, Mapping):
         doc: dict[str, Any] = dict(source)
     elif isinstance(source, str | os.PathLike):

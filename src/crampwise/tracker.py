@@ -432,9 +432,11 @@ class Tracker:
         of ``snapshot`` when the caller has read the whole diary already (the dashboard
         reads it once for its charts and the analysis)."""
         from crampwise.analysis import analyze_series
-        from crampwise.diaryseries import build_series
+        from crampwise.diaryseries import SECTIONS, build_series
 
-        return analyze_series(build_series(snapshot or self.snapshot()))
+        # Only what the series is built from: labs, factors (each a JSON value to
+        # decode), trigger points and red-flag answers play no part in the analysis.
+        return analyze_series(build_series(snapshot or self.snapshot(sections=SECTIONS)))
 
     def _safety_snapshot(self, day: dt.date) -> DiaryData:
         """What the safety rules read: the episodes of their red-flag window before ``day``

@@ -74,10 +74,14 @@ def confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[
 
 def _confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple[str, ...]]:
     changes = [c for c in series.changes if c.item not in series.experiments]
+    recorded = _recorded_before(series)
+
+    def apart(a: Change, b: Change) -> bool:  # not coincide(series, a, b), inlined: every
+        lo, hi = (a.night, b.night) if a.night <= b.night else (b.night, a.night)  # pair
+        return hi - lo > COINCIDE_NIGHTS and recorded[hi] - recorded[lo] >= MIN_APART_OBSERVED
+
     isolated = {
-        c.item
-        for c in changes
-        if not any(o.item != c.item and coincide(series, c, o) for o in changes)
+        c.item for c in changes if all(o.item == c.item or apart(c, o) for o in changes)
     }
     stuck = [n for n in names if n not in isolated and any(c.item == n for c in changes)]
     parent = {n: n for n in stuck}
@@ -89,7 +93,7 @@ def _confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple
 
     for a in changes:
         for b in changes:
-            if a.item in parent and b.item in parent and a.item < b.item and coincide(series, a, b):
+            if a.item in parent and b.item in parent and a.item < b.item and not apart(a, b):
                 parent[root(a.item)] = root(b.item)
     groups: dict[str, list[str]] = {}
     for n in stuck:
@@ -162,11 +166,17 @@ def seasonal_cap(series: DiarySeries, item: str) -> bool:
     regression left out when the "on" spells do not recur anyway (the usual case)."""
     if series.first is None or series.n < SEASON_MIN_SPAN:
         return False
-    on = series.active[:, series.items.index(item)]
-    if not _recurring(series, on):
-        return False
-    season = seasonality(series, item)
-    return season is not None and season.caps
+    key = ("seasonal_cap", item)  # asked for each item by several parts of an analysis
+    found = memo(series).get(key)
+    if found is None:
+        on = series.active[:, series.items.index(item)]
+        if not _recurring(series, on):
+            found = False
+        else:
+            season = seasonality(series, item)
+            found = season is not None and season.caps
+        memo(series)[key] = found
+    return bool(found)
 
 
 def _recurring(series: DiarySeries, on: BoolArray) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from crampwise._record import Record
-from crampwise.analysis.series import BoolArray, DiarySeries, IntArray
+from crampwise.analysis.series import BoolArray, DiarySeries, IntArray, memo
 from crampwise.analysis.stats import JEFFREYS_SHAPE, prob_rate_ratio_below
 
 __all__ = [
@@ -84,7 +84,31 @@ def _sums(series: DiarySeries, lo: int, hi: int) -> tuple[float, float]:
     lo, hi = max(lo, 0), min(hi, series.n)
     if hi <= lo:
         return 0.0, 0.0
-    return float(series.counts[lo:hi].sum()), float(series.observed[lo:hi].sum())
+    running = _running(series)
+    if running is None:
+        return float(series.counts[lo:hi].sum()), float(series.observed[lo:hi].sum())
+    cramps, nights = running
+    return cramps[hi] - cramps[lo], nights[hi] - nights[lo]
+
+
+def _running(series: DiarySeries) -> tuple[list[float], list[float]] | None:
+    """Running totals of cramps and recorded nights, when counts are whole numbers: sums
+    of whole numbers below 2⁵³ are exact in any order, so a difference of two running
+    totals is the slice's sum, the same number (hundreds of windows are summed)."""
+    found = memo(series).get("rtm_running", _running)
+    if found is _running:
+        counts = series.counts
+        exact = bool(np.all(counts == np.floor(counts))) and float(np.abs(counts).sum()) < 2.0**52
+        found = (
+            (
+                [0.0, *np.cumsum(counts, dtype=np.float64).tolist()],
+                [0.0, *np.cumsum(series.observed, dtype=np.float64).tolist()],
+            )
+            if exact
+            else None
+        )
+        memo(series)["rtm_running"] = found
+    return found  # type: ignore[return-value]
 
 
 def _candidates(series: DiarySeries) -> list[tuple[str | None, int, int, int, str, int, int]]:

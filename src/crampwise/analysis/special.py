@@ -60,6 +60,7 @@ def _acklam(p: float) -> float:
     return num / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0)
 
 
+@lru_cache(maxsize=64, typed=True)  # pure; asked for the same few levels again and again
 def ndtri(p: float) -> float:
     """Standard normal quantile Φ⁻¹(p) (±inf at 0 and 1)."""
     if p <= 0.0:
@@ -79,11 +80,12 @@ def _gamma_series(a: float, x: float) -> float:
     term = 1.0 / a
     total = term
     ap = a
+    eps = _EPS
     for _ in range(_MAX_ITER):
         ap += 1.0
         term *= x / ap
         total += term
-        if abs(term) < abs(total) * _EPS:
+        if term < total * eps:  # both ≥ 0 (a, x > 0): the |·| of the test is not needed
             break
     return total * math.exp(-x + a * math.log(x) - math.lgamma(a))
 
@@ -94,17 +96,21 @@ def _gamma_cf(a: float, x: float) -> float:
     c = 1.0 / _TINY
     d = 1.0 / b
     h = d
+    tiny, eps = _TINY, _EPS
+    # |v| < e written as −e < v < e: the same test without a call per step
     for i in range(1, _MAX_ITER):
         an = -i * (i - a)
         b += 2.0
         d = an * d + b
-        d = _TINY if abs(d) < _TINY else d
+        if -tiny < d < tiny:
+            d = tiny
         c = b + an / c
-        c = _TINY if abs(c) < _TINY else c
+        if -tiny < c < tiny:
+            c = tiny
         d = 1.0 / d
         delta = d * c
         h *= delta
-        if abs(delta - 1.0) < _EPS:
+        if -eps < delta - 1.0 < eps:
             break
     return math.exp(-x + a * math.log(x) - math.lgamma(a)) * h
 
@@ -176,24 +182,29 @@ def _beta_cf(a: float, b: float, x: float) -> float:
     d = _TINY if abs(d) < _TINY else d
     d = 1.0 / d
     h = d
-    for m in range(1, _MAX_ITER):
+    tiny, eps = _TINY, _EPS
+    for m in range(1, _MAX_ITER):  # |v| < e as −e < v < e, as in _gamma_cf
         m2 = 2 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
         d = 1.0 + aa * d
-        d = _TINY if abs(d) < _TINY else d
+        if -tiny < d < tiny:
+            d = tiny
         c = 1.0 + aa / c
-        c = _TINY if abs(c) < _TINY else c
+        if -tiny < c < tiny:
+            c = tiny
         d = 1.0 / d
         h *= d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
         d = 1.0 + aa * d
-        d = _TINY if abs(d) < _TINY else d
+        if -tiny < d < tiny:
+            d = tiny
         c = 1.0 + aa / c
-        c = _TINY if abs(c) < _TINY else c
+        if -tiny < c < tiny:
+            c = tiny
         d = 1.0 / d
         delta = d * c
         h *= delta
-        if abs(delta - 1.0) < _EPS:
+        if -eps < delta - 1.0 < eps:
             break
     return h
 

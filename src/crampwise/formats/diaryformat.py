@@ -251,10 +251,7 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
     if "profile" in doc:
         out.profile = _parse_profile(doc["profile"], today)
         file_zone = out.profile.timezone
-    for i, night in enumerate(_nights(doc, today)):
-        if night.date in out.nights:
-            raise ImportFormatError(f"nights[{i}].date", f"{night.date} is listed twice")
-        out.nights[night.date] = night
+    out.nights = _nights(doc, today)
     zones: dict[str, dt.tzinfo] = {}  # each zone name checked once per document
     out.episodes = _rows(doc, "episodes", _parse_episode, today, default_tz, file_zone, zones)
     _check_counts(out, doc)
@@ -295,13 +292,16 @@ def _row(section: str, i: int, parse: Callable[..., T], raw: Any, *args: Any) ->
 _NIGHT_KEYS = frozenset(("date", "cramps", "sleep_quality", "notes"))
 
 
-def _nights(doc: dict[str, Any], today: dt.date) -> list[NightEntry]:
-    """The nights, as :func:`_parse_night` reads them, with the common row checked inline:
-    a ``YYYY-MM-DD`` date from 1900 to today, whole numbers in range, no notes. Every other
-    row goes through :func:`_parse_night` (and its errors). Ten years are 3,650 rows, and
-    the calls per row were most of validating a diary."""
+def _nights(doc: dict[str, Any], today: dt.date) -> dict[str, NightEntry]:
+    """The nights by date, as :func:`_parse_night` reads them, with the common row checked
+    inline: a ``YYYY-MM-DD`` date from 1900 to today, whole numbers in range, no notes.
+    Every other row goes through :func:`_parse_night` (and its errors); a date listed
+    twice is refused once every row has been read (a bad row is reported first). Ten
+    years are 3,650 rows, and the calls per row were most of validating a diary."""
     earliest, latest = v.MIN_DATE.isoformat(), today.isoformat()
-    out: list[NightEntry] = []
+    out: dict[str, NightEntry] = {}
+    twice, twice_date = -1, ""  # the first row whose date came before
+    entry: NightEntry
     for i, raw in enumerate(_list(doc, "nights")):
         if type(raw) is dict and _NIGHT_KEYS.issuperset(raw):
             date = raw.get("date")
@@ -317,14 +317,26 @@ def _nights(doc: dict[str, Any], today: dt.date) -> list[NightEntry]:
                 and raw.get("notes") is None
             ):
                 try:
-                    dt.date.fromisoformat(date)
+                    _fromisoformat(date)
                 except ValueError:
                     pass
                 else:
-                    out.append(NightEntry(date, cramps, quality, ""))
+                    if twice < 0 and date in out:
+                        twice, twice_date = i, date
+                    # the tuple made directly: NamedTuple's __new__ is a Python call
+                    out[date] = _new_tuple(NightEntry, (date, cramps, quality, ""))
                     continue
-        out.append(_row("nights", i, _parse_night, raw, today))
+        entry = _row("nights", i, _parse_night, raw, today)
+        if twice < 0 and entry.date in out:
+            twice, twice_date = i, entry.date
+        out[entry.date] = entry
+    if twice >= 0:
+        raise ImportFormatError(f"nights[{twice}].date", f"{twice_date} is listed twice")
     return out
+
+
+_new_tuple = tuple.__new__
+_fromisoformat = dt.date.fromisoformat
 
 
 _PROFILE_KEYS = (
@@ -684,9 +696,14 @@ def to_diary_data(parsed: ParsedDiary, timezone: str) -> DiaryData:
     for ep in parsed.episodes:
         per_night[ep.night] = per_night.get(ep.night, 0) + 1
     nights = []
-    for date in sorted(parsed.nights.keys() | per_night.keys()):
-        entry = parsed.nights.get(date)
-        detailed = per_night.get(date, 0)
+    given = parsed.nights
+    # Episodes name listed nights as a rule: then no set of every date is needed (and
+    # sorting dates already in order is one pass).
+    dates = given.keys() if per_night.keys() <= given.keys() else given.keys() | per_night.keys()
+    detailed_on = per_night.get
+    for date in sorted(dates):
+        entry = given.get(date)
+        detailed = detailed_on(date, 0)
         if entry is None:
             nights.append(Night(date, detailed, 0, None, ""))
             continue

@@ -126,6 +126,14 @@ def _default_database_file(name: str) -> str:
     return os.path.join(user_data_dir("crampwise", appauthor=False), name)
 
 
+def _tuples(rows: list[Any]) -> list[Row]:
+    """Rows as tuples: both drivers return tuples already, and copying ten years of
+    nights row by row is wasted work."""
+    if not rows or type(rows[0]) is tuple:
+        return rows
+    return [tuple(r) for r in rows]
+
+
 class Engine:
     """A database: a pool of connections, units of work on them, and a dialect-aware execute.
 
@@ -188,10 +196,10 @@ class Engine:
         """Run a SELECT and return all rows as tuples."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
-            return [tuple(r) for r in self._execute(conn, sql, params).fetchall()]
+            return _tuples(self._execute(conn, sql, params).fetchall())
         conn = self._acquire(write=False)
         try:
-            return [tuple(r) for r in self._execute(conn, sql, params).fetchall()]
+            return _tuples(self._execute(conn, sql, params).fetchall())
         finally:
             self._release(conn)
 

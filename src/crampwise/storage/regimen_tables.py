@@ -119,7 +119,8 @@ class RegimenTables:
             sql += " AND item = ?"
             params.append(item)
         rows = self.engine.query(sql + " ORDER BY date, item, dose_time", params)
-        return [Adherence(date=r[0], item=r[1], time=r[2], taken=bool(r[3])) for r in rows]
+        # positional (date, item, taken, time): a diary of years holds thousands of doses
+        return [Adherence(r[0], r[1], bool(r[3]), r[2]) for r in rows]
 
     # -- medications ---------------------------------------------------------------------
     def list_medications(self) -> list[Medication]:

@@ -181,11 +181,14 @@ class Store(_Tables):
         from crampwise.records import DiaryData  # the features' records: not on `log`'s path
 
         with self.engine.read():
+            episodes = part("episodes", lambda: self.list_episodes(start, end))
+            # the nights' totals from the episodes just read (when they were read)
+            counted = episodes if sections is None or "episodes" in sections else None
             return DiaryData(
                 timezone=timezone,
                 profile=self.get_profile(),
-                nights=part("nights", lambda: self.list_nights(start, end)),
-                episodes=part("episodes", lambda: self.list_episodes(start, end)),
+                nights=part("nights", lambda: self.list_nights(start, end, counted)),
+                episodes=episodes,
                 regimen=part("regimen", self.list_regimen),
                 adherence=part("adherence", lambda: self.list_adherence(None, start, end)),
                 medications=part("medications", self.list_medications),
