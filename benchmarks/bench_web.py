@@ -11,12 +11,16 @@
 2. ``GET /dashboard`` of the two-year demo diary, rendered in-process, warm: median and
    p90 of 30 renders. Target: <= 150 ms.
 
-Both servers run as subprocesses (``python -m crampwise serve`` and the bare app), one at
-a time, on free loopback ports. The client is a small asyncio HTTP/1.1 client in this
-process; on a 2-core machine it competes with the server for CPU, so absolute figures
-are lower than on a real phone-to-laptop setup.
+Both servers run as subprocesses (``python -m crampwise serve`` and the bare app, both
+with ``crampwise.web.settings.server_options()``: httptools, uvloop, no access log), one
+at a time, on free loopback ports. The load comes from ``wrk`` when it is installed
+(Debian: ``apt-get install wrk``; a C load generator, one thread, 32 keep-alive
+connections, a Lua script giving each POST a fresh client id; it takes little CPU from
+the server), else from a small asyncio HTTP/1.1 client in this process, which on a
+2-core machine competes with the server for CPU. The output says which one ran.
 
     .venv/bin/python benchmarks/bench_web.py [--clients 32] [--requests 3000]
+        [--duration 10] [--client auto|wrk|python] [--runs 1] [--no-dashboard]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -33,10 +38,12 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 BARE_APP = """
 import sys
+import json
 import uvicorn
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict
@@ -56,7 +63,34 @@ def log(body: EpisodeIn) -> dict:
 def ready() -> dict:
     return {}
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **json.loads(sys.argv[2]))
+"""
+
+# wrk's script: each POST a fresh client id (run prefix, thread, counter) and the same
+# valid body as the Python client; done() prints one line of exact figures to parse.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+local prefix, counter = "", 0
+function init(args)
+  prefix = args[1] .. "-" .. tostring(tid)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  counter = counter + 1
+  local body = string.format('{"client_id":"%s-%d","severity":5}', prefix, counter)
+  return wrk.format(nil, nil, nil, body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %d %d %d %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect + e.read + e.write + e.timeout, latency.max))
+end
 """
 
 
@@ -118,28 +152,82 @@ async def _load(port: int, clients: int, total: int) -> tuple[float, list[float]
     return time.perf_counter() - start, latencies, errors
 
 
+def _python_load(port: int, clients: int, total: int) -> dict[str, float]:
+    elapsed, latencies, errors = asyncio.run(_load(port, clients, total))
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "elapsed": elapsed,
+        "p50_ms": 1000 * ordered[len(ordered) // 2],
+        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        "errors": len(errors),
+    }
+
+
+def _wrk_load(port: int, clients: int, seconds: float, label: str, script: str) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{clients}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script,
+            f"http://127.0.0.1:{port}/api/episodes",
+            "--",
+            label,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    n, duration_us, p50_us, p99_us, bad_status, socket_errors, _ = map(int, line.split()[1:])
+    return {
+        "requests": n,
+        "elapsed": duration_us / 1e6,
+        "p50_ms": p50_us / 1000,
+        "p99_ms": p99_us / 1000,
+        "errors": bad_status + socket_errors,
+    }
+
+
 def _measure(
-    cmd: list[str], port: int, clients: int, total: int, env: dict[str, str]
+    cmd: list[str], port: int, env: dict[str, str], load: Callable[[bool], dict[str, float]]
 ) -> dict[str, float]:
+    """Start the server, warm it up, then load it; CPU time of the server per request."""
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait(f"http://127.0.0.1:{port}/static/app.css", process)
-        asyncio.run(_load(port, clients, clients * 5))  # warm-up
+        load(True)  # warm-up
         cpu_before = _cpu_seconds(process.pid)
-        elapsed, latencies, errors = asyncio.run(_load(port, clients, total))
+        result = load(False)
         cpu = _cpu_seconds(process.pid) - cpu_before
     finally:
         process.terminate()
         process.wait(timeout=20)
-    if errors:
-        sys.exit(f"{len(errors)} requests failed, e.g. status {errors[0]}")
-    ordered = sorted(latencies)
-    return {
-        "cpu_ms": 1000 * cpu / len(latencies) if cpu >= 0 else float("nan"),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": 1000 * ordered[len(ordered) // 2],
-        "p99_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
-    }
+    if result["errors"]:
+        sys.exit(f"{result['errors']:.0f} requests failed")
+    result["cpu_ms"] = 1000 * cpu / result["requests"] if cpu >= 0 else float("nan")
+    result["rps"] = result["requests"] / result["elapsed"]
+    return result
+
+
+def loader(
+    kind: str, port: int, clients: int, total: int, seconds: float, folder: str
+) -> Callable[[bool], dict[str, float]]:
+    """A load of ``kind`` ("wrk" or "python") on ``port``: call it with warm-up True/False."""
+    if kind == "python":
+        return lambda warm: _python_load(port, clients, clients * 5 if warm else total)
+    script = os.path.join(folder, "post.lua")
+    with open(script, "w") as f:
+        f.write(WRK_SCRIPT)
+    runs = iter(range(1_000_000))
+    return lambda warm: _wrk_load(
+        port, clients, 1 if warm else seconds, f"{port}-{next(runs)}-{uuid.uuid4().hex[:8]}", script
+    )
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -185,44 +273,92 @@ def _dashboard(folder: str, runs: int) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=3000, help="per run (Python client)")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per run (wrk)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--runs", type=int, default=1, help="bare and crampwise, interleaved")
     parser.add_argument("--dashboard-runs", type=int, default=30)
+    parser.add_argument("--no-dashboard", action="store_true")
     args = parser.parse_args()
+    kind = args.client
+    if kind == "auto":
+        kind = "wrk" if shutil.which("wrk") else "python"
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPWISE_DB", "CRAMPWISE_NOW")}
+    # the same uvicorn settings as `crampwise serve`, given to the bare app as JSON so
+    # that it does not import crampwise (a larger heap costs the collector time)
+    from crampwise.web.settings import server_options
+
+    bare_options = json.dumps(server_options())
+    results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
+    loads = []
     with tempfile.TemporaryDirectory() as folder:
-        port = _free_port()
-        bare_cmd = [sys.executable, "-c", BARE_APP, str(port)]
-        bare = _measure(bare_cmd, port, args.clients, args.requests, env)
-        port = _free_port()
-        db = str(Path(folder) / "diary.sqlite")
-        app = _measure(
-            [sys.executable, "-m", "crampwise", "--db", db, "serve", "--port", str(port)],
-            port,
-            args.clients,
-            args.requests,
-            env,
-        )
-        median, p90, cpu = _dashboard(folder, args.dashboard_runs)
-    load, python = os.getloadavg()[0], sys.version.split()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}, Python {python}")
-    print(f"{args.clients} clients, {args.requests} POST /api/episodes each run")
-    for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
+        for run in range(args.runs):
+            # a fresh diary each run: the night's count read by each POST grows with the
+            # cramps already in the night, and every cramp here lands in the same night
+            db = str(Path(folder) / f"diary{run}.sqlite")
+            for name, runs in results.items():
+                port = _free_port()
+                if name == "bare":
+                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options]
+                else:
+                    cmd = [sys.executable, "-m", "crampwise", "--db", db, "serve"]
+                    cmd += ["--port", str(port)]
+                load = loader(kind, port, args.clients, args.requests, args.duration, folder)
+                runs.append(_measure(cmd, port, env, load))
+                loads.append(os.getloadavg()[0])
+        dashboard = None if args.no_dashboard else _dashboard(folder, args.dashboard_runs)
+    python = sys.version.split()[0]
+    client = (
+        "wrk (1 thread, a separate process)"
+        if kind == "wrk"
+        else "Python asyncio client in the benchmark's process"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, load average {min(loads):.1f}-{max(loads):.1f}, "
+        f"Python {python}; load generator: {client}"
+    )
+    amount = f"{args.duration:g} s" if kind == "wrk" else f"{args.requests} requests"
+    print(f"{args.clients} clients, POST /api/episodes, {amount} per run, {args.runs} run(s)")
+    for i in range(args.runs):
+        bare, app = results["bare"][i], results["crampwise"][i]
+        for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
+            print(
+                f"{name}:  {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
+                f"p99 {r['p99_ms']:6.1f} ms  server CPU {r['cpu_ms']:.2f} ms/request"
+            )
         print(
-            f"{name}:  {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms"
-            f"  server CPU {r['cpu_ms']:.2f} ms/request"
+            f"throughput ratio: {app['rps'] / bare['rps']:.2f} (target >= 0.50); p99 target < 50 ms"
         )
-    print(f"throughput ratio: {app['rps'] / bare['rps']:.2f} (target >= 0.50); p99 target < 50 ms")
-    # Little's law: with every client always waiting for an answer, the mean latency is
-    # clients / throughput, whatever the server does with its time.
-    floor_bare, floor_app = 1000 * args.clients / bare["rps"], 1000 * args.clients / app["rps"]
-    print(
-        "mean latency floor at this throughput (clients / req/s): "
-        f"bare {floor_bare:.0f} ms, crampwise {floor_app:.0f} ms"
-    )
-    print(
-        f"dashboard of the 2-year demo diary, warm: median {median:.1f} ms, p90 {p90:.1f} ms "
-        f"(target <= 150 ms); CPU time median {cpu:.1f} ms"
-    )
+        # Little's law: with every client always waiting for an answer, the mean latency
+        # is clients / throughput, whatever the server does with its time.
+        floor_bare = 1000 * args.clients / bare["rps"]
+        floor_app = 1000 * args.clients / app["rps"]
+        print(
+            "mean latency floor at this throughput (clients / req/s): "
+            f"bare {floor_bare:.0f} ms, crampwise {floor_app:.0f} ms"
+        )
+    if args.runs > 1:
+        ratios = [
+            a["rps"] / b["rps"] for a, b in zip(results["crampwise"], results["bare"], strict=True)
+        ]
+        print(f"medians of {args.runs} runs:")
+        for name, rs in results.items():
+            print(
+                f"  {name}: {statistics.median(r['rps'] for r in rs):.0f} req/s, "
+                f"p50 {statistics.median(r['p50_ms'] for r in rs):.1f} ms, "
+                f"p99 {statistics.median(r['p99_ms'] for r in rs):.1f} ms, "
+                f"CPU {statistics.median(r['cpu_ms'] for r in rs):.2f} ms/request"
+            )
+        print(
+            f"  ratio {statistics.median(ratios):.2f} "
+            f"(each run: {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
+    if dashboard is not None:
+        median, p90, cpu = dashboard
+        print(
+            f"dashboard of the 2-year demo diary, warm: median {median:.1f} ms, p90 {p90:.1f} ms "
+            f"(target <= 150 ms); CPU time median {cpu:.1f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -213,8 +213,11 @@ def test_cross_site_requests_are_refused(web: TestClient) -> None:
 
 
 def test_security_headers_everywhere(web: TestClient) -> None:
-    for path in ("/", "/api/nights", "/static/app.css", "/nowhere"):
-        headers = web.get(path).headers
+    # the logging API builds its own JSON answer (its hot path): it gets them too
+    logged = web.post("/api/episodes", json={"client_id": "h1"})
+    assert logged.status_code == 201 and logged.headers["content-type"] == "application/json"
+    for path in ("/", "/api/nights", "/static/app.css", "/nowhere", logged):
+        headers = web.get(path).headers if isinstance(path, str) else path.headers
         csp = headers["content-security-policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, path
         assert headers["x-content-type-options"] == "nosniff"

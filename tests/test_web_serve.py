@@ -15,6 +15,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import NOW
 
@@ -89,3 +92,35 @@ def test_devices_commands(cli: CLI) -> None:
     assert code == 0 and "http://192.0.2.7:8000/pair?code=" in out
     code, out, err = cli("devices", "revoke", "3")
     assert code == 1 and "device 3 does not exist" in err
+
+
+def test_serve_runs_on_the_c_parser_and_event_loop(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` hands uvicorn the C HTTP parser (httptools) and uvloop, both dependencies,
+    and no access log: the server's CPU time per request is what the logging API's
+    throughput depends on (benchmarks/bench_web.py). uvicorn's own loading of those
+    options must resolve to them (not to h11 or the stdlib loop)."""
+    import uvicorn
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    given: dict[str, Any] = {}
+
+    def run(app: Any, **options: Any) -> None:  # the server itself is tested above
+        given.update(options, app=app)
+        app.state.tracker.close()  # what the app's shutdown does (no server ran here)
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    code, out, err = cli("serve", "--port", "8123")
+    assert code == 0, err
+    assert "http://127.0.0.1:8123/" in out
+    assert given["http"] == "httptools"
+    assert given["access_log"] is False
+    config = uvicorn.Config(given["app"], **{k: v for k, v in given.items() if k != "app"})
+    config.load()
+    assert config.http_protocol_class is HttpToolsProtocol
+    if sys.platform != "win32":  # uvloop has no Windows wheels; the dependency skips it
+        import uvloop
+
+        assert given["loop"] == "uvloop"
+        assert config.get_loop_factory() is uvloop.new_event_loop

@@ -56,7 +56,7 @@ def _print_pairing(app: App, url: str, code: str) -> None:
 def cmd_serve(args: argparse.Namespace, app: App) -> int:
     """Start the web app on the diary (or on the demo story with --demo)."""
     from crampwise._blas import single_thread_blas
-    from crampwise.web.settings import WebSettings, is_loopback
+    from crampwise.web.settings import WebSettings, is_loopback, server_options
 
     single_thread_blas()  # before numpy loads: requests run in threads of their own
     db = args.db
@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace, app: App) -> int:
     import sys
 
     sys.stdout.flush()
-    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "warning"}
+    options: dict[str, Any] = {"host": args.host, "port": args.port, **server_options()}
     if tls:
         options.update(ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
     uvicorn.run(web, **options)

@@ -33,7 +33,7 @@ def is_local(request: Request) -> bool:
     return request.client is not None and is_loopback(request.client.host)
 
 
-def _local(request: Request) -> None:
+async def _local(request: Request) -> None:  # no I/O: no thread hop
     if not is_local(request):
         raise HTTPException(403, LOCAL_ONLY)
 
