@@ -34,6 +34,19 @@ BACKENDS = [
 NOW = dt.datetime(2026, 3, 5, 2, 30, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder_of_the_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The report's caches (cffi tables, the compiled template) go to a folder of this test
+    run, never the user's ``~/.cache``; tests of the caches set their own."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 def _pg_admin(sql: str) -> None:
     import psycopg
 
