@@ -1,8 +1,8 @@
 """Benchmark: ``crampwise analyze`` cold from the command line on the demo diary.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py [RUNS] [OLD_SRC]`` (uses the
+Run: ``PYTHONPATH=src python benchmarks/bench_cli_analyze.py [runs] [old_src]`` (uses the
 ``crampwise`` entry point of the interpreter's environment). Target (issue 10): ≤ 150 ms.
-``OLD_SRC`` (the ``src`` folder of another checkout, e.g. ``git archive`` of an older
+``old_src`` (the ``src`` folder of another checkout, e.g. ``git archive`` of an older
 commit) adds the same command run on that code, interleaved with the rest.
 Each run is a fresh process, so every import is paid; ``python -c pass`` and importing
 numpy and sqlite3 (which ``crampwise analyze`` cannot do without) are measured beside it,
@@ -16,6 +16,7 @@ run, so the runs use a bytecode cache of their own (``PYTHONPYCACHEPREFIX``, war
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import statistics
@@ -25,8 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 21
-OLD_SRC = sys.argv[2] if len(sys.argv) > 2 else None
+_ARGS = argparse.ArgumentParser(description="crampwise analyze, cold, on the demo diary")
+_ARGS.add_argument("runs", nargs="?", type=int, default=21, help="runs of each command")
+_ARGS.add_argument("old_src", nargs="?", help="the src folder of another checkout, interleaved")
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -40,6 +42,9 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def main() -> None:
+    parsed = _ARGS.parse_args()
+    runs: int = parsed.runs
+    old_src: str | None = parsed.old_src
     exe = str(Path(sys.executable).with_name("crampwise"))
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.sqlite")
@@ -58,21 +63,21 @@ def main() -> None:
         }
         numpy_env = {**env, "OPENBLAS_NUM_THREADS": "1"}  # as crampwise runs it
         envs = {label: numpy_env if "numpy" in label else env for label in cases}
-        if OLD_SRC:
-            label = "crampwise analyze, code at OLD_SRC"
+        if old_src:
+            label = "crampwise analyze, code at old_src"
             cases[label] = [exe, "--db", db, "analyze"]
-            envs[label] = {**env, "PYTHONPATH": OLD_SRC}
+            envs[label] = {**env, "PYTHONPATH": old_src}
         for label, cmd in cases.items():  # warm the bytecode cache and the file cache
             _run(cmd, envs[label])
         load = os.getloadavg()
         times: dict[str, list[tuple[float, float]]] = {label: [] for label in cases}
-        for i in range(RUNS):
+        for i in range(runs):
             order = list(cases.items())
             for label, cmd in order if i % 2 == 0 else order[::-1]:
                 times[label].append(_run(cmd, envs[label]))
         print(
             f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load "
-            f"{load[0]:.1f} → {os.getloadavg()[0]:.1f}, {RUNS} runs each, interleaved"
+            f"{load[0]:.1f} → {os.getloadavg()[0]:.1f}, {runs} runs each, interleaved"
         )
         for label, runs in times.items():
             walls, cpus = [w for w, _ in runs], [c for _, c in runs]
