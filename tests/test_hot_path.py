@@ -566,26 +566,23 @@ def test_a_logged_cramp_outlives_the_quick_exit(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("crampwise")
     env = {**os.environ, "CRAMPWISE_DB": str(tmp_path / "d.sqlite"), "CRAMPWISE_NOW": PINNED}
     env.pop("COVERAGE_PROCESS_START", None)
-    logged = subprocess.run(
-        [str(script), "log", "calf", "left", "8", "3min"],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=tmp_path,
-    )
+
+    def crampwise(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
+        )
+
+    logged = crampwise("log", "calf", "left", "8", "3min")
     assert logged.returncode == 0, logged.stderr
     assert logged.stdout.startswith("Logged cramp #1 ")
     assert logged.stdout.endswith("left calf, severity 8, 3 min.\n")
-    listed = subprocess.run(
-        [str(script), "episodes", "--json"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=tmp_path,
-    )
+    listed = crampwise("episodes", "--json")
+    assert listed.returncode == 0, listed.stderr
     episodes = json.loads(listed.stdout)
     assert [(e["severity"], e["duration_min"]) for e in episodes] == [(8, 3)], listed.stdout
