@@ -35,7 +35,7 @@ from crampwise._record import Record
 from crampwise.analysis.arrays import distinct, quantiles
 from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray, IntArray
 from crampwise.analysis.special import chi2_sf
-from crampwise.analysis.stats import fit_poisson
+from crampwise.analysis.stats import PoissonFit, fit_poisson
 
 __all__ = [
     "EFFECT_PRIOR_SD",
@@ -254,15 +254,22 @@ def _widen(cov: FloatArray, meat: FloatArray) -> FloatArray:
     return np.asarray(cov * np.outer(root, root), dtype=np.float64)
 
 
-def _ar1_filter(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
+def _ar1_weights(rho: float, size: int) -> tuple[FloatArray, FloatArray]:
+    """The triangular Toeplitz block ρ^(a−b) (a ≥ b) and the carry's decay ρ^(a+1)."""
+    lags = np.arange(size)
+    diff = lags[:, None] - lags[None, :]
+    tri = np.where(diff >= 0, rho ** np.maximum(diff, 0), 0.0)
+    return np.asarray(tri, dtype=np.float64), np.asarray(rho ** (lags + 1.0), dtype=np.float64)
+
+
+def _ar1_filter(
+    g: FloatArray, rho: float, block: int = 64, weights: tuple[FloatArray, FloatArray] | None = None
+) -> FloatArray:
     """f_a = g_a + ρ·f_(a−1) for every row, in blocks (a triangular Toeplitz product per
     block plus the carried row), so a 10-year diary needs ten small matrix products."""
     n = g.shape[0]
     size = min(block, n)
-    lags = np.arange(size)
-    diff = lags[:, None] - lags[None, :]
-    tri = np.where(diff >= 0, rho ** np.maximum(diff, 0), 0.0)
-    decay = rho ** (lags + 1.0)
+    tri, decay = _ar1_weights(rho, size) if weights is None else weights
     out = np.empty_like(g)
     carry = np.zeros(g.shape[1])
     for lo in range(0, n, size):
@@ -273,22 +280,40 @@ def _ar1_filter(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
     return out
 
 
-def _ar1_smooth(g: FloatArray, rho: float) -> FloatArray:
-    """R·g for R_ab = ρ^|a−b|: a forward and a backward AR(1) filter."""
+def _ar1_smooth(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
+    """R·g for R_ab = ρ^|a−b|: a forward and a backward AR(1) filter (one set of weights)."""
     if rho <= 0.0:
         return g
-    return np.asarray(_ar1_filter(g, rho) + _ar1_filter(g[::-1], rho)[::-1] - g, dtype=np.float64)
+    weights = _ar1_weights(rho, min(block, g.shape[0]))
+    forward = _ar1_filter(g, rho, block, weights)
+    backward = _ar1_filter(g[::-1], rho, block, weights)[::-1]
+    return np.asarray(forward + backward - g, dtype=np.float64)
 
 
-def _meat(x: FloatArray, mu: FloatArray, week: IntArray, spells: Spells) -> FloatArray:
-    """Xᵀ Σ X for the working covariance of :class:`Spells` (cells of a week share it)."""
-    meat = (x.T * mu) @ x
-    if spells.tau2 <= 0.0:
-        return np.asarray(meat, dtype=np.float64)
-    n_weeks = int(week.max()) + 1
-    g = np.zeros((n_weeks, x.shape[1]))
+def _week_sums(x: FloatArray, mu: FloatArray, week: IntArray) -> FloatArray:
+    """Σ over the cells of each week of x·μ (one row per week)."""
+    g = np.zeros((int(week.max()) + 1, x.shape[1]))
     np.add.at(g, week, x * mu[:, None])
-    return np.asarray(meat + spells.tau2 * (g.T @ _ar1_smooth(g, spells.rho)), dtype=np.float64)
+    return g
+
+
+def _meat(info: FloatArray, weekly: FloatArray | None, spells: Spells) -> FloatArray:
+    """Xᵀ Σ X for the working covariance of :class:`Spells` (cells of a week share it):
+    ``info`` = Xᵀ diag(μ) X, ``weekly`` = :func:`_week_sums` (needed when τ² > 0)."""
+    if spells.tau2 <= 0.0 or weekly is None:
+        return np.asarray(info, dtype=np.float64)
+    smooth = _ar1_smooth(weekly, spells.rho)
+    return np.asarray(info + spells.tau2 * (weekly.T @ smooth), dtype=np.float64)
+
+
+def _sandwich_parts(
+    fit: PoissonFit, x: FloatArray, week: IntArray, *spells: Spells
+) -> tuple[FloatArray, FloatArray | None]:
+    """The meat's shared parts for ``fit``: its Xᵀ diag(μ) X and, when any of ``spells``
+    has τ² > 0, the weekly sums (the same for every working covariance)."""
+    info = fit.info if fit.info is not None else (x.T * fit.mu) @ x
+    weekly = _week_sums(x, fit.mu, week) if any(s.tau2 > 0.0 for s in spells) else None
+    return info, weekly
 
 
 def fit_model(
@@ -352,9 +377,10 @@ def fit_model(
         np.array([prec[0], *prec[first_effect:]]),
     )
     spells = _spells(cells.week, cells.counts - plain.mu, plain.mu, 1 + p - first_effect)
-    cov = _widen(fit.cov, _meat(x, fit.mu, cells.week, spells))
     full_spells = _spells(cells.week, cells.counts - fit.mu, fit.mu, p)
-    trend_cov = cov if lean else _widen(fit.cov, _meat(x, fit.mu, cells.week, full_spells))
+    info, weekly = _sandwich_parts(fit, x, cells.week, spells, *(() if lean else (full_spells,)))
+    cov = _widen(fit.cov, _meat(info, weekly, spells))
+    trend_cov = cov if lean else _widen(fit.cov, _meat(info, weekly, full_spells))
     df = float(max(fit.df_resid, 2))
     lr = full_spells.window_dispersion(
         float(fit.mu.sum()) / max(int(distinct(cells.week).shape[0]), 1)
@@ -429,5 +455,6 @@ def within_period_slope(series: DiarySeries, use: BoolArray) -> tuple[float, flo
     prec = np.full(x.shape[1], 1e-6)
     y, off, week = cells.counts[keep], np.log(cells.exposure[keep]), cells.week[keep]
     fit = fit_poisson(x, y, off, prec)
-    cov = _widen(fit.cov, _meat(x, fit.mu, week, _spells(week, y - fit.mu, fit.mu, x.shape[1])))
+    spells = _spells(week, y - fit.mu, fit.mu, x.shape[1])
+    cov = _widen(fit.cov, _meat(*_sandwich_parts(fit, x, week, spells), spells))
     return float(fit.coef[-1]), math.sqrt(max(float(cov[-1, -1]), 0.0))

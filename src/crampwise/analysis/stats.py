@@ -109,6 +109,7 @@ class PoissonFit(Record):
     pearson_chi2: float
     df_resid: int
     converged: bool
+    info: FloatArray | None = None  # Xᵀ diag(μ) X at the mode (no prior): the Hessian's data part
 
     @property
     def dispersion(self) -> float | None:
@@ -178,7 +179,8 @@ def fit_poisson(
         if abs(gain) <= tol * (abs(ll) + 1.0) and float(np.max(np.abs(step))) < 1e-6:
             converged = True
             break
-    hess = (x.T * mu) @ x + np.diag(prec)
+    info = (x.T * mu) @ x  # kept: the variance sandwich's meat starts from it
+    hess = info + np.diag(prec)
     try:
         cov = np.asarray(np.linalg.inv(hess), dtype=np.float64)
     except np.linalg.LinAlgError:
@@ -187,7 +189,7 @@ def fit_poisson(
         cov = np.asarray(np.linalg.pinv(hess), dtype=np.float64)
     safe_mu = np.maximum(mu, 1e-300)
     pearson = float(np.sum((y - mu) ** 2 / safe_mu))
-    return PoissonFit(beta, cov, mu, pearson, n_rows - n_cols, converged)
+    return PoissonFit(beta, cov, mu, pearson, n_rows - n_cols, converged, info)
 
 
 class Slope(Record):
