@@ -22,7 +22,7 @@ __all__ = ["MIN_SEGMENT", "detect_changepoints", "pelt_poisson", "poisson_cost"]
 MIN_SEGMENT = 7  # nights
 NEAR_CHANGE = 7  # nights: a regimen change this close "explains" a changepoint
 MIN_HIGH_CRAMPS = 4  # cramps on the higher-rate side of a change
-_BLOCK = 128  # rows of the segment-cost matrix built at a time
+_BLOCK = 48  # rows of the segment-cost matrix built at a time (little of each block is unused)
 
 
 def poisson_cost(events: FloatArray, exposure: FloatArray) -> FloatArray:

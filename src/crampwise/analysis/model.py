@@ -293,7 +293,15 @@ def _ar1_smooth(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
 def _week_sums(x: FloatArray, mu: FloatArray, week: IntArray) -> FloatArray:
     """Σ over the cells of each week of x·μ (one row per week)."""
     g = np.zeros((int(week.max()) + 1, x.shape[1]))
-    np.add.at(g, week, x * mu[:, None])
+    rows = x * mu[:, None]
+    steps = week[1:] != week[:-1]
+    if bool(np.all(week[1:] >= week[:-1])):  # cells come week by week (as a rule):
+        # each week's run of rows summed in order, as np.add.at would, without its
+        # per-element dispatch
+        starts = np.flatnonzero(np.concatenate([[True], steps]))
+        g[week[starts]] = np.add.reduceat(rows, starts, axis=0)
+    else:
+        np.add.at(g, week, rows)
     return g
 
 

@@ -15,9 +15,12 @@ from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from crampwise._record import Record
+
+TYPE_CHECKING = False  # mypy treats any name TYPE_CHECKING as true
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 __all__ = [
     "AdherenceSeries",
@@ -36,9 +39,14 @@ __all__ = [
     "memo",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-IntArray = npt.NDArray[np.int64]
+# Array types for annotations only: at run time they are plain ``np.ndarray``, so that
+# ``crampwise analyze`` does not import ``numpy.typing`` (~1 ms of a cold start).
+if TYPE_CHECKING:
+    FloatArray = npt.NDArray[np.float64]
+    BoolArray = npt.NDArray[np.bool_]
+    IntArray = npt.NDArray[np.int64]
+else:
+    FloatArray = BoolArray = IntArray = np.ndarray
 
 
 class Block(Record):
