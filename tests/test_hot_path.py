@@ -77,6 +77,7 @@ LAZY = {
     "crampwise.cli.regimen_cmds",
     "crampwise.cli.report_cmds",
     "crampwise.cli.web_cmds",
+    "crampwise.tracker",
 }
 
 #: The plain-words part of the reader: only for words typed without an option.

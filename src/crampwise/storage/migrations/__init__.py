@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "status"]
 
 
-
 class Migration(Record):
     """One schema step: SQL ``statements``, or a function ``apply(engine)``."""
 
