@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 from crampwise.errors import StorageError
-from crampwise.storage import DATA_TABLES
+from crampwise.storage import DATA_TABLES, is_current
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
-from crampwise.storage.schema_names import is_current
 
 TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
 if TYPE_CHECKING:

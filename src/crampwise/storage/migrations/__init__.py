@@ -22,8 +22,9 @@ import sys
 
 from crampwise._record import Record
 from crampwise.errors import MigrationError, StorageError
-from crampwise.storage.schema_names import MODULES as _MODULES
-from crampwise.storage.schema_names import NAMES, applied
+from crampwise.storage import MIGRATION_MODULES as _MODULES
+from crampwise.storage import MIGRATION_NAMES as NAMES
+from crampwise.storage import applied_migrations
 
 # Light records, and no typing/pathlib: every command (`log` too) checks the migration
 # status when it opens the diary.
@@ -110,7 +111,7 @@ _TYPES = {
 
 def status(engine: Engine) -> MigrationStatus:
     """Report applied, pending and unknown migrations (reads only)."""
-    recorded = applied(engine)
+    recorded = applied_migrations(engine)
     done = {name for name, _ in recorded}
     return MigrationStatus(
         applied=tuple(recorded),
