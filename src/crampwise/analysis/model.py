@@ -291,17 +291,21 @@ def _ar1_smooth(g: FloatArray, rho: float, block: int = 64) -> FloatArray:
 
 
 def _week_sums(x: FloatArray, mu: FloatArray, week: IntArray) -> FloatArray:
-    """Σ over the cells of each week of x·μ (one row per week)."""
+    """Σ over the cells of each week of x·μ (one row per week), added in the cells' order
+    from 0.0 as ``np.add.at`` adds them (the same bits), without its per-element dispatch."""
     g = np.zeros((int(week.max()) + 1, x.shape[1]))
     rows = x * mu[:, None]
-    steps = week[1:] != week[:-1]
-    if bool(np.all(week[1:] >= week[:-1])):  # cells come week by week (as a rule):
-        # each week's run of rows summed in order, as np.add.at would, without its
-        # per-element dispatch
-        starts = np.flatnonzero(np.concatenate([[True], steps]))
-        g[week[starts]] = np.add.reduceat(rows, starts, axis=0)
-    else:
+    if not bool(np.all(week[1:] >= week[:-1])):
         np.add.at(g, week, rows)
+        return g
+    # Cells come week by week, a few per week: the k-th cell of every week is added in
+    # pass k (no week twice in a pass, so each pass is one plain vector addition).
+    n = week.shape[0]
+    starts = np.flatnonzero(np.concatenate([[True], week[1:] != week[:-1]]))
+    position = np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))
+    for k in range(int(position.max()) + 1):
+        at = position == k
+        g[week[at]] += rows[at]
     return g
 
 
