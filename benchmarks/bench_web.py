@@ -21,6 +21,11 @@ the server), else from a small asyncio HTTP/1.1 client in this process, which on
 
     .venv/bin/python benchmarks/bench_web.py [--clients 32] [--requests 3000]
         [--duration 10] [--client auto|wrk|python] [--runs 1] [--no-dashboard]
+        [--baseline OTHER_TREE/src]
+
+``--baseline`` adds a third server, interleaved with the other two: crampwise from
+another source tree (for example ``git archive <commit> | tar -x -C /some/dir``, then
+``--baseline /some/dir/src``), run with the same Python and dependencies.
 """
 
 from __future__ import annotations
@@ -279,6 +284,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="bare and crampwise, interleaved")
     parser.add_argument("--dashboard-runs", type=int, default=30)
     parser.add_argument("--no-dashboard", action="store_true")
+    parser.add_argument("--baseline", help="the src folder of another crampwise to compare")
     args = parser.parse_args()
     kind = args.client
     if kind == "auto":
@@ -290,6 +296,8 @@ def main() -> None:
 
     bare_options = json.dumps(server_options())
     results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
+    if args.baseline:
+        results["baseline"] = []
     loads = []
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
@@ -298,13 +306,16 @@ def main() -> None:
             db = str(Path(folder) / f"diary{run}.sqlite")
             for name, runs in results.items():
                 port = _free_port()
+                server_env = env
                 if name == "bare":
                     cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options]
                 else:
-                    cmd = [sys.executable, "-m", "crampwise", "--db", db, "serve"]
+                    cmd = [sys.executable, "-m", "crampwise", "--db", f"{db}.{name}", "serve"]
                     cmd += ["--port", str(port)]
+                    if name == "baseline":
+                        server_env = {**env, "PYTHONPATH": os.path.abspath(args.baseline)}
                 load = loader(kind, port, args.clients, args.requests, args.duration, folder)
-                runs.append(_measure(cmd, port, env, load))
+                runs.append(_measure(cmd, port, server_env, load))
                 loads.append(os.getloadavg()[0])
         dashboard = None if args.no_dashboard else _dashboard(folder, args.dashboard_runs)
     python = sys.version.split()[0]
@@ -321,7 +332,10 @@ def main() -> None:
     print(f"{args.clients} clients, POST /api/episodes, {amount} per run, {args.runs} run(s)")
     for i in range(args.runs):
         bare, app = results["bare"][i], results["crampwise"][i]
-        for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
+        shown = [("bare FastAPI endpoint", bare), ("crampwise logging API", app)]
+        if args.baseline:
+            shown.append(("crampwise baseline", results["baseline"][i]))
+        for name, r in shown:
             print(
                 f"{name}:  {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
                 f"p99 {r['p99_ms']:6.1f} ms  server CPU {r['cpu_ms']:.2f} ms/request"
@@ -353,6 +367,15 @@ def main() -> None:
             f"  ratio {statistics.median(ratios):.2f} "
             f"(each run: {', '.join(f'{r:.2f}' for r in ratios)})"
         )
+        if args.baseline:
+            base = [
+                a["rps"] / b["rps"]
+                for a, b in zip(results["baseline"], results["bare"], strict=True)
+            ]
+            print(
+                f"  baseline ratio {statistics.median(base):.2f} "
+                f"(each run: {', '.join(f'{r:.2f}' for r in base)})"
+            )
     if dashboard is not None:
         median, p90, cpu = dashboard
         print(
