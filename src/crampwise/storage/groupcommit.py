@@ -102,7 +102,11 @@ class GroupCommit:
     def defer_on_this_thread(self, on: bool = True) -> None:
         """Let this thread's units return without waiting for their commit (see the
         module); the thread then owes :meth:`settle` for every batch in ``deferred``."""
-        self._deferring = threading.get_ident() if on else None
+        me = threading.get_ident()
+        if on:
+            self._deferring = me
+        elif self._deferring == me:  # a thread that ends after its successor started
+            self._deferring = None
 
     def settle(self, batches: Iterable[Batch]) -> None:
         """Commit whichever of ``batches`` is still open (waiting for the turn), so that

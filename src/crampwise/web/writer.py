@@ -11,9 +11,9 @@ old - commits them together with one fsync. Only then is each future resolved, w
 and a write that failed gets its own exception, after the commit too.
 
 If the thread stops (a ``BaseException`` such as ``SystemExit`` in a write, or a bug
-here), the batch it left open is rolled back and every write waiting on it or still
-queued is told that nothing was saved (``StorageError``, 503); the next write starts
-a new thread. ``stop()`` (the app's shutdown) answers everything queued, then ends it.
+here), the batch it left open is rolled back and every write of that batch is told
+that nothing was saved (``StorageError``, 503); the writes still queued, and later
+ones, go to a new thread. ``stop()`` (the app's shutdown) answers everything queued, then ends it.
 
 Only for SQLite with group commit (one writer at a time anyway); on PostgreSQL, whose
 writers commit in parallel, the app keeps the thread pool.
@@ -79,11 +79,13 @@ class Writer:
         job = _Job(fn, future)
         with self._lock:
             if self._thread is None:
-                thread = threading.Thread(target=self._main, name=self._name)
-                thread.daemon = True  # stop() ends it; a daemon never holds up the exit
-                self._thread = thread
-                thread.start()
+                self._spawn()
             self._queue.put(job)
+
+    @property
+    def queued(self) -> int:
+        """Writes waiting for the thread (not counting the one it runs)."""
+        return self._queue.qsize()
 
     def stop(self, timeout: float | None = None) -> None:
         """Answer every queued write (committed), then end the thread (a later write
@@ -94,6 +96,13 @@ class Writer:
             thread.join(timeout)
 
     # -- the thread ------------------------------------------------------------------------
+    def _spawn(self) -> None:
+        """Start the thread (the caller holds the lock)."""
+        thread = threading.Thread(target=self._main, name=self._name)
+        thread.daemon = True  # stop() ends it; a daemon never holds up the exit
+        self._thread = thread
+        thread.start()
+
     def _main(self) -> None:
         group = self._group
         group.defer_on_this_thread()
@@ -104,7 +113,8 @@ class Writer:
                 item = queue.get()
                 while item is not _STOP:
                     pending.append(item)
-                    self._run(item)
+                    if not self._run(item):
+                        return  # (the finally below: this thread is done for)
                     if queue.empty():
                         break
                     item = queue.get()
@@ -122,21 +132,26 @@ class Writer:
                 with self._lock:
                     self._fail(pending, group)
                     self._thread = None
+                    if not queue.empty():  # writes queued behind the failure: a new thread
+                        self._spawn()
 
-    def _run(self, job: _Job) -> None:
+    def _run(self, job: _Job) -> bool:
+        """Run one write; False when it raised what must stop the thread (SystemExit
+        and the like: its writes and the open batch's are then not saved)."""
         group = self._group
         group.deferred = []
         try:
             job.result = job.fn()
         except Exception as exc:  # the write's own error, answered after the commit
             job.error = exc
-        except BaseException as exc:  # the thread must stop: its writes are not saved
+        except BaseException as exc:
             job.error = exc
-            raise
+            return False
         finally:
             job.batches = group.deferred
             group.deferred = []
             self.jobs += 1
+        return True
 
     def _settle(self, jobs: list[_Job]) -> None:
         """Commit the batches these jobs wrote in, then answer every job."""
@@ -151,20 +166,16 @@ class Writer:
         _answer(jobs)
 
     def _fail(self, jobs: list[_Job], group: GroupCommit) -> None:
-        """The thread is dying with ``jobs`` unsettled: roll back their open batch; the
-        queued writes and every write of that batch are told nothing was saved."""
+        """The thread is dying with ``jobs`` run but unsettled: roll back their open
+        batch and tell every write of it that nothing was saved (queued writes are left
+        for a new thread)."""
         group.abandon({id(b): b for job in jobs for b in job.batches}.values())
         lost = StorageError("the server's writer stopped; this change was NOT saved")
         for job in jobs:
-            if not isinstance(job.error, Exception) and job.error is not None:
+            if job.error is not None and not isinstance(job.error, Exception):
                 job.error = lost  # SystemExit and the like: not for a request's answer
             elif not all(b.done.is_set() for b in job.batches):
-                job.error = lost  # its batch could not be rolled back here: not known
-        while not self._queue.empty():
-            item = self._queue.get()
-            if item is not _STOP:
-                item.error = lost
-                jobs.append(item)
+                job.error = lost  # its batch could not be rolled back here: unknown
         _answer(jobs)
 
 
