@@ -12,7 +12,8 @@
    p90 of 30 renders. Target: <= 150 ms.
 
 Both servers run as subprocesses (``python -m crampwise serve`` and the bare app, both
-with ``crampwise.web.settings.server_options()``: httptools, uvloop, no access log), one
+with ``crampwise.web.settings.server_options()``: httptools, uvloop, no access log; and
+the garbage collector of ``server_collector()``: start-up frozen, thresholds 5000/20/100), one
 at a time, on free loopback ports. The load comes from ``wrk`` when it is installed
 (Debian: ``apt-get install wrk``; a C load generator, one thread, 32 keep-alive
 connections, a Lua script giving each POST a fresh client id; it takes little CPU from
@@ -68,6 +69,10 @@ def log(body: EpisodeIn) -> dict:
 def ready() -> dict:
     return {}
 
+import gc  # the collector set up as crampwise.web.settings.server_collector() does
+gc.collect()
+gc.freeze()
+gc.set_threshold(*json.loads(sys.argv[3]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **json.loads(sys.argv[2]))
 """
 
@@ -292,9 +297,10 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPWISE_DB", "CRAMPWISE_NOW")}
     # the same uvicorn settings as `crampwise serve`, given to the bare app as JSON so
     # that it does not import crampwise (a larger heap costs the collector time)
-    from crampwise.web.settings import server_options
+    from crampwise.web.settings import GC_THRESHOLDS, server_options
 
     bare_options = json.dumps(server_options())
+    bare_gc = json.dumps(GC_THRESHOLDS)
     results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
     if args.baseline:
         results["baseline"] = []
@@ -308,7 +314,7 @@ def main() -> None:
                 port = _free_port()
                 server_env = env
                 if name == "bare":
-                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options]
+                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options, bare_gc]
                 else:
                     cmd = [sys.executable, "-m", "crampwise", "--db", f"{db}.{name}", "serve"]
                     cmd += ["--port", str(port)]
