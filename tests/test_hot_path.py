@@ -77,6 +77,7 @@ LAZY = {
     "crampwise.cli.regimen_cmds",
     "crampwise.cli.report_cmds",
     "crampwise.cli.web_cmds",
+    "crampwise.tracker",
 }
 
 #: The plain-words part of the reader: only for words typed without an option.
@@ -143,10 +144,13 @@ def test_log_imports_nothing_heavy(tmp_path: Path) -> None:
 
 def test_log_a_second_time_imports_no_feature(tmp_path: Path) -> None:
     """A cramp near another one is named without the report of unread words (two more
-    modules); a word it cannot read loads that report, still no feature."""
-    _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calf")
+    modules); a word it cannot read loads that report, still no feature. The diary is
+    made now: its schema is checked by name, without the migrations' machinery."""
+    first = _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calf")
+    assert "crampwise.storage.migrations" in first  # a new diary: its tables are made
     loaded = _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calf")
     assert not {"crampwise.cli._logwords", "crampwise.cli._fields"} & loaded
+    assert "crampwise.storage.migrations" not in loaded
     assert not _lazy(loaded)
     loaded = _loaded(tmp_path, "log", "--at", "3am", "--muscle", "calff")
     assert "crampwise.cli._logwords" in loaded

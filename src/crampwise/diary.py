@@ -335,9 +335,13 @@ class DiaryModule(NightBook):
                 if new_id is None:  # a concurrent retry won the race: undo our night change
                     raise _AlreadyStored
                 stored = replace(episode, id=new_id)
+                # The first detailed cramp of a night has nothing to repeat: no read.
+                had_episodes = stored_night is not None and (
+                    stored_night.cramps > stored_night.undetailed_cramps
+                )
                 near = (
                     _near(stored, self._store.list_episodes(episode.night, episode.night))
-                    if find_near
+                    if find_near and had_episodes
                     else ()
                 )
         except _AlreadyStored:

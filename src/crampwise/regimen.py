@@ -435,9 +435,7 @@ class RegimenModule:
         if not due:
             at = f" at {time}" if time else ""
             scheduled = sorted({t for e in active for t in e.times})
-            trial = next(
-                (e.item for e in self._store.list_experiments() if e.period_on(day)), None
-            )
+            trial = next((e.item for e in self._store.list_experiments() if e.period_on(day)), None)
             raise InputError(
                 "time" if time else "item",
                 f"nothing in your regimen is taken{at} on {day} (times in use: "

@@ -425,7 +425,7 @@ def lab_test(value: Any, field: str) -> str:
 
 
 def _unit_key(unit: str) -> str:
-    """"mL/min/1.73 m²" and "ml/min/1.73m2" are one unit; µ is u."""
+    """ "mL/min/1.73 m²" and "ml/min/1.73m2" are one unit; µ is u."""
     return "".join(unit.lower().replace("µ", "u").replace("²", "2").split())
 
 

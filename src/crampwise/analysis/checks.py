@@ -80,9 +80,7 @@ def _confounded_groups(series: DiarySeries, names: list[str]) -> dict[str, tuple
         lo, hi = (a.night, b.night) if a.night <= b.night else (b.night, a.night)  # pair
         return hi - lo > COINCIDE_NIGHTS and recorded[hi] - recorded[lo] >= MIN_APART_OBSERVED
 
-    isolated = {
-        c.item for c in changes if all(o.item == c.item or apart(c, o) for o in changes)
-    }
+    isolated = {c.item for c in changes if all(o.item == c.item or apart(c, o) for o in changes)}
     stuck = [n for n in names if n not in isolated and any(c.item == n for c in changes)]
     parent = {n: n for n in stuck}
 

@@ -389,9 +389,13 @@ def _randomized_effect(series: DiarySeries, item: str) -> EffectResult:
     k = series.items.index(item)
     counts = _nights_on_off(series, series.active[:, k], use)
     stats = experiment_stats(series, item)
-    note = "" if randomized else (
-        "The blocks were entered in a fixed order (no recorded random seed, or not "
-        "counterbalanced), so this is an uncontrolled comparison."
+    note = (
+        ""
+        if randomized
+        else (
+            "The blocks were entered in a fixed order (no recorded random seed, or not "
+            "counterbalanced), so this is an uncontrolled comparison."
+        )
     )
     others = [i for i in series.items if i != item] + [m.name for m in series.medications]
     moved = [item_label(x) for labels, _ in effect_columns(series, use, others) for x in labels]

@@ -318,8 +318,7 @@ _DIFFERS = math.log(1.5)  # a plain and an adjusted rate ratio this far apart ar
 _HELD_BACK = {
     "too-few-cramps": "with fewer than 5 cramps recorded there is too little to judge",
     "models-disagree": (
-        "the plain comparison and the one allowing for a steady change over the blocks "
-        "disagree"
+        "the plain comparison and the one allowing for a steady change over the blocks disagree"
     ),
     "trend": (
         "your cramps were drifting all along, and the drift and this change cannot be told "

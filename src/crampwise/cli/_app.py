@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import Any, NoReturn, TypeAlias, TypeVar
 
     from crampwise.tracker import Tracker
+    from crampwise.tracker_core import TrackerCore
 
     T = TypeVar("T")
     Handler: TypeAlias = Callable[[argparse.Namespace, "App"], int | None]
@@ -57,7 +58,7 @@ class App:
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
-        self._tracker: Tracker | None = None
+        self._tracker: TrackerCore | None = None
         self.saved: str | None = None
         out = sys.stdout
         self.color = out is not None and out.isatty() and not os.environ.get("NO_COLOR")
@@ -65,10 +66,22 @@ class App:
     @property
     def tracker(self) -> Tracker:
         """The diary named by ``--db`` (or CRAMPWISE_DB, or the default)."""
-        if self._tracker is None:
-            from crampwise.tracker import Tracker
+        from crampwise.tracker import Tracker
 
+        if not isinstance(self._tracker, Tracker):
+            if self._tracker is not None:  # the hot half was open: one connection at a time
+                self._tracker.close()
             self._tracker = Tracker(self.args.db)
+        return self._tracker
+
+    @property
+    def core(self) -> TrackerCore:
+        """The same diary through the facade's hot half (``log`` and ``night``: opening,
+        the time, nights and episodes), which loads none of the rest."""
+        if self._tracker is None:
+            from crampwise.tracker_core import TrackerCore
+
+            self._tracker = TrackerCore(self.args.db)
         return self._tracker
 
     def close(self) -> None:

@@ -73,7 +73,7 @@ def episode_dict(app: App, e: Episode) -> dict[str, Any]:
     present, with its id (local time in the zone it was logged in)."""
     from crampwise.formats.jsonrecords import episode_json  # only for --json: off the hot path
 
-    return episode_json(e, app.tracker.timezone, compact=False)
+    return episode_json(e, app.core.timezone, compact=False)
 
 
 def _pretty_night(date: str) -> str:
@@ -153,7 +153,7 @@ def _details_text(e: Episode) -> str:
 def cmd_log(args: argparse.Namespace, app: App) -> int:
     """Record a cramp (defaults: now, last night); save it first, then say what could not
     be read and how to fix it."""
-    logged = app.tracker.diary.log_plainly(_given(args), client_id=args.client_id)
+    logged = app.core.diary.log_plainly(_given(args), client_id=args.client_id)
     app.saved = f"cramp #{logged.episode.id}"
     if args.json:
         from crampwise.cli._logwords import unread_json
@@ -169,7 +169,7 @@ def cmd_log(args: argparse.Namespace, app: App) -> int:
         )
         return 0
     e = logged.episode
-    local = app.tracker.diary.local_time(e)
+    local = app.core.diary.local_time(e)
     when = f" at {clock_text(local, e.approximate)}" if local else " (time not known)"
     verb = "Already logged" if logged.duplicate else "Logged"
     details = _details_text(e)
@@ -256,7 +256,7 @@ def cmd_night(args: argparse.Namespace, app: App) -> int:
         return _night_range(args, app)
     night = confirmable(
         app,
-        lambda ok: app.tracker.diary.record_night(
+        lambda ok: app.core.diary.record_night(
             args.date,
             cramps=args.cramps,
             none=args.none,
@@ -307,7 +307,7 @@ def _night_range(args: argparse.Namespace, app: App) -> int:
             "is given one night at a time, not for a range",
             code="conflict-with-field",
         )
-    result = app.tracker.diary.check_in_range(args.start, args.end, notes=args.note)
+    result = app.core.diary.check_in_range(args.start, args.end, notes=args.note)
     if result.recorded:
         app.saved = f"{len(result.recorded)} night(s) from {result.recorded[0]}"
     if args.json:

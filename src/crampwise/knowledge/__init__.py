@@ -411,7 +411,11 @@ def _evidence(r: dict[str, str]) -> CrampEvidence | None:
 def drug_classes() -> dict[str, DrugClass]:
     return {
         r["id"]: DrugClass(
-            r["id"], r["name"], _evidence(r), _keys(r["source"]), _keys(r["replaces"]),
+            r["id"],
+            r["name"],
+            _evidence(r),
+            _keys(r["source"]),
+            _keys(r["replaces"]),
             note="" if r["cramp_grade"] else r["cramp_note"],
         )
         for r in read_table("drug_classes")

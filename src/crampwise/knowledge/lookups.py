@@ -133,8 +133,14 @@ def _mineral_report(name: str) -> dict[str, Any] | None:
         else:
             with_what = "reduced" if ix.target == "kidney-reduced" else "severely reduced"
             with_what += " kidney function"
-        checks.append({"with": with_what, "code": ix.code, "severity": ix.severity,
-                       "sources": cite(list(ix.sources))})
+        checks.append(
+            {
+                "with": with_what,
+                "code": ix.code,
+                "severity": ix.severity,
+                "sources": cite(list(ix.sources)),
+            }
+        )
     return {
         "query": name,
         "nutrient": nutrient.name,

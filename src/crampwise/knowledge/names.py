@@ -275,9 +275,7 @@ def display_name(item: str) -> str:
         if hit is not None:
             return " ".join([hit, *(_release(w) for w in words[end:])])
     text = " ".join(words)
-    return _VITAMIN.sub(
-        lambda m: m[1] + m[2].upper() if m[1] else m[3].upper() + m[4], text
-    )
+    return _VITAMIN.sub(lambda m: m[1] + m[2].upper() if m[1] else m[3].upper() + m[4], text)
 
 
 def medication_suggestions(name: str) -> list[str]:
@@ -455,7 +453,7 @@ def _number(text: str) -> float:
 
 
 def _form_in_name(name: str) -> str | None:
-    """"glycinate" for "magnesium bisglycinate"; None when the name is not a nutrient
+    """ "glycinate" for "magnesium bisglycinate"; None when the name is not a nutrient
     followed by one of its salt forms ("Epsom salt" is a name of its own)."""
     index = _nutrient_index()
     words = _norm(name).split(" ")

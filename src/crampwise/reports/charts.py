@@ -212,9 +212,7 @@ def timeline_svg(
     ``doses`` (one text per entry of ``items``) each bar is labelled with its dose, so a
     change of dose shows where it happened."""
     # by first start, then name: items started the same day keep one order in every run
-    names = sorted(
-        {i[0] for i in items}, key=lambda n: (min(s for m, s, _ in items if m == n), n)
-    )
+    names = sorted({i[0] for i in items}, key=lambda n: (min(s for m, s, _ in items if m == n), n))
     if not names:
         return _svg(
             width,

@@ -279,9 +279,7 @@ def _latest_labs(data: DiaryData, today: date) -> dict[str, LabValue]:
         else:  # the shipped adult range, kept in the canonical unit it is sourced in
             low, high = spec.range_low, spec.range_high
         day = date.fromisoformat(entry.date)
-        latest[entry.test] = LabValue(
-            spec, day, entry.value, entry.unit, canonical, low, high, own
-        )
+        latest[entry.test] = LabValue(spec, day, entry.value, entry.unit, canonical, low, high, own)
     return latest
 
 

@@ -111,8 +111,8 @@ def magnesium_lowering_drugs(ctx: SafetyContext) -> list[Finding]:
         if not med.has_class("proton-pump-inhibitor"):
             continue
         generic = med.match.generic
-        named = med.label if med.name.casefold() == generic.casefold() else (
-            f"{med.label} ({generic})"
+        named = (
+            med.label if med.name.casefold() == generic.casefold() else (f"{med.label} ({generic})")
         )
         message = (
             f"{named} is a proton-pump inhibitor. Taken for a long time (in most cases more "
@@ -136,7 +136,10 @@ def magnesium_lowering_drugs(ctx: SafetyContext) -> list[Finding]:
         message += " Do not stop a prescribed medicine on your own."
         found.append(
             Finding(
-                "magnesium-lowering-drug", severity, message, [med.name],
+                "magnesium-lowering-drug",
+                severity,
+                message,
+                [med.name],
                 kb.cite(["fda-ppi-magnesium-2011"]),
             )
         )

@@ -393,9 +393,7 @@ def daily_totals(data: DiaryData, day: date) -> NutritionTotals:
                 Contribution(intake.item, intake.kind, amount, intake.per_day)
             )
     foods = any(intake.kind == "food" for intake in intakes)
-    totals = {
-        n: _total(n, parts, ages, sex, foods, stage) for n, parts in contributions.items()
-    }
+    totals = {n: _total(n, parts, ages, sex, foods, stage) for n, parts in contributions.items()}
     return NutritionTotals(
         day,
         ages,

@@ -171,8 +171,7 @@ _ADVICE: dict[str, tuple[str, str]] = {
     ),
     "kidney-reduced": (
         "Ask your doctor (or kidney doctor) before taking it.",
-        "Check with your prescriber that they know about your kidney function; "
-        + _NOT_ON_YOUR_OWN,
+        "Check with your prescriber that they know about your kidney function; " + _NOT_ON_YOUR_OWN,
     ),
     "kidney-severe": (
         "Do not take it unless your kidney doctor says so.",

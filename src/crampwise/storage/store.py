@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 from crampwise.errors import StorageError
-from crampwise.storage import DATA_TABLES
+from crampwise.storage import DATA_TABLES, is_current
 from crampwise.storage.diary_tables import DiaryTables, utc_now
 from crampwise.storage.engine import open_engine, resolve_url
-from crampwise.storage.migrations import migrate, status
 
 TYPE_CHECKING = False  # not typing's: importing typing costs ~8 ms on the ``log`` path
 if TYPE_CHECKING:
@@ -99,10 +98,14 @@ class Store(_Tables):
 
     def migration_status(self) -> MigrationStatus:
         """Applied and pending migrations."""
+        from crampwise.storage.migrations import status
+
         return status(self.engine)
 
     def migrate(self) -> list[str]:
         """Apply pending migrations; returns their names."""
+        from crampwise.storage.migrations import migrate
+
         return migrate(self.engine)
 
     # -- diaries ---------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def open_store(
     engine = open_engine(resolve_url(db), timeout=timeout)
     store = Store(engine, diary_id)
     try:
-        if auto_migrate and not store.migration_status().up_to_date:
+        if auto_migrate and not is_current(engine):
             store.migrate()
         if diary_id != PERSONAL_DIARY and auto_migrate and not store.diary_exists():
             raise StorageError(f"the database {engine.label} has no diary with id {diary_id}")

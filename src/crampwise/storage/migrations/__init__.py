@@ -22,6 +22,9 @@ import sys
 
 from crampwise._record import Record
 from crampwise.errors import MigrationError, StorageError
+from crampwise.storage import MIGRATION_MODULES as _MODULES
+from crampwise.storage import MIGRATION_NAMES as NAMES
+from crampwise.storage import applied_migrations
 
 # Light records, and no typing/pathlib: every command (`log` too) checks the migration
 # status when it opens the diary.
@@ -34,21 +37,6 @@ if TYPE_CHECKING:
     MIGRATIONS: tuple[Migration, ...]
 
 __all__ = ["MIGRATIONS", "NAMES", "Migration", "MigrationStatus", "migrate", "status"]
-
-#: The migration modules, oldest first. Module ``mNNNN_name`` has NAME ``NNNN_name``, so
-#: the status check on every open needs only these names; the modules (their SQL) are
-#: imported when a migration runs or ``MIGRATIONS`` is read.
-_MODULES = (
-    "m0001_diary",
-    "m0002_regimen_context",
-    "m0003_diary_ids",
-    "m0004_profile_pregnancy",
-    "m0005_devices",
-    "m0006_profile_bedtime",
-    "m0007_experiments",
-    "m0008_calendar_feeds",
-)
-NAMES: tuple[str, ...] = tuple(module[1:] for module in _MODULES)
 
 
 class Migration(Record):
@@ -121,28 +109,14 @@ _TYPES = {
 }
 
 
-def _has_table(engine: Engine) -> bool:
-    if engine.dialect == "sqlite":
-        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    else:
-        sql = (
-            "SELECT 1 FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = ?"
-        )
-    return engine.query_one(sql, ("_crampwise_migrations",)) is not None
-
-
 def status(engine: Engine) -> MigrationStatus:
     """Report applied, pending and unknown migrations (reads only)."""
-    applied: list[tuple[str, str]] = []
-    if _has_table(engine):
-        rows = engine.query("SELECT name, applied_at FROM _crampwise_migrations ORDER BY name")
-        applied = [(str(r[0]), str(r[1])) for r in rows]
-    done = {name for name, _ in applied}
+    recorded = applied_migrations(engine)
+    done = {name for name, _ in recorded}
     return MigrationStatus(
-        applied=tuple(applied),
+        applied=tuple(recorded),
         pending=tuple(n for n in NAMES if n not in done),
-        unknown=tuple(n for n, _ in applied if n not in NAMES),
+        unknown=tuple(n for n, _ in recorded if n not in NAMES),
     )
 
 
