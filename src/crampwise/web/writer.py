@@ -23,17 +23,30 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from queue import SimpleQueue
-from typing import Any
+from typing import Any, Protocol
 
 from crampwise.errors import StorageError
-from crampwise.storage.groupcommit import Batch, GroupCommit
 
-__all__ = ["Writer"]
+__all__ = ["Group", "Writer"]
 
 _STOP = object()
+
+
+class Group(Protocol):
+    """What the writer needs of ``storage.groupcommit.GroupCommit`` (the web layer does
+    not import storage; the Tracker hands the group commit over). Its batches have
+    ``done`` (an event) and ``error``."""
+
+    deferred: list[Any]
+
+    def defer_on_this_thread(self, on: bool = True) -> None: ...
+
+    def settle(self, batches: Iterable[Any]) -> None: ...
+
+    def abandon(self, batches: Iterable[Any]) -> None: ...
 
 
 class _Job:
@@ -45,7 +58,7 @@ class _Job:
         self.loop = future.get_loop()
         self.result: Any = None
         self.error: BaseException | None = None
-        self.batches: list[Batch] = []
+        self.batches: list[Any] = []
 
 
 class Writer:
@@ -53,7 +66,7 @@ class Writer:
 
     ``jobs`` and ``rounds`` count writes run and commit rounds, for tests."""
 
-    def __init__(self, group: GroupCommit, *, name: str = "crampwise-writer") -> None:
+    def __init__(self, group: Group, *, name: str = "crampwise-writer") -> None:
         self._group = group
         self._name = name
         self._queue: SimpleQueue[Any] = SimpleQueue()
@@ -165,7 +178,7 @@ class Writer:
         self.rounds += 1
         _answer(jobs)
 
-    def _fail(self, jobs: list[_Job], group: GroupCommit) -> None:
+    def _fail(self, jobs: list[_Job], group: Group) -> None:
         """The thread is dying with ``jobs`` run but unsettled: roll back their open
         batch and tell every write of it that nothing was saved (queued writes are left
         for a new thread)."""
