@@ -246,7 +246,13 @@ class GroupCommit:
 
     # -- internals -------------------------------------------------------------------------
     def _full(self, batch: Batch) -> bool:
-        return batch.units >= self.max_batch or time.monotonic() - batch.started >= self.max_age
+        if batch.units >= self.max_batch:
+            return True
+        if self._deferring == threading.get_ident():
+            # the writer thread commits when its queue runs dry: an age limit would only
+            # add fsyncs in the middle of a burst (its batches stay under max_batch)
+            return False
+        return time.monotonic() - batch.started >= self.max_age
 
     def _commit(self) -> None:
         """COMMIT the open batch (the caller holds the turn) and wake its units."""

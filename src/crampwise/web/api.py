@@ -40,6 +40,7 @@ __all__ = [
     "RecordId",
     "episode_out",
     "get_tracker",
+    "logged",
     "router",
     "run_write",
 ]
@@ -153,6 +154,11 @@ def episode(t: T, episode_id: RecordId) -> dict[str, Any]:
     summary="Log a cramp (stored once per client_id)",
 )
 async def log_episode(request: Request, t: T, body: s.EpisodeIn) -> Response:
+    return await logged(request, t, body)
+
+
+async def logged(request: Request, t: Tracker, body: s.EpisodeIn) -> Response:
+    """Log ``body`` and answer it: the route above and ``web/fastlane.py`` share this."""
     logged = await run_write(request, lambda: _log(t, body))
     # The JSON answer built here: the hot path of the API (one call per cramp, from every
     # phone's offline queue) skips FastAPI's second pass over an already plain dict.

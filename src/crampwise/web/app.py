@@ -40,6 +40,7 @@ from crampwise.web import (
     pages,
     record_pages,
 )
+from crampwise.web.fastlane import FastLane
 from crampwise.web.fields import action_json, error_text, json_detail
 from crampwise.web.guard import BodyTooLarge, Guard
 from crampwise.web.render import render_error
@@ -113,6 +114,7 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
         )
 
     _error_handlers(app)
+    app.add_middleware(FastLane)  # inside the guard: the logging POST's hot path
     app.add_middleware(Guard, settings=settings, devices=diary.devices.device_for_token)
     return app
 
