@@ -347,3 +347,29 @@ def test_a_server_stopped_while_phones_post_keeps_everything_it_acknowledged(
     assert len(rows) == len(set(rows))  # each stored once
     assert acknowledged <= set(rows)
     assert len(acknowledged) >= 80
+
+
+def test_the_writers_batch_ends_when_its_queue_runs_dry_not_at_an_age(tmp_path: Path) -> None:
+    """With an age limit of zero (a thread pool's units would each commit alone), the
+    writer's queued writes still share one commit: it commits when its queue is empty."""
+    path, store, group = _store(tmp_path)
+    group.max_age = 0.0
+    writer = Writer(group)
+
+    def night(date: str, wait: bool = False) -> Callable[[], str]:
+        def work() -> str:
+            with store.write():
+                _night(store, date, "")
+                if wait:
+                    _until(lambda: writer.queued == 3)
+            return date
+
+        return work
+
+    dates = [f"2026-03-0{i}" for i in range(1, 5)]
+    jobs = [night(dates[0], wait=True), *(night(d) for d in dates[1:])]
+    assert _run_jobs(writer, jobs, lambda i: None) == dates
+    assert (group.batches, writer.rounds) == (1, 1)
+    writer.stop(PATIENCE)
+    store.close()
+    assert _committed(path) == set(dates)
