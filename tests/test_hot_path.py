@@ -78,6 +78,7 @@ LAZY = {
     "crampwise.cli.report_cmds",
     "crampwise.cli.web_cmds",
     "crampwise.tracker",
+    "crampwise.diary_changes",
 }
 
 #: The plain-words part of the reader: only for words typed without an option.

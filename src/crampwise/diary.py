@@ -12,7 +12,7 @@ import datetime as dt
 from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import Record, replace
-from crampwise.errors import ConfirmationRequired, ConflictError, InputError, NotFoundError
+from crampwise.errors import ConflictError, InputError
 from crampwise.nights import NightBook, NightStatus, Summary, streaks
 from crampwise.plainwords import Unread, read_details
 from crampwise.plainwords import unread as refused
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from crampwise.storage.store import Store
 
 __all__ = [
-    "EMPTIED_NIGHT",
     "MAX_DURATION_MIN",
     "NEAR_MINUTES",
     "DiaryModule",
@@ -36,6 +35,7 @@ __all__ = [
     "NightStatus",
     "Summary",
     "check_episode",
+    "plain_value",
     "streaks",
 ]
 
@@ -56,23 +56,6 @@ class LoggedEpisode(Record):
     #: What was typed but not read into the cramp (:meth:`DiaryModule.log_plainly`).
     unread: tuple[Unread, ...] = ()
 
-
-_EDITABLE = (
-    "night",
-    "occurred_at",
-    "side",
-    "muscles",
-    "severity",
-    "duration_min",
-    "waves",
-    "woke",
-    "reliefs",
-    "notes",
-)
-
-
-#: What a night becomes when its only cramp is deleted or moved away.
-EMPTIED_NIGHT: tuple[str, ...] = ("cramp-free", "missing")
 
 #: The longest cramp crampwise accepts (minutes): anything longer is a typo or an
 #: emergency, and a duration of 10²⁹ minutes must not reach the statistics.
@@ -169,19 +152,6 @@ def check_episode(e: Episode, field: str, today: dt.date | None) -> Episode:
     )
 
 
-def _overwritten(old: Episode, new: Episode) -> list[str]:
-    """The fields whose recorded (non-empty) value an edit would change, as "a → b"; a
-    list that only gains values (a muscle added) loses nothing and is not one of them."""
-    changes = []
-    for name in _EDITABLE:
-        before, after = getattr(old, name), getattr(new, name)
-        if isinstance(before, tuple) and isinstance(after, tuple) and set(before) <= set(after):
-            continue
-        if before not in (None, "", ()) and before != after:
-            changes.append(f"{name.replace('_', ' ')} {_plain(before)} → {_plain(after)}")
-    return changes
-
-
 #: What a retried submission (same client id) must repeat to be the same cramp; the time
 #: only when it was given as a clock time ("30 min ago" moves on between two tries).
 _DETAILS = (
@@ -229,15 +199,17 @@ def _shown_value(value: Any) -> str:
 def _differences(stored: Episode, new: Episode, fields: tuple[str, ...]) -> list[str]:
     """The fields in which a retried submission differs from what is stored, "a → b"."""
     return [
-        f"{name.replace('_', ' ')} {_plain(getattr(stored, name))} → {_plain(getattr(new, name))}"
+        f"{name.replace('_', ' ')} {plain_value(getattr(stored, name))} → "
+        f"{plain_value(getattr(new, name))}"
         for name in fields
         if getattr(stored, name) != getattr(new, name)
     ]
 
 
-def _plain(value: Any) -> str:
+def plain_value(value: Any) -> str:
+    """A recorded value in a sentence ("none", "calf, foot", "stretch:a-lot", "2.5")."""
     if isinstance(value, tuple):
-        return ", ".join(_plain(v) for v in value) or "none"
+        return ", ".join(plain_value(v) for v in value) or "none"
     if hasattr(value, "method"):
         return f"{value.method}:{value.helped}" if value.helped else str(value.method)
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
@@ -495,142 +467,8 @@ class DiaryModule(NightBook):
                 continue
         return night_of(self._clock.now()), None, False
 
-    def add_after_effect(
-        self, episode_id: int, kind: str, rating: int | str, date: str | None = None
-    ) -> Episode:
-        """Rate soreness or a knot on a day on/after an episode's night."""
-        episode = self.episode(episode_id)
-        day = self._clock.day(date)
-        if day < episode.night:
-            raise InputError(
-                "date", f"{day} is before the episode's night {episode.night}", code="out-of-range"
-            )
-        effect = AfterEffect(
-            date=day,
-            kind=v.choice(kind, "kind", vocab.AFTER_EFFECT_KINDS),
-            rating=v.int_range(rating, "rating", 0, 10),
-        )
-        with self._store.write():
-            self._store.insert_after_effect(episode_id, effect)
-        return self.episode(episode_id)
-
-    # -- reading -------------------------------------------------------------------------
-    def episode(self, episode_id: int) -> Episode:
-        """One episode by id."""
-        if not 1 <= episode_id <= v.MAX_ID:  # the database cannot even look it up
-            raise NotFoundError(f"episode {v.shown(episode_id)} does not exist")
-        found = self._store.get_episode(episode_id)
-        if found is None:
-            raise NotFoundError(f"episode {episode_id} does not exist")
-        return found
-
-    def latest_episode(self) -> Episode | None:
-        """The cramp logged last (whatever its night), or None when there is none."""
-        return self._store.latest_episode()
-
-    def episodes(self, start: str | None = None, end: str | None = None) -> list[Episode]:
-        """Episodes of the nights from ``start`` to ``end`` (inclusive; ISO dates, today or
-        yesterday)."""
-        return self._store.list_episodes(*self._clock.date_range(start, end))
-
     def local_time(self, episode: Episode) -> dt.datetime | None:
         """An episode's time in the zone it was recorded in."""
         if episode.occurred_at is None:
             return None
         return to_local(episode.occurred_at, episode.tz or self._clock.timezone)
-
-    # -- changing ------------------------------------------------------------------------
-    def edit_episode(
-        self,
-        episode_id: int,
-        *,
-        confirm: bool = False,
-        emptied_night: str | None = None,
-        **changes: Any,
-    ) -> Episode:
-        """Change fields of an episode (same names as :meth:`log_episode`); overwriting a
-        recorded value needs ``confirm``. Moving a night's only cramp to another night needs
-        ``emptied_night`` (see :meth:`delete_episode`)."""
-        current = self.episode(episode_id)
-        fields: dict[str, Any] = {
-            "side": current.side,
-            "muscles": current.muscles,
-            "severity": current.severity,
-            "duration_min": current.duration_min,
-            "waves": current.waves,
-            "woke": current.woke,
-            "reliefs": tuple((r.method, r.helped) for r in current.reliefs),
-            "notes": current.notes,
-        }
-        unknown = set(changes) - set(fields) - {"at", "night"}
-        if unknown:
-            raise InputError(", ".join(sorted(unknown)), "cannot be edited")
-        fields.update({k: val for k, val in changes.items() if k in fields})
-        at, night = changes.get("at"), changes.get("night")
-        if at is None and night is None:
-            built = self._build_episode(
-                at=None, night=current.night, client_id=current.client_id, **fields
-            )
-            built = replace(
-                built,
-                occurred_at=current.occurred_at,
-                tz=current.tz,
-                approximate=current.approximate,
-            )
-        else:
-            built = self._build_episode(at=at, night=night, client_id=current.client_id, **fields)
-        # The whole episode is checked again: moving it to a later night must not leave
-        # soreness rated before its night (its export could not be imported).
-        updated = check_episode(
-            replace(built, id=episode_id, after_effects=current.after_effects),
-            "",
-            self._clock.today(),
-        )
-        overwritten = _overwritten(current, updated)
-        if overwritten and not confirm:  # filling in what was left empty needs no question
-            raise ConfirmationRequired(f"episode {episode_id}: overwrite {'; '.join(overwritten)}?")
-        moved = updated.night != current.night
-        becomes = self._emptied_night(current, emptied_night) if moved else None
-        with self._store.write():
-            if moved:
-                self._store.ensure_night(updated.night)
-            self._store.update_episode(episode_id, updated)
-            if becomes == "missing":
-                self._store.delete_night(current.night)
-        return self.episode(episode_id)
-
-    def delete_episode(
-        self, episode_id: int, *, confirm: bool = False, emptied_night: str | None = None
-    ) -> Episode:
-        """Delete one episode; needs ``confirm``.
-
-        When it is its night's only cramp, ``emptied_night`` says what the night becomes:
-        ``cramp-free`` (you know it had no other cramp) or ``missing`` (unknown).
-        """
-        episode = self.episode(episode_id)
-        if not confirm:
-            raise ConfirmationRequired(f"delete episode {episode_id} (night {episode.night})?")
-        becomes = self._emptied_night(episode, emptied_night)
-        with self._store.write():
-            self._store.delete_episode(episode_id)
-            if becomes == "missing":
-                self._store.delete_night(episode.night)
-        return episode
-
-    def _emptied_night(self, episode: Episode, answer: str | None) -> str | None:
-        """What a night becomes when ``episode``, its only cramp, leaves it (else None).
-
-        A night is observed because someone checked it in or logged a cramp on it; once
-        its last cramp is gone, only the person knows whether it was cramp-free.
-        """
-        night = self._store.get_night(episode.night)
-        if night is None or night.cramps != 1:
-            return None
-        if answer is None:
-            raise InputError(
-                "emptied_night",
-                f"it is the only cramp of the night of {episode.night}: was that night "
-                "otherwise cramp-free, or is it unknown? (cramp-free or missing)",
-                code="required",
-            )
-        return v.choice(answer, "emptied_night", EMPTIED_NIGHT)

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from crampwise.calendarfeed import CalendarFeedModule
     from crampwise.context import ContextModule
     from crampwise.devices import DevicesModule
+    from crampwise.diary_changes import DiaryChanges
     from crampwise.experiments.cohort import CohortResult
     from crampwise.experiments.power import PowerResult
     from crampwise.experiments.runner import ExperimentsModule
@@ -76,6 +77,13 @@ class Tracker(TrackerCore):
         return self._store.engine.group_commit
 
     # -- modules -------------------------------------------------------------------------
+    @cached_property
+    def diary(self) -> DiaryChanges:
+        """Nights and episodes: record, read back, rate after-effects, edit, delete."""
+        from crampwise.diary_changes import DiaryChanges
+
+        return DiaryChanges(self._store, self._clock)
+
     @cached_property
     def regimen(self) -> RegimenModule:
         """Supplements, foods, routines, therapies, adherence and medications."""
