@@ -36,6 +36,28 @@ from .conftest import NOW
 from .test_group_commit import PATIENCE, _free_port, _group, _night, _until
 
 
+def _run(make: Callable[[], Any]) -> Any:
+    """``asyncio.run(make())`` on a thread of its own: the event loop of a server, and
+    safe when the test process has a loop running on its main thread (the browser
+    tests' sync API leaves one)."""
+    outcome: list[Any] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, asyncio.run(make())))
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(PATIENCE)
+    assert outcome, "the event loop never finished"
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
 def _committed(path: Path) -> set[str]:
     """The nights another connection sees: only what is committed."""
     with sqlite3.connect(path) as conn:
@@ -57,7 +79,7 @@ def _run_jobs(
             futures.append(future)
         return list(await asyncio.gather(*futures, return_exceptions=True))
 
-    return asyncio.run(asyncio.wait_for(main(), PATIENCE))
+    return _run(lambda: asyncio.wait_for(main(), PATIENCE))
 
 
 def _store(tmp_path: Path) -> tuple[Path, Store, GroupCommit]:
@@ -179,9 +201,9 @@ def test_stop_answers_every_queued_write_committed(tmp_path: Path) -> None:
         assert not writer.alive
         return list(await asyncio.gather(first, *others))
 
-    assert asyncio.run(main()) == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert _run(main) == ["2026-03-01", "2026-03-02", "2026-03-03"]
     assert _committed(path) == {"2026-03-01", "2026-03-02", "2026-03-03"}
-    assert asyncio.run(writer.run(night("2026-03-04"))) == "2026-03-04"
+    assert _run(lambda: writer.run(night("2026-03-04"))) == "2026-03-04"
     writer.stop(PATIENCE)
     store.close()
 
@@ -221,7 +243,7 @@ def test_a_burst_through_the_api_keeps_each_answer_its_own(tmp_path: Path) -> No
         return [first, *answers]
 
     try:
-        answers = asyncio.run(main())
+        answers = _run(main)
         statuses = [status for status, _ in answers]
         assert statuses == [201] * 10 + [200, 409, 422], answers
         assert answers[10][1]["id"] == answers[0][1]["id"]
