@@ -12,7 +12,8 @@
    p90 of 30 renders. Target: <= 150 ms.
 
 Both servers run as subprocesses (``python -m crampwise serve`` and the bare app, both
-with ``crampwise.web.settings.server_options()``: httptools, uvloop, no access log), one
+with ``crampwise.web.settings.server_options()``: httptools, uvloop, no access log; and
+the garbage collector of ``server_collector()``: start-up frozen, thresholds 5000/20/100), one
 at a time, on free loopback ports. The load comes from ``wrk`` when it is installed
 (Debian: ``apt-get install wrk``; a C load generator, one thread, 32 keep-alive
 connections, a Lua script giving each POST a fresh client id; it takes little CPU from
@@ -21,6 +22,11 @@ the server), else from a small asyncio HTTP/1.1 client in this process, which on
 
     .venv/bin/python benchmarks/bench_web.py [--clients 32] [--requests 3000]
         [--duration 10] [--client auto|wrk|python] [--runs 1] [--no-dashboard]
+        [--baseline OTHER_TREE/src]
+
+``--baseline`` adds a third server, interleaved with the other two: crampwise from
+another source tree (for example ``git archive <commit> | tar -x -C /some/dir``, then
+``--baseline /some/dir/src``), run with the same Python and dependencies.
 """
 
 from __future__ import annotations
@@ -63,6 +69,10 @@ def log(body: EpisodeIn) -> dict:
 def ready() -> dict:
     return {}
 
+import gc  # the collector set up as crampwise.web.settings.server_collector() does
+gc.collect()
+gc.freeze()
+gc.set_threshold(*json.loads(sys.argv[3]))
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **json.loads(sys.argv[2]))
 """
 
@@ -279,6 +289,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="bare and crampwise, interleaved")
     parser.add_argument("--dashboard-runs", type=int, default=30)
     parser.add_argument("--no-dashboard", action="store_true")
+    parser.add_argument("--baseline", help="the src folder of another crampwise to compare")
     args = parser.parse_args()
     kind = args.client
     if kind == "auto":
@@ -286,10 +297,13 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("CRAMPWISE_DB", "CRAMPWISE_NOW")}
     # the same uvicorn settings as `crampwise serve`, given to the bare app as JSON so
     # that it does not import crampwise (a larger heap costs the collector time)
-    from crampwise.web.settings import server_options
+    from crampwise.web.settings import GC_THRESHOLDS, server_options
 
     bare_options = json.dumps(server_options())
+    bare_gc = json.dumps(GC_THRESHOLDS)
     results: dict[str, list[dict[str, float]]] = {"bare": [], "crampwise": []}
+    if args.baseline:
+        results["baseline"] = []
     loads = []
     with tempfile.TemporaryDirectory() as folder:
         for run in range(args.runs):
@@ -298,13 +312,16 @@ def main() -> None:
             db = str(Path(folder) / f"diary{run}.sqlite")
             for name, runs in results.items():
                 port = _free_port()
+                server_env = env
                 if name == "bare":
-                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options]
+                    cmd = [sys.executable, "-c", BARE_APP, str(port), bare_options, bare_gc]
                 else:
-                    cmd = [sys.executable, "-m", "crampwise", "--db", db, "serve"]
+                    cmd = [sys.executable, "-m", "crampwise", "--db", f"{db}.{name}", "serve"]
                     cmd += ["--port", str(port)]
+                    if name == "baseline":
+                        server_env = {**env, "PYTHONPATH": os.path.abspath(args.baseline)}
                 load = loader(kind, port, args.clients, args.requests, args.duration, folder)
-                runs.append(_measure(cmd, port, env, load))
+                runs.append(_measure(cmd, port, server_env, load))
                 loads.append(os.getloadavg()[0])
         dashboard = None if args.no_dashboard else _dashboard(folder, args.dashboard_runs)
     python = sys.version.split()[0]
@@ -321,7 +338,10 @@ def main() -> None:
     print(f"{args.clients} clients, POST /api/episodes, {amount} per run, {args.runs} run(s)")
     for i in range(args.runs):
         bare, app = results["bare"][i], results["crampwise"][i]
-        for name, r in (("bare FastAPI endpoint", bare), ("crampwise logging API", app)):
+        shown = [("bare FastAPI endpoint", bare), ("crampwise logging API", app)]
+        if args.baseline:
+            shown.append(("crampwise baseline", results["baseline"][i]))
+        for name, r in shown:
             print(
                 f"{name}:  {r['rps']:7.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
                 f"p99 {r['p99_ms']:6.1f} ms  server CPU {r['cpu_ms']:.2f} ms/request"
@@ -353,6 +373,15 @@ def main() -> None:
             f"  ratio {statistics.median(ratios):.2f} "
             f"(each run: {', '.join(f'{r:.2f}' for r in ratios)})"
         )
+        if args.baseline:
+            base = [
+                a["rps"] / b["rps"]
+                for a, b in zip(results["baseline"], results["bare"], strict=True)
+            ]
+            print(
+                f"  baseline ratio {statistics.median(base):.2f} "
+                f"(each run: {', '.join(f'{r:.2f}' for r in base)})"
+            )
     if dashboard is not None:
         median, p90, cpu = dashboard
         print(

@@ -100,18 +100,30 @@ def test_serve_runs_on_the_c_parser_and_event_loop(
     """``serve`` hands uvicorn the C HTTP parser (httptools) and uvloop, both dependencies,
     and no access log: the server's CPU time per request is what the logging API's
     throughput depends on (benchmarks/bench_web.py). uvicorn's own loading of those
-    options must resolve to them (not to h11 or the stdlib loop)."""
+    options must resolve to them (not to h11 or the stdlib loop). The collector is set up
+    for a server before it starts: start-up frozen, the server's thresholds."""
+    import gc
+
     import uvicorn
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     given: dict[str, Any] = {}
 
+    from crampwise.web.settings import GC_THRESHOLDS
+
     def run(app: Any, **options: Any) -> None:  # the server itself is tested above
-        given.update(options, app=app)
+        given.update(options, app=app, gc=(gc.get_threshold(), gc.get_freeze_count()))
         app.state.tracker.close()  # what the app's shutdown does (no server ran here)
 
     monkeypatch.setattr(uvicorn, "run", run)
-    code, out, err = cli("serve", "--port", "8123")
+    thresholds = gc.get_threshold()
+    try:
+        code, out, err = cli("serve", "--port", "8123")
+    finally:  # this test process keeps its own collector
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    threshold, frozen = given.pop("gc")
+    assert threshold == GC_THRESHOLDS != thresholds and frozen > 10_000
     assert code == 0, err
     assert "http://127.0.0.1:8123/" in out
     assert given["http"] == "httptools"

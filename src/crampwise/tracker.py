@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from crampwise.reports.context import ExperimentRow, ReportContext
     from crampwise.safety import Finding, SafetyReport
     from crampwise.safety.nutrition import NutritionTotals
+    from crampwise.storage.groupcommit import GroupCommit
     from crampwise.storage.migrations import MigrationStatus
     from crampwise.weeks import Week
 
@@ -69,6 +70,11 @@ class Tracker(TrackerCore):
         answered only once its own write is durable; returns whether it is on (see
         ``storage/groupcommit.py``). The CLI leaves it off."""
         return self._store.engine.enable_group_commit()
+
+    @property
+    def group_commit(self) -> GroupCommit | None:
+        """The group commit in use (a server's dedicated writer settles its batches)."""
+        return self._store.engine.group_commit
 
     # -- modules -------------------------------------------------------------------------
     @cached_property

@@ -56,7 +56,12 @@ def _print_pairing(app: App, url: str, code: str) -> None:
 def cmd_serve(args: argparse.Namespace, app: App) -> int:
     """Start the web app on the diary (or on the demo story with --demo)."""
     from crampwise._blas import single_thread_blas
-    from crampwise.web.settings import WebSettings, is_loopback, server_options
+    from crampwise.web.settings import (
+        WebSettings,
+        is_loopback,
+        server_collector,
+        server_options,
+    )
 
     single_thread_blas()  # before numpy loads: requests run in threads of their own
     db = args.db
@@ -104,6 +109,7 @@ def cmd_serve(args: argparse.Namespace, app: App) -> int:
     options: dict[str, Any] = {"host": args.host, "port": args.port, **server_options()}
     if tls:
         options.update(ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
+    server_collector()  # the app is built: its start-up objects are frozen
     uvicorn.run(web, **options)
     return 0
 

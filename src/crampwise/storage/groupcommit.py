@@ -19,12 +19,20 @@ app; the CLI writes one unit per process and keeps its own transaction):
   saying that nothing was saved: nothing acknowledged is ever lost.
 
 Schema units (migrations) never join a batch: they commit the pending batch first.
+
+**A dedicated writer thread** (the web app's ``web/writer.py``) can run its units one
+after another without waiting for each commit: :meth:`GroupCommit.defer_on_this_thread`
+makes that thread's units leave their batch open and list it in :attr:`deferred`; the
+thread commits with :meth:`GroupCommit.settle` when its queue runs dry, and answers each
+unit only once its batch is done (committed, or given up with ``Batch.error``). Units of
+other threads still join the same batches and wait as above.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from crampwise.errors import StorageError
@@ -83,11 +91,59 @@ class GroupCommit:
         self.max_age = max_age
         self.batches = 0
         self.units = 0
+        self._deferring: int | None = None  # the thread whose units do not wait
+        self.deferred: list[Batch] = []  # batches its units ended in (it takes them)
 
     @property
     def waiting(self) -> int:
         """Write units queued for their turn right now."""
         return self._waiting
+
+    def defer_on_this_thread(self, on: bool = True) -> None:
+        """Let this thread's units return without waiting for their commit (see the
+        module); the thread then owes :meth:`settle` for every batch in ``deferred``."""
+        me = threading.get_ident()
+        if on:
+            self._deferring = me
+        elif self._deferring == me:  # a thread that ends after its successor started
+            self._deferring = None
+
+    def settle(self, batches: Iterable[Batch]) -> None:
+        """Commit whichever of ``batches`` is still open (waiting for the turn), so that
+        each is done - committed, or given up with its ``error`` - when this returns."""
+        open_ = [b for b in batches if not b.done.is_set()]
+        if not open_:
+            return
+        if not self._turn.acquire(True, self._engine.timeout):
+            raise StorageError(self._engine._busy_message(True))
+        try:
+            if self._batch is not None and any(b is self._batch for b in open_):
+                self._commit()
+        finally:
+            self._turn.release()
+
+    def abandon(self, batches: Iterable[Batch]) -> None:
+        """Roll back whichever of ``batches`` is still open (a writer thread that stops
+        before settling): nothing of it is saved and its units are told so."""
+        open_ = [b for b in batches if not b.done.is_set()]
+        if not open_:
+            return
+        if not self._turn.acquire(True, self._engine.timeout):
+            return  # the turn's holder commits or abandons the batch itself
+        try:
+            batch = self._batch
+            if batch is None or not any(b is batch for b in open_):
+                return
+            self._batch = None
+            _rollback_quietly(batch.conn)
+            batch.error = StorageError(
+                f"database error on {self._engine.label}: the server's writer stopped; "
+                "this change was NOT saved"
+            )
+            self._engine._release(batch.conn)
+            batch.done.set()
+        finally:
+            self._turn.release()
 
     # -- a unit ----------------------------------------------------------------------------
     def enter(self) -> Batch:
@@ -169,6 +225,11 @@ class GroupCommit:
         batch.units += 1
         if ok:
             self.units += 1
+        if self._deferring is not None and self._deferring == threading.get_ident():
+            # the writer thread commits later (settle) and answers its units then
+            self.deferred.append(batch)
+            self._turn.release()
+            return
         with self._count:
             alone = self._waiting == 0
         if alone or self._full(batch):
@@ -185,7 +246,13 @@ class GroupCommit:
 
     # -- internals -------------------------------------------------------------------------
     def _full(self, batch: Batch) -> bool:
-        return batch.units >= self.max_batch or time.monotonic() - batch.started >= self.max_age
+        if batch.units >= self.max_batch:
+            return True
+        if self._deferring == threading.get_ident():
+            # the writer thread commits when its queue runs dry: an age limit would only
+            # add fsyncs in the middle of a burst (its batches stay under max_batch)
+            return False
+        return time.monotonic() - batch.started >= self.max_age
 
     def _commit(self) -> None:
         """COMMIT the open batch (the caller holds the turn) and wake its units."""

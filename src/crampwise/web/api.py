@@ -8,11 +8,14 @@ path, 409 for conflicts and questions, 404, 503).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
+from crampwise.diary import LoggedEpisode
 from crampwise.formats.jsonrecords import (
     adherence_json,
     episode_json,
@@ -27,8 +30,20 @@ from crampwise.formats.jsonrecords import (
 from crampwise.tracker import Tracker
 from crampwise.web import schemas as s
 from crampwise.web.inputs import date_range, instant_to_at, reliefs_from, split_names
+from crampwise.web.writer import Writer
 
-__all__ = ["ERROR_RESPONSES", "MAX_ID", "RecordId", "episode_out", "get_tracker", "router"]
+W = TypeVar("W")
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "MAX_ID",
+    "RecordId",
+    "episode_out",
+    "get_tracker",
+    "logged",
+    "router",
+    "run_write",
+]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "this device is not paired with the diary"},
@@ -65,6 +80,36 @@ def episode_out(t: Tracker, e: Any) -> dict[str, Any]:
 
 
 _episode = episode_out
+
+
+async def run_write(request: Request, write: Callable[[], W]) -> W:
+    """``write()`` on the app's writer thread (SQLite: answered once committed, see
+    ``web/writer.py``), else in a worker thread (PostgreSQL)."""
+    writer: Writer | None = request.app.state.writer
+    if writer is None:
+        return await run_in_threadpool(write)
+    result: W = await writer.run(write)
+    return result
+
+
+def _log(t: Tracker, body: s.EpisodeIn) -> LoggedEpisode:
+    at, night = body.at, body.night
+    if body.occurred_at is not None:
+        night, at = instant_to_at(t, body.occurred_at, body.approximate)
+    return t.diary.log_episode(
+        at=at,
+        night=night,
+        side=body.side,
+        muscles=split_names(body.muscles),
+        severity=body.severity,
+        duration_min=body.duration_min,
+        waves=body.waves,
+        woke=body.woke,
+        reliefs=reliefs_from(body.reliefs),
+        notes=body.notes or "",
+        client_id=body.client_id,
+        find_near=False,  # not shown by the API; a retry is caught by its client id
+    )
 
 
 # -- diary ---------------------------------------------------------------------------------
@@ -108,24 +153,13 @@ def episode(t: T, episode_id: RecordId) -> dict[str, Any]:
     response_model=dict[str, Any],
     summary="Log a cramp (stored once per client_id)",
 )
-def log_episode(t: T, body: s.EpisodeIn) -> Response:
-    at, night = body.at, body.night
-    if body.occurred_at is not None:
-        night, at = instant_to_at(t, body.occurred_at, body.approximate)
-    logged = t.diary.log_episode(
-        at=at,
-        night=night,
-        side=body.side,
-        muscles=split_names(body.muscles),
-        severity=body.severity,
-        duration_min=body.duration_min,
-        waves=body.waves,
-        woke=body.woke,
-        reliefs=reliefs_from(body.reliefs),
-        notes=body.notes or "",
-        client_id=body.client_id,
-        find_near=False,  # not shown by the API; a retry is caught by its client id
-    )
+async def log_episode(request: Request, t: T, body: s.EpisodeIn) -> Response:
+    return await logged(request, t, body)
+
+
+async def logged(request: Request, t: Tracker, body: s.EpisodeIn) -> Response:
+    """Log ``body`` and answer it: the route above and ``web/fastlane.py`` share this."""
+    logged = await run_write(request, lambda: _log(t, body))
     # The JSON answer built here: the hot path of the API (one call per cramp, from every
     # phone's offline queue) skips FastAPI's second pass over an already plain dict.
     return JSONResponse(

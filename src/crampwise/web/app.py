@@ -8,6 +8,7 @@ which load from a CDN, are off; the schema is at ``/api/openapi.json``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.resources import files
@@ -39,10 +40,12 @@ from crampwise.web import (
     pages,
     record_pages,
 )
+from crampwise.web.fastlane import FastLane
 from crampwise.web.fields import action_json, error_text, json_detail
 from crampwise.web.guard import BodyTooLarge, Guard
 from crampwise.web.render import render_error
 from crampwise.web.settings import WebSettings
+from crampwise.web.writer import Writer
 
 __all__ = ["STATIC_DIR", "create_app"]
 
@@ -55,12 +58,16 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
     owned = tracker is None
     diary = tracker if tracker is not None else Tracker(settings.db, diary_id=settings.diary_id)
     # Requests run in worker threads: on SQLite their writes share commits (one fsync for
-    # a burst of cramps instead of one each; each answered once its own is durable).
-    diary.enable_group_commit()
+    # a burst of cramps instead of one each; each answered once its own is durable), and
+    # the logging API's writes go to one writer thread (web/writer.py).
+    group = diary.group_commit if diary.enable_group_commit() else None
+    writer = Writer(group) if group is not None else None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        if writer is not None:
+            await asyncio.to_thread(writer.stop)  # answers what is queued, committed
         if owned:
             diary.close()
 
@@ -75,6 +82,7 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
         lifespan=lifespan,
     )
     app.state.tracker = diary
+    app.state.writer = writer
     app.state.settings = settings
     app.include_router(api.router)
     app.include_router(api_records.router)
@@ -106,6 +114,7 @@ def create_app(settings: WebSettings | None = None, tracker: Tracker | None = No
         )
 
     _error_handlers(app)
+    app.add_middleware(FastLane)  # inside the guard: the logging POST's hot path
     app.add_middleware(Guard, settings=settings, devices=diary.devices.device_for_token)
     return app
 
