@@ -388,7 +388,7 @@ class ContextModule:
     ) -> RedFlagAnswer:
         """Record an answer to a red-flag question (ids: :meth:`red_flag_status`); changing
         that day's other answer needs ``confirm``."""
-        from crampwise.formats.diaryformat import check_red_flag
+        from crampwise.formats.diarysections import check_red_flag
 
         answer = RedFlagAnswer(
             date=self._day(date), flag=check_red_flag(flag, "flag"), present=present

@@ -16,10 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from crampwise import validate as v
-from crampwise import vocab
-from crampwise.context import check_lab, check_profile, check_trigger_point
+from crampwise.context import check_profile
 from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
+from crampwise.formats.diarysections import (
+    _check_overlaps,
+    _check_unique,
+    _keys,
+    _parse_adherence,
+    _parse_factor,
+    _parse_lab,
+    _parse_medication,
+    _parse_red_flag,
+    _parse_regimen,
+    _parse_trigger_point,
+    _str_list,
+)
 from crampwise.formats.experimentformat import parse_experiments
 from crampwise.records import (
     Adherence,
@@ -36,10 +48,7 @@ from crampwise.records import (
     RegimenEntry,
     Relief,
     TriggerPoint,
-    TriggerPointRating,
 )
-from crampwise.regimen import check_medication, check_regimen_entry
-from crampwise.rules import spans_overlap, trigger_point_key
 from crampwise.timeparse import NIGHT_BOUNDARY_HOUR, format_utc, zone
 
 T = TypeVar("T")
@@ -180,33 +189,6 @@ def validate(doc: dict[str, Any], today: dt.date | None = None) -> None:
     parse_document(doc, today=today)
 
 
-def _keys(obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
-    if not isinstance(obj, dict):
-        raise ImportFormatError(path, f"must be an object, got {type(obj).__name__}")
-    allowed = required + optional
-    if not _allowed_set(allowed).issuperset(obj):
-        for key in obj:
-            if key not in allowed:
-                raise ImportFormatError(
-                    f"{path}.{key}", f"unknown key; allowed: {', '.join(allowed)}"
-                )
-    for key in required:
-        if key not in obj:
-            raise ImportFormatError(f"{path}.{key}", "is required")
-
-
-#: The allowed keys of each kind of object as a set (one C-level check per row rather
-#: than a loop over its keys: ten years of nights are 3,650 rows).
-_ALLOWED_SETS: dict[tuple[str, ...], frozenset[str]] = {}
-
-
-def _allowed_set(allowed: tuple[str, ...]) -> frozenset[str]:
-    found = _ALLOWED_SETS.get(allowed)
-    if found is None:
-        found = _ALLOWED_SETS[allowed] = frozenset(allowed)
-    return found
-
-
 def _list(doc: dict[str, Any], key: str) -> list[Any]:
     value = doc.get(key, [])
     if not isinstance(value, list):
@@ -218,14 +200,6 @@ def _bool_or_none(value: Any, path: str) -> bool | None:
     if value is None or isinstance(value, bool):
         return value
     raise ImportFormatError(path, f"{value!r} is not true/false")
-
-
-def _str_list(value: Any, path: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise ImportFormatError(path, f"must be a list, got {type(value).__name__}")
-    return value
 
 
 def parse_document(
@@ -537,157 +511,6 @@ def _check_counts(out: ParsedDiary, doc: dict[str, Any]) -> None:
                 f"nights[{i}].cramps",
                 f"{night.cramps} but {per_night[night.date]} episode(s) name night {night.date}",
             )
-
-
-def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
-    _keys(raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes"))
-    return check_regimen_entry(
-        RegimenEntry(
-            item=raw["item"],
-            kind=raw["kind"],
-            form=raw.get("form"),
-            dose=raw.get("dose"),
-            unit=raw.get("unit"),
-            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
-            start=raw["start"],
-            end=raw.get("end"),
-            notes=raw.get("notes") or "",
-        ),
-        f"{path}.",
-        today,
-    )
-
-
-def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
-    """Entries (name, start, end) of the same name may not overlap in time (the rule of
-    :func:`crampwise.rules.regimen_clashes` and ``medication_clashes``)."""
-    by_name: dict[str, list[tuple[int, str, str | None]]] = {}
-    for i, (name, start, end) in enumerate(entries):
-        for j, other_start, other_end in by_name.get(name, []):
-            if spans_overlap(start, end, other_start, other_end):
-                raise ImportFormatError(
-                    f"{section}[{i}].start",
-                    f"{name} from {start} overlaps {section}[{j}] ({other_start} – "
-                    f"{other_end or 'ongoing'})",
-                )
-        by_name.setdefault(name, []).append((i, start, end))
-
-
-def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
-    _keys(raw, path, ("date", "item", "taken"), ("time",))
-    taken = raw["taken"]
-    if not isinstance(taken, bool):
-        raise ImportFormatError(f"{path}.taken", f"{taken!r} is not true/false")
-    time = raw.get("time")
-    return Adherence(
-        date=v.iso_date(raw["date"], f"{path}.date", today),
-        item=v.item_name(raw["item"], f"{path}.item"),
-        taken=taken,
-        time="" if time is None else v.choice(time, f"{path}.time", vocab.DOSE_TIMES),
-    )
-
-
-def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
-    _keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
-    return check_medication(
-        Medication(
-            name=raw["name"],
-            dose=raw.get("dose"),
-            unit=raw.get("unit"),
-            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
-            start=raw["start"],
-            end=raw.get("end"),
-            notes=raw.get("notes") or "",
-        ),
-        f"{path}.",
-        today,
-    )
-
-
-def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
-    _keys(raw, path, ("date", "test", "value", "unit"), ("range_low", "range_high"))
-    return check_lab(
-        Lab(
-            date=raw["date"],
-            test=raw["test"],
-            value=raw["value"],
-            unit=raw["unit"],
-            range_low=raw.get("range_low"),
-            range_high=raw.get("range_high"),
-        ),
-        f"{path}.",
-        today,
-    )
-
-
-def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
-    _keys(raw, path, ("date", "name", "value"), ("unit",))
-    name = v.name_slug(raw["name"], f"{path}.name")
-    value, unit = v.factor_value(name, raw["value"], raw.get("unit"), f"{path}.")
-    return Factor(
-        date=v.iso_date(raw["date"], f"{path}.date", today), name=name, value=value, unit=unit
-    )
-
-
-def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
-    _keys(raw, path, ("muscle", "side", "found"), ("spot", "released", "notes", "ratings"))
-    ratings = []
-    for j, rating in enumerate(_str_list(raw.get("ratings"), f"{path}.ratings")):
-        _keys(rating, f"{path}.ratings[{j}]", ("date", "tenderness"), ())
-        ratings.append(TriggerPointRating(rating["date"], rating["tenderness"]))
-    return check_trigger_point(
-        TriggerPoint(
-            muscle=raw["muscle"],
-            side=raw["side"],
-            found=raw["found"],
-            spot=raw.get("spot") or "",
-            released=raw.get("released"),
-            notes=raw.get("notes") or "",
-            ratings=tuple(ratings),
-        ),
-        f"{path}.",
-        today,
-    )
-
-
-def _parse_red_flag(raw: Any, path: str, today: dt.date) -> RedFlagAnswer:
-    _keys(raw, path, ("date", "flag", "present"), ())
-    present = raw["present"]
-    if not isinstance(present, bool):
-        raise ImportFormatError(f"{path}.present", f"{present!r} is not true/false")
-    return RedFlagAnswer(
-        date=v.iso_date(raw["date"], f"{path}.date", today),
-        flag=check_red_flag(raw["flag"], f"{path}.flag"),
-        present=present,
-    )
-
-
-def check_red_flag(flag: Any, field: str) -> str:
-    """A red-flag question id from the shipped knowledge base."""
-    from crampwise.knowledge import red_flags
-
-    known = red_flags()
-    return v.choice(flag, field, tuple(known))
-
-
-def _check_unique(out: ParsedDiary) -> None:
-    keyed: list[tuple[str, list[tuple[Any, ...]]]] = [
-        ("adherence", [(a.date, a.item, a.time) for a in out.adherence]),
-        ("medications", [(m.name, m.start) for m in out.medications]),
-        ("labs", [(lab.date, lab.test) for lab in out.labs]),
-        ("factors", [(f.date, f.name) for f in out.factors]),
-        ("red_flags", [(r.date, r.flag) for r in out.red_flags]),
-        ("trigger_points", [trigger_point_key(t) for t in out.trigger_points]),
-    ]
-    for section, keys in keyed:
-        seen: dict[tuple[Any, ...], int] = {}
-        for i, key in enumerate(keys):
-            if key in seen:
-                raise ImportFormatError(
-                    f"{section}[{i}]",
-                    f"repeats {section}[{seen[key]}] ({', '.join(map(str, key))})",
-                )
-            seen[key] = i
 
 
 def to_diary_data(parsed: ParsedDiary, timezone: str) -> DiaryData:
