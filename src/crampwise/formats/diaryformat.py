@@ -20,17 +20,17 @@ from crampwise.context import check_profile
 from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
 from crampwise.formats.diarysections import (
-    _check_overlaps,
-    _check_unique,
-    _keys,
-    _parse_adherence,
-    _parse_factor,
-    _parse_lab,
-    _parse_medication,
-    _parse_red_flag,
-    _parse_regimen,
-    _parse_trigger_point,
-    _str_list,
+    check_keys,
+    check_overlaps,
+    check_unique,
+    list_value,
+    parse_adherence,
+    parse_factor,
+    parse_lab,
+    parse_medication,
+    parse_red_flag,
+    parse_regimen,
+    parse_trigger_point,
 )
 from crampwise.formats.experimentformat import parse_experiments
 from crampwise.records import (
@@ -215,7 +215,7 @@ def parse_document(
 
 
 def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
-    _keys(doc, "$", ("format", "version"), _SECTIONS)
+    check_keys(doc, "$", ("format", "version"), _SECTIONS)
     if doc["format"] != FORMAT:
         raise ImportFormatError("format", f"{doc['format']!r}; must be {FORMAT!r}")
     if doc["version"] != VERSION or isinstance(doc["version"], bool):
@@ -229,17 +229,17 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
     zones: dict[str, dt.tzinfo] = {}  # each zone name checked once per document
     out.episodes = _rows(doc, "episodes", _parse_episode, today, default_tz, file_zone, zones)
     _check_counts(out, doc)
-    out.regimen = _rows(doc, "regimen", _parse_regimen, today)
-    _check_overlaps([(e.item, e.start, e.end) for e in out.regimen], "regimen")
-    out.adherence = _rows(doc, "adherence", _parse_adherence, today)
-    out.medications = _rows(doc, "medications", _parse_medication, today)
-    _check_overlaps([(m.name, m.start, m.end) for m in out.medications], "medications")
-    out.labs = _rows(doc, "labs", _parse_lab, today)
-    out.factors = _rows(doc, "factors", _parse_factor, today)
-    out.trigger_points = _rows(doc, "trigger_points", _parse_trigger_point, today)
-    out.red_flags = _rows(doc, "red_flags", _parse_red_flag, today)
+    out.regimen = _rows(doc, "regimen", parse_regimen, today)
+    check_overlaps([(e.item, e.start, e.end) for e in out.regimen], "regimen")
+    out.adherence = _rows(doc, "adherence", parse_adherence, today)
+    out.medications = _rows(doc, "medications", parse_medication, today)
+    check_overlaps([(m.name, m.start, m.end) for m in out.medications], "medications")
+    out.labs = _rows(doc, "labs", parse_lab, today)
+    out.factors = _rows(doc, "factors", parse_factor, today)
+    out.trigger_points = _rows(doc, "trigger_points", parse_trigger_point, today)
+    out.red_flags = _rows(doc, "red_flags", parse_red_flag, today)
     out.experiments = parse_experiments(doc, today)
-    _check_unique(out)
+    check_unique(out)
     return out
 
 
@@ -325,7 +325,7 @@ _PROFILE_KEYS = (
 
 
 def _parse_profile(raw: Any, today: dt.date) -> Profile:
-    _keys(raw, "profile", (), _PROFILE_KEYS)
+    check_keys(raw, "profile", (), _PROFILE_KEYS)
     return check_profile(
         Profile(**{key: raw.get(key) for key in _PROFILE_KEYS}),
         "profile.",
@@ -334,7 +334,7 @@ def _parse_profile(raw: Any, today: dt.date) -> Profile:
 
 
 def _parse_night(raw: Any, path: str, today: dt.date) -> NightEntry:
-    _keys(raw, path, ("date",), ("cramps", "sleep_quality", "notes"))
+    check_keys(raw, path, ("date",), ("cramps", "sleep_quality", "notes"))
     date = v.iso_date(raw["date"], f"{path}.date", today)
     cramps = raw.get("cramps")
     quality = raw.get("sleep_quality")
@@ -372,7 +372,7 @@ def _parse_episode(
     file_zone: str | None,
     zones: dict[str, dt.tzinfo] | None = None,
 ) -> Episode:
-    _keys(raw, path, ("night",), _EPISODE_KEYS)
+    check_keys(raw, path, ("night",), _EPISODE_KEYS)
     night = v.iso_date(raw["night"], f"{path}.night", today)
     own_zone = raw.get("timezone")
     if own_zone is not None and not isinstance(own_zone, str):
@@ -391,12 +391,12 @@ def _parse_episode(
         checked_zone=own_zone is not None or file_zone is not None,
     )
     reliefs = []
-    for j, relief in enumerate(_str_list(raw.get("reliefs"), f"{path}.reliefs")):
-        _keys(relief, f"{path}.reliefs[{j}]", ("method",), ("helped",))
+    for j, relief in enumerate(list_value(raw.get("reliefs"), f"{path}.reliefs")):
+        check_keys(relief, f"{path}.reliefs[{j}]", ("method",), ("helped",))
         reliefs.append(Relief(relief["method"], relief.get("helped")))
     effects = []
-    for j, effect in enumerate(_str_list(raw.get("after_effects"), f"{path}.after_effects")):
-        _keys(effect, f"{path}.after_effects[{j}]", ("date", "kind", "rating"), ())
+    for j, effect in enumerate(list_value(raw.get("after_effects"), f"{path}.after_effects")):
+        check_keys(effect, f"{path}.after_effects[{j}]", ("date", "kind", "rating"), ())
         effects.append(AfterEffect(effect["date"], effect["kind"], effect["rating"]))
     return check_episode(
         Episode(
@@ -405,7 +405,7 @@ def _parse_episode(
             tz=tz if occurred else None,
             approximate=bool(_bool_or_none(raw.get("approximate"), f"{path}.approximate")),
             side=raw.get("side"),
-            muscles=tuple(_str_list(raw.get("muscles"), f"{path}.muscles")),
+            muscles=tuple(list_value(raw.get("muscles"), f"{path}.muscles")),
             severity=raw.get("severity"),
             duration_min=raw.get("duration_min"),
             waves=raw.get("waves"),

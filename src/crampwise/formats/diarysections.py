@@ -34,11 +34,24 @@ if TYPE_CHECKING:
     from crampwise.formats.diaryformat import ParsedDiary
 
 __all__ = [
+    "check_keys",
+    "check_overlaps",
     "check_red_flag",
+    "check_unique",
+    "list_value",
+    "parse_adherence",
+    "parse_factor",
+    "parse_lab",
+    "parse_medication",
+    "parse_red_flag",
+    "parse_regimen",
+    "parse_trigger_point",
 ]
 
 
-def _keys(obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+def check_keys(obj: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+    """``obj`` is an object with every ``required`` key and no key but those and the
+    ``optional`` ones (errors name the JSON path)."""
     if not isinstance(obj, dict):
         raise ImportFormatError(path, f"must be an object, got {type(obj).__name__}")
     allowed = required + optional
@@ -65,7 +78,8 @@ def _allowed_set(allowed: tuple[str, ...]) -> frozenset[str]:
     return found
 
 
-def _str_list(value: Any, path: str) -> list[Any]:
+def list_value(value: Any, path: str) -> list[Any]:
+    """A list (absent or null: empty), else an error naming ``path``."""
     if value is None:
         return []
     if not isinstance(value, list):
@@ -73,8 +87,11 @@ def _str_list(value: Any, path: str) -> list[Any]:
     return value
 
 
-def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
-    _keys(raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes"))
+def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
+    """A ``regimen`` row, checked as the API checks an entry."""
+    check_keys(
+        raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes")
+    )
     return check_regimen_entry(
         RegimenEntry(
             item=raw["item"],
@@ -82,7 +99,7 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
             form=raw.get("form"),
             dose=raw.get("dose"),
             unit=raw.get("unit"),
-            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
+            times=tuple(list_value(raw.get("times"), f"{path}.times")),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
@@ -92,7 +109,7 @@ def _parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
     )
 
 
-def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
+def check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
     """Entries (name, start, end) of the same name may not overlap in time (the rule of
     :func:`crampwise.rules.regimen_clashes` and ``medication_clashes``)."""
     by_name: dict[str, list[tuple[int, str, str | None]]] = {}
@@ -107,8 +124,9 @@ def _check_overlaps(entries: list[tuple[str, str, str | None]], section: str) ->
         by_name.setdefault(name, []).append((i, start, end))
 
 
-def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
-    _keys(raw, path, ("date", "item", "taken"), ("time",))
+def parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
+    """An ``adherence`` row (a dose taken or not on a date)."""
+    check_keys(raw, path, ("date", "item", "taken"), ("time",))
     taken = raw["taken"]
     if not isinstance(taken, bool):
         raise ImportFormatError(f"{path}.taken", f"{taken!r} is not true/false")
@@ -121,14 +139,15 @@ def _parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
     )
 
 
-def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
-    _keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
+def parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
+    """A ``medications`` row, checked as the API checks a medicine."""
+    check_keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
     return check_medication(
         Medication(
             name=raw["name"],
             dose=raw.get("dose"),
             unit=raw.get("unit"),
-            times=tuple(_str_list(raw.get("times"), f"{path}.times")),
+            times=tuple(list_value(raw.get("times"), f"{path}.times")),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
@@ -138,8 +157,9 @@ def _parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
     )
 
 
-def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
-    _keys(raw, path, ("date", "test", "value", "unit"), ("range_low", "range_high"))
+def parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
+    """A ``labs`` row, checked as the API checks a result."""
+    check_keys(raw, path, ("date", "test", "value", "unit"), ("range_low", "range_high"))
     return check_lab(
         Lab(
             date=raw["date"],
@@ -154,8 +174,9 @@ def _parse_lab(raw: Any, path: str, today: dt.date) -> Lab:
     )
 
 
-def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
-    _keys(raw, path, ("date", "name", "value"), ("unit",))
+def parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
+    """A ``factors`` row (a day's value of a named factor)."""
+    check_keys(raw, path, ("date", "name", "value"), ("unit",))
     name = v.name_slug(raw["name"], f"{path}.name")
     value, unit = v.factor_value(name, raw["value"], raw.get("unit"), f"{path}.")
     return Factor(
@@ -163,11 +184,12 @@ def _parse_factor(raw: Any, path: str, today: dt.date) -> Factor:
     )
 
 
-def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
-    _keys(raw, path, ("muscle", "side", "found"), ("spot", "released", "notes", "ratings"))
+def parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
+    """A ``trigger_points`` row with its ratings, checked as the API checks one."""
+    check_keys(raw, path, ("muscle", "side", "found"), ("spot", "released", "notes", "ratings"))
     ratings = []
-    for j, rating in enumerate(_str_list(raw.get("ratings"), f"{path}.ratings")):
-        _keys(rating, f"{path}.ratings[{j}]", ("date", "tenderness"), ())
+    for j, rating in enumerate(list_value(raw.get("ratings"), f"{path}.ratings")):
+        check_keys(rating, f"{path}.ratings[{j}]", ("date", "tenderness"), ())
         ratings.append(TriggerPointRating(rating["date"], rating["tenderness"]))
     return check_trigger_point(
         TriggerPoint(
@@ -184,8 +206,9 @@ def _parse_trigger_point(raw: Any, path: str, today: dt.date) -> TriggerPoint:
     )
 
 
-def _parse_red_flag(raw: Any, path: str, today: dt.date) -> RedFlagAnswer:
-    _keys(raw, path, ("date", "flag", "present"), ())
+def parse_red_flag(raw: Any, path: str, today: dt.date) -> RedFlagAnswer:
+    """A ``red_flags`` row: an answer to a shipped red-flag question."""
+    check_keys(raw, path, ("date", "flag", "present"), ())
     present = raw["present"]
     if not isinstance(present, bool):
         raise ImportFormatError(f"{path}.present", f"{present!r} is not true/false")
@@ -204,7 +227,8 @@ def check_red_flag(flag: Any, field: str) -> str:
     return v.choice(flag, field, tuple(known))
 
 
-def _check_unique(out: ParsedDiary) -> None:
+def check_unique(out: ParsedDiary) -> None:
+    """No two rows of a section share their key (a day's lab test, a medicine's start …)."""
     keyed: list[tuple[str, list[tuple[Any, ...]]]] = [
         ("adherence", [(a.date, a.item, a.time) for a in out.adherence]),
         ("medications", [(m.name, m.start) for m in out.medications]),
