@@ -50,6 +50,7 @@ HEAVY = {
 #: everything of the CLI beyond the two commands. Each costs ~0.2 ms at every start.
 LAZY = {
     "crampwise.storage.backup",
+    "crampwise.storage.sqlite_edges",
     "crampwise.storage.context_tables",
     "crampwise.storage.devices_tables",
     "crampwise.storage.experiments_tables",

@@ -560,8 +560,10 @@ def _open_sqlite(url: str, timeout: float) -> Engine:
         )
     ms = int(timeout * 1000)
     if read_only:
-        first = _connect_sqlite_read_only(target, ms)
-        connect: Callable[[], Any] = lambda: _connect_sqlite_read_only(target, ms)  # noqa: E731
+        from crampwise.storage.sqlite_edges import connect_read_only
+
+        first = connect_read_only(target, ms)
+        connect: Callable[[], Any] = lambda: connect_read_only(target, ms)  # noqa: E731
     else:
         first = _connect_sqlite(target, ms, timeout)
         connect = lambda: _connect_sqlite(target, ms, timeout)  # noqa: E731
@@ -598,44 +600,10 @@ def _connect_sqlite(target: str, ms: int, timeout: float) -> Any:
             if ("locked" in text or "busy" in text) and time.monotonic() < deadline:
                 time.sleep(0.02)
                 continue
-            raise _sqlite_open_error(target, exc, timeout) from exc
+            from crampwise.storage.sqlite_edges import open_error
+
+            raise open_error(target, exc, timeout) from exc
         except sqlite3.Error as exc:
-            raise _sqlite_open_error(target, exc, timeout) from exc
+            from crampwise.storage.sqlite_edges import open_error
 
-
-def _connect_sqlite_read_only(target: str, ms: int) -> Any:
-    """Open a diary that cannot be written: ``mode=ro``, else ``immutable=1``.
-
-    A WAL diary opened ``mode=ro`` needs its ``-shm`` file (or the right to create it);
-    on a read-only mount neither exists, and ``immutable=1`` (no locking, no WAL) is how
-    SQLite reads a file nothing can change.
-    """
-    uri = "file:" + target.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    last: sqlite3.Error | None = None
-    for query in ("?mode=ro", "?mode=ro&immutable=1"):
-        try:
-            conn = sqlite3.connect(
-                uri + query, uri=True, isolation_level=None, check_same_thread=False
-            )
-        except sqlite3.Error as exc:
-            last = exc
-            continue
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {ms}")
-            conn.execute("PRAGMA schema_version").fetchone()  # opens the file for real
-        except sqlite3.Error as exc:
-            conn.close()
-            last = exc
-            continue
-        return conn
-    raise StorageError(f"cannot open the read-only SQLite database {target!r}: {last}")
-
-
-def _sqlite_open_error(target: str, exc: sqlite3.Error, timeout: float) -> StorageError:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return StorageError(
-            f"the diary {target} stayed locked by another program for {timeout:g} s; "
-            f"nothing was saved: {RETRY_HINT}"
-        )
-    return StorageError(f"--db: cannot open SQLite database {target!r}: {text}")
+            raise open_error(target, exc, timeout) from exc
