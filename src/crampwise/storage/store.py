@@ -72,11 +72,20 @@ class Store(_Tables):
             # table method. The Store becomes one with every feature's tables (the
             # same methods, in the same order, as if they had been its bases from the
             # start), so later calls cost nothing extra.
-            full = _with_features(type(self))
-            if name.startswith("__") or full is type(self) or not hasattr(full, name):
+            # Threads share a Store (the web app's): another one may have made the switch
+            # between this thread's failed look-up and now, so the class may already have
+            # every feature; the name is then looked up again, not refused.
+            if name.startswith("__"):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            self.__class__ = full
-            return getattr(self, name)
+            full = _with_features(type(self))
+            if full is not type(self):
+                self.__class__ = full  # the same class whichever thread switches first
+            try:
+                return object.__getattribute__(self, name)
+            except AttributeError:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}"
+                ) from None
 
     @property
     def url(self) -> str:
