@@ -1,4 +1,5 @@
-"""Nights and episodes: record, list, edit and delete; the diary summary.
+"""Nights and episodes: recording them (``log``, ``night``) and the diary summary; reading
+episodes back, after-effects, edits and deletes are in :mod:`crampwise.diary_changes`.
 
 Nights are the unit. A night is *observed* once checked in (0 cramps is data) and
 *missing* otherwise; a missing night is never counted as zero. This module is on the CLI
