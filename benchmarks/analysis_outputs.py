@@ -181,7 +181,8 @@ class Comparison:
         diff, name, a, b = self.largest
         where = f" ({name}: {a} vs {b})" if name else ""
         print(f"largest relative difference of a number printed in full: {diff:.2e}{where}")
-        print(f"{len(self.flips)} rounding flips, {len(self.failures)} differences over {self.rel:g}")
+        flips, failures = len(self.flips), len(self.failures)
+        print(f"{flips} rounding flips, {failures} differences over {self.rel:g}")
         return 1 if self.failures else 0
 
 

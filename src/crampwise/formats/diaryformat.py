@@ -19,6 +19,7 @@ from crampwise import validate as v
 from crampwise.context import check_profile
 from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
+from crampwise.formats.diaryformat_fast import plain_episode
 from crampwise.formats.diarysections import (
     check_keys,
     check_overlaps,
@@ -227,7 +228,7 @@ def _parse(doc: dict[str, Any], today: dt.date, default_tz: str) -> ParsedDiary:
         file_zone = out.profile.timezone
     out.nights = _nights(doc, today)
     zones: dict[str, dt.tzinfo] = {}  # each zone name checked once per document
-    out.episodes = _rows(doc, "episodes", _parse_episode, today, default_tz, file_zone, zones)
+    out.episodes = _episodes(doc, today, default_tz, file_zone, zones)
     _check_counts(out, doc)
     out.regimen = _rows(doc, "regimen", parse_regimen, today)
     check_overlaps([(e.item, e.start, e.end) for e in out.regimen], "regimen")
@@ -261,6 +262,30 @@ def _row(section: str, i: int, parse: Callable[..., T], raw: Any, *args: Any) ->
         return parse(raw, "", *args)
     except InputError as exc:
         raise ImportFormatError(f"{section}[{i}]{exc.field}", exc.detail, code=exc.code) from None
+
+
+def _episodes(
+    doc: dict[str, Any],
+    today: dt.date,
+    default_tz: str,
+    file_zone: str | None,
+    zones: dict[str, dt.tzinfo],
+) -> list[Episode]:
+    """The episodes: a plain row built inline (:mod:`diaryformat_fast`), any other row
+    (and every row that is wrong) through :func:`_parse_episode` and its errors."""
+    latest = today.isoformat()
+    tz = file_zone or default_tz
+
+    def instant(time: Any, night: str, zone_name: str) -> str | None:
+        return _episode_instant(time, None, night, zone_name, "", checked_zone=True)
+
+    out = []
+    for i, raw in enumerate(_list(doc, "episodes")):
+        episode = plain_episode(raw, latest, tz if tz in zones else None, instant)
+        if episode is None:
+            episode = _row("episodes", i, _parse_episode, raw, today, default_tz, file_zone, zones)
+        out.append(episode)
+    return out
 
 
 _NIGHT_KEYS = frozenset(("date", "cramps", "sleep_quality", "notes"))
