@@ -22,6 +22,7 @@ __all__ = ["MIN_SEGMENT", "detect_changepoints", "pelt_poisson", "poisson_cost"]
 MIN_SEGMENT = 7  # nights
 NEAR_CHANGE = 7  # nights: a regimen change this close "explains" a changepoint
 MIN_HIGH_CRAMPS = 4  # cramps on the higher-rate side of a change
+_TINY = 1e-300
 _BLOCK = 48  # rows of the segment-cost matrix built at a time (little of each block is unused)
 
 
@@ -60,19 +61,20 @@ def pelt_poisson(
     # Work arrays reused block after block, written in place: fresh temporaries of this
     # size made the allocator hand pages back and forth, which cost more than the maths.
     seg, expo, work = (np.empty((min(_BLOCK, size), size)) for _ in range(3))
-    for a in range(0, size, _BLOCK):
-        b = min(a + _BLOCK, size)
-        s, e, w = seg[: b - a, :b], expo[: b - a, :b], work[: b - a, :b]
-        np.subtract(cs[a:b, None], cs[None, :b], out=s)
-        np.subtract(ce[a:b, None], ce[None, :b], out=e)
-        # −2[S·log(S/n) − S], with log(1) = 0 where S = 0 (and n = 1 where n = 0)
-        np.copyto(e, 1.0, where=e <= 0)
-        np.divide(s, e, out=w)
-        np.copyto(w, 1.0, where=s <= 0)
-        np.log(w, out=w)
-        np.multiply(s, w, out=w)
-        np.subtract(w, s, out=w)
-        np.multiply(w, -2.0, out=cost[a:b, :b])
+    # The sums doubled once, so C = 2S·(1 − log(S/n)) needs no last pass to scale it.
+    cs2, ce2 = cs + cs, ce + ce
+    with np.errstate(divide="ignore", invalid="ignore"):  # the unread upper triangle
+        for a in range(0, size, _BLOCK):
+            b = min(a + _BLOCK, size)
+            s, e, w = seg[: b - a, :b], expo[: b - a, :b], work[: b - a, :b]
+            np.subtract(cs2[a:b, None], cs2[None, :b], out=s)
+            np.subtract(ce2[a:b, None], ce2[None, :b], out=e)
+            np.divide(s, e, out=w)
+            # S = 0 costs 0: the log of a tiny number (not of 0, or of 0/0) times S = 0
+            np.fmax(w, _TINY, out=w)
+            np.log(w, out=w)
+            np.subtract(1.0, w, out=w)
+            np.multiply(s, w, out=cost[a:b, :b])
     cost[:, 1:min_size] = np.inf
     best = np.full(t_len + 1, np.inf)
     best[0] = -penalty

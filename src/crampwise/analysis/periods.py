@@ -10,7 +10,7 @@ import numpy as np
 from crampwise._record import Record
 from crampwise.analysis.result import Interval, PeriodResult
 from crampwise.analysis.series import BoolArray, DiarySeries, FloatArray, IntArray
-from crampwise.analysis.stats import rate_interval
+from crampwise.analysis.stats import rate_intervals
 
 __all__ = ["Cells", "compute_periods", "period_bounds", "period_index", "weekly_cells"]
 
@@ -70,32 +70,41 @@ def weekly_cells(series: DiarySeries, segment: IntArray, mask: BoolArray | None 
     )
 
 
-def _mean_or_none(values: FloatArray) -> float | None:
-    values = values[~np.isnan(values)]
-    return float(values.mean()) if values.size else None
-
-
 def compute_periods(series: DiarySeries, dispersion: float = 1.0) -> list[PeriodResult]:
     """Per-period exposure, cramps, weekly rate (Jeffreys Gamma–Poisson) and episode means."""
+    bounds = period_bounds(series)
+    if not bounds:
+        return []
+    starts = np.array([s for s, _ in bounds], dtype=np.int64)
+    n_periods = starts.shape[0]
+    nights = np.add.reduceat(series.observed.astype(np.int64), starts)
+    cramps = np.add.reduceat(series.counts, starts)
+    rates = rate_intervals(cramps, nights.astype(np.float64), dispersion=dispersion)
+    # each episode's period, then the means of its severities and durations per period
+    of_episode = np.searchsorted(starts, series.ep_night, side="right") - 1
+    inside = (series.ep_night >= 0) & (series.ep_night < series.n)
+    means = []
+    for values in (series.ep_severity, series.ep_duration):
+        known = inside & ~np.isnan(values)
+        count = np.bincount(of_episode[known], minlength=n_periods)
+        total = np.bincount(of_episode[known], weights=values[known], minlength=n_periods)
+        means.append(
+            [t / c if c else None for t, c in zip(total.tolist(), count.tolist(), strict=True)]
+        )
     out: list[PeriodResult] = []
-    for s, e in period_bounds(series):
-        obs = series.observed[s:e]
-        nights = int(obs.sum())
-        cramps = int(series.counts[s:e].sum())
-        rate = rate_interval(cramps, nights, dispersion=dispersion)
-        in_period = (series.ep_night >= s) & (series.ep_night < e)
+    for p, (s, e) in enumerate(bounds):
         active = tuple(item for k, item in enumerate(series.items) if series.active[s, k])
         out.append(
             PeriodResult(
                 start=series.iso(s),
                 end=series.iso(e - 1),
                 active=active,
-                nights=nights,
-                missing=(e - s) - nights,
-                cramps=cramps,
-                rate_per_week=Interval.of(rate),
-                severity_mean=_mean_or_none(series.ep_severity[in_period]),
-                duration_mean=_mean_or_none(series.ep_duration[in_period]),
+                nights=int(nights[p]),
+                missing=(e - s) - int(nights[p]),
+                cramps=int(cramps[p]),
+                rate_per_week=Interval.of(rates[p]),
+                severity_mean=means[0][p],
+                duration_mean=means[1][p],
             )
         )
     return out
