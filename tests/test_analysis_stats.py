@@ -241,3 +241,28 @@ def test_pelt_finds_a_clear_step() -> None:
     cps = pelt_poisson(events, np.ones(40), 3 * math.log(40))
     assert len(cps) == 1
     assert abs(cps[0] - 20) <= 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_whole_count_costs_give_the_exhaustive_partitioning(seed: int) -> None:
+    """Reference: exhaustive optimal partitioning on the costs divided by φ (as the
+    changepoint search of a diary has them), against the search on whole counts with
+    tabled logarithms and the penalty scaled by φ; the costs agree to 1e-12."""
+    from crampwise.analysis.changepoints import _count_costs, _partition, _segment_costs
+
+    rng = np.random.default_rng(seed)
+    n = 160 if seed < 3 else 60
+    nights = rng.integers(0, 8, size=n)
+    nights[rng.integers(0, n - 20) :][:15] = 0
+    rates = np.repeat(rng.uniform(0.05, 0.6, size=4), n // 4)
+    counts = rng.poisson(rates * nights)
+    phi = 1.0 + seed / 2.0
+    penalty = 3 * math.log(n)
+    ks = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    ms = np.concatenate([[0], np.cumsum(nights)]).astype(np.int64)
+    whole = _count_costs(ks, ms)
+    scaled = _segment_costs(ks / phi, ms / phi)
+    lower = np.tril_indices(n + 1, -1)
+    np.testing.assert_allclose(whole[lower] / phi, scaled[lower], rtol=1e-12, atol=1e-12)
+    want = _optimal_partition_min(counts / phi, nights / phi, penalty, 1)
+    assert _partition(whole, penalty * phi, 1) == want

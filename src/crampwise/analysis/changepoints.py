@@ -51,12 +51,18 @@ def pelt_poisson(
         return []
     cs = np.concatenate([[0.0], np.cumsum(events)])
     ce = np.concatenate([[0.0], np.cumsum(exposure)])
-    # Every segment's cost at once, then the exact dynamic program (optimal partitioning,
-    # Jackson et al. 2005) over it: what PELT's pruning saves is then a few microseconds
-    # per step, less than numpy's own overhead. Row t holds the segments (s, t] with s < t
-    # (the rest is never read), built in blocks of rows that stay in the CPU cache: the
-    # whole square cost 4x as much on a 10-year diary.
-    size = t_len + 1
+    return _partition(_segment_costs(cs, ce), penalty, min_size)
+
+
+def _segment_costs(cs: FloatArray, ce: FloatArray) -> FloatArray:
+    """Row t holds the cost of every segment (s, t], s < t, from the running sums.
+
+    Every segment's cost at once, then the exact dynamic program (optimal partitioning,
+    Jackson et al. 2005) over it: what PELT's pruning saves is then a few microseconds per
+    step, less than numpy's own overhead. The rest of a row is never read. Built in blocks
+    of rows that stay in the CPU cache: the whole square cost 4x as much on a 10-year diary.
+    """
+    size = cs.shape[0]
     cost = np.empty((size, size))
     # Work arrays reused block after block, written in place: fresh temporaries of this
     # size made the allocator hand pages back and forth, which cost more than the maths.
@@ -75,6 +81,37 @@ def pelt_poisson(
             np.log(w, out=w)
             np.subtract(1.0, w, out=w)
             np.multiply(s, w, out=cost[a:b, :b])
+    return cost
+
+
+def _count_costs(ks: IntArray, ms: IntArray) -> FloatArray:
+    """:func:`_segment_costs` of whole counts: K cramps in M nights cost 2K·(1 − log K +
+    log M), from tables of 2K, log K and 1 + log M (no logarithm per segment: they were a
+    third of the changepoint search)."""
+    size = ks.shape[0]
+    twice = 2.0 * np.arange(int(ks[-1]) + 1, dtype=np.float64)
+    log_k = np.log(np.maximum(np.arange(int(ks[-1]) + 1, dtype=np.float64), 1.0))
+    one_log_m = 1.0 + np.log(np.maximum(np.arange(int(ms[-1]) + 1, dtype=np.float64), 1.0))
+    cost = np.empty((size, size))
+    k_idx, m_idx = (np.empty((min(_BLOCK, size), size), dtype=np.int64) for _ in range(2))
+    lk, work = (np.empty((min(_BLOCK, size), size)) for _ in range(2))
+    for a in range(0, size, _BLOCK):
+        b = min(a + _BLOCK, size)
+        k, m, x, w = k_idx[: b - a, :b], m_idx[: b - a, :b], lk[: b - a, :b], work[: b - a, :b]
+        np.subtract(ks[a:b, None], ks[None, :b], out=k)
+        np.subtract(ms[a:b, None], ms[None, :b], out=m)
+        # the unread upper triangle has negative differences: clipped to entry 0
+        np.take(one_log_m, m, out=w, mode="clip")
+        np.take(log_k, k, out=x, mode="clip")
+        np.subtract(w, x, out=w)
+        np.take(twice, k, out=x, mode="clip")
+        np.multiply(x, w, out=cost[a:b, :b])
+    return cost
+
+
+def _partition(cost: FloatArray, penalty: float, min_size: int) -> list[int]:
+    """The optimal partitioning's dynamic programme over a matrix of segment costs."""
+    t_len = cost.shape[0] - 1
     cost[:, 1:min_size] = np.inf
     best = np.full(t_len + 1, np.inf)
     best[0] = -penalty
@@ -129,7 +166,17 @@ def detect_changepoints(series: DiarySeries, dispersion: float = 1.0) -> list[Ch
     eb, xb = _bins(events, MIN_SEGMENT), _bins(exposure, MIN_SEGMENT)
     # MBIC-type penalty 3·log(bins): conservative, a false "your rate changed" misleads.
     penalty = 3.0 * math.log(max(eb.shape[0], 2))
-    bin_cps = pelt_poisson(eb, xb, penalty, min_size=1)
+    whole = series.counts * series.observed
+    if eb.shape[0] >= 2 and bool(np.all(whole == np.floor(whole))):
+        # Whole counts: the costs from tables (:func:`_count_costs`), in units of 1/φ,
+        # so the penalty is scaled by φ instead of every cost by 1/φ.
+        kb = np.concatenate([[0], np.cumsum(_bins(whole, MIN_SEGMENT))]).astype(np.int64)
+        mb = np.concatenate(
+            [[0], np.cumsum(_bins(series.observed.astype(np.float64), MIN_SEGMENT))]
+        )
+        bin_cps = _partition(_count_costs(kb, mb.astype(np.int64)), penalty * phi, 1)
+    else:
+        bin_cps = pelt_poisson(eb, xb, penalty, min_size=1)
     cs = np.concatenate([[0.0], np.cumsum(events)])
     ce = np.concatenate([[0.0], np.cumsum(exposure)])
     cps = _refine([b * MIN_SEGMENT for b in bin_cps], cs, ce, n, MIN_SEGMENT - 1)

@@ -198,9 +198,15 @@ def _seasonality(series: DiarySeries, item: str) -> Seasonality | None:
     x = on[nights].astype(np.float64)
     if x.min() == x.max():
         return None
-    basis = _season_basis(series.first, series.n)[nights]
-    coef, *_ = np.linalg.lstsq(basis, x)
-    resid = x - basis @ coef
+    # least squares on the basis by its orthonormal columns (one QR per diary, shared
+    # by every item: a least-squares solve per item was most of the seasonal check)
+    q = memo(series).get("season-q")
+    if q is None:
+        q = memo(series)["season-q"] = np.linalg.qr(_season_basis(series.first, series.n)[nights])[
+            0
+        ]
+    assert isinstance(q, np.ndarray)
+    resid = x - q @ (q.T @ x)
     r2 = 1.0 - float(resid @ resid) / float(((x - x.mean()) ** 2).sum())
     month = _months(series)
     months = np.bincount(month[on & series.observed], minlength=13)
