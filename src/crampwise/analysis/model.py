@@ -401,7 +401,7 @@ def fit_model(
     vif = (
         tuple(1.0 for _ in effect_cols)
         if lean
-        else _trend_vif(x, fit.mu, np.array(prec), effect_cols, trend_cols, fit.cov)
+        else _trend_vif(info, np.array(prec), effect_cols, trend_cols, fit.cov)
     )
     return ModelFit(
         coef=fit.coef,
@@ -422,20 +422,25 @@ def fit_model(
 
 
 def _trend_vif(
-    x: FloatArray,
-    mu: FloatArray,
+    info: FloatArray,
     prec: FloatArray,
     effect_cols: tuple[int, ...],
     trend_cols: tuple[int, ...],
     cov: FloatArray,
 ) -> tuple[float, ...]:
-    """How much the shared trend widens each effect's variance (1 = not at all)."""
+    """How much the shared trend widens each effect's variance (1 = not at all): the
+    model's Hessian without the trend's rows and columns (cut from the fit's Xᵀ diag(μ) X,
+    not made again), inverted."""
     if not trend_cols or not effect_cols:
         return tuple(1.0 for _ in effect_cols)
-    keep = [j for j in range(x.shape[1]) if j not in trend_cols]
-    xs = x[:, keep]
-    hess = (xs.T * mu) @ xs + np.diag(prec[keep])
-    sub = np.linalg.pinv(hess)
+    keep = [j for j in range(info.shape[0]) if j not in trend_cols]
+    hess = info[np.ix_(keep, keep)] + np.diag(prec[keep])
+    try:
+        sub = np.linalg.inv(hess)
+    except np.linalg.LinAlgError:
+        sub = np.linalg.pinv(hess)
+    if not np.all(np.isfinite(sub)):
+        sub = np.linalg.pinv(hess)
     pos = {j: i for i, j in enumerate(keep)}
     return tuple(float(cov[j, j] / max(sub[pos[j], pos[j]], 1e-300)) for j in effect_cols)
 
