@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 
+from crampwise._gcpause import paused_gc
 from crampwise._record import replace
 from crampwise.analysis.changepoints import detect_changepoints
 from crampwise.analysis.checks import OVERDISPERSED, missing_findings
@@ -158,6 +159,11 @@ def fit_all(series: DiarySeries) -> Fits:
 
 def analyze_series(series: DiarySeries) -> AnalysisResult:
     """The analysis proper, on nightly arrays (see :class:`DiarySeries`)."""
+    with paused_gc():  # no cycles made here (see crampwise._gcpause)
+        return _analyze_series(series)
+
+
+def _analyze_series(series: DiarySeries) -> AnalysisResult:
     if series.n_observed == 0:
         return _empty_result(series)
     fits = fit_all(series)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from crampwise import validate as v
+from crampwise._gcpause import paused_gc
 from crampwise.context import check_profile
 from crampwise.diary import check_episode
 from crampwise.errors import ImportFormatError, InputError
@@ -582,4 +583,5 @@ def load_diary_data(
 ) -> DiaryData:
     """A ``crampwise-diary`` file (path, ``-``) or dict, validated, as a :class:`DiaryData`."""
     doc = source if isinstance(source, dict) else load_document(source)
-    return to_diary_data(parse_document(doc, today=today, default_tz=timezone), timezone)
+    with paused_gc():  # thousands of records, no cycles (see crampwise._gcpause)
+        return to_diary_data(parse_document(doc, today=today, default_tz=timezone), timezone)
