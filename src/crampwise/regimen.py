@@ -35,6 +35,20 @@ class Took(Record):
     every: tuple[str, ...] = ()  # no time was given and all these doses were recorded
 
 
+def _not_due_note(active: list[RegimenEntry], day: str, time: str | None) -> str:
+    """ "; vitamin-d is next due on 2026-12-06 (once a week)" for the items that are in
+    force but not due on ``day`` (at ``time``): why nothing is due."""
+    from crampwise.schedule import describe, next_due
+
+    waiting = [
+        e for e in active if not e.due_on(day) and (time is None or not e.times or time in e.times)
+    ]
+    return "".join(
+        f"; {e.item} is next due on {next_due(e.every, e.start, day)} ({describe(e.every)})"
+        for e in waiting
+    )
+
+
 def _added_note(notes: str, note: str | None) -> str:
     """``notes`` with ``note`` added (why an item was stopped)."""
     if note is None:
@@ -117,6 +131,11 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
             code="required",
         )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
+    every = entry.every
+    if every != "day":  # "day" is the default and already canonical
+        from crampwise.schedule import parse_every
+
+        every = parse_every(every, f"{field}every")
     if form:
         form = v.name_slug(form, f"{field}form")
     return replace(
@@ -128,6 +147,7 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
         dose=dose,
         unit=unit,
         times=times,
+        every=every,
         form=form,
         notes=v.text(entry.notes, f"{field}notes"),
     )
@@ -182,10 +202,13 @@ class RegimenModule:
         end: str | None = None,
         notes: str = "",
         dose_of: str | None = None,
+        every: str | None = None,
     ) -> RegimenEntry:
         """Start taking or doing an item from ``date`` (default today). ``dose_of="salt"``:
-        the dose is the weight of the salt on the label, stored as the element."""
-        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes)
+        the dose is the weight of the salt on the label, stored as the element. ``every``:
+        how often (``week``, ``2 days``, ``month`` …; default every day), counted from
+        ``date``; ``times`` are the intakes on a day it is taken."""
+        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes, every)
         entry = as_element(entry, dose_of)
         with self._store.write():
             self._refuse_overlap(entry)
@@ -203,8 +226,13 @@ class RegimenModule:
         date: str | None,
         end: str | None = None,
         notes: str = "",
+        every: str | None = None,
     ) -> RegimenEntry:
         dose, unit = v.dose_and_unit(dose, unit)
+        if every is not None:
+            from crampwise.schedule import parse_every
+
+            every = parse_every(every)
         return check_regimen_entry(
             RegimenEntry(
                 item=item,
@@ -216,6 +244,7 @@ class RegimenModule:
                 start=self._day(date, "start"),
                 end=end,
                 notes=notes,
+                every=every or "day",
             ),
             "",
             self._clock.today(),
@@ -285,14 +314,20 @@ class RegimenModule:
         date: str | None = None,
         notes: str | None = None,
         dose_of: str | None = None,
+        every: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
-        """Change form, dose, unit or times of an ongoing item from ``date``; (old, new).
-        ``dose_of="salt"``: the new dose is the salt's weight (see :meth:`start`).
+        """Change form, dose, unit, times or schedule (``every``) of an ongoing item from
+        ``date``; (old, new). ``dose_of="salt"``: the new dose is the salt's weight (see
+        :meth:`start`). A schedule other than every day counts from ``date``.
 
         On the item's start day a switch corrects the entry in place (nothing was taken in
         the old form yet); ``old`` is then the entry as it was.
         """
         dose, unit = v.dose_and_unit(dose, unit)
+        if every is not None:
+            from crampwise.schedule import parse_every
+
+            every = parse_every(every)
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
@@ -314,20 +349,24 @@ class RegimenModule:
                 dose=v.number(dose, "dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
                 times=tuple(times) if times is not None else current.times,
+                every=every if every is not None else current.every,
                 notes=notes if notes is not None else _carried(current, dose, form),
             ),
             "",
             self._clock.today(),
         )
         changed = as_element(changed, dose_of)
-        if (changed.form, changed.dose, changed.unit, changed.times) == (
+        if (changed.form, changed.dose, changed.unit, changed.times, changed.every) == (
             current.form,
             current.dose,
             current.unit,
             current.times,
+            current.every,
         ):
             raise InputError(
-                "", "nothing changes; give a new form, dose, unit or times", code="required"
+                "",
+                "nothing changes; give a new form, dose, unit, times or schedule",
+                code="required",
             )
         assert current.id is not None
         with self._store.write():
@@ -430,7 +469,14 @@ class RegimenModule:
         elif time is not None:
             time = v.choice(time, "time", vocab.DOSE_TIMES)
         active = [e for e in self._store.list_regimen() if e.active_on(day)]
-        due = [(e.item, t) for e in active for t in (e.times or ("",)) if time is None or t == time]
+        # an item taken once a week (or every N days) is due on its own days only
+        due = [
+            (e.item, t)
+            for e in active
+            if e.due_on(day)
+            for t in (e.times or ("",))
+            if time is None or t == time
+        ]
         due += self._experiment_due(day, time)
         if not due:
             at = f" at {time}" if time else ""
@@ -440,7 +486,8 @@ class RegimenModule:
                 "time" if time else "item",
                 f"nothing in your regimen is taken{at} on {day} (times in use: "
                 f"{', '.join(scheduled) if scheduled else 'none'})"
-                + (f"; the {trial} experiment has no {trial} that night" if trial else ""),
+                + (f"; the {trial} experiment has no {trial} that night" if trial else "")
+                + _not_due_note(active, day, time),
                 code="not-allowed",
             )
         out: list[Took] = []

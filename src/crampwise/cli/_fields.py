@@ -46,6 +46,7 @@ OPTIONS: dict[str, str] = {
     "dose_of": "--dose-of",
     "unit": "--unit",
     "times": "--times",
+    "every": "--every",
     "time": "--time",
     "date": "--date",
     "range_low": "--low",

@@ -53,7 +53,19 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     "after_effects": ("episode_id", "night", "date", "kind", "rating"),
-    "regimen": ("id", "item", "kind", "form", "dose", "unit", "times", "start", "end", "notes"),
+    "regimen": (
+        "id",
+        "item",
+        "kind",
+        "form",
+        "dose",
+        "unit",
+        "times",
+        "start",
+        "end",
+        "notes",
+        "every",
+    ),
     "adherence": ("date", "item", "time", "taken"),
     "medications": ("id", "name", "dose", "unit", "times", "start", "end", "notes"),
     "labs": ("id", "date", "test", "value", "unit", "range_low", "range_high"),
@@ -164,7 +176,19 @@ def csv_tables(data: DiaryData) -> dict[str, list[tuple[Any, ...]]]:
             for a in e.after_effects
         ),
         "regimen": (
-            (r.id, r.item, r.kind, r.form, r.dose, r.unit, r.times, r.start, r.end, r.notes)
+            (
+                r.id,
+                r.item,
+                r.kind,
+                r.form,
+                r.dose,
+                r.unit,
+                r.times,
+                r.start,
+                r.end,
+                r.notes,
+                r.every,
+            )
             for r in data.regimen
         ),
         "adherence": ((a.date, a.item, a.time, a.taken) for a in data.adherence),

@@ -90,7 +90,10 @@ def list_value(value: Any, path: str) -> list[Any]:
 def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
     """A ``regimen`` row, checked as the API checks an entry."""
     check_keys(
-        raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes")
+        raw,
+        path,
+        ("item", "kind", "start"),
+        ("form", "dose", "unit", "times", "every", "end", "notes"),
     )
     return check_regimen_entry(
         RegimenEntry(
@@ -100,6 +103,7 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
+            every=_every(raw.get("every"), f"{path}.every"),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
@@ -107,6 +111,13 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
         f"{path}.",
         today,
     )
+
+
+def _every(value: Any, field: str) -> str:
+    """A regimen row's schedule (absent or null: every day)."""
+    from crampwise.schedule import parse_every
+
+    return parse_every(value, field)
 
 
 def check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:

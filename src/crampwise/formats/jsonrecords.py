@@ -169,6 +169,8 @@ def regimen_json(e: RegimenEntry, *, compact: bool = True) -> dict[str, Any]:
         "dose": number(e.dose) if compact else e.dose,
         "unit": e.unit,
         "times": list(e.times),
+        # compact documents leave the default out, so a daily regimen reads as before
+        "every": None if compact and e.every == "day" else e.every,
         "start": e.start,
         "end": e.end,
         "notes": e.notes,

@@ -33,7 +33,7 @@ class RegimenTables:
         """Regimen entries (optionally of one item), by start date."""
         where, params = (" AND item = ?", (item,)) if item else ("", ())
         rows = self.engine.query(
-            "SELECT id, item, kind, form, dose, unit, times, start_date, end_date, notes "
+            "SELECT id, item, kind, form, dose, unit, times, start_date, end_date, notes, every "
             f"FROM regimen WHERE diary_id = ?{where} ORDER BY start_date, item, id",
             (self.diary_id, *params),
         )
@@ -43,7 +43,8 @@ class RegimenTables:
         """Store a regimen entry (inside a write)."""
         return self.engine.insert(
             "INSERT INTO regimen (diary_id, item, kind, form, dose, unit, times, start_date, "
-            "end_date, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "end_date, notes, every, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             (
                 self.diary_id,
                 e.item,
@@ -55,6 +56,7 @@ class RegimenTables:
                 e.start,
                 e.end,
                 e.notes,
+                e.every,
                 utc_now(),
             ),
         )
@@ -92,6 +94,7 @@ class RegimenTables:
             start=r[7],
             end=r[8],
             notes=r[9],
+            every=r[10],
         )
 
     # -- adherence -----------------------------------------------------------------------

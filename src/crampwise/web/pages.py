@@ -258,7 +258,7 @@ def regimen(request: Request, t: T) -> Response:
     return render(request, "regimen.html", views.regimen_page(t))
 
 
-_REGIMEN_FIELDS = ("item", "kind", "form", "dose", "unit", "times", "date", "notes")
+_REGIMEN_FIELDS = ("item", "kind", "form", "dose", "unit", "times", "every", "date", "notes")
 
 
 def _regimen_error(request: Request, t: T, form: Form, error: CrampwiseError) -> Response:
@@ -280,6 +280,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times") or None,
+                every=form.get("every"),
                 date=form.get("date"),
             )
         elif action == "took":
@@ -292,6 +293,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times"),
+                every=form.get("every"),
                 date=form.get("date"),
                 notes=form.text("notes"),
             )

@@ -29,6 +29,7 @@ from crampwise.formats.jsonrecords import (
     regimen_json,
     trigger_point_json,
 )
+from crampwise.records import RegimenEntry
 from crampwise.reports import charts
 from crampwise.tracker import Tracker
 from crampwise.web.memo import analysis_of
@@ -434,6 +435,18 @@ def _findings_about(t: Tracker, names: set[str]) -> tuple[dict[str, Any], ...]:
     )
 
 
+def _regimen_row(e: RegimenEntry, today: str | None = None) -> dict[str, Any]:
+    """An entry as the API gives it, with its schedule in words ("once a week"; empty for
+    every day) and, for one in force today that is not due, the next day it is."""
+    from crampwise.schedule import describe, next_due
+
+    row = regimen_json(e, compact=False)
+    daily = e.every == "day"
+    row["schedule"] = "" if daily else describe(e.every)
+    row["next_due"] = None if daily or today is None else next_due(e.every, e.start, today)
+    return row
+
+
 def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
     today = t.today().isoformat()
     entries = t.regimen.entries()
@@ -447,6 +460,7 @@ def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
             "taken": taken.get((e.item, time)),
         }
         for e in ongoing
+        if e.due_on(today)  # a weekly item is listed on its own day only
         for time in (e.times or ("",))
     )
     return RegimenPage(
@@ -454,8 +468,8 @@ def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
         nav="regimen",
         notices=experiment_tonight(t),
         form=form or FormState(values={"kind": "supplement", "date": today}),
-        ongoing=tuple(regimen_json(e, compact=False) for e in ongoing),
-        history=tuple(regimen_json(e, compact=False) for e in reversed(entries)),
+        ongoing=tuple(_regimen_row(e, today) for e in ongoing),
+        history=tuple(_regimen_row(e) for e in reversed(entries)),
         tonight=tonight,
         findings=_findings_about(t, {e.item for e in entries}),
         today=today,
