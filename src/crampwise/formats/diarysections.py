@@ -16,6 +16,7 @@ from crampwise import validate as v
 from crampwise import vocab
 from crampwise.context import check_lab, check_trigger_point
 from crampwise.errors import ImportFormatError
+from crampwise.medications import check_medication
 from crampwise.records import (
     Adherence,
     Factor,
@@ -26,7 +27,7 @@ from crampwise.records import (
     TriggerPoint,
     TriggerPointRating,
 )
-from crampwise.regimen import check_medication, check_regimen_entry
+from crampwise.regimen import check_regimen_entry
 from crampwise.rules import spans_overlap, trigger_point_key
 
 TYPE_CHECKING = False  # the project's one convention (tests/test_conventions.py)
