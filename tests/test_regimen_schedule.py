@@ -329,12 +329,20 @@ def test_a_diary_from_before_schedules_reads_every_entry_as_daily(db_url: str) -
                 (1, "magnesium", "supplement", "glycinate", 200.0, "mg", "bedtime",
                  "2026-11-01", None, "", "2026-11-01T00:00:00Z"),
             )  # fmt: skip
+            engine.execute(
+                "INSERT INTO medications (diary_id, name, dose, unit, times, start_date, "
+                "end_date, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (1, "lisinopril", 10.0, "mg", "morning", "2026-10-01", None, "",
+                 "2026-10-01T00:00:00Z"),
+            )  # fmt: skip
     finally:
         engine.close()
     with Tracker(db_url, clock=lambda: EVENING) as t:
         assert t.migration_status().up_to_date
         (entry,) = t.regimen.entries()
         assert (entry.item, entry.every, entry.times) == ("magnesium", "day", ("bedtime",))
+        (med,) = t.regimen.medications()
+        assert (med.name, med.every) == ("lisinopril", "day")
         assert t.regimen.took_due("bedtime")[0].record.item == "magnesium"
 
 
@@ -370,3 +378,26 @@ def test_the_api_and_the_regimen_page(tracker: Tracker) -> None:
         assert ok.status_code == 303
         page = web.get("/regimen").text
         assert "every other day" in page and "Today's doses" in page  # due on its first day
+
+
+def test_a_weekly_medicine(cli: CLI, tracker: Tracker) -> None:
+    """Alendronate 70 mg once a week: the schedule is kept through the CLI, the JSON
+    export and the API, and a bad schedule is refused by name."""
+    code, out, err = cli(
+        "med", "add", "alendronate", "--dose", "70", "--unit", "mg", "--times", "morning",
+        "--every", "weekly", "--start", "2026-12-06", now=EVENING,
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.startswith("Added alendronate 70 mg × 1 (morning), once a week from 2026-12-06.")
+    assert "70 mg × 1 (morning), once a week" in cli("med", "list", now=EVENING)[1]
+    exported = json.loads(cli("export", "--format", "json", now=EVENING)[1])
+    assert [(m["name"], m["every"]) for m in exported["medications"]] == [("alendronate", "week")]
+    code, _, err = cli("med", "add", "lisinopril", "--every", "now and then", now=EVENING)
+    assert code == 1 and "--every: 'now and then' is not a schedule" in err
+    with client_for(tracker) as web:
+        r = web.post("/api/medications", json={"name": "methotrexate", "every": "week"})
+        assert r.status_code == 201 and r.json()["every"] == "week"
+        bad = web.post("/api/medications", json={"name": "lisinopril", "every": "sometimes"})
+        assert bad.status_code == 422 and "is not a schedule" in bad.text
+        page = web.get("/medications").text
+        assert "methotrexate" in page and "once a week" in page

@@ -83,10 +83,21 @@ class Medication(Record):
     times: tuple[str, ...] = ()
     notes: str = ""
     id: int | None = None
+    every: str = "day"  # how often: see crampwise.schedule (alendronate: "week")
 
     def active_on(self, day: str) -> bool:
         """Whether the medicine is taken on ``day``."""
         return self.start <= day and (self.end is None or day < self.end)
+
+    def due_on(self, day: str) -> bool:
+        """Whether a dose is due on ``day``: in force, and a day of its schedule."""
+        if not self.active_on(day):
+            return False
+        if self.every == "day":
+            return True
+        from crampwise.schedule import is_due
+
+        return is_due(self.every, self.start, day)
 
 
 class Lab(Record):

@@ -43,8 +43,10 @@ class MedicationMethods:
         times: list[str] | tuple[str, ...] = (),
         start: str | None = None,
         notes: str = "",
+        every: str | None = None,
     ) -> Medication:
-        """Add a prescription medicine taken from ``start`` (default today)."""
+        """Add a prescription medicine taken from ``start`` (default today); ``every``: how
+        often (``week`` for a weekly tablet; default every day), counted from ``start``."""
         dose, unit = v.dose_and_unit(dose, unit)
         med = check_medication(
             Medication(
@@ -54,6 +56,7 @@ class MedicationMethods:
                 times=tuple(times),
                 start=self._day(start, "start"),
                 notes=notes,
+                every=every or "day",
             ),
             "",
             self._clock.today(),
@@ -138,5 +141,14 @@ def check_medication(med: Medication, field: str, today: dt.date | None) -> Medi
         unit=unit,
         dose=dose,
         times=v.choices(med.times, f"{field}times", vocab.DOSE_TIMES),
+        every=_every(med.every, f"{field}every"),
         notes=v.text(med.notes, f"{field}notes"),
     )
+
+
+def _every(every: str, field: str) -> str:
+    if every == "day":  # the default, already in its one spelling
+        return every
+    from crampwise.schedule import parse_every
+
+    return parse_every(every, field)

@@ -225,12 +225,13 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
         times=_times(args.times),
         start=args.start,
         notes=args.note or "",
+        every=args.every,
     )
     app.saved = f"{med.name} (medication {med.id})"
     if args.json:
         app.json(_med_dict(med))
     else:
-        dose = _dose_text(med.dose, med.unit, med.times)
+        dose = _dose_text(med.dose, med.unit, med.times, med.every)
         app.echo(f"Added {_shown(med.name)}{' ' + dose if dose else ''} from {med.start}.")
     show_new_item_safety(app, med.name)
     return 0
@@ -259,7 +260,13 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
     app.table(
         ("id", "name", "dose", "from", "until"),
         [
-            (m.id, m.name, _dose_text(m.dose, m.unit, m.times), m.start, m.end or "ongoing")
+            (
+                m.id,
+                m.name,
+                _dose_text(m.dose, m.unit, m.times, m.every),
+                m.start,
+                m.end or "ongoing",
+            )
             for m in meds
         ],
     )
@@ -354,6 +361,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = med.add_parser("add", parents=[common], help="add a medicine")
     p.add_argument("name", help="generic or brand name, e.g. lisinopril")
     _dose_args(p)
+    _every_arg(p)
     p.add_argument("--start", help="first day (default today)")
     p.add_argument("--note", help="free text")
     p.add_argument("--json", action="store_true", help="print the record as JSON")

@@ -67,7 +67,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "every",
     ),
     "adherence": ("date", "item", "time", "taken"),
-    "medications": ("id", "name", "dose", "unit", "times", "start", "end", "notes"),
+    "medications": ("id", "name", "dose", "unit", "times", "start", "end", "notes", "every"),
     "labs": ("id", "date", "test", "value", "unit", "range_low", "range_high"),
     "factors": ("date", "name", "value", "unit"),
     "trigger_points": ("id", "muscle", "side", "spot", "found", "released", "notes"),
@@ -193,7 +193,7 @@ def csv_tables(data: DiaryData) -> dict[str, list[tuple[Any, ...]]]:
         ),
         "adherence": ((a.date, a.item, a.time, a.taken) for a in data.adherence),
         "medications": (
-            (m.id, m.name, m.dose, m.unit, m.times, m.start, m.end, m.notes)
+            (m.id, m.name, m.dose, m.unit, m.times, m.start, m.end, m.notes, m.every)
             for m in data.medications
         ),
         "labs": (

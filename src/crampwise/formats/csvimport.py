@@ -278,7 +278,11 @@ class _FolderReader:
                 },
             )
         for cells in self.rows("medications"):
-            self.record("medications", cells, self.span(cells, name=cells.text("name")))
+            self.record(
+                "medications",
+                cells,
+                {**self.span(cells, name=cells.text("name")), "every": cells.text("every")},
+            )
         for cells in self.rows("labs"):
             self.record(
                 "labs",

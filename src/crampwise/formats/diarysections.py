@@ -153,13 +153,14 @@ def parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
 
 def parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
     """A ``medications`` row, checked as the API checks a medicine."""
-    check_keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
+    check_keys(raw, path, ("name", "start"), ("dose", "unit", "times", "every", "end", "notes"))
     return check_medication(
         Medication(
             name=raw["name"],
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
+            every=_every(raw.get("every"), f"{path}.every"),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",

@@ -323,7 +323,7 @@ def _dosage(entry: RegimenEntry | Medication) -> dict[str, Any] | None:
         if entry.unit in _UCUM_UNITS:
             quantity.update(system=_UCUM, code=_UCUM_UNITS[entry.unit])
         dosage["doseAndRate"] = [{"doseQuantity": quantity}]
-    every = getattr(entry, "every", "day")  # medications are taken daily
+    every = entry.every
     if entry.times or every != "day":
         from crampwise.schedule import describe, fhir_period
 

@@ -61,7 +61,7 @@ def _experiment_items(data: DiaryData, iso: str) -> list[str]:
 
 
 def _every_day(entry: RegimenEntry | Medication) -> bool:
-    return not isinstance(entry, RegimenEntry) or entry.every == "day"
+    return entry.every == "day"
 
 
 def bedtime_items(data: DiaryData, day: dt.date, *, daily_only: bool = False) -> list[str]:
@@ -70,12 +70,7 @@ def bedtime_items(data: DiaryData, day: dt.date, *, daily_only: bool = False) ->
     days or months) is listed on its own days; ``daily_only``: not at all (the calendar
     gives it an event of its own)."""
     iso = day.isoformat()
-    due = [
-        e
-        for e in _at_bedtime(data)
-        if (e.due_on(iso) if isinstance(e, RegimenEntry) else e.active_on(iso))
-        and (not daily_only or _every_day(e))
-    ]
+    due = [e for e in _at_bedtime(data) if e.due_on(iso) and (not daily_only or _every_day(e))]
     return [_label(e) for e in sorted(due, key=lambda e: e.start)] + _experiment_items(data, iso)
 
 
@@ -103,15 +98,16 @@ def _scheduled_events(
     from crampwise.schedule import describe, next_due
 
     lines: list[str] = []
-    for e in data.regimen:
-        if e.every == "day" or "bedtime" not in e.times:
+    for e in _at_bedtime(data):
+        if _every_day(e):
             continue
         first = dt.date.fromisoformat(next_due(e.every, e.start, today.isoformat()))
         last = None if e.end is None else dt.date.fromisoformat(e.end) - dt.timedelta(days=1)
         if last is not None and first > last:
             continue  # over before its next day comes
+        name = e.item if isinstance(e, RegimenEntry) else e.name
         lines += _event(
-            f"bedtime-{e.item}-{e.start}",
+            f"bedtime-{name}-{e.start}",
             first,
             last,
             clock,

@@ -193,6 +193,7 @@ def medication_json(m: Medication, *, compact: bool = True) -> dict[str, Any]:
         "dose": number(m.dose) if compact else m.dose,
         "unit": m.unit,
         "times": list(m.times),
+        "every": None if compact and m.every == "day" else m.every,
         "start": m.start,
         "end": m.end,
         "notes": m.notes,

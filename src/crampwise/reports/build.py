@@ -159,7 +159,7 @@ def _medications(
         rows.append(
             MedicationRow(
                 name=m.name,
-                dose=_dose(m.dose, m.unit, m.times, None),
+                dose=_dose(m.dose, m.unit, m.times, None, m.every),
                 start=m.start,
                 end=_last_day(m.end),
                 evidence=tuple(dict.fromkeys(strong)),

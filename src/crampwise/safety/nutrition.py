@@ -82,7 +82,7 @@ class Intake:
     times: tuple[str, ...]
     start: date | None
     form: str | None = None
-    every: str = "day"  # how often it is taken (crampwise.schedule); medications: daily
+    every: str = "day"  # how often it is taken (crampwise.schedule)
 
     @property
     def per_day(self) -> int:
@@ -110,6 +110,7 @@ def _from_medication(med: Medication) -> Intake:
         unit=med.unit,
         times=med.times,
         start=date.fromisoformat(med.start),
+        every=med.every,
     )
 
 

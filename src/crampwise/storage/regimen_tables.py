@@ -129,8 +129,8 @@ class RegimenTables:
     def list_medications(self) -> list[Medication]:
         """Prescription medications, by start date."""
         rows = self.engine.query(
-            "SELECT id, name, dose, unit, times, start_date, end_date, notes FROM medications "
-            "WHERE diary_id = ? ORDER BY start_date, name, id",
+            "SELECT id, name, dose, unit, times, start_date, end_date, notes, every "
+            "FROM medications WHERE diary_id = ? ORDER BY start_date, name, id",
             (self.diary_id,),
         )
         return [
@@ -143,6 +143,7 @@ class RegimenTables:
                 start=r[5],
                 end=r[6],
                 notes=r[7],
+                every=r[8],
             )
             for r in rows
         ]
@@ -151,7 +152,7 @@ class RegimenTables:
         """Store a medication (inside a write)."""
         return self.engine.insert(
             "INSERT INTO medications (diary_id, name, dose, unit, times, start_date, end_date, "
-            "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "notes, every, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 self.diary_id,
                 m.name,
@@ -161,6 +162,7 @@ class RegimenTables:
                 m.start,
                 m.end,
                 m.notes,
+                m.every,
                 utc_now(),
             ),
         )

@@ -314,6 +314,7 @@ def medication_add(t: T, body: s.MedicationIn) -> dict[str, Any]:
         dose=body.dose,
         unit=body.unit,
         times=split_names(body.times),
+        every=body.every,
         start=body.start,
         notes=body.notes,
     )

@@ -304,7 +304,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
 
 # -- medications, labs, factors, trigger points --------------------------------------------
 _LIST_FIELDS = {
-    "medications": ("name", "dose", "unit", "times", "start", "notes"),
+    "medications": ("name", "dose", "unit", "times", "every", "start", "notes"),
     "labs": ("test", "value", "unit", "date", "range_low", "range_high"),
     "factors": ("name", "value", "unit", "date"),
     "trigger-points": ("muscle", "side", "spot", "tenderness", "date", "notes"),
@@ -354,6 +354,7 @@ def _save(t: Tracker, kind: str, form: Form) -> None:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times"),
+                every=form.get("every"),
                 start=form.get("start"),
                 notes=form.text("notes"),
             )

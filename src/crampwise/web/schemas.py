@@ -153,6 +153,9 @@ class MedicationIn(_In):
     dose: float | None = None
     unit: Name | None = None
     times: Annotated[list[Name], Field(max_length=12)] = Field(default_factory=list)
+    every: Name | None = Field(
+        None, description="how often: day (default), other day, N days, week, N weeks, month"
+    )
     start: Day | None = None
     notes: Text = ""
 

@@ -435,14 +435,21 @@ def _findings_about(t: Tracker, names: set[str]) -> tuple[dict[str, Any], ...]:
     )
 
 
-def _regimen_row(e: RegimenEntry, today: str | None = None) -> dict[str, Any]:
-    """An entry as the API gives it, with its schedule in words ("once a week"; empty for
-    every day) and, for one in force today that is not due, the next day it is."""
-    from crampwise.schedule import describe, next_due
+def _with_schedule(row: dict[str, Any], every: str) -> dict[str, Any]:
+    """A record as the API gives it, with its schedule in words ("once a week"; empty for
+    every day)."""
+    from crampwise.schedule import describe
 
-    row = regimen_json(e, compact=False)
+    return {**row, "schedule": "" if every == "day" else describe(every)}
+
+
+def _regimen_row(e: RegimenEntry, today: str | None = None) -> dict[str, Any]:
+    """An entry with its schedule in words and, for one in force ``today`` that is not
+    taken every day, the next day it is due."""
+    from crampwise.schedule import next_due
+
+    row = _with_schedule(regimen_json(e, compact=False), e.every)
     daily = e.every == "day"
-    row["schedule"] = "" if daily else describe(e.every)
     row["next_due"] = None if daily or today is None else next_due(e.every, e.start, today)
     return row
 
@@ -482,7 +489,7 @@ def list_page(t: Tracker, kind: str, form: FormState | None = None) -> ListPage:
     findings: tuple[dict[str, Any], ...] = ()
     if kind == "medications":
         meds = t.regimen.medications()
-        records = tuple(medication_json(m, compact=False) for m in meds)
+        records = tuple(_with_schedule(medication_json(m, compact=False), m.every) for m in meds)
         findings = _findings_about(t, {m.name for m in meds})
         options = {"units": vocab.REGIMEN_UNITS, "times": vocab.DOSE_TIMES}
         title = "Medications"
