@@ -197,7 +197,7 @@ def test_migration_0008_gives_an_older_diary_its_feed(db_url: str) -> None:
     engine = open_engine(resolve_url(db_url))
     try:
         migrate(engine, target="0007_experiments")
-        assert list(status(engine).pending) == ["0008_calendar_feeds"]
+        assert status(engine).pending[0] == "0008_calendar_feeds"
     finally:
         engine.close()
     with Tracker(db_url, clock=lambda: AFTER_DEMO) as t:

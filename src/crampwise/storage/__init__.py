@@ -70,6 +70,7 @@ MIGRATION_MODULES = (
     "m0006_profile_bedtime",
     "m0007_experiments",
     "m0008_calendar_feeds",
+    "m0009_night_counts",
 )
 MIGRATION_NAMES: tuple[str, ...] = tuple(module[1:] for module in MIGRATION_MODULES)
 
