@@ -360,7 +360,8 @@ class DiaryModule(NightBook):
         notes: str,
         client_id: str | None,
     ) -> Episode:
-        night_date, occurred, approximate = self._when(at, night)
+        now = self._clock.now()  # one instant for the time and the date checks
+        night_date, occurred, approximate = self._when(at, night, now)
         if isinstance(duration_min, str):
             from crampwise.timeparse import parse_duration
 
@@ -380,12 +381,15 @@ class DiaryModule(NightBook):
             notes=notes,
             client_id=client_id,
         )
-        return check_episode(raw, "", self._clock.today())
+        return check_episode(raw, "", now.date())
 
-    def _when(self, at: str | None, night: str | None) -> tuple[dt.date, str | None, bool]:
+    def _when(
+        self, at: str | None, night: str | None, now: dt.datetime | None = None
+    ) -> tuple[dt.date, str | None, bool]:
         """The night, the UTC instant (None: unknown) and whether it is approximate, from
-        a time phrase and/or a night; neither: now."""
-        now = self._clock.now()
+        a time phrase and/or a night; neither: now (``now``: the clock's, when not given)."""
+        if now is None:
+            now = self._clock.now()
         earliest = self._clock.earliest()
         night_date = None if night is None else parse_date(night, "night", now.date(), earliest)
         if at is None and night_date is not None:
