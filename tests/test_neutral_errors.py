@@ -21,9 +21,9 @@ from crampwise.errors import ConflictError, InputError
 from crampwise.tracker import Tracker
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "crampwise"
-#: Faces may name options; storage's connection errors are the storage helper's (they name
-#: --db in StorageError messages, not field names).
-NOT_DOMAIN = ("cli", "storage")
+#: Faces may name options; nothing else may (storage says ``about="db"`` and the CLI words
+#: it as --db).
+NOT_DOMAIN = ("cli",)
 OPTION = re.compile(r"(?<![\w-])--[a-z]")
 
 

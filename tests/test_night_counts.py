@@ -1,4 +1,4 @@
-"""The stored count of each night's detailed cramps (migration 0009, ``night_counts``).
+"""The stored count of each night's detailed cramps (migration 0010, ``night_counts``).
 
 Logging answers with the night's total from that stored count, so it must equal a
 ``COUNT`` of the night's episodes after every change, whichever command made it. The
@@ -188,7 +188,7 @@ def test_a_diary_made_at_0008_is_counted_on_upgrade(db_url: str, engine: Engine)
     answers with the right totals: 2026-03-01 has 3 cramps in diary 1 and 1 in diary 2,
     2026-03-02 none detailed (2 counted without details), 2026-03-03 is cramp-free."""
     migrate(engine, target="0008_calendar_feeds")
-    assert list(status(engine).pending) == ["0009_night_counts"]
+    assert list(status(engine).pending) == ["0009_regimen_every", "0010_night_counts"]
     with engine.write():
         engine.execute(
             "INSERT INTO diaries (id, name, created_at) VALUES (2, 'other', '2026-03-01')"

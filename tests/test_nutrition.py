@@ -146,7 +146,7 @@ def test_to_dict_and_to_text() -> None:
     assert mg["over_upper_limit"] is True
     assert mg["upper_limit_applies_to"] == "supplements"
     assert mg["items"] == [{"item": "magnesium", "kind": "supplement", "amount": 400,
-                            "intakes": 2}]
+                            "intakes": 2, "every": "day"}]
     assert data["date"] == "2026-03-12"
     assert data["age"] == 68
     assert "OVER by 50 mg" in totals.to_text()

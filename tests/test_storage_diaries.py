@@ -134,6 +134,10 @@ def _set_counters(engine: Engine, counters: dict[str, int]) -> None:
             engine.scalar(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {value})")
 
 
+#: Columns later migrations add with a default (0009: ``every``, "day" for every old row).
+LATER_DEFAULTS = {"every": "day"}
+
+
 def _copy_into_old_schema(source: Tracker, target: Engine) -> None:
     """Write every row of ``source`` into a database at migration 0002, as that schema
     stores them (the profile's ``id`` = 1, no ``diary_id``), with the same ids and
@@ -144,9 +148,15 @@ def _copy_into_old_schema(source: Tracker, target: Engine) -> None:
             rows = list(source._store.table_rows(table))
             assert set(_columns(target, table)) - set(columns) <= {"id"}
             # Columns added by later migrations are not in the old schema (they are empty
-            # in the demo: nothing is lost by leaving them out).
+            # in the demo, or hold the default the migration gives every old row: nothing
+            # is lost by leaving them out).
             kept = [i for i, c in enumerate(columns) if c in _columns(target, table)]
-            assert all(row[i] is None for row in rows for i in range(len(columns)) if i not in kept)
+            assert all(
+                row[i] is None or row[i] == LATER_DEFAULTS.get(columns[i])
+                for row in rows
+                for i in range(len(columns))
+                if i not in kept
+            )
             columns = [columns[i] for i in kept]
             rows = [tuple(row[i] for i in kept) for row in rows]
             if table == "profile":

@@ -39,14 +39,25 @@ class RegimenEntry(Record):
     times: tuple[str, ...] = ()
     notes: str = ""
     id: int | None = None
+    every: str = "day"  # how often: see crampwise.schedule ("week", "2 days", "month" …)
 
     def active_on(self, day: str) -> bool:
         """Whether the entry is in force on ``day`` (ISO date)."""
         return self.start <= day and (self.end is None or day < self.end)
 
+    def due_on(self, day: str) -> bool:
+        """Whether a dose is due on ``day``: in force, and a day of its schedule."""
+        if not self.active_on(day):
+            return False
+        if self.every == "day":
+            return True
+        from crampwise.schedule import is_due
+
+        return is_due(self.every, self.start, day)
+
     @property
     def daily_amount(self) -> float | None:
-        """Dose per intake × intakes per day (None without a dose)."""
+        """Dose per intake × intakes on a day it is taken (None without a dose)."""
         if self.dose is None:
             return None
         return self.dose * max(1, len(self.times))
@@ -72,10 +83,21 @@ class Medication(Record):
     times: tuple[str, ...] = ()
     notes: str = ""
     id: int | None = None
+    every: str = "day"  # how often: see crampwise.schedule (alendronate: "week")
 
     def active_on(self, day: str) -> bool:
         """Whether the medicine is taken on ``day``."""
         return self.start <= day and (self.end is None or day < self.end)
+
+    def due_on(self, day: str) -> bool:
+        """Whether a dose is due on ``day``: in force, and a day of its schedule."""
+        if not self.active_on(day):
+            return False
+        if self.every == "day":
+            return True
+        from crampwise.schedule import is_due
+
+        return is_due(self.every, self.start, day)
 
 
 class Lab(Record):

@@ -153,7 +153,20 @@ class ConfirmationRequired(CrampwiseError):
 
 
 class StorageError(CrampwiseError):
-    """The database cannot be opened or used."""
+    """The database cannot be opened or used. ``about`` is ``"db"`` when the database's
+    address is what to check (a typo in a path, a server that does not answer): each face
+    words it in its own terms, the CLI as ``--db``."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        about: str = "",
+        action: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        super().__init__(message, action=action, subject=subject)
+        self.about = about
 
 
 class MigrationError(StorageError):

@@ -13,8 +13,9 @@ from crampwise import validate as v
 from crampwise import vocab
 from crampwise._record import Record, replace
 from crampwise.errors import ConflictError, InputError, NotFoundError
-from crampwise.records import Adherence, Medication, RegimenEntry
-from crampwise.rules import medication_clashes, regimen_clashes, span_text
+from crampwise.medications import MedicationMethods
+from crampwise.records import Adherence, RegimenEntry
+from crampwise.rules import regimen_clashes, span_text
 from crampwise.saltdose import SaltDose, as_element, salt_dose, without_label
 
 TYPE_CHECKING = False  # the project's one convention (docs/architecture.md)
@@ -33,6 +34,20 @@ class Took(Record):
     already: bool = False
     changed: bool = False
     every: tuple[str, ...] = ()  # no time was given and all these doses were recorded
+
+
+def _not_due_note(active: list[RegimenEntry], day: str, time: str | None) -> str:
+    """ "; vitamin-d is next due on 2026-12-06 (once a week)" for the items that are in
+    force but not due on ``day`` (at ``time``): why nothing is due."""
+    from crampwise.schedule import describe, next_due
+
+    waiting = [
+        e for e in active if not e.due_on(day) and (time is None or not e.times or time in e.times)
+    ]
+    return "".join(
+        f"; {e.item} is next due on {next_due(e.every, e.start, day)} ({describe(e.every)})"
+        for e in waiting
+    )
 
 
 def _added_note(notes: str, note: str | None) -> str:
@@ -117,6 +132,11 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
             code="required",
         )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
+    every = entry.every
+    if every != "day":  # "day" is the default and already canonical
+        from crampwise.schedule import parse_every
+
+        every = parse_every(every, f"{field}every")
     if form:
         form = v.name_slug(form, f"{field}form")
     return replace(
@@ -128,20 +148,18 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
         dose=dose,
         unit=unit,
         times=times,
+        every=every,
         form=form,
         notes=v.text(entry.notes, f"{field}notes"),
     )
 
 
-class RegimenModule:
+class RegimenModule(MedicationMethods):
     """Start, stop and switch regimen items; adherence; medications (``tracker.regimen``)."""
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
-
-    def _day(self, date: str | None, field: str) -> str:
-        return self._clock.day(date, field)
 
     # -- regimen -------------------------------------------------------------------------
     def entries(self, *, active_on: str | None = None) -> list[RegimenEntry]:
@@ -182,10 +200,13 @@ class RegimenModule:
         end: str | None = None,
         notes: str = "",
         dose_of: str | None = None,
+        every: str | None = None,
     ) -> RegimenEntry:
         """Start taking or doing an item from ``date`` (default today). ``dose_of="salt"``:
-        the dose is the weight of the salt on the label, stored as the element."""
-        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes)
+        the dose is the weight of the salt on the label, stored as the element. ``every``:
+        how often (``week``, ``2 days``, ``month`` …; default every day), counted from
+        ``date``; ``times`` are the intakes on a day it is taken."""
+        entry = self._checked(item, kind, form, dose, unit, times, date, end, notes, every)
         entry = as_element(entry, dose_of)
         with self._store.write():
             self._refuse_overlap(entry)
@@ -203,8 +224,13 @@ class RegimenModule:
         date: str | None,
         end: str | None = None,
         notes: str = "",
+        every: str | None = None,
     ) -> RegimenEntry:
         dose, unit = v.dose_and_unit(dose, unit)
+        if every is not None:
+            from crampwise.schedule import parse_every
+
+            every = parse_every(every)
         return check_regimen_entry(
             RegimenEntry(
                 item=item,
@@ -216,6 +242,7 @@ class RegimenModule:
                 start=self._day(date, "start"),
                 end=end,
                 notes=notes,
+                every=every or "day",
             ),
             "",
             self._clock.today(),
@@ -285,14 +312,20 @@ class RegimenModule:
         date: str | None = None,
         notes: str | None = None,
         dose_of: str | None = None,
+        every: str | None = None,
     ) -> tuple[RegimenEntry, RegimenEntry]:
-        """Change form, dose, unit or times of an ongoing item from ``date``; (old, new).
-        ``dose_of="salt"``: the new dose is the salt's weight (see :meth:`start`).
+        """Change form, dose, unit, times or schedule (``every``) of an ongoing item from
+        ``date``; (old, new). ``dose_of="salt"``: the new dose is the salt's weight (see
+        :meth:`start`). A schedule other than every day counts from ``date``.
 
         On the item's start day a switch corrects the entry in place (nothing was taken in
         the old form yet); ``old`` is then the entry as it was.
         """
         dose, unit = v.dose_and_unit(dose, unit)
+        if every is not None:
+            from crampwise.schedule import parse_every
+
+            every = parse_every(every)
         name = self._find_item(item)
         current = self.current(name)
         if current is None:
@@ -314,20 +347,24 @@ class RegimenModule:
                 dose=v.number(dose, "dose") if dose is not None else current.dose,
                 unit=unit if unit is not None else current.unit,
                 times=tuple(times) if times is not None else current.times,
+                every=every if every is not None else current.every,
                 notes=notes if notes is not None else _carried(current, dose, form),
             ),
             "",
             self._clock.today(),
         )
         changed = as_element(changed, dose_of)
-        if (changed.form, changed.dose, changed.unit, changed.times) == (
+        if (changed.form, changed.dose, changed.unit, changed.times, changed.every) == (
             current.form,
             current.dose,
             current.unit,
             current.times,
+            current.every,
         ):
             raise InputError(
-                "", "nothing changes; give a new form, dose, unit or times", code="required"
+                "",
+                "nothing changes; give a new form, dose, unit, times or schedule",
+                code="required",
             )
         assert current.id is not None
         with self._store.write():
@@ -430,7 +467,14 @@ class RegimenModule:
         elif time is not None:
             time = v.choice(time, "time", vocab.DOSE_TIMES)
         active = [e for e in self._store.list_regimen() if e.active_on(day)]
-        due = [(e.item, t) for e in active for t in (e.times or ("",)) if time is None or t == time]
+        # an item taken once a week (or every N days) is due on its own days only
+        due = [
+            (e.item, t)
+            for e in active
+            if e.due_on(day)
+            for t in (e.times or ("",))
+            if time is None or t == time
+        ]
         due += self._experiment_due(day, time)
         if not due:
             at = f" at {time}" if time else ""
@@ -440,7 +484,8 @@ class RegimenModule:
                 "time" if time else "item",
                 f"nothing in your regimen is taken{at} on {day} (times in use: "
                 f"{', '.join(scheduled) if scheduled else 'none'})"
-                + (f"; the {trial} experiment has no {trial} that night" if trial else ""),
+                + (f"; the {trial} experiment has no {trial} that night" if trial else "")
+                + _not_due_note(active, day, time),
                 code="not-allowed",
             )
         out: list[Took] = []
@@ -482,112 +527,3 @@ class RegimenModule:
     def adherence(self, item: str | None = None) -> list[Adherence]:
         """Adherence records."""
         return self._store.list_adherence(item)
-
-    # -- medications ---------------------------------------------------------------------
-    def medications(self, *, active_on: str | None = None) -> list[Medication]:
-        """Prescription medications (optionally those taken on a date)."""
-        meds = self._store.list_medications()
-        return [m for m in meds if active_on is None or m.active_on(active_on)]
-
-    def add_medication(
-        self,
-        name: str,
-        *,
-        dose: float | str | None = None,
-        unit: str | None = None,
-        times: list[str] | tuple[str, ...] = (),
-        start: str | None = None,
-        notes: str = "",
-    ) -> Medication:
-        """Add a prescription medicine taken from ``start`` (default today)."""
-        dose, unit = v.dose_and_unit(dose, unit)
-        med = check_medication(
-            Medication(
-                name=name,
-                dose=None if dose is None else v.number(dose, "dose"),
-                unit=unit,
-                times=tuple(times),
-                start=self._day(start, "start"),
-                notes=notes,
-            ),
-            "",
-            self._clock.today(),
-        )
-        with self._store.write():
-            clashes = medication_clashes(self._store.list_medications(), med)
-            if clashes:
-                other = clashes[0]
-                raise ConflictError(
-                    f"{med.name} is already on your medication list for "
-                    f"{span_text(other.start, other.end)}; stop that entry first"
-                )
-            new_id = self._store.insert_medication(med)
-        return replace(med, id=new_id)
-
-    def stop_medication(
-        self, name: str, *, date: str | None = None, notes: str | None = None
-    ) -> Medication:
-        """Stop a medication; ``date`` is the first day without it; ``notes`` (why) is
-        added to its notes."""
-        from crampwise.knowledge import parse_typed_name
-
-        wanted = v.lookup_name(name, "name")
-        bare = v.lookup_name(parse_typed_name(wanted, "medication").name, "name")
-        ongoing = [
-            m for m in self._store.list_medications() if m.name in (wanted, bare) and m.end is None
-        ]
-        if not ongoing:
-            names = ", ".join(m.name for m in self.medications() if m.end is None) or "none"
-            raise NotFoundError(f"{wanted} is not on your medication list (ongoing: {names})")
-        med = ongoing[-1]
-        day = self._day(date, "end")
-        if day == med.start:
-            raise InputError(
-                "end",
-                f"{med.name} was added for {day}, so stopping it the same day means it was "
-                f"never taken; delete medication {med.id} instead",
-                code="conflict-with-field",
-                action="delete-medication",
-                subject=str(med.id),
-            )
-        if day < med.start:
-            raise InputError("end", f"{day} is before its start {med.start}", code="out-of-range")
-        assert med.id is not None
-        note = _added_note(med.notes, notes)
-        with self._store.write():
-            self._store.set_medication_end(med.id, day)
-            if note != med.notes:
-                self._store.set_medication_notes(med.id, note)
-        return replace(med, end=day, notes=note)
-
-
-def check_medication(med: Medication, field: str, today: dt.date | None) -> Medication:
-    """Validate and normalise a medication record ("Lisinopril 10mg" is lisinopril, 10 mg)."""
-    if not isinstance(med.name, str) or not med.name.strip():
-        raise InputError(f"{field}name", "a medication needs a name", code="required")
-    start = v.iso_date(med.start, f"{field}start", today)
-    end = None if med.end is None else v.iso_date(med.end, f"{field}end")
-    if end is not None and end <= start:
-        raise InputError(
-            f"{field}end", f"{end} is not after the start {start}", code="conflict-with-field"
-        )
-    unit = None if med.unit is None else v.unit(med.unit, f"{field}unit")
-    dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
-    typed = _typed(med.name, dose, unit, None, "medication", field)
-    name, dose, unit = v.free_text_name(typed.name, f"{field}name"), typed.dose, typed.unit
-    if dose is not None and unit is None:
-        raise InputError(
-            f"{field}unit",
-            f"needed with a dose; allowed: {', '.join(vocab.REGIMEN_UNITS)}",
-            code="required",
-        )
-    return replace(
-        med,
-        name=name,
-        start=start,
-        end=end,
-        unit=unit,
-        dose=dose,
-        times=v.choices(med.times, f"{field}times", vocab.DOSE_TIMES),
-        notes=v.text(med.notes, f"{field}notes"),
-    )

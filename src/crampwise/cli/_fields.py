@@ -46,6 +46,7 @@ OPTIONS: dict[str, str] = {
     "dose_of": "--dose-of",
     "unit": "--unit",
     "times": "--times",
+    "every": "--every",
     "time": "--time",
     "date": "--date",
     "range_low": "--low",
@@ -150,10 +151,12 @@ def hint(exc: CrampwiseError) -> str:
 
 def error_line(exc: CrampwiseError, handler: str = "") -> str:
     """An error in the CLI's words: ``--severity: 11 is not in 0..10``, one line."""
-    from crampwise.errors import InputError
+    from crampwise.errors import InputError, StorageError
 
     if isinstance(exc, InputError) and exc.field:
         text = f"{option_for(exc.field, handler)}: {exc.detail}"
+    elif isinstance(exc, StorageError) and exc.about:
+        text = f"{option_for(exc.about, handler)}: {exc}"
     else:
         text = str(exc)
     extra = hint(exc)

@@ -37,11 +37,24 @@ def _entry_dict(e: RegimenEntry) -> dict[str, Any]:
     return regimen_json(e, compact=False)
 
 
-def _dose_text(dose: float | None, unit: str | None, times: tuple[str, ...]) -> str:
+def _dose_text(
+    dose: float | None, unit: str | None, times: tuple[str, ...], every: str = "day"
+) -> str:
+    """``200 mg × 2 (morning, bedtime)``; ``50000 IU × 1 (morning), once a week``."""
     if dose is None:
-        return ", ".join(times)
-    text = f"{dose:g} {unit or ''}".strip()
-    return f"{text} × {len(times)} ({', '.join(times)})" if times else text
+        text = ", ".join(times)
+    else:
+        text = f"{dose:g} {unit or ''}".strip()
+        text = f"{text} × {len(times)} ({', '.join(times)})" if times else text
+    if every != "day":
+        from crampwise.schedule import describe
+
+        text = f"{text}, {describe(every)}" if text else describe(every)
+    return text
+
+
+def _entry_dose(e: RegimenEntry) -> str:
+    return _dose_text(e.dose, e.unit, e.times, e.every)
 
 
 # -- regimen ---------------------------------------------------------------------------------
@@ -60,13 +73,14 @@ def cmd_regimen_start(args: argparse.Namespace, app: App) -> int:
         date=args.start,
         notes=args.note or "",
         dose_of=reading.dose_of,
+        every=args.every,
     )
     app.saved = f"{entry.item} (regimen entry {entry.id})"
     report_dose(app, reading, entry)
     if args.json:
         app.json(_entry_dict(entry))
     else:
-        dose = _dose_text(entry.dose, entry.unit, entry.times)
+        dose = _entry_dose(entry)
         app.echo(
             f"Started {_shown(entry.item, entry.form)}"
             f"{' — ' + dose if dose else ''} from {entry.start}."
@@ -105,6 +119,7 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
         date=args.start,
         notes=args.note,
         dose_of=args.dose_of,
+        every=args.every,
     )
     app.saved = f"the switch of {new.item}"
     report_dose(app, reading, new)
@@ -113,8 +128,8 @@ def cmd_regimen_switch(args: argparse.Namespace, app: App) -> int:
     else:
         app.echo(
             f"Switched {_shown(new.item)} on {new.start}: "
-            f"{old.form or ''} {_dose_text(old.dose, old.unit, old.times)} → "
-            f"{new.form or ''} {_dose_text(new.dose, new.unit, new.times)}".replace("  ", " ")
+            f"{old.form or ''} {_entry_dose(old)} → "
+            f"{new.form or ''} {_entry_dose(new)}".replace("  ", " ")
         )
     show_new_item_safety(app, new.item)
     return 0
@@ -139,7 +154,7 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
                 e.item,
                 e.kind,
                 e.form or "",
-                _dose_text(e.dose, e.unit, e.times),
+                _entry_dose(e),
                 e.start,
                 e.end or "ongoing",
             )
@@ -210,12 +225,13 @@ def cmd_med_add(args: argparse.Namespace, app: App) -> int:
         times=_times(args.times),
         start=args.start,
         notes=args.note or "",
+        every=args.every,
     )
     app.saved = f"{med.name} (medication {med.id})"
     if args.json:
         app.json(_med_dict(med))
     else:
-        dose = _dose_text(med.dose, med.unit, med.times)
+        dose = _dose_text(med.dose, med.unit, med.times, med.every)
         app.echo(f"Added {_shown(med.name)}{' ' + dose if dose else ''} from {med.start}.")
     show_new_item_safety(app, med.name)
     return 0
@@ -244,7 +260,13 @@ def cmd_med_list(args: argparse.Namespace, app: App) -> int:
     app.table(
         ("id", "name", "dose", "from", "until"),
         [
-            (m.id, m.name, _dose_text(m.dose, m.unit, m.times), m.start, m.end or "ongoing")
+            (
+                m.id,
+                m.name,
+                _dose_text(m.dose, m.unit, m.times, m.every),
+                m.start,
+                m.end or "ongoing",
+            )
             for m in meds
         ],
     )
@@ -267,6 +289,15 @@ def _dose_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _every_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--every",
+        metavar="SCHEDULE",
+        help="how often, counted from the first day: day (default), 'other day', '3 days', "
+        "week, '2 weeks', month (--times: the intakes on such a day)",
+    )
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the regimen, took and med commands to the top-level parser."""
     reg = command_group(sub, "regimen", common, "supplements, foods, routines and therapies")
@@ -275,6 +306,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", default="supplement", help=f"one of {', '.join(vocab.REGIMEN_KINDS)}")
     p.add_argument("--form", help="e.g. glycinate, citrate, oxide, carbonate")
     _dose_args(p)
+    _every_arg(p)
     p.add_argument(
         "--start", "--date", dest="start", metavar="DATE", help="first day (default today)"
     )
@@ -287,10 +319,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--note", help="why it stopped (added to its notes)")
     p.add_argument("--json", action="store_true", help="print the entry as JSON")
     p.set_defaults(handler=cmd_regimen_stop)
-    p = reg.add_parser("switch", parents=[common], help="change form, dose or times from a date")
+    p = reg.add_parser(
+        "switch", parents=[common], help="change form, dose, times or schedule from a date"
+    )
     p.add_argument("item")
     p.add_argument("--form", help="new form")
     _dose_args(p)
+    _every_arg(p)
     p.add_argument(
         "--start",
         "--date",
@@ -326,6 +361,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = med.add_parser("add", parents=[common], help="add a medicine")
     p.add_argument("name", help="generic or brand name, e.g. lisinopril")
     _dose_args(p)
+    _every_arg(p)
     p.add_argument("--start", help="first day (default today)")
     p.add_argument("--note", help="free text")
     p.add_argument("--json", action="store_true", help="print the record as JSON")

@@ -53,9 +53,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     "after_effects": ("episode_id", "night", "date", "kind", "rating"),
-    "regimen": ("id", "item", "kind", "form", "dose", "unit", "times", "start", "end", "notes"),
+    "regimen": (
+        "id",
+        "item",
+        "kind",
+        "form",
+        "dose",
+        "unit",
+        "times",
+        "start",
+        "end",
+        "notes",
+        "every",
+    ),
     "adherence": ("date", "item", "time", "taken"),
-    "medications": ("id", "name", "dose", "unit", "times", "start", "end", "notes"),
+    "medications": ("id", "name", "dose", "unit", "times", "start", "end", "notes", "every"),
     "labs": ("id", "date", "test", "value", "unit", "range_low", "range_high"),
     "factors": ("date", "name", "value", "unit"),
     "trigger_points": ("id", "muscle", "side", "spot", "found", "released", "notes"),
@@ -164,12 +176,24 @@ def csv_tables(data: DiaryData) -> dict[str, list[tuple[Any, ...]]]:
             for a in e.after_effects
         ),
         "regimen": (
-            (r.id, r.item, r.kind, r.form, r.dose, r.unit, r.times, r.start, r.end, r.notes)
+            (
+                r.id,
+                r.item,
+                r.kind,
+                r.form,
+                r.dose,
+                r.unit,
+                r.times,
+                r.start,
+                r.end,
+                r.notes,
+                r.every,
+            )
             for r in data.regimen
         ),
         "adherence": ((a.date, a.item, a.time, a.taken) for a in data.adherence),
         "medications": (
-            (m.id, m.name, m.dose, m.unit, m.times, m.start, m.end, m.notes)
+            (m.id, m.name, m.dose, m.unit, m.times, m.start, m.end, m.notes, m.every)
             for m in data.medications
         ),
         "labs": (

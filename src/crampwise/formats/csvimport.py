@@ -256,9 +256,15 @@ class _FolderReader:
             self.record(
                 "regimen",
                 cells,
-                self.span(
-                    cells, item=cells.text("item"), kind=cells.text("kind"), form=cells.text("form")
-                ),
+                {
+                    **self.span(
+                        cells,
+                        item=cells.text("item"),
+                        kind=cells.text("kind"),
+                        form=cells.text("form"),
+                    ),
+                    "every": cells.text("every"),  # absent from older exports: every day
+                },
             )
         for cells in self.rows("adherence"):
             self.record(
@@ -272,7 +278,11 @@ class _FolderReader:
                 },
             )
         for cells in self.rows("medications"):
-            self.record("medications", cells, self.span(cells, name=cells.text("name")))
+            self.record(
+                "medications",
+                cells,
+                {**self.span(cells, name=cells.text("name")), "every": cells.text("every")},
+            )
         for cells in self.rows("labs"):
             self.record(
                 "labs",

@@ -16,6 +16,7 @@ from crampwise import validate as v
 from crampwise import vocab
 from crampwise.context import check_lab, check_trigger_point
 from crampwise.errors import ImportFormatError
+from crampwise.medications import check_medication
 from crampwise.records import (
     Adherence,
     Factor,
@@ -26,7 +27,7 @@ from crampwise.records import (
     TriggerPoint,
     TriggerPointRating,
 )
-from crampwise.regimen import check_medication, check_regimen_entry
+from crampwise.regimen import check_regimen_entry
 from crampwise.rules import spans_overlap, trigger_point_key
 
 TYPE_CHECKING = False  # the project's one convention (tests/test_conventions.py)
@@ -90,7 +91,10 @@ def list_value(value: Any, path: str) -> list[Any]:
 def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
     """A ``regimen`` row, checked as the API checks an entry."""
     check_keys(
-        raw, path, ("item", "kind", "start"), ("form", "dose", "unit", "times", "end", "notes")
+        raw,
+        path,
+        ("item", "kind", "start"),
+        ("form", "dose", "unit", "times", "every", "end", "notes"),
     )
     return check_regimen_entry(
         RegimenEntry(
@@ -100,6 +104,7 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
+            every=_every(raw.get("every"), f"{path}.every"),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
@@ -107,6 +112,13 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
         f"{path}.",
         today,
     )
+
+
+def _every(value: Any, field: str) -> str:
+    """A regimen row's schedule (absent or null: every day)."""
+    from crampwise.schedule import parse_every
+
+    return parse_every(value, field)
 
 
 def check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
@@ -141,13 +153,14 @@ def parse_adherence(raw: Any, path: str, today: dt.date) -> Adherence:
 
 def parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
     """A ``medications`` row, checked as the API checks a medicine."""
-    check_keys(raw, path, ("name", "start"), ("dose", "unit", "times", "end", "notes"))
+    check_keys(raw, path, ("name", "start"), ("dose", "unit", "times", "every", "end", "notes"))
     return check_medication(
         Medication(
             name=raw["name"],
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
+            every=_every(raw.get("every"), f"{path}.every"),
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",

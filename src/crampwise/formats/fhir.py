@@ -323,11 +323,22 @@ def _dosage(entry: RegimenEntry | Medication) -> dict[str, Any] | None:
         if entry.unit in _UCUM_UNITS:
             quantity.update(system=_UCUM, code=_UCUM_UNITS[entry.unit])
         dosage["doseAndRate"] = [{"doseQuantity": quantity}]
-    if entry.times:
-        parts.append(" and ".join(entry.times))
+    every = entry.every
+    if entry.times or every != "day":
+        from crampwise.schedule import describe, fhir_period
+
+        if entry.times:
+            parts.append(" and ".join(entry.times))
+        if every != "day":
+            parts.append(describe(every))
+        period, period_unit = fhir_period(every)
+        repeat: dict[str, Any] = {
+            "frequency": max(1, len(entry.times)),
+            "period": period,
+            "periodUnit": period_unit,
+        }
         when = [c["code"] for t in entry.times if (c := _coding("timing", t))]
-        repeat: dict[str, Any] = {"frequency": len(entry.times), "period": 1, "periodUnit": "d"}
-        if len(set(when)) == len(entry.times):
+        if entry.times and len(set(when)) == len(entry.times):
             repeat["when"] = when
         dosage["timing"] = {"repeat": repeat}
     if not parts:

@@ -60,11 +60,17 @@ def _experiment_items(data: DiaryData, iso: str) -> list[str]:
     return out
 
 
-def bedtime_items(data: DiaryData, day: dt.date) -> list[str]:
+def _every_day(entry: RegimenEntry | Medication) -> bool:
+    return entry.every == "day"
+
+
+def bedtime_items(data: DiaryData, day: dt.date, *, daily_only: bool = False) -> list[str]:
     """What is due at bedtime on ``day``: regimen items and medicines, in start order, then
-    tonight's condition of a running experiment."""
+    tonight's condition of a running experiment. An item taken once a week (or every N
+    days or months) is listed on its own days; ``daily_only``: not at all (the calendar
+    gives it an event of its own)."""
     iso = day.isoformat()
-    due = [e for e in _at_bedtime(data) if e.active_on(iso)]
+    due = [e for e in _at_bedtime(data) if e.due_on(iso) and (not daily_only or _every_day(e))]
     return [_label(e) for e in sorted(due, key=lambda e: e.start)] + _experiment_items(data, iso)
 
 
@@ -73,7 +79,8 @@ def _changes(data: DiaryData) -> list[dt.date]:
     condition switches)."""
     days: set[dt.date] = set()
     for e in _at_bedtime(data):
-        days.update(dt.date.fromisoformat(d) for d in (e.start, e.end) if d is not None)
+        if _every_day(e):
+            days.update(dt.date.fromisoformat(d) for d in (e.start, e.end) if d is not None)
     for exp in data.experiments:
         for i, p in enumerate(exp.design):
             if p.start > exp.last_night:
@@ -82,6 +89,35 @@ def _changes(data: DiaryData) -> list[dt.date]:
                 days.add(dt.date.fromisoformat(p.start))
         days.add(dt.date.fromisoformat(exp.last_night) + dt.timedelta(days=1))
     return sorted(days)
+
+
+def _scheduled_events(
+    data: DiaryData, today: dt.date, clock: dt.time, *, now: dt.datetime, uid_domain: str
+) -> list[str]:
+    """An event of its own for each bedtime item not taken every day, on its days only."""
+    from crampwise.schedule import describe, next_due
+
+    lines: list[str] = []
+    for e in _at_bedtime(data):
+        if _every_day(e):
+            continue
+        first = dt.date.fromisoformat(next_due(e.every, e.start, today.isoformat()))
+        last = None if e.end is None else dt.date.fromisoformat(e.end) - dt.timedelta(days=1)
+        if last is not None and first > last:
+            continue  # over before its next day comes
+        name = e.item if isinstance(e, RegimenEntry) else e.name
+        lines += _event(
+            f"bedtime-{name}-{e.start}",
+            first,
+            last,
+            clock,
+            [f"{_label(e)} ({describe(e.every)})"],
+            now=now,
+            uid_domain=uid_domain,
+            every=e.every,
+            anchor=dt.date.fromisoformat(e.start),
+        )
+    return lines
 
 
 def _escape(text: str) -> str:
@@ -108,6 +144,20 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _rule(every: str, start: dt.date) -> str:
+    """The RRULE of a schedule (crampwise.schedule), counted from ``start``: a monthly item
+    started on the 31st falls on the last day of shorter months, as the diary counts it."""
+    from crampwise.schedule import fhir_period
+
+    count, unit = fhir_period(every)
+    freq = {"d": "DAILY", "wk": "WEEKLY", "mo": "MONTHLY"}[unit]
+    rule = f"FREQ={freq}" + (f";INTERVAL={count}" if count > 1 else "")
+    if unit == "mo" and start.day > 28:
+        days = ",".join(str(d) for d in range(28, start.day + 1))
+        rule += f";BYMONTHDAY={days};BYSETPOS=-1"
+    return rule
+
+
 def _event(
     uid: str,
     start: dt.date,
@@ -117,18 +167,23 @@ def _event(
     *,
     now: dt.datetime,
     uid_domain: str,
+    every: str = "day",
+    anchor: dt.date | None = None,
 ) -> list[str]:
+    """A bedtime event from ``start``: every day, or on the days of ``every`` counted from
+    ``anchor`` (the entry's start)."""
     first = dt.datetime.combine(start, clock).strftime("%Y%m%dT%H%M%S")
-    rule = "FREQ=DAILY"
+    rule = "FREQ=DAILY" if every == "day" else _rule(every, anchor or start)
     if until is not None:  # floating start, so a floating UNTIL (RFC 5545 3.3.10)
         rule += ";UNTIL=" + dt.datetime.combine(until, clock).strftime("%Y%m%dT%H%M%S")
     summary = "Bedtime: " + ", ".join(items) if items else "Bedtime"
     lines = ["At bedtime tonight:", *[f"- {item}" for item in items]] if items else []
-    lines += [
-        "In the morning, record last night in your cramp diary (a night without cramps counts "
-        "too).",
-        _DISCLAIMER,
-    ]
+    if every == "day":
+        lines.append(
+            "In the morning, record last night in your cramp diary (a night without cramps "
+            "counts too)."
+        )
+    lines.append(_DISCLAIMER)
     return [
         "BEGIN:VEVENT",
         f"UID:{uid}@{uid_domain}",
@@ -178,7 +233,8 @@ def bedtime_calendar(
     for i, start in enumerate(starts):
         until = starts[i + 1] - dt.timedelta(days=1) if i + 1 < len(starts) else None
         uid = f"bedtime-{start.isoformat()}" if i or begun else "bedtime"
-        items = bedtime_items(data, start)
+        items = bedtime_items(data, start, daily_only=True)
         lines += _event(uid, start, until, clock, items, now=now, uid_domain=uid_domain)
+    lines += _scheduled_events(data, today, clock, now=now, uid_domain=uid_domain)
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)

@@ -169,6 +169,8 @@ def regimen_json(e: RegimenEntry, *, compact: bool = True) -> dict[str, Any]:
         "dose": number(e.dose) if compact else e.dose,
         "unit": e.unit,
         "times": list(e.times),
+        # compact documents leave the default out, so a daily regimen reads as before
+        "every": None if compact and e.every == "day" else e.every,
         "start": e.start,
         "end": e.end,
         "notes": e.notes,
@@ -191,6 +193,7 @@ def medication_json(m: Medication, *, compact: bool = True) -> dict[str, Any]:
         "dose": number(m.dose) if compact else m.dose,
         "unit": m.unit,
         "times": list(m.times),
+        "every": None if compact and m.every == "day" else m.every,
         "start": m.start,
         "end": m.end,
         "notes": m.notes,

@@ -93,7 +93,13 @@ def _overlaps(start: str, end: str | None, first: str | None, last: str | None) 
     return start <= last and (end is None or end > first)
 
 
-def _dose(dose: float | None, unit: str | None, times: Sequence[str], form: str | None) -> str:
+def _dose(
+    dose: float | None,
+    unit: str | None,
+    times: Sequence[str],
+    form: str | None,
+    every: str = "day",
+) -> str:
     parts = []
     if dose is not None:
         amount = f"{dose:g} {unit or ''}".strip()
@@ -104,6 +110,10 @@ def _dose(dose: float | None, unit: str | None, times: Sequence[str], form: str 
         parts.append(f"({', '.join(times)})" if parts else ", ".join(times))
     if form:
         parts.insert(0, form)
+    if every != "day":
+        from crampwise.schedule import describe
+
+        return ", ".join([" ".join(parts), describe(every)]) if parts else describe(every)
     return " ".join(parts)
 
 
@@ -149,7 +159,7 @@ def _medications(
         rows.append(
             MedicationRow(
                 name=m.name,
-                dose=_dose(m.dose, m.unit, m.times, None),
+                dose=_dose(m.dose, m.unit, m.times, None, m.every),
                 start=m.start,
                 end=_last_day(m.end),
                 evidence=tuple(dict.fromkeys(strong)),
@@ -352,7 +362,7 @@ def _charts(
                 first,
                 last,
                 width=width,
-                doses=[_dose(e.dose, e.unit, e.times, None) for e in entries],
+                doses=[_dose(e.dose, e.unit, e.times, None, e.every) for e in entries],
                 ticks=False,
             )
         ),
@@ -415,7 +425,11 @@ def build_report(
         empty=not observed,
         regimen=tuple(
             RegimenRow(
-                e.item, e.kind, _dose(e.dose, e.unit, e.times, e.form), e.start, _last_day(e.end)
+                e.item,
+                e.kind,
+                _dose(e.dose, e.unit, e.times, e.form, e.every),
+                e.start,
+                _last_day(e.end),
             )
             for e in entries
         ),

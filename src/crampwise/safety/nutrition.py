@@ -82,6 +82,7 @@ class Intake:
     times: tuple[str, ...]
     start: date | None
     form: str | None = None
+    every: str = "day"  # how often it is taken (crampwise.schedule)
 
     @property
     def per_day(self) -> int:
@@ -97,6 +98,7 @@ def _from_entry(entry: RegimenEntry) -> Intake:
         times=entry.times,
         start=date.fromisoformat(entry.start),
         form=entry.form,
+        every=entry.every,
     )
 
 
@@ -108,6 +110,7 @@ def _from_medication(med: Medication) -> Intake:
         unit=med.unit,
         times=med.times,
         start=date.fromisoformat(med.start),
+        every=med.every,
     )
 
 
@@ -155,15 +158,25 @@ def supplement_amount(nutrient: kb.Nutrient, dose: float, unit: str | None) -> f
 class Contribution:
     item: str
     kind: str  # "food", "supplement" or "medication"
-    amount: float  # per day, in the nutrient's unit
-    intakes: int = 1  # intakes a day (amount = per intake x intakes)
+    amount: float  # on a day it is taken, in the nutrient's unit
+    intakes: int = 1  # intakes on such a day (amount = per intake x intakes)
+    # Not taken every day (crampwise.schedule): ``amount`` is still what a day of taking it
+    # gives - the upper limits are about what a day holds - and the text adds the average.
+    every: str = "day"
 
     def describe(self, unit: str) -> str:
         name = self.item if self.kind == "food" else kb.display_name(self.item)
         if self.intakes > 1:
             each = self.amount / self.intakes
-            return f"{name} {each:,.0f} {unit} x {self.intakes} = {self.amount:,.0f} {unit}"
-        return f"{name} {self.amount:,.0f} {unit}"
+            text = f"{name} {each:,.0f} {unit} x {self.intakes} = {self.amount:,.0f} {unit}"
+        else:
+            text = f"{name} {self.amount:,.0f} {unit}"
+        if self.every == "day":
+            return text
+        from crampwise.schedule import average_share, describe
+
+        average = self.amount * average_share(self.every)
+        return f"{text} {describe(self.every)}, about {average:,.0f} {unit} a day on average"
 
 
 @dataclass(frozen=True)
@@ -224,7 +237,13 @@ class NutrientTotal:
             "upper_limit_applies_to": self.ul_scope,
             "over_upper_limit": self.over_upper_limit,
             "items": [
-                {"item": c.item, "kind": c.kind, "amount": round(c.amount, 1), "intakes": c.intakes}
+                {
+                    "item": c.item,
+                    "kind": c.kind,
+                    "amount": round(c.amount, 1),
+                    "intakes": c.intakes,
+                    "every": c.every,
+                }
                 for c in self.contributions
             ],
             "sources": kb.cite(self.sources),
@@ -298,6 +317,9 @@ def _total_line(t: NutrientTotal) -> str:
             text += f": OVER by {_amount(t.compared - t.upper_limit, t.unit)}"
     elif t.ul_scope == "none" and t.reference_amount is not None:
         text += "; no upper limit set"
+    scheduled = [c.describe(t.unit) for c in t.contributions if c.every != "day"]
+    if scheduled:  # not taken every day: the day counted is one on which it is taken
+        text += f" (on a day you take it: {'; '.join(scheduled)})"
     return text
 
 
@@ -378,7 +400,7 @@ def daily_totals(data: DiaryData, day: date) -> NutritionTotals:
                 for name, mg in _food_nutrients(intake).items():
                     if name in contributions:
                         contributions[name].append(
-                            Contribution(intake.item, "food", mg, intake.per_day)
+                            Contribution(intake.item, "food", mg, intake.per_day, intake.every)
                         )
             except CrampwiseError as exc:
                 uncounted.append((intake.item, getattr(exc, "detail", str(exc))))
@@ -390,7 +412,7 @@ def daily_totals(data: DiaryData, day: date) -> NutritionTotals:
         nutrient, amount = result
         if nutrient.id in contributions or _limits(nutrient.id, ages, sex, stage) is not None:
             contributions.setdefault(nutrient.id, []).append(
-                Contribution(intake.item, intake.kind, amount, intake.per_day)
+                Contribution(intake.item, intake.kind, amount, intake.per_day, intake.every)
             )
     foods = any(intake.kind == "food" for intake in intakes)
     totals = {n: _total(n, parts, ages, sex, foods, stage) for n, parts in contributions.items()}

@@ -81,11 +81,13 @@ def _ul_finding(ctx: SafetyContext, t: NutrientTotal, upper_limit: float) -> Fin
     counted = [c for c in t.contributions if t.ul_scope != "supplements" or c.kind != "food"]
     parts = ", ".join(c.describe(t.unit) for c in counted)
     name = t.display_name
+    # an item taken once a week still puts its whole dose into the day it is taken
+    a_day = "a day" if all(c.every == "day" for c in counted) else "on a day you take them"
     if t.ul_scope == "supplements":
-        what = f"Your supplements give {_fmt(t.compared, t.unit)} of {name} a day ({parts})"
+        what = f"Your supplements give {_fmt(t.compared, t.unit)} of {name} {a_day} ({parts})"
         scope = f"from supplements and medicines ({name} in food does not count)"
     else:
-        what = f"Food and supplements give {_fmt(t.compared, t.unit)} of {name} a day"
+        what = f"Food and supplements give {_fmt(t.compared, t.unit)} of {name} {a_day}"
         what += f" ({parts})"
         scope = "from all sources"
     who = "at your age" if ctx.age_known else _unknown_age_band(t.nutrient, upper_limit)

@@ -70,7 +70,8 @@ MIGRATION_MODULES = (
     "m0006_profile_bedtime",
     "m0007_experiments",
     "m0008_calendar_feeds",
-    "m0009_night_counts",
+    "m0009_regimen_every",
+    "m0010_night_counts",
 )
 MIGRATION_NAMES: tuple[str, ...] = tuple(module[1:] for module in MIGRATION_MODULES)
 

@@ -102,7 +102,7 @@ class DiaryTables:
         """
         bounds = (self.diary_id, start or "0000-01-01", end or "9999-12-31")
         if episodes is None:
-            # The stored count (migration 0009), not a COUNT over the night's episodes:
+            # The stored count (migration 0010), not a COUNT over the night's episodes:
             # logging reads it on every cramp, inside the write all others queue behind.
             sql = (
                 "SELECT n.date, n.undetailed_cramps, n.sleep_quality, n.notes, "

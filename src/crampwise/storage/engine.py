@@ -99,8 +99,9 @@ def resolve_url(db: str | os.PathLike[str] | None) -> str:
     if "://" in value:
         scheme = value.split("://", 1)[0]
         raise StorageError(
-            f"--db: unsupported database URL scheme {scheme!r}; "
-            "use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+            f"unsupported database URL scheme {scheme!r}; "
+            "use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+            about="db",
         )
     return "sqlite:///" + os.path.abspath(os.path.expanduser(value))
 
@@ -550,11 +551,12 @@ def _open_sqlite(url: str, timeout: float) -> Engine:
             try:
                 os.makedirs(folder, exist_ok=True)
             except OSError as exc:
-                message = f"--db: cannot create the folder {folder!r}: {exc.strerror}"
-                raise StorageError(message) from exc
+                message = f"cannot create the folder {folder!r}: {exc.strerror}"
+                raise StorageError(message, about="db") from exc
         elif not os.path.isdir(folder):  # a typo in --db must not start a new diary somewhere
             raise StorageError(
-                f"--db: the folder {folder!r} does not exist; check the path or create it first"
+                f"the folder {folder!r} does not exist; check the path or create it first",
+                about="db",
             )
         # access() answers for this process: a read-only mount is unwritable even for root,
         # a chmod'ed file only for others. WAL writes need the folder too (-wal, -shm files).

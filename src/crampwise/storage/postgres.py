@@ -32,7 +32,9 @@ def open_postgresql(url: str, timeout: float) -> Engine:
     try:
         import psycopg  # noqa: F401 - checked here so a missing driver is one clear line
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise StorageError("--db: PostgreSQL needs psycopg; install crampwise[postgres]") from exc
+        raise StorageError(
+            "PostgreSQL needs psycopg; install crampwise[postgres]", about="db"
+        ) from exc
     conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
     label = _pg_label(conninfo)
     first = _connect_postgresql(conninfo, label, timeout)
@@ -78,8 +80,9 @@ def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
             if not transient or remaining <= 0:
                 waited = f" within {timeout:g} s" if transient else ""
                 raise StorageError(
-                    f"--db: cannot connect to PostgreSQL at {label}{waited}: {detail[:300]}; "
-                    f"nothing was saved: check the server, then {RETRY_HINT}"
+                    f"cannot connect to PostgreSQL at {label}{waited}: {detail[:300]}; "
+                    f"nothing was saved: check the server, then {RETRY_HINT}",
+                    about="db",
                 ) from exc
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 2.0)
@@ -89,7 +92,9 @@ def _connect_postgresql(conninfo: str, label: str, timeout: float) -> Any:
         conn.execute(f"SET statement_timeout = {max(ms * 4, 60000)}")
     except psycopg.Error as exc:
         conn.close()
-        raise StorageError(f"--db: cannot set up the PostgreSQL session at {label}: {exc}") from exc
+        raise StorageError(
+            f"cannot set up the PostgreSQL session at {label}: {exc}", about="db"
+        ) from exc
     return conn
 
 

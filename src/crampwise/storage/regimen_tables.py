@@ -33,7 +33,7 @@ class RegimenTables:
         """Regimen entries (optionally of one item), by start date."""
         where, params = (" AND item = ?", (item,)) if item else ("", ())
         rows = self.engine.query(
-            "SELECT id, item, kind, form, dose, unit, times, start_date, end_date, notes "
+            "SELECT id, item, kind, form, dose, unit, times, start_date, end_date, notes, every "
             f"FROM regimen WHERE diary_id = ?{where} ORDER BY start_date, item, id",
             (self.diary_id, *params),
         )
@@ -43,7 +43,8 @@ class RegimenTables:
         """Store a regimen entry (inside a write)."""
         return self.engine.insert(
             "INSERT INTO regimen (diary_id, item, kind, form, dose, unit, times, start_date, "
-            "end_date, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "end_date, notes, every, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             (
                 self.diary_id,
                 e.item,
@@ -55,6 +56,7 @@ class RegimenTables:
                 e.start,
                 e.end,
                 e.notes,
+                e.every,
                 utc_now(),
             ),
         )
@@ -92,6 +94,7 @@ class RegimenTables:
             start=r[7],
             end=r[8],
             notes=r[9],
+            every=r[10],
         )
 
     # -- adherence -----------------------------------------------------------------------
@@ -126,8 +129,8 @@ class RegimenTables:
     def list_medications(self) -> list[Medication]:
         """Prescription medications, by start date."""
         rows = self.engine.query(
-            "SELECT id, name, dose, unit, times, start_date, end_date, notes FROM medications "
-            "WHERE diary_id = ? ORDER BY start_date, name, id",
+            "SELECT id, name, dose, unit, times, start_date, end_date, notes, every "
+            "FROM medications WHERE diary_id = ? ORDER BY start_date, name, id",
             (self.diary_id,),
         )
         return [
@@ -140,6 +143,7 @@ class RegimenTables:
                 start=r[5],
                 end=r[6],
                 notes=r[7],
+                every=r[8],
             )
             for r in rows
         ]
@@ -148,7 +152,7 @@ class RegimenTables:
         """Store a medication (inside a write)."""
         return self.engine.insert(
             "INSERT INTO medications (diary_id, name, dose, unit, times, start_date, end_date, "
-            "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            "notes, every, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 self.diary_id,
                 m.name,
@@ -158,6 +162,7 @@ class RegimenTables:
                 m.start,
                 m.end,
                 m.notes,
+                m.every,
                 utc_now(),
             ),
         )

@@ -55,4 +55,4 @@ def open_error(target: str, exc: sqlite3.Error, timeout: float) -> StorageError:
             f"the diary {target} stayed locked by another program for {timeout:g} s; "
             f"nothing was saved: {RETRY_HINT}"
         )
-    return StorageError(f"--db: cannot open SQLite database {target!r}: {text}")
+    return StorageError(f"cannot open SQLite database {target!r}: {text}", about="db")

@@ -262,6 +262,7 @@ def regimen_start(t: T, body: s.RegimenIn) -> dict[str, Any]:
         dose=body.dose,
         unit=body.unit,
         times=split_names(body.times),
+        every=body.every,
         date=body.date,
         notes=body.notes,
     )
@@ -275,7 +276,7 @@ def regimen_stop(
     return regimen_json(t.regimen.stop(item, date=body.date), compact=False)
 
 
-@router.post("/regimen/{item}/switch", summary="Change form, dose or times from a date")
+@router.post("/regimen/{item}/switch", summary="Change form, dose, times or schedule from a date")
 def regimen_switch(
     t: T, item: Annotated[str, Path(max_length=200)], body: s.RegimenSwitchIn
 ) -> dict[str, Any]:
@@ -285,6 +286,7 @@ def regimen_switch(
         dose=body.dose,
         unit=body.unit,
         times=None if body.times is None else split_names(body.times),
+        every=body.every,
         date=body.date,
         notes=body.notes,
     )
@@ -312,6 +314,7 @@ def medication_add(t: T, body: s.MedicationIn) -> dict[str, Any]:
         dose=body.dose,
         unit=body.unit,
         times=split_names(body.times),
+        every=body.every,
         start=body.start,
         notes=body.notes,
     )

@@ -258,7 +258,7 @@ def regimen(request: Request, t: T) -> Response:
     return render(request, "regimen.html", views.regimen_page(t))
 
 
-_REGIMEN_FIELDS = ("item", "kind", "form", "dose", "unit", "times", "date", "notes")
+_REGIMEN_FIELDS = ("item", "kind", "form", "dose", "unit", "times", "every", "date", "notes")
 
 
 def _regimen_error(request: Request, t: T, form: Form, error: CrampwiseError) -> Response:
@@ -280,6 +280,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times") or None,
+                every=form.get("every"),
                 date=form.get("date"),
             )
         elif action == "took":
@@ -292,6 +293,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times"),
+                every=form.get("every"),
                 date=form.get("date"),
                 notes=form.text("notes"),
             )
@@ -302,7 +304,7 @@ def regimen_submit(request: Request, t: T, form: F) -> Response:
 
 # -- medications, labs, factors, trigger points --------------------------------------------
 _LIST_FIELDS = {
-    "medications": ("name", "dose", "unit", "times", "start", "notes"),
+    "medications": ("name", "dose", "unit", "times", "every", "start", "notes"),
     "labs": ("test", "value", "unit", "date", "range_low", "range_high"),
     "factors": ("name", "value", "unit", "date"),
     "trigger-points": ("muscle", "side", "spot", "tenderness", "date", "notes"),
@@ -352,6 +354,7 @@ def _save(t: Tracker, kind: str, form: Form) -> None:
                 dose=form.get("dose"),
                 unit=form.get("unit"),
                 times=form.many("times"),
+                every=form.get("every"),
                 start=form.get("start"),
                 notes=form.text("notes"),
             )

@@ -112,17 +112,21 @@ class RegimenIn(_In):
     times: Annotated[list[Name], Field(max_length=12)] = Field(
         default_factory=list, description=", ".join(vocab.DOSE_TIMES)
     )
+    every: Name | None = Field(
+        None, description="how often: day (default), other day, N days, week, N weeks, month"
+    )
     date: Day | None = Field(None, description="first day (default today)")
     notes: Text = ""
 
 
 class RegimenSwitchIn(_In):
-    """Change form, dose, unit or times of an ongoing item from a date."""
+    """Change form, dose, unit, times or schedule of an ongoing item from a date."""
 
     form: Name | None = None
     dose: float | None = None
     unit: Name | None = None
     times: Annotated[list[Name], Field(max_length=12)] | None = None
+    every: Name | None = None
     date: Day | None = None
     notes: Text | None = None
 
@@ -149,6 +153,9 @@ class MedicationIn(_In):
     dose: float | None = None
     unit: Name | None = None
     times: Annotated[list[Name], Field(max_length=12)] = Field(default_factory=list)
+    every: Name | None = Field(
+        None, description="how often: day (default), other day, N days, week, N weeks, month"
+    )
     start: Day | None = None
     notes: Text = ""
 

@@ -29,6 +29,7 @@ from crampwise.formats.jsonrecords import (
     regimen_json,
     trigger_point_json,
 )
+from crampwise.records import RegimenEntry
 from crampwise.reports import charts
 from crampwise.tracker import Tracker
 from crampwise.web.memo import analysis_of
@@ -434,6 +435,25 @@ def _findings_about(t: Tracker, names: set[str]) -> tuple[dict[str, Any], ...]:
     )
 
 
+def _with_schedule(row: dict[str, Any], every: str) -> dict[str, Any]:
+    """A record as the API gives it, with its schedule in words ("once a week"; empty for
+    every day)."""
+    from crampwise.schedule import describe
+
+    return {**row, "schedule": "" if every == "day" else describe(every)}
+
+
+def _regimen_row(e: RegimenEntry, today: str | None = None) -> dict[str, Any]:
+    """An entry with its schedule in words and, for one in force ``today`` that is not
+    taken every day, the next day it is due."""
+    from crampwise.schedule import next_due
+
+    row = _with_schedule(regimen_json(e, compact=False), e.every)
+    daily = e.every == "day"
+    row["next_due"] = None if daily or today is None else next_due(e.every, e.start, today)
+    return row
+
+
 def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
     today = t.today().isoformat()
     entries = t.regimen.entries()
@@ -447,6 +467,7 @@ def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
             "taken": taken.get((e.item, time)),
         }
         for e in ongoing
+        if e.due_on(today)  # a weekly item is listed on its own day only
         for time in (e.times or ("",))
     )
     return RegimenPage(
@@ -454,8 +475,8 @@ def regimen_page(t: Tracker, form: FormState | None = None) -> RegimenPage:
         nav="regimen",
         notices=experiment_tonight(t),
         form=form or FormState(values={"kind": "supplement", "date": today}),
-        ongoing=tuple(regimen_json(e, compact=False) for e in ongoing),
-        history=tuple(regimen_json(e, compact=False) for e in reversed(entries)),
+        ongoing=tuple(_regimen_row(e, today) for e in ongoing),
+        history=tuple(_regimen_row(e) for e in reversed(entries)),
         tonight=tonight,
         findings=_findings_about(t, {e.item for e in entries}),
         today=today,
@@ -468,7 +489,7 @@ def list_page(t: Tracker, kind: str, form: FormState | None = None) -> ListPage:
     findings: tuple[dict[str, Any], ...] = ()
     if kind == "medications":
         meds = t.regimen.medications()
-        records = tuple(medication_json(m, compact=False) for m in meds)
+        records = tuple(_with_schedule(medication_json(m, compact=False), m.every) for m in meds)
         findings = _findings_about(t, {m.name for m in meds})
         options = {"units": vocab.REGIMEN_UNITS, "times": vocab.DOSE_TIMES}
         title = "Medications"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NAME", "apply"]
 
-NAME = "0009_night_counts"
+NAME = "0010_night_counts"
 
 _TABLE = """CREATE TABLE night_counts (
     diary_id INTEGER NOT NULL REFERENCES diaries(id),
