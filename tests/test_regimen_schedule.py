@@ -147,9 +147,11 @@ def test_a_weekly_item_through_the_cli(cli: CLI) -> None:
         "regimen", "start", "magnesium", "--dose", "200", "--times", "bedtime",
         "--every", "every other day", "--start", "2026-12-01", now=EVENING,
     )[0] == 0  # fmt: skip
-    listed = cli("regimen", "list", now=EVENING)[1]
-    assert "50000 IU × 1 (morning), once a week" in listed
-    assert "200 mg × 1 (bedtime), every other day" in listed
+    listed = cli("regimen", "list", now=EVENING)[1]  # Saturday the 12th
+    assert "50000 IU × 1 (morning), once a week (next 2026-12-16)" in listed
+    assert "200 mg × 1 (bedtime), every other day (next 2026-12-13)" in listed
+    later = cli("regimen", "list", now=EVENING + dt.timedelta(days=1))[1]
+    assert "every other day (due today)" in later
     entries = json.loads(cli("regimen", "list", "--json", now=EVENING)[1])
     assert {e["item"]: e["every"] for e in entries} == {"magnesium": "2 days", "vitamin-d": "week"}
     # the morning of the 10th: vitamin D is not due (it was on the 9th) - says when it is

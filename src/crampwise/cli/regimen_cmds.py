@@ -146,6 +146,7 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
     if not entries:
         app.echo("No regimen items" + ("" if args.all else " ongoing (see --all)") + ".")
         return 0
+    today = app.tracker.today().isoformat()
     app.table(
         ("id", "item", "kind", "form", "dose", "from", "until"),
         [
@@ -154,7 +155,7 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
                 e.item,
                 e.kind,
                 e.form or "",
-                _entry_dose(e),
+                _entry_dose(e) + _next_dose(e, today),
                 e.start,
                 e.end or "ongoing",
             )
@@ -162,6 +163,19 @@ def cmd_regimen_list(args: argparse.Namespace, app: App) -> int:
         ],
     )
     return 0
+
+
+def _next_dose(e: RegimenEntry, today: str) -> str:
+    """`` (due today)`` / `` (next 2026-12-09)`` for an item in force that is not taken
+    every day; nothing otherwise."""
+    if e.every == "day" or not e.active_on(today):
+        return ""
+    if e.due_on(today):
+        return " (due today)"
+    from crampwise.schedule import next_due
+
+    following = next_due(e.every, e.start, today)
+    return "" if e.end is not None and following >= e.end else f" (next {following})"
 
 
 #: A dose time in a sentence: "magnesium at bedtime", "in the morning".
