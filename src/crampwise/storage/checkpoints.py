@@ -39,7 +39,8 @@ INTERVAL = 0.25
 #: Log pages (4 KiB each) at which a checkpoint also empties the log.
 TRUNCATE_AT = 8000
 
-#: What a connection of the group commit runs once: no checkpoint inside its commits.
+#: What the group commit runs on its connection before each batch: no checkpoint inside
+#: its commits (a connection setting; cheap, and right for a connection new to the pool).
 NO_AUTOCHECKPOINT = "PRAGMA wal_autocheckpoint = 0"
 
 
