@@ -395,3 +395,40 @@ def test_the_writers_batch_ends_when_its_queue_runs_dry_not_at_an_age(tmp_path: 
     writer.stop(PATIENCE)
     store.close()
     assert _committed(path) == set(dates)
+
+
+def test_a_retry_queued_in_the_same_batch_answers_with_the_first(tmp_path: Path) -> None:
+    """A phone's retry queued right behind its first submission (the same client id,
+    both in one open batch): the first is stored, the retry answers "duplicate" with the
+    same cramp (it read it through the batch, not through another connection, which
+    cannot see it yet: it used to fail there), once the batch is committed; one cramp is
+    stored. A retry with other details gets the conflict, in the same batch too."""
+    path = tmp_path / "diary.sqlite"
+    tracker = Tracker(path, clock=lambda: NOW)
+    assert tracker.enable_group_commit() and tracker.group_commit is not None
+    writer = Writer(tracker.group_commit)
+    visible: dict[int, int] = {}
+
+    def submit(severity: int) -> Callable[[], object]:
+        return lambda: tracker.diary.log_episode(
+            severity=severity, client_id="phone-1", find_near=False
+        )
+
+    def stored(_: int) -> int:
+        with sqlite3.connect(path) as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM episodes").fetchone()[0])
+
+    results = _run_jobs(
+        writer, [submit(6), submit(6), submit(8)], lambda i: visible.setdefault(i, stored(i))
+    )
+    first, again, other = results
+    assert not isinstance(first, BaseException) and not isinstance(again, BaseException)
+    assert (first.duplicate, again.duplicate) == (False, True)  # type: ignore[attr-defined]
+    assert again.episode.id == first.episode.id  # type: ignore[attr-defined]
+    assert type(other).__name__ == "ConflictError", other
+    assert visible == {0: 1, 1: 1, 2: 1}  # each answered once the cramp was committed
+    assert writer.rounds == 1
+    writer.stop(PATIENCE)
+    tracker.close()
+    with Tracker(path, clock=lambda: NOW) as reopened:
+        assert [e.client_id for e in reopened.diary.episodes()] == ["phone-1"]

@@ -216,6 +216,12 @@ class MachineZone(dt.tzinfo):
 
     def __init__(self, key: str) -> None:
         self.key = key
+        # The last answers, for the same second asked again (one request converts its
+        # instant three or four times; each answer costs C-library calls): (UTC second,
+        # offset, fold) and (wall second, fold, offset). Exact: an offset holds for a
+        # whole second. One tuple each, swapped whole, so threads may share the zone.
+        self._last_utc: tuple[int, dt.timedelta, int] | None = None
+        self._last_wall: tuple[dt.datetime, int, dt.timedelta] | None = None
 
     def __repr__(self) -> str:
         return f"MachineZone({self.key!r})"
@@ -236,7 +242,12 @@ class MachineZone(dt.tzinfo):
         if when is None:
             return None
         wall = when.replace(tzinfo=None, microsecond=0)
-        return (wall - _EPOCH) - self._timestamp(wall) * _SECOND
+        last = self._last_wall
+        if last is not None and last[0] == wall and last[1] == wall.fold:  # (== ignores fold)
+            return last[2]
+        offset = (wall - _EPOCH) - self._timestamp(wall) * _SECOND
+        self._last_wall = (wall, wall.fold, offset)
+        return offset
 
     def dst(self, when: dt.datetime | None) -> dt.timedelta | None:
         """The DST part of the offset, as the C library flags it (informative only: for
@@ -258,10 +269,15 @@ class MachineZone(dt.tzinfo):
     def fromutc(self, when: dt.datetime) -> dt.datetime:
         """UTC (``when`` carries this tzinfo) → wall time, fold=1 for a repeated hour."""
         utc = when.replace(tzinfo=None)
-        offset = time.localtime((utc - _EPOCH) // _SECOND).tm_gmtoff * _SECOND
+        second = (utc - _EPOCH) // _SECOND
+        last = self._last_utc
+        if last is not None and last[0] == second:
+            return (utc + last[1]).replace(tzinfo=self, fold=last[2])
+        offset = time.localtime(second).tm_gmtoff * _SECOND
         wall = (utc + offset).replace(tzinfo=self)
         if self.utcoffset(wall) != offset:  # the second of two equal wall times
             wall = wall.replace(fold=1)
+        self._last_utc = (second, offset, wall.fold)
         return wall
 
 

@@ -283,8 +283,8 @@ class DiaryModule(NightBook):
         client_id = episode.client_id
         try:
             with self._store.write():
-                if client_id is not None and self._store.episode_by_client_id(client_id):
-                    raise _AlreadyStored
+                # A retry (its client id stored) is found by the insert below, which then
+                # stores nothing, and this unit is rolled back: no read for it up front.
                 stored_night = self._store.get_night(episode.night)
                 # The night's total afterwards, worked out rather than read again: this
                 # write holds the diary's write lock, so nothing else changes the night.
@@ -305,7 +305,7 @@ class DiaryModule(NightBook):
                 else:
                     total = stored_night.cramps + 1
                 new_id = self._store.insert_episode_once(episode)
-                if new_id is None:  # a concurrent retry won the race: undo our night change
+                if new_id is None:  # stored before (a retry): undo our night change
                     raise _AlreadyStored
                 stored = replace(episode, id=new_id)
                 # The first detailed cramp of a night has nothing to repeat: no read.
@@ -327,6 +327,25 @@ class DiaryModule(NightBook):
     ) -> LoggedEpisode:
         """A submission whose client id is stored: the same cramp again, or a conflict."""
         existing = self._store.episode_by_client_id(client_id)
+        if existing is None:
+            # On a server's writer thread the first submission may still be in the open
+            # batch, which only the batch's connection sees: read through a unit of work
+            # (it joins that batch; the answer then waits for its commit).
+            with self._store.write():
+                return self._compare_retry(client_id, episode, at=at, night=night)
+        return self._compare_retry(client_id, episode, at=at, night=night, existing=existing)
+
+    def _compare_retry(
+        self,
+        client_id: str,
+        episode: Episode,
+        *,
+        at: str | None,
+        night: str | None,
+        existing: Episode | None = None,
+    ) -> LoggedEpisode:
+        if existing is None:
+            existing = self._store.episode_by_client_id(client_id)
         assert existing is not None
         fields: tuple[str, ...] = _DETAILS
         clock_time = at is not None and not relative(at)
@@ -360,7 +379,8 @@ class DiaryModule(NightBook):
         notes: str,
         client_id: str | None,
     ) -> Episode:
-        night_date, occurred, approximate = self._when(at, night)
+        now = self._clock.now()  # one instant for the time and the date checks
+        night_date, occurred, approximate = self._when(at, night, now)
         if isinstance(duration_min, str):
             from crampwise.timeparse import parse_duration
 
@@ -380,12 +400,15 @@ class DiaryModule(NightBook):
             notes=notes,
             client_id=client_id,
         )
-        return check_episode(raw, "", self._clock.today())
+        return check_episode(raw, "", now.date())
 
-    def _when(self, at: str | None, night: str | None) -> tuple[dt.date, str | None, bool]:
+    def _when(
+        self, at: str | None, night: str | None, now: dt.datetime | None = None
+    ) -> tuple[dt.date, str | None, bool]:
         """The night, the UTC instant (None: unknown) and whether it is approximate, from
-        a time phrase and/or a night; neither: now."""
-        now = self._clock.now()
+        a time phrase and/or a night; neither: now (``now``: the clock's, when not given)."""
+        if now is None:
+            now = self._clock.now()
         earliest = self._clock.earliest()
         night_date = None if night is None else parse_date(night, "night", now.date(), earliest)
         if at is None and night_date is not None:

@@ -71,6 +71,7 @@ MIGRATION_MODULES = (
     "m0007_experiments",
     "m0008_calendar_feeds",
     "m0009_regimen_every",
+    "m0010_night_counts",
 )
 MIGRATION_NAMES: tuple[str, ...] = tuple(module[1:] for module in MIGRATION_MODULES)
 

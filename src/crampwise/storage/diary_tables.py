@@ -102,12 +102,13 @@ class DiaryTables:
         """
         bounds = (self.diary_id, start or "0000-01-01", end or "9999-12-31")
         if episodes is None:
+            # The stored count (migration 0010), not a COUNT over the night's episodes:
+            # logging reads it on every cramp, inside the write all others queue behind.
             sql = (
                 "SELECT n.date, n.undetailed_cramps, n.sleep_quality, n.notes, "
-                "(SELECT COUNT(*) FROM episodes e "
-                "WHERE e.diary_id = n.diary_id AND e.night = n.date) "
-                "FROM nights n WHERE n.diary_id = ? AND n.date >= ? AND n.date <= ? "
-                "ORDER BY n.date"
+                "COALESCE(c.detailed, 0) FROM nights n LEFT JOIN night_counts c "
+                "ON c.diary_id = n.diary_id AND c.night = n.date "
+                "WHERE n.diary_id = ? AND n.date >= ? AND n.date <= ? ORDER BY n.date"
             )
             rows = self.engine.query(sql, bounds)
             return [Night(r[0], int(r[1]) + int(r[4]), int(r[1]), r[2], r[3]) for r in rows]

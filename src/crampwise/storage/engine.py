@@ -12,7 +12,8 @@ transaction each (``BEGIN IMMEDIATE`` on SQLite, so concurrent writers queue ins
 failing half-way; on PostgreSQL an advisory lock per diary gives the same queueing).
 A server turns on **group commit** on SQLite (:meth:`Engine.enable_group_commit`,
 ``storage/groupcommit.py``): the write units of a burst share one transaction and one
-fsync, each answered only once it is committed.
+fsync, each answered only once it is committed; the write-ahead log is then copied back
+into the database file by a thread of its own (``storage/checkpoints.py``).
 
 **Waiting.** A locked database or an unreachable server is waited for, with backoff, up to
 :func:`db_timeout` seconds (env ``CRAMPWISE_DB_TIMEOUT``, default 30); then a one-line
@@ -278,6 +279,8 @@ class Engine:
 
     def close(self) -> None:
         """Close the idle connections; connections in use close when their unit ends."""
+        if self._group is not None:
+            self._group.checkpoints.stop()
         with self._mutex:
             self._closed = True
             idle, self._idle = self._idle, []

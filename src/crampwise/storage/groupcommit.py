@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crampwise.errors import StorageError
+from crampwise.storage.checkpoints import NO_AUTOCHECKPOINT, Checkpointer
 from crampwise.storage.engine import _rollback_quietly, _sqlite_begin_immediate
 
 TYPE_CHECKING = False  # the project's one convention (see tests/test_conventions.py)
@@ -93,6 +94,9 @@ class GroupCommit:
         self.units = 0
         self._deferring: int | None = None  # the thread whose units do not wait
         self.deferred: list[Batch] = []  # batches its units ended in (it takes them)
+        # the log is copied back into the database beside the batches, not in their
+        # commits (storage/checkpoints.py)
+        self.checkpoints = Checkpointer(engine)
 
     @property
     def waiting(self) -> int:
@@ -166,6 +170,7 @@ class GroupCommit:
             if batch is None:
                 conn = engine._acquire(write=True)
                 try:
+                    conn.execute(NO_AUTOCHECKPOINT)
                     _sqlite_begin_immediate(engine, conn)
                 except BaseException:
                     engine._release(conn)
@@ -264,6 +269,7 @@ class GroupCommit:
         try:
             batch.conn.execute("COMMIT")
             self.batches += 1
+            self.checkpoints.committed()
         except Exception as exc:
             _rollback_quietly(batch.conn)
             text = " ".join(str(exc).split())[:200]
