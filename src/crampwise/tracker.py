@@ -370,12 +370,15 @@ class Tracker(TrackerCore):
         """Rates per period, effects with uncertainty, warnings, changepoints, streaks;
         of ``snapshot`` when the caller has read the whole diary already (the dashboard
         reads it once for its charts and the analysis)."""
+        from crampwise._gcpause import paused_gc
         from crampwise.analysis import analyze_series
         from crampwise.diaryseries import SECTIONS, build_series
 
         # Only what the series is built from: labs, factors (each a JSON value to
         # decode), trigger points and red-flag answers play no part in the analysis.
-        return analyze_series(build_series(snapshot or self.snapshot(sections=SECTIONS)))
+        with paused_gc():  # thousands of records, no cycles (see crampwise._gcpause)
+            series = build_series(snapshot or self.snapshot(sections=SECTIONS))
+        return analyze_series(series)
 
     def _safety_snapshot(self, day: dt.date) -> DiaryData:
         """What the safety rules read: the episodes of their red-flag window before ``day``
