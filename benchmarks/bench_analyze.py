@@ -83,6 +83,34 @@ def _time(fn: Any, repeat: int) -> tuple[float, float, float, float]:
     return min(walls), statistics.median(walls), min(cpus), statistics.median(cpus)
 
 
+def _reference_loop() -> int:
+    """A fixed piece of pure-Python work: the machine's speed at the moment. On this
+    project's VM identical calls run up to ~1.8x slower in some minutes than in others
+    (the host's load), and the ratio to this loop stays put while the times move."""
+    total = 0
+    for i in range(300_000):
+        total += i * i % 7
+    return total
+
+
+def _against_reference(fn: Any, repeat: int) -> tuple[float, float, float]:
+    """(median CPU of ``fn``, median CPU of the reference loop, median of the per-pair
+    ratios), the two run alternately."""
+    fn()
+    ratios, cpus, refs = [], [], []
+    for _ in range(repeat):
+        c0 = time.process_time()
+        _reference_loop()
+        ref = time.process_time() - c0
+        c0 = time.process_time()
+        fn()
+        cpu = time.process_time() - c0
+        refs.append(ref)
+        cpus.append(cpu)
+        ratios.append(cpu / ref)
+    return statistics.median(cpus), statistics.median(refs), statistics.median(ratios)
+
+
 def _ms(times: tuple[float, float, float, float]) -> str:
     wall_min, wall_median, cpu_min, cpu_median = times
     return (
@@ -127,6 +155,12 @@ def main() -> None:
         _line(
             "  of it the snapshot it reads", _time(lambda: tracker.snapshot(sections=SECTIONS), 15)
         )
+    cpu, ref, ratio = _against_reference(lambda: crampwise.analyze(doc), 21)
+    print(
+        f"  analyze(dict) beside a fixed pure-Python loop (the machine's speed): "
+        f"{1000 * cpu:.1f} ms vs loop {1000 * ref:.1f} ms, ratio {ratio:.2f} "
+        f"(at the loop's quiet-machine 22 ms: {22 * ratio:.0f} ms)"
+    )
     tracemalloc.start()
     crampwise.analyze(doc)
     _, peak = tracemalloc.get_traced_memory()
