@@ -124,6 +124,7 @@ def check_medication(med: Medication, field: str, today: dt.date | None) -> Medi
     unit = None if med.unit is None else v.unit(med.unit, f"{field}unit")
     dose = None if med.dose is None else v.number(med.dose, f"{field}dose")
     from crampwise.regimen import _typed
+    from crampwise.schedule import parse_every
 
     typed = _typed(med.name, dose, unit, None, "medication", field)
     name, dose, unit = v.free_text_name(typed.name, f"{field}name"), typed.dose, typed.unit
@@ -141,14 +142,6 @@ def check_medication(med: Medication, field: str, today: dt.date | None) -> Medi
         unit=unit,
         dose=dose,
         times=v.choices(med.times, f"{field}times", vocab.DOSE_TIMES),
-        every=_every(med.every, f"{field}every"),
+        every=parse_every(med.every, f"{field}every"),  # None: every day
         notes=v.text(med.notes, f"{field}notes"),
     )
-
-
-def _every(every: str, field: str) -> str:
-    if every == "day":  # the default, already in its one spelling
-        return every
-    from crampwise.schedule import parse_every
-
-    return parse_every(every, field)

@@ -132,11 +132,9 @@ def check_regimen_entry(entry: RegimenEntry, field: str, today: dt.date | None) 
             code="required",
         )
     times = v.choices(entry.times, f"{field}times", vocab.DOSE_TIMES)
-    every = entry.every
-    if every != "day":  # "day" is the default and already canonical
-        from crampwise.schedule import parse_every
+    from crampwise.schedule import parse_every
 
-        every = parse_every(every, f"{field}every")
+    every = parse_every(entry.every, f"{field}every")  # None: every day
     if form:
         form = v.name_slug(form, f"{field}form")
     return replace(
@@ -227,10 +225,6 @@ class RegimenModule(MedicationMethods):
         every: str | None = None,
     ) -> RegimenEntry:
         dose, unit = v.dose_and_unit(dose, unit)
-        if every is not None:
-            from crampwise.schedule import parse_every
-
-            every = parse_every(every)
         return check_regimen_entry(
             RegimenEntry(
                 item=item,
@@ -242,7 +236,7 @@ class RegimenModule(MedicationMethods):
                 start=self._day(date, "start"),
                 end=end,
                 notes=notes,
-                every=every or "day",
+                every=every or "day",  # checked below with the rest
             ),
             "",
             self._clock.today(),
@@ -322,10 +316,6 @@ class RegimenModule(MedicationMethods):
         the old form yet); ``old`` is then the entry as it was.
         """
         dose, unit = v.dose_and_unit(dose, unit)
-        if every is not None:
-            from crampwise.schedule import parse_every
-
-            every = parse_every(every)
         name = self._find_item(item)
         current = self.current(name)
         if current is None:

@@ -104,7 +104,7 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
-            every=_every(raw.get("every"), f"{path}.every"),
+            every=raw.get("every"),  # checked (absent: every day) with the rest of it
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
@@ -112,13 +112,6 @@ def parse_regimen(raw: Any, path: str, today: dt.date) -> RegimenEntry:
         f"{path}.",
         today,
     )
-
-
-def _every(value: Any, field: str) -> str:
-    """A regimen row's schedule (absent or null: every day)."""
-    from crampwise.schedule import parse_every
-
-    return parse_every(value, field)
 
 
 def check_overlaps(entries: list[tuple[str, str, str | None]], section: str) -> None:
@@ -160,7 +153,7 @@ def parse_medication(raw: Any, path: str, today: dt.date) -> Medication:
             dose=raw.get("dose"),
             unit=raw.get("unit"),
             times=tuple(list_value(raw.get("times"), f"{path}.times")),
-            every=_every(raw.get("every"), f"{path}.every"),
+            every=raw.get("every"),  # checked (absent: every day) with the rest of it
             start=raw["start"],
             end=raw.get("end"),
             notes=raw.get("notes") or "",
